@@ -1,0 +1,1 @@
+"""ORM-free building blocks of integration_core."""
