@@ -1,0 +1,56 @@
+"""Webhook endpoint shared by every channel.
+
+POST /integration/webhook/<backend type>/<backend webhook token>
+
+The backend is looked up from the URL; the body size is capped before it is
+read; the channel verifies the signature (401 and nothing stored when it
+fails) and parses the body (400 and a failed event kept when an authentic
+body is malformed); the event is stored and enqueued, and the answer is sent
+at once: processing happens in a queue_job job. A duplicate delivery (same
+idempotency key) answers 200 without creating anything.
+"""
+
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+
+class IntegrationWebhookController(http.Controller):
+    @http.route(
+        "/integration/webhook/<string:backend_type>/<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def integration_webhook(self, backend_type, token, **_kwargs):
+        Backend = request.env["integration.backend"].sudo()
+        backend = Backend.search(
+            [("backend_type", "=", backend_type), ("webhook_token", "=", token), ("active", "=", True)],
+            limit=1,
+        )
+        if not backend or not token:
+            return self._answer(404, "unknown webhook")
+        length = request.httprequest.content_length
+        if length is None:
+            return self._answer(411, "Content-Length required")
+        if length > backend.webhook_max_bytes:
+            return self._answer(413, "body too large")
+        body = request.httprequest.get_data(cache=False)
+        headers = request.httprequest.headers
+        status, message = backend._webhook_receive(headers, body)
+        if status >= 400:
+            _logger.info("Webhook for backend %s refused (%s): %s", backend.id, status, message)
+        return self._answer(status, message)
+
+    def _answer(self, status, message):
+        return request.make_response(
+            json.dumps({"status": message}),
+            headers=[("Content-Type", "application/json")],
+            status=status,
+        )

@@ -1,0 +1,575 @@
+import json
+import logging
+import secrets
+from collections import namedtuple
+from datetime import datetime, timedelta, timezone
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib import signature
+from ..lib.circuit_breaker import CircuitBreaker, CircuitState
+from ..lib.exceptions import PermanentError, ValidationFailed
+from ..lib.rate_limit import get_bucket
+
+_logger = logging.getLogger(__name__)
+
+PENDING_STATES = ("received", "queued", "processing")
+FAILED_STATES = ("failed", "dead")
+
+# What a backend does with an event of a topic (see _get_event_handler):
+# kind: canonical schema the payload must satisfy (None: no canonical step);
+# map: raw payload (dict) -> canonical dict, or None when the raw payload is
+#      canonical already;
+# apply: (event, canonical) -> the Odoo record(s) produced, or None.
+EventHandler = namedtuple("EventHandler", ["kind", "map", "apply"])
+
+
+class IntegrationBackend(models.Model):
+    """One connected system: a Shopify store, a trading partner, a 3PL...
+
+    Channel addons extend ``backend_type`` and add their fields here, the way
+    payment providers extend ``payment.provider``: every channel override
+    starts with ``if self.backend_type != '<channel>': return super()...``.
+    """
+
+    _name = "integration.backend"
+    _description = "Integration Backend"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    backend_type = fields.Selection(
+        [("generic", "Generic (canonical JSON)")],
+        string="Type",
+        required=True,
+        default="generic",
+        tracking=True,
+        help="The kind of system. Each channel addon adds its own.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True
+    )
+    environment = fields.Selection(
+        [("sandbox", "Sandbox"), ("production", "Production")],
+        required=True,
+        default="sandbox",
+        tracking=True,
+        help="Sandbox backends talk to test systems. A copied database is switched "
+        "to sandbox by neutralization.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Responsible for this connection: receives the alerts.",
+    )
+    color = fields.Integer()
+    notes = fields.Html()
+
+    # --- connection -------------------------------------------------------------
+    api_url = fields.Char(string="API URL", tracking=True)
+    credential_ids = fields.One2many(
+        "integration.credential", "backend_id", groups="integration_core.group_integration_manager"
+    )
+    rate_limit = fields.Float(
+        string="Rate limit (requests/s)",
+        default=2.0,
+        help="Outbound requests per second this Odoo may send; 0 means no limit.",
+    )
+    request_timeout = fields.Float(string="Request timeout (s)", default=20.0)
+    webhook_token = fields.Char(
+        copy=False,
+        readonly=True,
+        groups="integration_core.group_integration_manager",
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Secret part of this backend's webhook URL.",
+    )
+    webhook_url = fields.Char(
+        compute="_compute_webhook_url", groups="integration_core.group_integration_manager"
+    )
+    webhook_max_bytes = fields.Integer(string="Webhook body limit (bytes)", default=2 * 1024 * 1024)
+
+    # --- circuit breaker (state written by the HTTP client) ----------------------------
+    circuit_state = fields.Selection(
+        [("closed", "Closed"), ("open", "Open"), ("half_open", "Half-open")],
+        default="closed",
+        readonly=True,
+        copy=False,
+    )
+    circuit_failures = fields.Integer(readonly=True, copy=False)
+    circuit_opened_at = fields.Datetime(readonly=True, copy=False)
+    circuit_threshold = fields.Integer(
+        string="Open circuit after", default=5, help="Consecutive failures that open the circuit."
+    )
+    circuit_cool_down = fields.Integer(string="Cool-down (s)", default=60)
+
+    # --- processing policy ------------------------------------------------------------
+    max_attempts = fields.Integer(default=6, help="Attempts on retryable errors before an event is dead.")
+    retry_base_delay = fields.Integer(
+        string="First retry after (s)", default=30, help="Doubles at each attempt."
+    )
+    flow_ids = fields.One2many("integration.flow", "backend_id", string="Flows")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        string="Default warehouse",
+        check_company=True,
+        help="Warehouse of imported orders unless a location mapping says otherwise.",
+    )
+    location_map_ids = fields.One2many("integration.location.map", "backend_id")
+    tax_map_ids = fields.One2many("integration.tax.map", "backend_id")
+    team_id = fields.Many2one("crm.team", string="Sales team", check_company=True)
+    pricelist_id = fields.Many2one(
+        "product.pricelist",
+        check_company=True,
+        help="Pricelist of imported orders in its currency; other currencies use a "
+        "pricelist of that currency.",
+    )
+    shipping_product_id = fields.Many2one(
+        "product.product", help="Service product of shipping lines (created when empty)."
+    )
+    discount_product_id = fields.Many2one(
+        "product.product", help="Service product of order-level discount lines (created when empty)."
+    )
+    create_missing_products = fields.Boolean(
+        help="Create a product for an unknown SKU instead of raising an exception."
+    )
+    order_confirm_policy = fields.Selection(
+        [
+            ("never", "Leave as quotation"),
+            ("paid", "Confirm when paid or authorized"),
+            ("always", "Always confirm"),
+        ],
+        default="paid",
+        required=True,
+    )
+    check_totals = fields.Boolean(
+        default=True,
+        help="Refuse an imported order whose total differs from the channel's total.",
+    )
+    total_tolerance = fields.Float(default=0.01)
+
+    # --- monitoring thresholds and retention -----------------------------------------------
+    alert_failure_rate = fields.Float(
+        string="Alert at failure rate (%)", default=10.0, help="Over the last 24 hours."
+    )
+    alert_backlog = fields.Integer(string="Alert at backlog", default=500)
+    sla_minutes = fields.Integer(
+        string="SLA (minutes)",
+        default=30,
+        help="An event pending longer than this raises an alert.",
+    )
+    retention_days = fields.Integer(
+        default=30, help="Done and ignored events older than this are cleaned up. 0 keeps them."
+    )
+    retention_mode = fields.Selection(
+        [("delete", "Delete the events"), ("strip", "Drop their payloads only")],
+        default="delete",
+        required=True,
+    )
+
+    # --- health (dashboard) ---------------------------------------------------------------
+    event_count_24h = fields.Integer(compute="_compute_health", string="Events (24 h)")
+    failed_count = fields.Integer(compute="_compute_health", string="Exceptions")
+    backlog_count = fields.Integer(compute="_compute_health", string="Backlog")
+    failure_rate_24h = fields.Float(compute="_compute_health", string="Failure rate (24 h, %)")
+    oldest_pending_minutes = fields.Integer(compute="_compute_health", string="Oldest pending (min)")
+    last_success_at = fields.Datetime(compute="_compute_health", string="Last success")
+    health = fields.Selection(
+        [("ok", "Healthy"), ("warning", "Needs attention"), ("critical", "Failing")],
+        compute="_compute_health",
+    )
+
+    _sql_constraints = [
+        ("webhook_token_unique", "unique(webhook_token)", "Webhook tokens must be unique."),
+    ]
+
+    # ------------------------------------------------------------------------------
+    # compute
+    # ------------------------------------------------------------------------------
+
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for backend in self:
+            backend.webhook_url = (
+                f"{base}/integration/webhook/{backend.backend_type}/{backend.webhook_token}"
+                if backend.id and backend.webhook_token
+                else False
+            )
+
+    def _compute_health(self):
+        Event = self.env["integration.event"].sudo()
+        now = fields.Datetime.now()
+        since = now - timedelta(hours=24)
+        ids = self.ids
+        stats = {bid: {} for bid in ids}
+        if ids:
+            for backend, state, count in Event._read_group(
+                [("backend_id", "in", ids), ("create_date", ">=", since)],
+                ["backend_id", "state"],
+                ["__count"],
+            ):
+                stats[backend.id][state] = count
+            pending = dict(
+                Event._read_group(
+                    [("backend_id", "in", ids), ("state", "in", PENDING_STATES)],
+                    ["backend_id"],
+                    ["received_at:min"],
+                )
+            )
+            failed = dict(
+                Event._read_group(
+                    [("backend_id", "in", ids), ("state", "in", FAILED_STATES)],
+                    ["backend_id"],
+                    ["__count"],
+                )
+            )
+            backlog = dict(
+                Event._read_group(
+                    [("backend_id", "in", ids), ("state", "in", PENDING_STATES)],
+                    ["backend_id"],
+                    ["__count"],
+                )
+            )
+            last_done = dict(
+                Event._read_group(
+                    [("backend_id", "in", ids), ("state", "=", "done")],
+                    ["backend_id"],
+                    ["done_at:max"],
+                )
+            )
+        for backend in self:
+            counts = stats.get(backend.id, {})
+            total = sum(counts.values())
+            failures = counts.get("failed", 0) + counts.get("dead", 0)
+            backend.event_count_24h = total
+            backend.failure_rate_24h = (100.0 * failures / total) if total else 0.0
+            backend.failed_count = failed.get(backend, 0) if backend.id else 0
+            backend.backlog_count = backlog.get(backend, 0) if backend.id else 0
+            oldest = pending.get(backend) if backend.id else None
+            backend.oldest_pending_minutes = int((now - oldest).total_seconds() // 60) if oldest else 0
+            backend.last_success_at = last_done.get(backend) if backend.id else False
+            backend.health = backend._health_level()
+
+    def _health_level(self):
+        """ok / warning / critical from the thresholds set on the backend."""
+        self.ensure_one()
+        if self.circuit_state == "open" or (
+            self.alert_failure_rate and self.failure_rate_24h >= self.alert_failure_rate
+        ):
+            return "critical"
+        if (
+            self.failed_count
+            or (self.alert_backlog and self.backlog_count >= self.alert_backlog)
+            or (self.sla_minutes and self.oldest_pending_minutes >= self.sla_minutes)
+        ):
+            return "warning"
+        return "ok"
+
+    # ------------------------------------------------------------------------------
+    # credentials
+    # ------------------------------------------------------------------------------
+
+    def _get_secret(self, key, required=True):
+        """The one way code reads a credential: decrypted, for this backend."""
+        self.ensure_one()
+        return self.env["integration.credential"]._read_secret(self, key, required=required)
+
+    def _set_secret(self, key, value):
+        self.ensure_one()
+        self.env["integration.credential"]._write_secret(self, key, value)
+
+    # ------------------------------------------------------------------------------
+    # events: which handler processes a topic
+    # ------------------------------------------------------------------------------
+
+    def _get_event_handler(self, event):
+        """Return the EventHandler for ``event``, or None when nothing handles it.
+
+        Channel addons override this for their backend type. The generic
+        backend takes canonical payloads as they are.
+        """
+        self.ensure_one()
+        if self.backend_type != "generic":
+            return None
+        importer = self.env["integration.order.importer"]
+        shipments = self.env["integration.shipment.importer"]
+        return {
+            "order.import": EventHandler("order", None, importer._import_from_event),
+            "shipment.import": EventHandler("shipment", None, shipments._import_from_event),
+        }.get(event.topic)
+
+    def _run_flow(self, flow):
+        """Run one batch flow (called by the scheduler when it is due).
+        Channels override for their flows; nothing to do by default."""
+        self.ensure_one()
+        return None
+
+    def _job_channel(self):
+        """queue_job channel of this backend's jobs: one sub-channel per addon."""
+        return "root.integration"
+
+    # ------------------------------------------------------------------------------
+    # webhooks (called by controllers/webhook.py)
+    # ------------------------------------------------------------------------------
+
+    def _webhook_verify(self, headers, body):
+        """True when the request is authentic. Channels override.
+
+        Generic backends sign the raw body with HMAC-SHA256 (hex) keyed with
+        the 'webhook_secret' credential, in the X-Integration-Signature header.
+        """
+        self.ensure_one()
+        if self.backend_type != "generic":
+            return False
+        secret = self._get_secret("webhook_secret", required=False)
+        if not secret:
+            return False
+        expected = signature.hmac_sha256_hex(secret, body)
+        return signature.verify_signature(headers.get("X-Integration-Signature"), expected)
+
+    def _webhook_parse(self, headers, body):
+        """Turn an authentic request into the fields of an inbound event.
+
+        Returns a dict with topic, idempotency_key, external_id, payload (the
+        parsed body), and optionally source_updated_at. Raises
+        ValidationFailed for a malformed body. Channels override.
+        """
+        self.ensure_one()
+        if self.backend_type != "generic":
+            raise ValidationFailed(_("This backend type takes no webhooks."))
+        topic = headers.get("X-Integration-Topic")
+        key = headers.get("X-Integration-Idempotency-Key")
+        if not topic or not key:
+            raise ValidationFailed(
+                _("Missing header(s): X-Integration-Topic and X-Integration-Idempotency-Key are required.")
+            )
+        payload = self._parse_json_body(body)
+        return {
+            "topic": topic,
+            "idempotency_key": key,
+            "external_id": str(payload.get("external_id") or "") or False,
+            "payload": payload,
+        }
+
+    @api.model
+    def _parse_json_body(self, body):
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ValidationFailed(_("The body is not valid JSON: %s", exc)) from exc
+        if not isinstance(payload, dict):
+            raise ValidationFailed(_("The body must be a JSON object."))
+        return payload
+
+    def _webhook_receive(self, headers, body):
+        """Store an authentic delivery as an event and enqueue it.
+
+        Returns (http_status, message). 401 stores nothing; 400 keeps the body
+        as a failed event a user can inspect; a duplicate delivery is 200
+        without a new event.
+        """
+        self.ensure_one()
+        Event = self.env["integration.event"]
+        if not self._webhook_verify(headers, body):
+            return 401, "invalid signature"
+        try:
+            values = self._webhook_parse(headers, body)
+        except PermanentError as exc:
+            event, created = Event._receive(
+                self,
+                topic=self._webhook_topic_hint(headers),
+                payload=body.decode("utf-8", errors="replace"),
+                idempotency_key=Event._body_key(body),
+            )
+            if created:
+                event._mark_failed(exc)
+            return 400, exc.message
+        event, created = Event._receive(self, **values)
+        if created:
+            event._enqueue()
+            return 200, "accepted"
+        return 200, "duplicate"
+
+    def _webhook_topic_hint(self, headers):
+        return headers.get("X-Integration-Topic") or "webhook.malformed"
+
+    # ------------------------------------------------------------------------------
+    # outbound HTTP: rate limit and circuit breaker live on the backend
+    # ------------------------------------------------------------------------------
+
+    def _rate_limiter(self):
+        self.ensure_one()
+        return get_bucket(f"{self.env.cr.dbname}:integration.backend:{self.id}", self.rate_limit)
+
+    def _circuit_breaker(self):
+        """A breaker loaded with this backend's persisted state."""
+        self.ensure_one()
+        state = CircuitState(
+            state=self.circuit_state or "closed",
+            failures=self.circuit_failures,
+            opened_at=(
+                self.circuit_opened_at.replace(tzinfo=timezone.utc).timestamp()
+                if self.circuit_opened_at
+                else None
+            ),
+        )
+        return CircuitBreaker(
+            state=state, failure_threshold=self.circuit_threshold, cool_down=self.circuit_cool_down
+        )
+
+    def _save_circuit(self, breaker):
+        """Persist the breaker's state, only when it changed."""
+        self.ensure_one()
+        state = breaker.state
+        opened_at = (
+            datetime.utcfromtimestamp(state.opened_at).replace(microsecond=0) if state.opened_at else False
+        )
+        values = {
+            "circuit_state": state.state,
+            "circuit_failures": state.failures,
+            "circuit_opened_at": opened_at,
+        }
+        changed = {k: v for k, v in values.items() if self[k] != v}
+        if changed:
+            self.sudo().write(changed)
+
+    # ------------------------------------------------------------------------------
+    # actions
+    # ------------------------------------------------------------------------------
+
+    def action_open_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("integration_core.integration_event_action")
+        action["domain"] = [("backend_id", "=", self.id)]
+        action["context"] = {"default_backend_id": self.id}
+        return action
+
+    def action_open_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "integration_core.integration_event_action_exceptions"
+        )
+        action["domain"] = [("backend_id", "=", self.id), ("state", "in", list(FAILED_STATES))]
+        return action
+
+    def action_open_backlog(self):
+        action = self.action_open_events()
+        action["domain"] = [("backend_id", "=", self.id), ("state", "in", list(PENDING_STATES))]
+        return action
+
+    def action_reset_circuit(self):
+        self.write({"circuit_state": "closed", "circuit_failures": 0, "circuit_opened_at": False})
+        self._message_log(body=_("Circuit breaker reset by %s.", self.env.user.name))
+
+    def action_regenerate_webhook_token(self):
+        for backend in self:
+            backend.sudo().webhook_token = secrets.token_urlsafe(24)
+            backend._message_log(body=_("Webhook URL regenerated: update it on the remote system."))
+
+    def action_test_connection(self):
+        """Channels override _test_connection(); this shows its answer."""
+        self.ensure_one()
+        message = self._test_connection()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": _("Connection OK"), "message": message, "type": "success"},
+        }
+
+    def _test_connection(self):
+        raise UserError(_("This backend type has no connection test."))
+
+    # ------------------------------------------------------------------------------
+    # scheduled actions
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_check_alerts(self):
+        """Raise an activity for the owner when a threshold is crossed."""
+        for backend in self.search([]):
+            problems = backend._alert_problems()
+            if problems:
+                backend._raise_alert(problems)
+
+    def _alert_problems(self):
+        self.ensure_one()
+        problems = []
+        if (
+            self.alert_failure_rate
+            and self.event_count_24h
+            and self.failure_rate_24h >= self.alert_failure_rate
+        ):
+            problems.append(
+                _(
+                    "Failure rate %(rate).1f%% over the last 24 h (threshold %(limit).1f%%).",
+                    rate=self.failure_rate_24h,
+                    limit=self.alert_failure_rate,
+                )
+            )
+        if self.alert_backlog and self.backlog_count >= self.alert_backlog:
+            problems.append(
+                _(
+                    "Backlog of %(count)s events (threshold %(limit)s).",
+                    count=self.backlog_count,
+                    limit=self.alert_backlog,
+                )
+            )
+        if self.sla_minutes and self.oldest_pending_minutes >= self.sla_minutes:
+            problems.append(
+                _(
+                    "An event has been pending for %(minutes)s minutes (SLA %(sla)s).",
+                    minutes=self.oldest_pending_minutes,
+                    sla=self.sla_minutes,
+                )
+            )
+        if self.circuit_state == "open":
+            problems.append(_("The circuit breaker is open: calls to the remote system are paused."))
+        return problems
+
+    def _raise_alert(self, problems):
+        """One open alert activity per backend: refreshed, never duplicated."""
+        self.ensure_one()
+        summary = _("Integration alert: %s", self.name)
+        note = "<ul>%s</ul>" % "".join(f"<li>{p}</li>" for p in problems)
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        existing = self.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type and a.summary == summary
+        )
+        if existing:
+            existing[:1].note = note
+            return existing[:1]
+        return self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=summary,
+            note=note,
+            user_id=(self.user_id or self.env.user).id,
+        )
+
+    @api.model
+    def _cron_purge_events(self, batch_size=1000):
+        """Apply each backend's retention; failed and dead events are kept."""
+        Event = self.env["integration.event"]
+        now = fields.Datetime.now()
+        for backend in self.with_context(active_test=False).search([("retention_days", ">", 0)]):
+            limit = now - timedelta(days=backend.retention_days)
+            domain = [
+                ("backend_id", "=", backend.id),
+                ("state", "in", ("done", "ignored")),
+                ("create_date", "<", limit),
+            ]
+            if backend.retention_mode == "strip":
+                domain.append(("payload_stripped", "=", False))
+            while True:
+                events = Event.search(domain, limit=batch_size)
+                if not events:
+                    break
+                if backend.retention_mode == "delete":
+                    events.unlink()
+                else:
+                    events.write({"payload_raw": False, "payload_canonical": False, "payload_stripped": True})
+                if len(events) < batch_size:
+                    break

@@ -1,0 +1,521 @@
+import hashlib
+import json
+import logging
+import traceback
+import uuid
+from datetime import timedelta
+
+import psycopg2
+import psycopg2.errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..lib import canonical
+from ..lib.exceptions import (
+    BusinessRuleError,
+    IntegrationError,
+    LockContention,
+    PermanentError,
+    RetryableError,
+    ValidationFailed,
+    backoff_delay,
+)
+from ..lib.masking import mask_payload, mask_text
+
+_logger = logging.getLogger(__name__)
+
+# PostgreSQL errors that mean "another transaction got there first": the
+# whole job is rolled back and queue_job runs it again.
+CONCURRENCY_ERRORS = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
+
+STATES = [
+    ("received", "Received"),
+    ("queued", "Queued"),
+    ("processing", "Processing"),
+    ("done", "Done"),
+    ("failed", "Failed"),
+    ("dead", "Dead"),
+    ("ignored", "Ignored"),
+]
+ERROR_CATEGORIES = [
+    ("validation", "Validation"),
+    ("mapping", "Mapping"),
+    ("remote", "Remote system"),
+    ("business", "Business rule"),
+    ("internal", "Internal"),
+]
+
+
+class StaleUpdate(IntegrationError):
+    """The event carries an older version than Odoo already has."""
+
+
+class IntegrationEvent(models.Model):
+    """A message in (a webhook, a pulled record) or out (an export).
+
+    Its life: received -> queued -> processing -> done, or failed (permanent
+    error, a user fixes and replays), or queued again with a delay (retryable
+    error) until ``max_attempts`` makes it dead. Users may ignore it.
+    The idempotency key, unique per backend, makes every delivery count once.
+    """
+
+    _name = "integration.event"
+    _description = "Integration Event"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _rec_name = "display_name"
+
+    backend_id = fields.Many2one(
+        "integration.backend", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    backend_type = fields.Selection(related="backend_id.backend_type", store=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
+    direction = fields.Selection(
+        [("in", "Inbound"), ("out", "Outbound")], required=True, default="in", readonly=True
+    )
+    topic = fields.Char(required=True, index=True, readonly=True, help="e.g. orders/create, stock.export")
+    external_id = fields.Char(index=True, readonly=True, help="Id of the object in the remote system.")
+    idempotency_key = fields.Char(
+        required=True,
+        readonly=True,
+        copy=False,
+        help="Unique per backend: a second delivery with the same key is a duplicate.",
+    )
+    trace_id = fields.Char(
+        index=True,
+        readonly=True,
+        default=lambda self: uuid.uuid4().hex,
+        help="Ties together every event of one business transaction.",
+    )
+    state = fields.Selection(STATES, required=True, default="received", index=True, tracking=True)
+    attempts = fields.Integer(readonly=True)
+    max_attempts = fields.Integer(readonly=True, default=6)
+    next_retry_at = fields.Datetime(readonly=True)
+    error_category = fields.Selection(ERROR_CATEGORIES, index=True, readonly=True, tracking=True)
+    error_message = fields.Text(readonly=True, help="The cause, in plain words.")
+    error_details = fields.Text(readonly=True, groups="integration_core.group_integration_manager")
+    ignore_reason = fields.Text(readonly=True, tracking=True)
+
+    payload_raw = fields.Text(
+        string="Raw payload",
+        readonly=True,
+        groups="integration_core.group_integration_manager",
+        help="As received or sent, kept for inspection.",
+    )
+    payload_raw_masked = fields.Text(string="Raw payload (masked)", compute="_compute_payload_raw_masked")
+    payload_canonical = fields.Text(
+        string="Canonical payload",
+        help="The payload in the suite's canonical schema. Fix it here and replay.",
+    )
+    payload_stripped = fields.Boolean(readonly=True, help="Payloads dropped by the retention policy.")
+    source_updated_at = fields.Datetime(
+        readonly=True, help="When the remote system last changed the object (orders out of order)."
+    )
+
+    res_model = fields.Char(string="Record model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(string="Record id", model_field="res_model", readonly=True)
+    record_name = fields.Char(compute="_compute_record_name", string="Record")
+    job_id = fields.Many2one("queue.job", readonly=True, copy=False, index="btree_not_null")
+    job_state = fields.Selection(related="job_id.state", string="Job state")
+
+    received_at = fields.Datetime(readonly=True, default=fields.Datetime.now, index=True)
+    started_at = fields.Datetime(readonly=True)
+    done_at = fields.Datetime(readonly=True)
+    latency = fields.Float(readonly=True, group_operator="avg", help="Seconds from reception to done.")
+    age_hours = fields.Integer(compute="_compute_age", string="Age (h)")
+    failed_count = fields.Integer(
+        compute="_compute_counters", string="# Failed", store=True, group_operator="sum"
+    )
+    done_count = fields.Integer(
+        compute="_compute_counters", string="# Done", store=True, group_operator="sum"
+    )
+
+    _sql_constraints = [
+        (
+            "idempotency_key_unique",
+            "unique(backend_id, idempotency_key)",
+            "An event with this idempotency key already exists for this backend.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------------------
+    # compute
+    # ------------------------------------------------------------------------------
+
+    @api.depends("topic", "external_id")
+    def _compute_display_name(self):
+        for event in self:
+            event.display_name = f"{event.topic or ''} {event.external_id or ''}".strip() or _("Event")
+
+    @api.depends("payload_raw")
+    @api.depends_context("uid")
+    def _compute_payload_raw_masked(self):
+        for event in self:
+            raw = event.sudo().payload_raw
+            if not raw:
+                event.payload_raw_masked = False
+                continue
+            try:
+                event.payload_raw_masked = json.dumps(mask_payload(json.loads(raw)), indent=2)
+            except ValueError:
+                event.payload_raw_masked = _("(not JSON: shown to integration managers only)")
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_name(self):
+        for event in self:
+            record = event._record()
+            event.record_name = record.display_name if record else False
+
+    def _compute_age(self):
+        now = fields.Datetime.now()
+        for event in self:
+            start = event.received_at or event.create_date or now
+            event.age_hours = int((now - start).total_seconds() // 3600)
+
+    @api.depends("state")
+    def _compute_counters(self):
+        for event in self:
+            event.failed_count = 1 if event.state in ("failed", "dead") else 0
+            event.done_count = 1 if event.state == "done" else 0
+
+    # ------------------------------------------------------------------------------
+    # reception
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _body_key(self, body):
+        data = body if isinstance(body, bytes) else str(body).encode()
+        return "sha256:" + hashlib.sha256(data).hexdigest()
+
+    @api.model
+    def _receive(
+        self,
+        backend,
+        topic,
+        payload,
+        idempotency_key,
+        external_id=False,
+        direction="in",
+        canonical_payload=None,
+        source_updated_at=None,
+        trace_id=None,
+        res_record=None,
+    ):
+        """Store one event, once. Returns (event, created).
+
+        A second call with the same (backend, idempotency_key), even from a
+        concurrent transaction, creates nothing and returns created=False.
+        """
+        existing = self.sudo().search(
+            [("backend_id", "=", backend.id), ("idempotency_key", "=", idempotency_key)], limit=1
+        )
+        if existing:
+            return existing, False
+        values = {
+            "backend_id": backend.id,
+            "topic": topic,
+            "direction": direction,
+            "idempotency_key": idempotency_key,
+            "external_id": external_id or False,
+            "payload_raw": payload if isinstance(payload, str) else json.dumps(payload),
+            "payload_canonical": json.dumps(canonical_payload) if canonical_payload is not None else False,
+            "source_updated_at": source_updated_at or False,
+            "max_attempts": backend.max_attempts or 1,
+        }
+        if trace_id:
+            values["trace_id"] = trace_id
+        if res_record:
+            values.update(res_model=res_record._name, res_id=res_record.id)
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                event = self.sudo().with_context(tracking_disable=True).create(values)
+        except psycopg2.errors.UniqueViolation:
+            # a concurrent delivery committed the same key first
+            return self.browse(), False
+        return event, True
+
+    def _enqueue(self, eta=None):
+        """Hand the event to queue_job. One job per attempt, never two."""
+        for event in self:
+            job = event.with_delay(
+                channel=event.backend_id._job_channel(),
+                eta=timedelta(seconds=eta) if eta else None,
+                identity_key=f"integration.event:{event.id}:{event.attempts}",
+                description=_("Process %(topic)s %(ext)s", topic=event.topic, ext=event.external_id or ""),
+            )._job_process()
+            event.write({"state": "queued", "job_id": job.db_record().id if job else False})
+
+    # ------------------------------------------------------------------------------
+    # processing (runs in a queue_job job)
+    # ------------------------------------------------------------------------------
+
+    def _job_process(self):
+        """Job entry point. Safe to run twice, or by two workers at once."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+                self.env.cr.execute(
+                    "SELECT id FROM integration_event WHERE id = %s FOR UPDATE NOWAIT", [self.id]
+                )
+        except psycopg2.errors.LockNotAvailable as exc:
+            raise RetryableJobError(
+                "Event %s is being processed by another worker" % self.id, seconds=5, ignore_retry=True
+            ) from exc
+        self.invalidate_recordset()
+        if self.state not in ("received", "queued"):
+            return f"Nothing to do: the event is {self.state}."
+        return self._process()
+
+    def _process(self):
+        """Map, validate and apply the event; record the outcome on it."""
+        self.ensure_one()
+        self.write(
+            {"state": "processing", "started_at": fields.Datetime.now(), "attempts": self.attempts + 1}
+        )
+        handler = self.backend_id._get_event_handler(self)
+        try:
+            if handler is None:
+                raise PermanentError(
+                    _(
+                        "No handler for topic %(topic)s on a %(type)s backend.",
+                        topic=self.topic,
+                        type=self.backend_type,
+                    )
+                )
+            data = self._canonical_data(handler)
+            with self.env.cr.savepoint():
+                result = handler.apply(self, data)
+        except StaleUpdate as exc:
+            self._mark_ignored(exc.message)
+            return exc.message
+        except RetryableError as exc:
+            self._schedule_retry(exc)
+            return f"Retry scheduled: {exc.message}"
+        except PermanentError as exc:
+            self._mark_failed(exc)
+            return f"Failed: {exc.message}"
+        except (UserError, ValidationError) as exc:
+            self._mark_failed(BusinessRuleError(str(exc.args[0]) if exc.args else str(exc)))
+            return "Failed: business rule"
+        except psycopg2.errors.UniqueViolation:
+            # A concurrent worker created the same record (its binding) and
+            # committed after our snapshot: run again with a fresh one.
+            self._schedule_retry(
+                LockContention(
+                    _("Another worker created the same record at the same time; retrying."), retry_after=2
+                )
+            )
+            return "Retry scheduled: concurrent creation"
+        except (RetryableJobError, *CONCURRENCY_ERRORS):
+            raise
+        except psycopg2.OperationalError as exc:
+            if exc.pgcode in ("40001", "40P01", "55P03"):
+                raise
+            self._mark_failed(self._internal_error(exc))
+            return "Failed: internal error"
+        except Exception as exc:  # noqa: BLE001 - a bug must not block the queue
+            _logger.exception("Integration event %s failed unexpectedly", self.id)
+            self._mark_failed(self._internal_error(exc))
+            return "Failed: internal error"
+        self._mark_done(result)
+        return "Done"
+
+    def _canonical_data(self, handler):
+        """The canonical payload: the stored one (possibly fixed by a user), or
+        the raw payload mapped by the handler, stored so a user can fix it."""
+        if not handler.kind:
+            return self._raw_data()
+        if self.payload_canonical:
+            try:
+                data = json.loads(self.payload_canonical)
+            except ValueError as exc:
+                raise ValidationFailed(_("The canonical payload is not valid JSON: %s", exc)) from exc
+        else:
+            raw = self._raw_data()
+            data = handler.map(raw) if handler.map else raw
+            self.payload_canonical = json.dumps(data, indent=2, sort_keys=True)
+        return canonical.validate(handler.kind, data)
+
+    def _raw_data(self):
+        raw = self.sudo().payload_raw
+        try:
+            return json.loads(raw) if raw else {}
+        except ValueError as exc:
+            raise ValidationFailed(_("The raw payload is not valid JSON: %s", exc)) from exc
+
+    def _internal_error(self, exc):
+        error = IntegrationError(f"{type(exc).__name__}: {exc}")
+        error.details = traceback.format_exc()
+        return error
+
+    def _mark_done(self, result=None):
+        now = fields.Datetime.now()
+        values = {
+            "state": "done",
+            "done_at": now,
+            "latency": (now - self.received_at).total_seconds() if self.received_at else 0.0,
+            "error_category": False,
+            "error_message": False,
+            "next_retry_at": False,
+        }
+        if result and isinstance(result, models.BaseModel) and len(result) == 1:
+            values.update(res_model=result._name, res_id=result.id)
+        self.write(values)
+
+    def _mark_failed(self, error):
+        """A permanent error: written on the event with its cause, not retried."""
+        self.write(
+            {
+                "state": "failed",
+                "error_category": getattr(error, "category", "internal"),
+                "error_message": self._error_text(error),
+                "error_details": getattr(error, "details", None) or False,
+                "next_retry_at": False,
+            }
+        )
+
+    def _mark_ignored(self, reason):
+        self.write({"state": "ignored", "ignore_reason": reason, "done_at": fields.Datetime.now()})
+
+    def _schedule_retry(self, error):
+        """Queue the event again after Retry-After or an exponential backoff;
+        dead once the attempts are spent."""
+        self.ensure_one()
+        values = {
+            "error_category": error.category,
+            "error_message": self._error_text(error),
+        }
+        if self.attempts >= self.max_attempts:
+            values.update(state="dead", next_retry_at=False)
+            self.write(values)
+            return
+        delay = error.retry_after
+        if delay is None:
+            delay = backoff_delay(self.attempts, base=self.backend_id.retry_base_delay or 30)
+        values["next_retry_at"] = fields.Datetime.now() + timedelta(seconds=delay)
+        self.write(values)
+        self._enqueue(eta=delay)
+
+    def _error_text(self, error):
+        text = getattr(error, "message", None) or str(error)
+        secrets = self.env["integration.credential"].sudo()._known_secrets(self.backend_id)
+        return mask_text(text, secrets)
+
+    # ------------------------------------------------------------------------------
+    # the exception queue: what users do
+    # ------------------------------------------------------------------------------
+
+    def action_retry(self):
+        """Process failed or dead events again, as they are."""
+        events = self.filtered(lambda e: e.state in ("failed", "dead"))
+        if not events:
+            raise UserError(_("Only failed or dead events can be retried."))
+        for event in events:
+            event.write({"attempts": 0, "error_category": False, "error_message": False})
+            event._enqueue()
+            event._message_log(body=_("Retried by %s.", self.env.user.name))
+        return True
+
+    def action_replay(self):
+        """Replay with the (fixed) canonical payload."""
+        for event in self:
+            if event.state not in ("failed", "dead"):
+                raise UserError(_("Only failed or dead events can be replayed."))
+            if event.payload_canonical:
+                try:
+                    json.loads(event.payload_canonical)
+                except ValueError as exc:
+                    raise UserError(_("The canonical payload is not valid JSON: %s", exc)) from exc
+            event.write({"attempts": 0, "error_category": False, "error_message": False})
+            event._enqueue()
+            event._message_log(body=_("Canonical payload fixed and replayed by %s.", self.env.user.name))
+        return True
+
+    def action_ignore(self, reason=None):
+        """Ignore events with a reason (the wizard asks for it)."""
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "integration.event.ignore.wizard",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"active_model": self._name, "active_ids": self.ids},
+            }
+        events = self.filtered(lambda e: e.state not in ("done", "ignored"))
+        for event in events:
+            event.write({"state": "ignored", "ignore_reason": reason, "next_retry_at": False})
+            event._message_log(
+                body=_("Ignored by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
+            )
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._record()
+        if not record:
+            raise UserError(_("This event has no related record."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+
+    def action_open_trace(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("integration_core.integration_event_action")
+        action["domain"] = [("trace_id", "=", self.trace_id)]
+        action["context"] = {}
+        return action
+
+    def _record(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        record = self.env[self.res_model].browse(self.res_id).exists()
+        return record or None
+
+    def _related_action_event(self):
+        """queue_job related action: open the event from its job."""
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+        }
+
+    # ------------------------------------------------------------------------------
+    # scheduled actions
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_requeue_orphans(self, minutes=15):
+        """Queue again events whose job is gone, cancelled or failed, so that
+        nothing stays 'queued' forever (queue_job itself requeues jobs left
+        'started' by a crashed worker)."""
+        limit = fields.Datetime.now() - timedelta(minutes=minutes)
+        orphans = self.search(
+            [
+                ("state", "in", ("received", "queued")),
+                ("write_date", "<", limit),
+                "|",
+                ("next_retry_at", "=", False),
+                ("next_retry_at", "<", limit),
+                "|",
+                ("job_id", "=", False),
+                ("job_id.state", "in", ("done", "cancelled", "failed")),
+            ],
+            limit=1000,
+        )
+        for event in orphans:
+            _logger.info("Re-enqueuing orphan integration event %s", event.id)
+            event._enqueue()
+        return len(orphans)

@@ -1,0 +1,436 @@
+import logging
+from datetime import datetime, timezone
+
+from odoo import _, api, fields, models
+from odoo.tools import float_compare, float_round
+
+from ..lib.exceptions import BusinessRuleError, MappingError
+from .integration_event import StaleUpdate
+
+_logger = logging.getLogger(__name__)
+
+PAID_STATES = ("paid", "partially_paid", "authorized", "partially_refunded")
+
+
+class IntegrationOrderImporter(models.AbstractModel):
+    """Turns a canonical order (schemas/order.v1.json) into a sale.order.
+
+    Every channel reuses it: partner matching or creation with invoice and
+    delivery addresses, products by binding, SKU or barcode, taxes, shipping
+    and discount lines, warehouse routing, confirmation rules. Idempotent:
+    the order's binding decides between create and update, under an
+    advisory lock, and an update older than the imported one is ignored.
+    """
+
+    _name = "integration.order.importer"
+    _description = "Integration Order Importer"
+
+    @api.model
+    def _import_from_event(self, event, order):
+        return self._import_order(event.backend_id, order)
+
+    @api.model
+    def _import_order(self, backend, order):
+        Binding = self.env["integration.binding"].sudo()
+        external_id = order["external_id"]
+        Binding._lock(backend, "sale.order", external_id)
+        binding = Binding._find(backend, "sale.order", external_id)
+        updated_at = self._parse_datetime(order.get("updated_at"))
+        existing = binding._record() if binding else None
+        if existing:
+            if updated_at and binding.external_updated_at and updated_at <= binding.external_updated_at:
+                raise StaleUpdate(
+                    _(
+                        "Order %(name)s: this version (%(new)s) is not newer than the one imported (%(old)s).",
+                        name=order["name"],
+                        new=updated_at,
+                        old=binding.external_updated_at,
+                    )
+                )
+            sale = self._update_order(backend, existing, order)
+        else:
+            sale = self._create_order(backend, order)
+        Binding._bind(backend, sale, external_id, updated_at=updated_at)
+        self._apply_confirmation(backend, sale, order)
+        return sale
+
+    # ------------------------------------------------------------------------------
+    # create / update
+    # ------------------------------------------------------------------------------
+
+    def _create_order(self, backend, order):
+        company = backend.company_id
+        SaleOrder = self.env["sale.order"].sudo().with_company(company)
+        partner, invoice_partner, shipping_partner = self._partners(backend, order)
+        warehouse = self._warehouse(backend, order)
+        pricelist = self._pricelist(backend, order)
+        values = {
+            "partner_id": partner.id,
+            "partner_invoice_id": invoice_partner.id,
+            "partner_shipping_id": shipping_partner.id,
+            "company_id": company.id,
+            "client_order_ref": order["name"],
+            "origin": f"{backend.name}: {order['name']}",
+            "pricelist_id": pricelist.id,
+            "warehouse_id": warehouse.id,
+            "note": order.get("note") or False,
+            "order_line": [fields.Command.create(v) for v in self._line_values(backend, order)],
+        }
+        if order.get("created_at"):
+            values["date_order"] = self._parse_datetime(order["created_at"])
+        if backend.team_id:
+            values["team_id"] = backend.team_id.id
+        tags = self._tags(order.get("tags") or [])
+        if tags:
+            values["tag_ids"] = [fields.Command.set(tags.ids)]
+        sale = SaleOrder.create(values)
+        self._check_totals(backend, sale, order)
+        return sale
+
+    def _update_order(self, backend, sale, order):
+        """Update what may change after creation. Lines of a confirmed order
+        stay as they are: changes there go through Odoo's own flows."""
+        values = {"note": order.get("note") or False}
+        tags = self._tags(order.get("tags") or [])
+        values["tag_ids"] = [fields.Command.set(tags.ids)]
+        if sale.state in ("draft", "sent"):
+            values["order_line"] = [fields.Command.clear()] + [
+                fields.Command.create(v) for v in self._line_values(backend, order)
+            ]
+        sale.write(values)
+        if sale.state in ("draft", "sent"):
+            self._check_totals(backend, sale, order)
+        return sale
+
+    def _apply_confirmation(self, backend, sale, order):
+        if sale.state not in ("draft", "sent") or order.get("cancelled_at"):
+            return
+        policy = backend.order_confirm_policy
+        if policy == "always" or (policy == "paid" and order.get("financial_status") in PAID_STATES):
+            sale.action_confirm()
+
+    def _check_totals(self, backend, sale, order):
+        expected = (order.get("totals") or {}).get("total")
+        if not backend.check_totals or expected is None:
+            return
+        precision = sale.currency_id.rounding
+        tolerance = max(backend.total_tolerance, precision)
+        if abs(sale.amount_total - expected) > tolerance + precision / 2:
+            raise BusinessRuleError(
+                _(
+                    "Order %(name)s: Odoo computes a total of %(odoo).2f but the channel says %(channel).2f. "
+                    "Check the tax mapping (taxes included: %(incl)s) and the prices.",
+                    name=order["name"],
+                    odoo=sale.amount_total,
+                    channel=expected,
+                    incl=bool(order.get("taxes_included")),
+                )
+            )
+
+    # ------------------------------------------------------------------------------
+    # lines
+    # ------------------------------------------------------------------------------
+
+    def _line_values(self, backend, order):
+        included = bool(order.get("taxes_included"))
+        lines = []
+        unknown = []
+        for line in order["lines"]:
+            product = self._product(backend, line)
+            if not product:
+                unknown.append(line.get("sku") or line.get("barcode") or line.get("name"))
+                continue
+            quantity = line["quantity"]
+            price = line["unit_price"]
+            gross = quantity * price
+            discount = line.get("discount_amount") or 0.0
+            lines.append(
+                {
+                    "product_id": product.id,
+                    "name": line.get("name") or product.display_name,
+                    "product_uom_qty": quantity,
+                    "price_unit": price,
+                    "discount": float_round(100.0 * discount / gross, 6) if gross and discount else 0.0,
+                    "tax_id": [
+                        fields.Command.set(self._taxes(backend, line.get("taxes") or [], included).ids)
+                    ],
+                }
+            )
+        if unknown:
+            raise MappingError(
+                _(
+                    "Unknown product(s) %(skus)s: no binding, SKU (internal reference) or barcode matches. "
+                    "Create or bind the product, then replay.",
+                    skus=", ".join(str(s) for s in unknown),
+                )
+            )
+        for shipping in order.get("shipping_lines") or []:
+            lines.append(
+                {
+                    "product_id": self._service_product(backend, "shipping").id,
+                    "name": shipping.get("title") or _("Shipping"),
+                    "product_uom_qty": 1,
+                    "price_unit": shipping["price"],
+                    "tax_id": [
+                        fields.Command.set(self._taxes(backend, shipping.get("taxes") or [], included).ids)
+                    ],
+                }
+            )
+        for discount in order.get("discounts") or []:
+            if not discount.get("amount"):
+                continue
+            lines.append(
+                {
+                    "product_id": self._service_product(backend, "discount").id,
+                    "name": _("Discount %s", discount["code"]),
+                    "product_uom_qty": 1,
+                    "price_unit": -abs(discount["amount"]),
+                    "tax_id": [fields.Command.clear()],
+                }
+            )
+        return lines
+
+    def _product(self, backend, line):
+        """By variant binding, then SKU (internal reference), then barcode."""
+        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        Binding = self.env["integration.binding"].sudo()
+        if line.get("variant_external_id"):
+            record = Binding._get_record(backend, "product.product", line["variant_external_id"])
+            if record:
+                return record
+        company_domain = ["|", ("company_id", "=", False), ("company_id", "=", backend.company_id.id)]
+        if line.get("sku"):
+            product = Product.search([("default_code", "=", line["sku"])] + company_domain, limit=1)
+            if product:
+                return product
+        if line.get("barcode"):
+            product = Product.search([("barcode", "=", line["barcode"])] + company_domain, limit=1)
+            if product:
+                return product
+        if backend.create_missing_products and line.get("sku"):
+            product = Product.create(
+                {"name": line.get("name") or line["sku"], "default_code": line["sku"], "type": "product"}
+            )
+            if line.get("variant_external_id"):
+                Binding._bind(backend, product, line["variant_external_id"])
+            return product
+        return None
+
+    def _service_product(self, backend, kind):
+        field = f"{kind}_product_id"
+        if backend[field]:
+            return backend[field]
+        xmlid = f"integration_core.product_{kind}"
+        product = self.env.ref(xmlid, raise_if_not_found=False)
+        if not product:
+            raise MappingError(_("No %s product configured on the backend.", kind))
+        return product
+
+    def _taxes(self, backend, taxes, included):
+        """Odoo sales taxes for canonical taxes: explicit mapping first, then
+        a sales tax of the same rate and price inclusion in the company."""
+        Tax = self.env["account.tax"].sudo()
+        result = Tax
+        for tax in taxes:
+            rate = tax["rate"]
+            mapping = backend.tax_map_ids.filtered(
+                lambda m, t=tax: m.title == t["title"] and (not m.rate or abs(m.rate - t["rate"]) < 1e-6)
+            )[:1]
+            if mapping:
+                result |= mapping.tax_id
+                continue
+            if float_compare(rate, 0.0, precision_digits=6) == 0:
+                continue
+            found = Tax.search(
+                [
+                    ("type_tax_use", "=", "sale"),
+                    ("amount_type", "=", "percent"),
+                    ("amount", "=", float_round(rate * 100, 4)),
+                    ("price_include", "=", included),
+                    ("company_id", "=", backend.company_id.id),
+                ],
+                limit=1,
+            )
+            if not found:
+                raise MappingError(
+                    _(
+                        "Unmapped tax '%(title)s' at %(rate)s%% (%(incl)s): add a tax mapping on the backend "
+                        "or create a sales tax of that rate, then replay.",
+                        title=tax["title"],
+                        rate=float_round(rate * 100, 4),
+                        incl=_("taxes included") if included else _("taxes excluded"),
+                    )
+                )
+            result |= found
+        return result
+
+    # ------------------------------------------------------------------------------
+    # partners
+    # ------------------------------------------------------------------------------
+
+    def _partners(self, backend, order):
+        """(customer, invoice address, delivery address)."""
+        customer = self._customer(backend, order["customer"], order.get("billing_address"))
+        invoice = self._address(customer, order.get("billing_address"), "invoice")
+        shipping = self._address(customer, order.get("shipping_address"), "delivery")
+        return customer, invoice, shipping
+
+    def _customer(self, backend, data, billing):
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        Binding = self.env["integration.binding"].sudo()
+        external_id = data.get("external_id")
+        if external_id:
+            Binding._lock(backend, "res.partner", external_id)
+            partner = Binding._get_record(backend, "res.partner", external_id)
+            if partner:
+                return partner
+        partner = Partner.browse()
+        email = (data.get("email") or "").strip().lower()
+        if email:
+            partner = Partner.search(
+                [
+                    ("email", "=ilike", email),
+                    ("parent_id", "=", False),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", backend.company_id.id),
+                ],
+                limit=1,
+            )
+        if not partner:
+            values = {
+                "name": data["name"],
+                "email": data.get("email") or False,
+                "phone": data.get("phone") or False,
+                "vat": data.get("vat") or False,
+                "customer_rank": 1,
+            }
+            if data.get("company") and data["company"] != data["name"]:
+                values["company_name"] = data["company"]
+            values.update(self._address_values(billing or {}))
+            values["name"] = data["name"]
+            partner = Partner.create(values)
+        if external_id:
+            Binding._bind(backend, partner, external_id)
+        return partner
+
+    def _address(self, customer, address, kind):
+        """A child address of the customer; reused when identical."""
+        if not address:
+            return customer
+        values = self._address_values(address)
+        if self._same_address(customer, values):
+            return customer
+        for child in customer.child_ids.filtered(lambda p: p.type == kind):
+            if self._same_address(child, values):
+                return child
+        values.update(parent_id=customer.id, type=kind)
+        values["name"] = address.get("name") or customer.name
+        return self.env["res.partner"].sudo().create(values)
+
+    def _address_values(self, address):
+        country = self.env["res.country"]
+        state = self.env["res.country.state"]
+        if address.get("country_code"):
+            country = country.search([("code", "=", address["country_code"])], limit=1)
+            if not country:
+                raise MappingError(_("Unknown country code %s in an address.", address["country_code"]))
+        if address.get("state_code") and country:
+            state = self.env["res.country.state"].search(
+                [("country_id", "=", country.id), ("code", "=", address["state_code"])], limit=1
+            )
+        return {
+            "street": address.get("street") or False,
+            "street2": address.get("street2") or False,
+            "city": address.get("city") or False,
+            "zip": address.get("zip") or False,
+            "country_id": country.id or False,
+            "state_id": state.id or False,
+            "phone": address.get("phone") or False,
+        }
+
+    def _same_address(self, partner, values):
+        keys = ("street", "street2", "city", "zip", "country_id", "state_id")
+        current = {
+            "street": partner.street or False,
+            "street2": partner.street2 or False,
+            "city": partner.city or False,
+            "zip": partner.zip or False,
+            "country_id": partner.country_id.id or False,
+            "state_id": partner.state_id.id or False,
+        }
+        return all(current[k] == values.get(k, False) for k in keys)
+
+    # ------------------------------------------------------------------------------
+    # routing, currency, tags
+    # ------------------------------------------------------------------------------
+
+    def _warehouse(self, backend, order):
+        code = order.get("location_code")
+        if code:
+            mapping = backend.location_map_ids.filtered(lambda m: m.location_code == code)[:1]
+            if mapping:
+                return mapping.warehouse_id
+        if backend.warehouse_id:
+            return backend.warehouse_id
+        warehouse = (
+            self.env["stock.warehouse"].sudo().search([("company_id", "=", backend.company_id.id)], limit=1)
+        )
+        if not warehouse:
+            raise BusinessRuleError(_("The company %s has no warehouse.", backend.company_id.name))
+        return warehouse
+
+    def _pricelist(self, backend, order):
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("name", "=", order["currency"])], limit=1)
+        )
+        if not currency:
+            raise MappingError(_("Unknown currency %s.", order["currency"]))
+        if not currency.active:
+            raise MappingError(
+                _("The currency %s is not active in Odoo: activate it, then replay.", currency.name)
+            )
+        if backend.pricelist_id and backend.pricelist_id.currency_id == currency:
+            return backend.pricelist_id
+        Pricelist = self.env["product.pricelist"].sudo()
+        pricelist = Pricelist.search(
+            [
+                ("currency_id", "=", currency.id),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "=", backend.company_id.id),
+            ],
+            limit=1,
+        )
+        if not pricelist:
+            pricelist = Pricelist.create(
+                {
+                    "name": f"{backend.name} {currency.name}",
+                    "currency_id": currency.id,
+                    "company_id": backend.company_id.id,
+                }
+            )
+        return pricelist
+
+    def _tags(self, names):
+        Tag = self.env["crm.tag"].sudo()
+        tags = Tag.browse()
+        for name in names:
+            name = name.strip()
+            if not name:
+                continue
+            tag = Tag.search([("name", "=", name)], limit=1) or Tag.create({"name": name})
+            tags |= tag
+        return tags
+
+    @api.model
+    def _parse_datetime(self, value):
+        """ISO 8601 with offset -> naive UTC datetime, as Odoo stores it."""
+        if not value:
+            return None
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if parsed.tzinfo:
+            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+        return parsed.replace(microsecond=0)

@@ -1,0 +1,222 @@
+"""Shared set-up for integration_core's tests and the channel addons' tests.
+
+- ``IntegrationCase``: a TransactionCase with an encryption key, a generic
+  backend, two stockable products with SKUs, a 10 % sales tax, and helpers to
+  build canonical orders and run the jobs an action enqueued.
+- ``LocalHTTPServer``: a real HTTP server on 127.0.0.1 answering what a test
+  scripts, for the client's failure paths (429, 5xx, slow answers).
+"""
+
+import json
+import threading
+import time
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
+
+from cryptography.fernet import Fernet
+
+from odoo.tests import TransactionCase
+from odoo.tools import config
+
+from odoo.addons.queue_job.job import Job
+
+TEST_KEY = Fernet.generate_key().decode()
+
+
+def canonical_order(external_id="1001", **overrides):
+    order = {
+        "schema_version": 1,
+        "external_id": str(external_id),
+        "name": f"#{external_id}",
+        "currency": "USD",
+        "taxes_included": False,
+        "updated_at": "2024-05-01T10:00:00+00:00",
+        "customer": {
+            "external_id": f"C-{external_id}",
+            "name": "Ada Lovelace",
+            "email": f"ada{external_id}@example.com",
+            "phone": "+1 555 0100",
+        },
+        "billing_address": {
+            "name": "Ada Lovelace",
+            "street": "1 Analytical Way",
+            "city": "Springfield",
+            "zip": "12345",
+            "country_code": "US",
+        },
+        "shipping_address": {
+            "name": "Ada Lovelace",
+            "street": "7 Warehouse Road",
+            "city": "Shelbyville",
+            "zip": "54321",
+            "country_code": "US",
+        },
+        "lines": [
+            {
+                "external_id": f"{external_id}-1",
+                "sku": "INT-WIDGET",
+                "name": "Widget",
+                "quantity": 2,
+                "unit_price": 50.0,
+                "taxes": [{"title": "Sales Tax", "rate": 0.1, "amount": 10.0}],
+            },
+            {
+                "external_id": f"{external_id}-2",
+                "sku": "INT-GADGET",
+                "name": "Gadget",
+                "quantity": 1,
+                "unit_price": 30.0,
+                "taxes": [{"title": "Sales Tax", "rate": 0.1, "amount": 3.0}],
+            },
+        ],
+        "shipping_lines": [{"title": "Standard", "price": 5.0, "taxes": []}],
+        "discounts": [],
+        "totals": {"subtotal": 130.0, "tax": 13.0, "shipping": 5.0, "discount": 0.0, "total": 148.0},
+        "financial_status": "paid",
+        "tags": ["web"],
+    }
+    order.update(overrides)
+    return order
+
+
+class IntegrationCase(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(patch.dict(config.options, {"integration_encryption_key": TEST_KEY}))
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.usd = cls.env.ref("base.USD")
+        cls.usd.active = True
+        cls.tax_10 = cls.env["account.tax"].create(
+            {
+                "name": "Sales 10% (test)",
+                "amount": 10.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.pricelist_usd = cls.env["product.pricelist"].create(
+            {"name": "USD (test)", "currency_id": cls.usd.id, "company_id": cls.company.id}
+        )
+        cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        cls.backend = cls.env["integration.backend"].create(
+            {
+                "name": "Test feed",
+                "backend_type": "generic",
+                "company_id": cls.company.id,
+                "warehouse_id": cls.warehouse.id,
+                "pricelist_id": cls.pricelist_usd.id,
+                "max_attempts": 3,
+                "retry_base_delay": 30,
+            }
+        )
+        Product = cls.env["product.product"]
+        cls.widget = Product.create(
+            {
+                "name": "Widget",
+                "default_code": "INT-WIDGET",
+                "type": "product",
+                "list_price": 50.0,
+                "barcode": "1234567890128",
+            }
+        )
+        cls.gadget = Product.create(
+            {"name": "Gadget", "default_code": "INT-GADGET", "type": "product", "list_price": 30.0}
+        )
+
+    # ------------------------------------------------------------------------------
+
+    def receive(self, payload, key=None, topic="order.import", backend=None, canonical_payload=None):
+        backend = backend or self.backend
+        key = key or f"key-{payload.get('external_id')}"
+        return self.env["integration.event"]._receive(
+            backend,
+            topic=topic,
+            payload=payload,
+            idempotency_key=key,
+            external_id=payload.get("external_id"),
+            canonical_payload=canonical_payload,
+        )
+
+    def process(self, event):
+        """Enqueue the event, then run its job as the job runner would."""
+        event._enqueue()
+        self.run_jobs(limit=1)
+        event.invalidate_recordset()
+        return event
+
+    def run_jobs(self, limit=100):
+        """Run pending integration jobs one by one, oldest first, ignoring
+        their eta, the way queue_job's runner and /queue_job/runjob do.
+        Returns the queue.job records run."""
+        ran = self.env["queue.job"]
+        for _i in range(limit):
+            record = self.env["queue.job"].search(
+                [
+                    ("state", "=", "pending"),
+                    ("model_name", "=", "integration.event"),
+                    ("id", "not in", ran.ids),
+                ],
+                order="id",
+                limit=1,
+            )
+            if not record:
+                break
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.store()
+            result = job.perform()
+            job.set_done(result=result)
+            job.store()
+            ran |= record
+        return ran
+
+    def orders_for(self, external_id, backend=None):
+        binding = self.env["integration.binding"]._find(backend or self.backend, "sale.order", external_id)
+        return binding._record() if binding else self.env["sale.order"]
+
+
+class _ScriptedHandler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def _answer(self):
+        server = self.server
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        server.requests.append(
+            {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
+        )
+        status, headers, payload, delay = server.script.pop(0) if server.script else (200, {}, {}, 0)
+        if delay:
+            time.sleep(delay)
+        data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+
+@contextmanager
+def LocalHTTPServer(script=()):
+    """Yield a server on 127.0.0.1; ``server.script`` is a list of
+    (status, headers, payload, delay) answered in order, then 200 {}."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedHandler)
+    server.script = list(script)
+    server.requests = []
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

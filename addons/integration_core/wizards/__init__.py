@@ -1,0 +1,1 @@
+from . import integration_event_ignore_wizard
