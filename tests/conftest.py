@@ -18,6 +18,7 @@ FIXTURES_DIR = REPO_DIR.parent / "shared" / "fixtures"
 
 try:
     import odoo  # noqa: F401  (must come before odoo.addons)
+
     import odoo.addons
 except ImportError as exc:  # pragma: no cover - environment problem
     raise SystemExit(

@@ -25,6 +25,7 @@ from urllib.parse import urljoin
 import requests
 
 from .exceptions import (
+    IntegrationError,
     PermanentError,
     RateLimited,
     RemoteRejected,
@@ -144,20 +145,22 @@ class IntegrationHttpClient:
                 timeout=timeout or self.timeout,
             )
         except requests.RequestException as exc:
-            error = classify_exception(exc)
+            error = self._masked(classify_exception(exc))
             self._log(method, url, None, start, error=error, headers=headers, body=json)
             if isinstance(error, RetryableError):
                 self._record_failure()
             raise error from exc
         try:
             classify_response(response, self.max_retry_after)
-        except RetryableError as error:
+        except IntegrationError as error:
+            self._masked(error)
+            if not isinstance(error, RetryableError):
+                self._log(method, url, response, start, error=error, headers=headers, body=json)
+                self._record_success()  # the remote system is up: it answered
+                raise
+
             self._log(method, url, response, start, error=error, headers=headers, body=json)
             self._record_failure()
-            raise
-        except RemoteRejected as error:
-            self._log(method, url, response, start, error=error, headers=headers, body=json)
-            self._record_success()  # the remote system is up: it answered
             raise
         self._log(method, url, response, start, headers=headers, body=json)
         self._record_success()
@@ -175,6 +178,12 @@ class IntegrationHttpClient:
             raise RemoteServerError(
                 f"The remote system answered {response.status_code} with invalid JSON: {response.text[:200]}"
             ) from exc
+
+    def _masked(self, error):
+        """The error with this client's secrets masked out of its message."""
+        error.message = mask_text(error.message, self.secrets)
+        error.args = (error.message,)
+        return error
 
     def _record_failure(self):
         if self.circuit_breaker is not None:
