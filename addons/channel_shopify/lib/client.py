@@ -1,0 +1,567 @@
+"""Shopify GraphQL Admin API client: the one place where we talk to Shopify.
+
+Built on :class:`IntegrationHttpClient`, which already turns HTTP-level
+failures into the suite's errors (timeouts, 429 with Retry-After, 5xx,
+other 4xx). On top of that this module handles what Shopify reports inside
+an HTTP 200 answer (shopify.dev, "GraphQL Admin API rate limits"):
+
+- ``errors`` with ``extensions.code == "THROTTLED"``: the app/shop bucket
+  cannot cover the query's requested cost. Raised as :class:`RateLimited`
+  with ``retry_after = (requestedQueryCost - currentlyAvailable) /
+  restoreRate`` from ``extensions.cost``.
+- other top-level ``errors`` (syntax, validation, ``MAX_COST_EXCEEDED``,
+  ``ACCESS_DENIED``): :class:`RemoteRejected` (permanent);
+  ``INTERNAL_SERVER_ERROR``: :class:`RemoteServerError` (retryable).
+- ``userErrors`` in a mutation payload: Shopify refused the input, raised
+  as :class:`RemoteRejected` with the messages (``details["user_errors"]``).
+  Checks the client makes itself before sending (e.g. more quantity to
+  fulfil than is still open) raise :class:`BusinessRuleError`.
+
+Each answer's ``extensions.cost`` is kept in :attr:`ShopifyClient.last_cost`
+(and :attr:`throttle_status`). Before a query whose cost the client has
+seen, it estimates the bucket (``currentlyAvailable`` plus what
+``restoreRate`` refilled since) and sleeps until the cost is covered, up to
+``max_throttle_wait`` seconds; a longer wait is left to Shopify's answer
+(and to the job's retry).
+"""
+
+import json as jsonlib
+import logging
+import math
+import time
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from odoo.addons.integration_core.lib.exceptions import (
+    BusinessRuleError,
+    RateLimited,
+    RemoteRejected,
+    RemoteServerError,
+)
+from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient
+
+from . import queries
+from .gid import from_gid, to_gid
+
+__all__ = [
+    "DEFAULT_API_VERSION",
+    "INVENTORY_BATCH_SIZE",
+    "ShopifyClient",
+    "from_gid",
+    "to_gid",
+    "topic_enum",
+]
+
+_logger = logging.getLogger(__name__)
+
+DEFAULT_API_VERSION = "2025-01"
+# shopify.dev "Shopify API limits": input arguments that accept an array
+# take at most 250 items, so one inventorySetQuantities call sets at most
+# 250 quantities.
+INVENTORY_BATCH_SIZE = 250
+MAX_PAGE_SIZE = 250
+_OPEN_FULFILLMENT_ORDER = ("OPEN", "IN_PROGRESS")
+_DEAD_FULFILLMENT = ("CANCELLED", "ERROR", "FAILURE")
+_RETRYABLE_GRAPHQL_CODES = {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"}
+
+
+def topic_enum(topic: str) -> str:
+    """``"orders/create"`` -> ``"ORDERS_CREATE"`` (GraphQL ``WebhookSubscriptionTopic``)."""
+    return topic.strip().upper().replace("/", "_")
+
+
+def shop_base_url(shop_url: str) -> str:
+    """``x.myshopify.com``, ``https://x.myshopify.com/admin`` -> ``https://x.myshopify.com``;
+    ``http://127.0.0.1:8071`` (a sandbox) is kept as is."""
+    text = shop_url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    if not parts.netloc:
+        raise ValueError(f"not a shop URL: {shop_url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _utc(value) -> str:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _nodes(connection):
+    if not connection:
+        return []
+    if connection.get("nodes") is not None:
+        return connection["nodes"]
+    return [edge["node"] for edge in connection.get("edges") or []]
+
+
+class ShopifyClient(IntegrationHttpClient):
+    """``ShopifyClient("https://x.myshopify.com", token, "2025-01")``.
+
+    Extra keyword arguments go to :class:`IntegrationHttpClient` (timeout,
+    rate_limiter, circuit_breaker, session, logger, ...).
+    """
+
+    def __init__(
+        self,
+        shop_url,
+        access_token,
+        api_version=DEFAULT_API_VERSION,
+        *,
+        max_throttle_wait=5.0,
+        sleep=time.sleep,
+        clock=time.monotonic,
+        **kwargs,
+    ):
+        if not access_token:
+            raise ValueError("a Shopify access token is required")
+        headers = {
+            "X-Shopify-Access-Token": access_token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+        headers.update(kwargs.pop("default_headers", None) or {})
+        secrets = tuple(kwargs.pop("secrets", ()) or ()) + (access_token,)
+        kwargs.setdefault("logger", _logger)
+        super().__init__(shop_base_url(shop_url), default_headers=headers, secrets=secrets, **kwargs)
+        self.api_version = api_version
+        self.graphql_path = f"/admin/api/{api_version}/graphql.json"
+        self.max_throttle_wait = max_throttle_wait
+        self.last_cost = None
+        self.throttle_status = None
+        self._sleep = sleep
+        self._clock = clock
+        self._status_at = None
+        self._query_costs = {}
+
+    # ------------------------------------------------------------------
+    # GraphQL transport
+    # ------------------------------------------------------------------
+
+    def graphql(self, query, variables=None):
+        """Run one query or mutation; return its ``data``."""
+        self._wait_for_budget(query)
+        payload = {"query": query}
+        if variables:
+            payload["variables"] = variables
+        response = self.request("POST", self.graphql_path, json=payload)
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise RemoteServerError(
+                f"Shopify answered {response.status_code} with invalid JSON: {response.text[:200]}"
+            ) from exc
+        if not isinstance(body, dict):
+            raise RemoteServerError(f"Shopify answered with an unexpected body: {str(body)[:200]}")
+        cost = (body.get("extensions") or {}).get("cost")
+        if cost:
+            self._remember_cost(query, cost)
+        errors = body.get("errors")
+        if errors:
+            self._raise_errors(errors, cost, response.status_code)
+        data = body.get("data")
+        if data is None:
+            raise RemoteServerError("Shopify answered without data and without errors")
+        return data
+
+    def _remember_cost(self, query, cost):
+        self.last_cost = cost
+        self.throttle_status = cost.get("throttleStatus") or self.throttle_status
+        self._status_at = self._clock()
+        if cost.get("requestedQueryCost") is not None:
+            self._query_costs[query] = cost["requestedQueryCost"]
+
+    def estimated_available(self):
+        """Points the bucket should hold now, from the last throttle status."""
+        status = self.throttle_status
+        if not status or self._status_at is None:
+            return None
+        refilled = (self._clock() - self._status_at) * float(status.get("restoreRate") or 0)
+        maximum = float(status.get("maximumAvailable") or math.inf)
+        return min(maximum, float(status.get("currentlyAvailable") or 0) + refilled)
+
+    def _wait_for_budget(self, query):
+        expected = self._query_costs.get(query)
+        available = self.estimated_available()
+        if expected is None or available is None or expected <= available or self.max_throttle_wait <= 0:
+            return
+        rate = float(self.throttle_status.get("restoreRate") or 0)
+        if rate <= 0:
+            return
+        wait = (expected - available) / rate
+        if wait <= self.max_throttle_wait:
+            self.logger.debug(
+                "Shopify bucket low (%.0f < %s points): waiting %.2f s", available, expected, wait
+            )
+            self._sleep(wait)
+
+    @staticmethod
+    def _throttle_retry_after(cost):
+        cost = cost or {}
+        status = cost.get("throttleStatus") or {}
+        rate = float(status.get("restoreRate") or 0)
+        if not rate or cost.get("requestedQueryCost") is None:
+            return 1.0
+        missing = float(cost["requestedQueryCost"]) - float(status.get("currentlyAvailable") or 0)
+        return max(math.ceil(max(missing, 0.0) / rate * 100) / 100, 0.1)
+
+    def _raise_errors(self, errors, cost, status_code):
+        if not isinstance(errors, list):
+            errors = [{"message": errors if isinstance(errors, str) else jsonlib.dumps(errors)}]
+        codes = set()
+        messages = []
+        for error in errors:
+            if isinstance(error, dict):
+                codes.add((error.get("extensions") or {}).get("code"))
+                messages.append(str(error.get("message") or error))
+            else:
+                messages.append(str(error))
+        text = "; ".join(messages)[:500]
+        if "THROTTLED" in codes:
+            retry_after = self._throttle_retry_after(cost)
+            raise RateLimited(
+                f"Shopify throttled the query (cost {cost and cost.get('requestedQueryCost')}): "
+                f"retry in {retry_after:.2f} s",
+                retry_after=retry_after,
+                details={"cost": cost},
+            )
+        if codes & _RETRYABLE_GRAPHQL_CODES:
+            raise RemoteServerError(f"Shopify GraphQL error: {text}", details={"errors": errors})
+        raise RemoteRejected(
+            f"Shopify GraphQL error: {text}",
+            status_code=status_code,
+            body=jsonlib.dumps(errors),
+            details={"errors": errors, "codes": sorted(code for code in codes if code)},
+        )
+
+    @staticmethod
+    def _check_user_errors(payload, what):
+        """Raise RemoteRejected for ``userErrors`` of a mutation payload."""
+        if payload is None:
+            raise RemoteServerError(f"Shopify returned no payload for {what}")
+        user_errors = payload.get("userErrors") or []
+        if user_errors:
+            text = "; ".join(
+                (".".join(error.get("field") or []) + ": " if error.get("field") else "")
+                + error.get("message", "")
+                for error in user_errors
+            )
+            raise RemoteRejected(
+                f"Shopify refused {what}: {text}",
+                body=jsonlib.dumps(user_errors),
+                details={"user_errors": user_errors},
+            )
+        return payload
+
+    @staticmethod
+    def _page_size(requested, node_cost):
+        """``requested`` capped so one page stays under Shopify's 1000-point query limit."""
+        fits = (queries.MAX_QUERY_COST - 2) // max(node_cost, 1)
+        return max(1, min(int(requested), MAX_PAGE_SIZE, fits))
+
+    def _paginate(self, query, root, variables, first):
+        after = None
+        while True:
+            data = self.graphql(query, {**variables, "first": first, "after": after})
+            connection = data[root]
+            yield from _nodes(connection)
+            page = connection.get("pageInfo") or {}
+            if not page.get("hasNextPage"):
+                return
+            after = page.get("endCursor")
+
+    # ------------------------------------------------------------------
+    # shop, orders, products, locations
+    # ------------------------------------------------------------------
+
+    def shop(self):
+        """The ``Shop`` node (name, myshopifyDomain, currencyCode, plan, ...):
+        a cheap call that proves URL, token and API version work."""
+        return self.graphql(queries.SHOP_QUERY)["shop"]
+
+    def iter_orders(self, updated_since=None, page_size=50, query=None):
+        """Yield complete GraphQL ``Order`` nodes (fragment ``ShopifyOrder``
+        of :mod:`.queries`), oldest update first (``sortKey: UPDATED_AT``).
+
+        ``updated_since`` (datetime or ISO string; naive means UTC) becomes
+        ``updated_at:>='…'``: inclusive, so an order updated in the same
+        second as the previous watermark is not lost (the import is
+        idempotent). ``page_size`` is capped so a page stays under the
+        single-query cost limit (``queries.ORDER_NODE_COST`` per order).
+        Orders with more than ``ORDER_LINE_ITEMS_FIRST`` lines are completed
+        with extra calls.
+        """
+        terms = []
+        if updated_since is not None:
+            terms.append(f"updated_at:>='{_utc(updated_since)}'")
+        if query:
+            terms.append(query)
+        first = self._page_size(page_size, queries.ORDER_NODE_COST)
+        variables = {"query": " ".join(terms) or None}
+        for node in self._paginate(queries.ORDERS_QUERY, "orders", variables, first):
+            yield self._complete_line_items(node)
+
+    def get_order(self, gid_or_legacy_id):
+        """The complete ``Order`` node, or None when Shopify does not know it."""
+        data = self.graphql(queries.ORDER_QUERY, {"id": to_gid("Order", gid_or_legacy_id)})
+        node = data.get("order")
+        return self._complete_line_items(node) if node else None
+
+    def _complete_line_items(self, node):
+        connection = node.get("lineItems") or {}
+        page = connection.get("pageInfo") or {}
+        while page.get("hasNextPage"):
+            data = self.graphql(
+                queries.ORDER_LINE_ITEMS_QUERY, {"id": node["id"], "after": page.get("endCursor")}
+            )
+            more = (data.get("order") or {}).get("lineItems") or {}
+            connection.setdefault("nodes", []).extend(_nodes(more))
+            page = more.get("pageInfo") or {}
+            connection["pageInfo"] = page
+        return node
+
+    def iter_products(self, page_size=100, query=None):
+        """Yield ``Product`` nodes with all their variants (id, sku, barcode,
+        price, inventoryItem id)."""
+        first = self._page_size(page_size, queries.PRODUCT_NODE_COST)
+        for node in self._paginate(queries.PRODUCTS_QUERY, "products", {"query": query}, first):
+            connection = node.get("variants") or {}
+            page = connection.get("pageInfo") or {}
+            while page.get("hasNextPage"):
+                data = self.graphql(
+                    queries.PRODUCT_VARIANTS_QUERY, {"id": node["id"], "after": page.get("endCursor")}
+                )
+                more = (data.get("product") or {}).get("variants") or {}
+                connection.setdefault("nodes", []).extend(_nodes(more))
+                page = more.get("pageInfo") or {}
+                connection["pageInfo"] = page
+            yield node
+
+    def iter_locations(self, page_size=50):
+        """Yield ``Location`` nodes (id, legacyResourceId, name, isActive, address)."""
+        first = self._page_size(page_size, queries.LOCATION_NODE_COST)
+        yield from self._paginate(queries.LOCATIONS_QUERY, "locations", {}, first)
+
+    # ------------------------------------------------------------------
+    # inventory
+    # ------------------------------------------------------------------
+
+    def set_inventory_quantities(
+        self, changes, reason="correction", name="available", reference_document_uri=None
+    ):
+        """Set absolute quantities; returns the number of API calls made.
+
+        ``changes``: ``[{inventory_item_id, location_id, quantity}]`` (ids as
+        legacy ids or GIDs). Batched by :data:`INVENTORY_BATCH_SIZE` per
+        ``inventorySetQuantities`` call. When one (item, location) appears
+        twice, the last quantity wins. We act as the source of truth, so
+        the compare-and-set check is skipped (``ignoreCompareQuantity``).
+        Absolute values make a repeated call harmless: a job that fails on
+        batch 3 can simply run again.
+        """
+        merged = {}
+        for change in changes:
+            item = to_gid("InventoryItem", change["inventory_item_id"])
+            location = to_gid("Location", change["location_id"])
+            merged[(item, location)] = int(change["quantity"])
+        quantities = [
+            {"inventoryItemId": item, "locationId": location, "quantity": quantity}
+            for (item, location), quantity in merged.items()
+        ]
+        calls = 0
+        for start in range(0, len(quantities), INVENTORY_BATCH_SIZE):
+            batch = quantities[start : start + INVENTORY_BATCH_SIZE]
+            payload_input = {
+                "name": name,
+                "reason": reason,
+                "ignoreCompareQuantity": True,
+                "quantities": batch,
+            }
+            if reference_document_uri:
+                payload_input["referenceDocumentUri"] = reference_document_uri
+            data = self.graphql(queries.INVENTORY_SET_QUANTITIES_MUTATION, {"input": payload_input})
+            calls += 1
+            self._check_user_errors(data.get("inventorySetQuantities"), "the inventory quantities")
+        return calls
+
+    # ------------------------------------------------------------------
+    # fulfilment
+    # ------------------------------------------------------------------
+
+    def _fulfillment_context(self, order_id):
+        data = self.graphql(queries.FULFILLMENT_ORDERS_QUERY, {"id": to_gid("Order", order_id)})
+        order = data.get("order")
+        if not order:
+            raise RemoteRejected(f"Shopify order {order_id} not found", status_code=404)
+        connection = order.get("fulfillmentOrders") or {}
+        if (connection.get("pageInfo") or {}).get("hasNextPage") or any(
+            ((fo.get("lineItems") or {}).get("pageInfo") or {}).get("hasNextPage")
+            for fo in _nodes(connection)
+        ):
+            raise BusinessRuleError(
+                f"Shopify order {order.get('name')} has more fulfillment orders or lines than this "
+                "client reads at once; fulfil it in Shopify"
+            )
+        return order
+
+    def fulfillment_orders(self, order_id):
+        """The order's ``FulfillmentOrder`` nodes (status, assigned location, lines)."""
+        return _nodes(self._fulfillment_context(order_id).get("fulfillmentOrders"))
+
+    def create_fulfillment(
+        self,
+        order_id,
+        lines=None,
+        tracking_number=None,
+        tracking_url=None,
+        carrier=None,
+        notify_customer=False,
+    ):
+        """Mark ``lines`` of an order as shipped; returns the created
+        ``Fulfillment`` nodes (one per assigned location).
+
+        ``lines``: ``[{line_item_id, quantity}]`` with the order's line ids
+        (legacy ids or GIDs); None fulfils everything still open. Quantities
+        are spread over the order's open fulfillment orders (partial
+        quantities allowed). Shopify wants one call per location, so lines
+        assigned to two locations give two fulfillments.
+
+        Idempotent for a retried job: when a live fulfillment with the same
+        ``tracking_number`` already exists, it is returned and nothing is
+        created. Asking for more than is still open raises
+        :class:`BusinessRuleError`.
+        """
+        order = self._fulfillment_context(order_id)
+        if tracking_number:
+            existing = [
+                fulfillment
+                for fulfillment in order.get("fulfillments") or []
+                if fulfillment.get("status") not in _DEAD_FULFILLMENT
+                and any(
+                    info.get("number") == tracking_number for info in fulfillment.get("trackingInfo") or []
+                )
+            ]
+            if existing:
+                self.logger.info(
+                    "Shopify order %s already has a fulfillment with tracking %s: not creating another",
+                    order.get("name"),
+                    tracking_number,
+                )
+                return existing
+        open_orders = [
+            fo
+            for fo in _nodes(order.get("fulfillmentOrders"))
+            if fo.get("status") in _OPEN_FULFILLMENT_ORDER
+            and (
+                "supportedActions" not in fo
+                or any(a.get("action") == "CREATE_FULFILLMENT" for a in fo["supportedActions"] or [])
+            )
+        ]
+        plan = {}  # fulfillment order id -> {fulfillment order line id: quantity}
+        if lines:
+            for wanted in lines:
+                line_id = from_gid(wanted["line_item_id"])
+                missing = int(wanted["quantity"])
+                if missing <= 0:
+                    continue
+                for fo in open_orders:
+                    for fo_line in _nodes(fo.get("lineItems")):
+                        if from_gid((fo_line.get("lineItem") or {}).get("id")) != line_id:
+                            continue
+                        planned = plan.get(fo["id"], {})
+                        free = fo_line["remainingQuantity"] - planned.get(fo_line["id"], 0)
+                        take = min(free, missing)
+                        if take > 0:
+                            plan.setdefault(fo["id"], {})[fo_line["id"]] = (
+                                planned.get(fo_line["id"], 0) + take
+                            )
+                            missing -= take
+                        if not missing:
+                            break
+                    if not missing:
+                        break
+                if missing:
+                    raise BusinessRuleError(
+                        f"Shopify order {order.get('name')}: line {line_id} has {int(wanted['quantity']) - missing} "
+                        f"unit(s) left to fulfil, {int(wanted['quantity'])} requested"
+                    )
+        else:
+            plan = {
+                fo["id"]: None
+                for fo in open_orders
+                if any(l["remainingQuantity"] for l in _nodes(fo.get("lineItems")))
+            }
+        if not plan:
+            raise BusinessRuleError(f"Shopify order {order.get('name')}: nothing left to fulfil")
+
+        by_location = {}
+        for fo in open_orders:
+            if fo["id"] not in plan:
+                continue
+            location = ((fo.get("assignedLocation") or {}).get("location") or {}).get("id")
+            entry = {"fulfillmentOrderId": fo["id"]}
+            if plan[fo["id"]] is not None:
+                entry["fulfillmentOrderLineItems"] = [
+                    {"id": line_id, "quantity": quantity} for line_id, quantity in plan[fo["id"]].items()
+                ]
+            by_location.setdefault(location, []).append(entry)
+        tracking = {
+            key: value
+            for key, value in (("number", tracking_number), ("url", tracking_url), ("company", carrier))
+            if value
+        }
+        created = []
+        for entries in by_location.values():
+            fulfillment = {"lineItemsByFulfillmentOrder": entries, "notifyCustomer": bool(notify_customer)}
+            if tracking:
+                fulfillment["trackingInfo"] = tracking
+            data = self.graphql(queries.FULFILLMENT_CREATE_MUTATION, {"fulfillment": fulfillment})
+            payload = self._check_user_errors(data.get("fulfillmentCreate"), "the fulfillment")
+            created.append(payload["fulfillment"])
+        return created
+
+    # ------------------------------------------------------------------
+    # webhooks
+    # ------------------------------------------------------------------
+
+    def webhook_subscriptions(self):
+        """``[{id, topic, format, callback_url}]`` of this app on this shop."""
+        result = []
+        for node in self._paginate(queries.WEBHOOK_SUBSCRIPTIONS_QUERY, "webhookSubscriptions", {}, 100):
+            result.append(self._subscription(node))
+        return result
+
+    @staticmethod
+    def _subscription(node):
+        endpoint = node.get("endpoint") or {}
+        return {
+            "id": node["id"],
+            "topic": node["topic"],
+            "format": node.get("format"),
+            "callback_url": endpoint.get("callbackUrl"),
+        }
+
+    def create_webhook_subscription(self, topic, callback_url, format="JSON"):
+        """Subscribe ``callback_url`` to ``topic`` (``orders/create`` or ``ORDERS_CREATE``)."""
+        data = self.graphql(
+            queries.WEBHOOK_SUBSCRIPTION_CREATE_MUTATION,
+            {
+                "topic": topic_enum(topic),
+                "webhookSubscription": {"callbackUrl": callback_url, "format": format},
+            },
+        )
+        payload = self._check_user_errors(data.get("webhookSubscriptionCreate"), f"the {topic} subscription")
+        return self._subscription(payload["webhookSubscription"])
+
+    def ensure_webhook_subscriptions(self, topics, callback_url):
+        """Create the missing subscriptions of ``topics`` to ``callback_url``;
+        returns the ones created."""
+        existing = {(sub["topic"], sub["callback_url"]) for sub in self.webhook_subscriptions()}
+        return [
+            self.create_webhook_subscription(topic, callback_url)
+            for topic in topics
+            if (topic_enum(topic), callback_url) not in existing
+        ]

@@ -1,0 +1,260 @@
+"""GraphQL Admin API documents used by :class:`.client.ShopifyClient`.
+
+One greppable place for every query and mutation we send. Field names follow
+the Admin API 2025-01 schema (``fulfillmentCreate`` with ``FulfillmentInput``
+exists since 2024-10; ``Order.retailLocation`` since 2024-07).
+
+Query cost: Shopify charges objects 1 point, connections 2 plus ``first`` ×
+the cost of one node, mutations 10, and refuses a single query whose
+*requested* cost exceeds 1000 points. The ``*_NODE_COST`` constants are our
+estimate of one node of each paged query under that rule; the client sizes
+pages with them so a page never exceeds the single-query limit, and the
+test-suite checks them against the sandbox's calculation.
+"""
+
+MAX_QUERY_COST = 1000
+
+# Items per nested connection inside one order node; longer orders are
+# completed with ORDER_LINE_ITEMS_QUERY pages of ORDER_LINE_ITEMS_PAGE.
+ORDER_LINE_ITEMS_FIRST = 10
+ORDER_SHIPPING_LINES_FIRST = 5
+ORDER_LINE_ITEMS_PAGE = 50
+PRODUCT_VARIANTS_FIRST = 25
+PRODUCT_VARIANTS_PAGE = 100
+
+_MONEY = """
+fragment ShopifyMoney on MoneyBag { shopMoney { amount currencyCode } }
+"""
+
+_TAX_LINE = """
+fragment ShopifyTaxLine on TaxLine { title rate priceSet { ...ShopifyMoney } }
+"""
+
+_ADDRESS = """
+fragment ShopifyAddress on MailingAddress {
+  name firstName lastName company address1 address2 city zip provinceCode countryCodeV2 phone
+}
+"""
+
+_LINE_ITEM = """
+fragment ShopifyLineItem on LineItem {
+  id name sku quantity taxable
+  product { id }
+  variant { id sku barcode }
+  originalUnitPriceSet { ...ShopifyMoney }
+  discountAllocations { allocatedAmountSet { ...ShopifyMoney } }
+  taxLines { ...ShopifyTaxLine }
+}
+"""
+
+_ORDER = (
+    """
+fragment ShopifyOrder on Order {
+  id legacyResourceId name createdAt updatedAt cancelledAt currencyCode taxesIncluded
+  email phone note tags paymentGatewayNames discountCodes
+  displayFinancialStatus displayFulfillmentStatus
+  retailLocation { id }
+  customer { id firstName lastName email phone }
+  billingAddress { ...ShopifyAddress }
+  shippingAddress { ...ShopifyAddress }
+  subtotalPriceSet { ...ShopifyMoney }
+  totalTaxSet { ...ShopifyMoney }
+  totalDiscountsSet { ...ShopifyMoney }
+  totalPriceSet { ...ShopifyMoney }
+  taxLines { ...ShopifyTaxLine }
+  shippingLines(first: %(shipping)d) {
+    nodes {
+      code title
+      originalPriceSet { ...ShopifyMoney }
+      discountAllocations { allocatedAmountSet { ...ShopifyMoney } }
+      taxLines { ...ShopifyTaxLine }
+    }
+  }
+  lineItems(first: %(lines)d) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...ShopifyLineItem }
+  }
+}
+"""
+    % {"shipping": ORDER_SHIPPING_LINES_FIRST, "lines": ORDER_LINE_ITEMS_FIRST}
+    + _MONEY
+    + _TAX_LINE
+    + _ADDRESS
+    + _LINE_ITEM
+)
+
+# 1 order + location + customer + 2 addresses + 4 money bags (2 each) + tax
+# lines 3 + shipping lines 2 + 5 × 9 + line items 2 + 10 × 11
+ORDER_NODE_COST = (
+    1 + 1 + 1 + 2 + 8 + 3 + (2 + ORDER_SHIPPING_LINES_FIRST * 9) + (2 + ORDER_LINE_ITEMS_FIRST * 11)
+)
+
+SHOP_QUERY = """
+query ShopifyShop {
+  shop {
+    id name email myshopifyDomain currencyCode ianaTimezone
+    plan { displayName partnerDevelopment shopifyPlus }
+  }
+}
+"""
+
+ORDERS_QUERY = (
+    """
+query ShopifyOrders($first: Int!, $after: String, $query: String) {
+  orders(first: $first, after: $after, query: $query, sortKey: UPDATED_AT) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...ShopifyOrder }
+  }
+}
+"""
+    + _ORDER
+)
+
+ORDER_QUERY = (
+    """
+query ShopifyOrder($id: ID!) {
+  order(id: $id) { ...ShopifyOrder }
+}
+"""
+    + _ORDER
+)
+
+ORDER_LINE_ITEMS_QUERY = (
+    """
+query ShopifyOrderLineItems($id: ID!, $after: String) {
+  order(id: $id) {
+    id
+    lineItems(first: %d, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...ShopifyLineItem }
+    }
+  }
+}
+"""
+    % ORDER_LINE_ITEMS_PAGE
+    + _MONEY
+    + _TAX_LINE
+    + _LINE_ITEM
+)
+
+_VARIANT_FIELDS = "id legacyResourceId title sku barcode price inventoryItem { id }"
+
+PRODUCTS_QUERY = """
+query ShopifyProducts($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, query: $query, sortKey: ID) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id legacyResourceId title handle status updatedAt
+      variants(first: %d) {
+        pageInfo { hasNextPage endCursor }
+        nodes { %s }
+      }
+    }
+  }
+}
+""" % (PRODUCT_VARIANTS_FIRST, _VARIANT_FIELDS)
+
+# product 1 + variants connection 2 + 25 × (variant 1 + inventory item 1)
+PRODUCT_NODE_COST = 1 + 2 + PRODUCT_VARIANTS_FIRST * 2
+
+PRODUCT_VARIANTS_QUERY = """
+query ShopifyProductVariants($id: ID!, $after: String) {
+  product(id: $id) {
+    id
+    variants(first: %d, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { %s }
+    }
+  }
+}
+""" % (PRODUCT_VARIANTS_PAGE, _VARIANT_FIELDS)
+
+LOCATIONS_QUERY = """
+query ShopifyLocations($first: Int!, $after: String) {
+  locations(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id legacyResourceId name isActive fulfillsOnlineOrders
+      address { address1 address2 city zip provinceCode countryCode }
+    }
+  }
+}
+"""
+
+LOCATION_NODE_COST = 2
+
+INVENTORY_SET_QUANTITIES_MUTATION = """
+mutation ShopifyInventorySetQuantities($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { id reason changes { name delta } }
+    userErrors { code field message }
+  }
+}
+"""
+
+FULFILLMENT_ORDERS_QUERY = """
+query ShopifyFulfillmentOrders($id: ID!) {
+  order(id: $id) {
+    id legacyResourceId name
+    fulfillments(first: 50) {
+      id legacyResourceId name status
+      trackingInfo { company number url }
+    }
+    fulfillmentOrders(first: 5) {
+      pageInfo { hasNextPage }
+      nodes {
+        id status requestStatus
+        assignedLocation { name location { id } }
+        supportedActions { action }
+        lineItems(first: 50) {
+          pageInfo { hasNextPage }
+          nodes { id totalQuantity remainingQuantity lineItem { id sku } }
+        }
+      }
+    }
+  }
+}
+"""
+
+FULFILLMENT_CREATE_MUTATION = """
+mutation ShopifyFulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {
+  fulfillmentCreate(fulfillment: $fulfillment, message: $message) {
+    fulfillment {
+      id legacyResourceId name status
+      trackingInfo { company number url }
+    }
+    userErrors { field message }
+  }
+}
+"""
+
+_WEBHOOK_FIELDS = """
+id topic format createdAt
+endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } }
+"""
+
+WEBHOOK_SUBSCRIPTIONS_QUERY = (
+    """
+query ShopifyWebhookSubscriptions($first: Int!, $after: String) {
+  webhookSubscriptions(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { %s }
+  }
+}
+"""
+    % _WEBHOOK_FIELDS
+)
+
+WEBHOOK_SUBSCRIPTION_CREATE_MUTATION = (
+    """
+mutation ShopifyWebhookSubscriptionCreate(
+  $topic: WebhookSubscriptionTopic!, $webhookSubscription: WebhookSubscriptionInput!
+) {
+  webhookSubscriptionCreate(topic: $topic, webhookSubscription: $webhookSubscription) {
+    webhookSubscription { %s }
+    userErrors { field message }
+  }
+}
+"""
+    % _WEBHOOK_FIELDS
+)

@@ -1,0 +1,121 @@
+"""Shopify webhook deliveries: headers, HMAC signature, idempotency key.
+
+Shopify signs every HTTPS delivery with ``X-Shopify-Hmac-Sha256``: the
+base64-encoded HMAC-SHA256 of the *raw* request body, keyed with the app's
+client secret (shopify.dev, "Verify webhook deliveries"). Verify on the
+bytes as received, before any JSON parsing or re-encoding.
+
+Shopify may deliver one event more than once (retries after a timeout or a
+non-2xx answer, one delivery per subscription) and in any order, so the
+receiver must be idempotent; :func:`idempotency_key` gives the key to
+deduplicate on.
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+HEADER_TOPIC = "X-Shopify-Topic"
+HEADER_SHOP_DOMAIN = "X-Shopify-Shop-Domain"
+HEADER_WEBHOOK_ID = "X-Shopify-Webhook-Id"
+HEADER_EVENT_ID = "X-Shopify-Event-Id"
+HEADER_TRIGGERED_AT = "X-Shopify-Triggered-At"
+HEADER_API_VERSION = "X-Shopify-API-Version"
+HEADER_HMAC = "X-Shopify-Hmac-Sha256"
+
+
+@dataclass(frozen=True)
+class WebhookHeaders:
+    """The Shopify headers of one webhook delivery (``None`` when absent)."""
+
+    topic: str | None = None
+    shop_domain: str | None = None
+    webhook_id: str | None = None
+    event_id: str | None = None
+    triggered_at: str | None = None
+    api_version: str | None = None
+    hmac: str | None = None
+
+
+def _lookup(headers, name):
+    """Case-insensitive header lookup on any mapping (or list of pairs)."""
+    if headers is None:
+        return None
+    items = headers.items() if hasattr(headers, "items") else headers
+    wanted = name.lower()
+    for key, value in items:
+        if str(key).lower() == wanted:
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            value = str(value).strip()
+            return value or None
+    return None
+
+
+def parse_headers(headers) -> WebhookHeaders:
+    """Read the Shopify headers from a case-insensitive (or plain) mapping."""
+    return WebhookHeaders(
+        topic=_lookup(headers, HEADER_TOPIC),
+        shop_domain=_lookup(headers, HEADER_SHOP_DOMAIN),
+        webhook_id=_lookup(headers, HEADER_WEBHOOK_ID),
+        event_id=_lookup(headers, HEADER_EVENT_ID),
+        triggered_at=_lookup(headers, HEADER_TRIGGERED_AT),
+        api_version=_lookup(headers, HEADER_API_VERSION),
+        hmac=_lookup(headers, HEADER_HMAC),
+    )
+
+
+def _as_bytes(value):
+    if value is None:
+        return b""
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return bytes(value)
+
+
+def sign(client_secret: str, raw_body: bytes) -> str:
+    """The ``X-Shopify-Hmac-Sha256`` value Shopify would send for ``raw_body``."""
+    digest = hmac.new(_as_bytes(client_secret), _as_bytes(raw_body), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify_hmac(client_secret: str, raw_body: bytes, received_hmac: str | None) -> bool:
+    """True only when ``received_hmac`` is the signature of ``raw_body``.
+
+    Missing secret, missing header or a header that is not base64 of a
+    32-byte digest give False (never an exception). The comparison runs in
+    constant time (:func:`hmac.compare_digest`).
+    """
+    if not client_secret or not received_hmac:
+        return False
+    try:
+        received = base64.b64decode(received_hmac.strip(), validate=True)
+    except (binascii.Error, ValueError, AttributeError):
+        return False
+    if len(received) != hashlib.sha256().digest_size:
+        return False
+    expected = hmac.new(_as_bytes(client_secret), _as_bytes(raw_body), hashlib.sha256).digest()
+    return hmac.compare_digest(expected, received)
+
+
+def idempotency_key(headers, raw_body: bytes = b"") -> str:
+    """A stable key identifying the *event* behind a delivery.
+
+    - ``event:<topic>:<X-Shopify-Event-Id>`` when the event id is present:
+      Shopify keeps it identical on every retry of one event and on the
+      copies sent to several subscriptions of the same topic. The topic is
+      part of the key so that two topics fired by one change never collide.
+    - else ``webhook:<X-Shopify-Webhook-Id>`` (also stable across retries);
+    - else ``body:<sha256 hex of the raw body>`` (identical bodies are
+      treated as the same event: a last resort for hand-made deliveries).
+
+    ``headers`` may be a header mapping or a :class:`WebhookHeaders`.
+    """
+    parsed = headers if isinstance(headers, WebhookHeaders) else parse_headers(headers)
+    if parsed.event_id:
+        return f"event:{parsed.topic or ''}:{parsed.event_id}"
+    if parsed.webhook_id:
+        return f"webhook:{parsed.webhook_id}"
+    return "body:" + hashlib.sha256(_as_bytes(raw_body)).hexdigest()
