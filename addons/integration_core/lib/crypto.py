@@ -1,10 +1,25 @@
 """Encryption of stored credentials with Fernet (AES-128-CBC + HMAC-SHA256).
 
-The key never lives in the database: it comes from the Odoo configuration
-file (``integration_encryption_key``) or the environment
-(``INTEGRATION_ENCRYPTION_KEY``). Several comma-separated keys may be given
-during a rotation: the first encrypts, all decrypt.
+The key never lives in the database (a copied database stays useless
+without it). It comes from the Odoo configuration file::
+
+    [options]
+    integration_encryption_key = <key>
+
+or, when that option is absent, from the ``INTEGRATION_ENCRYPTION_KEY``
+environment variable. Generate a key with::
+
+    python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+Key rotation: configure ``<new key>,<old key>`` (comma-separated, newest
+first). The first key encrypts, every key decrypts; re-encrypt the stored
+values with :meth:`SecretBox.rotate`, then drop the old key.
 """
+
+import base64
+import binascii
+import os
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
@@ -12,60 +27,120 @@ from .exceptions import DecryptionError, MissingKeyError
 
 CONFIG_OPTION = "integration_encryption_key"
 ENV_VARIABLE = "INTEGRATION_ENCRYPTION_KEY"
-GENERATE_HINT = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+GENERATE_COMMAND = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+
+# A Fernet token is url-safe base64 of: version 0x80 (1 byte), timestamp (8),
+# IV (16), ciphertext (a positive multiple of 16), HMAC (32).
+_TOKEN_CHARS = re.compile(r"^[A-Za-z0-9_-]+={0,2}$")
+_TOKEN_OVERHEAD = 1 + 8 + 16 + 32
+_TOKEN_VERSION = 0x80
 
 
 class SecretBox:
-    def __init__(self, keys):
-        keys = [k.strip() for k in keys if k and k.strip()]
+    """Encrypts and decrypts short secrets (API tokens, passwords).
+
+    ``SecretBox([new_key, old_key])``: the first key encrypts, all keys
+    decrypt. Keys are the url-safe base64 strings of :meth:`generate_key`.
+    Raises :class:`MissingKeyError` when no key is given or a key is not a
+    Fernet key.
+    """
+
+    def __init__(self, keys, *, source=None):
+        keys = [key.strip() for key in keys if key and key.strip()]
         if not keys:
-            raise MissingKeyError(self._missing_message())
-        try:
-            self._fernet = MultiFernet([Fernet(k.encode("ascii")) for k in keys])
-        except (ValueError, TypeError) as exc:
-            raise MissingKeyError(
-                f"The credentials encryption key is not a valid Fernet key ({exc}). Generate one with: {GENERATE_HINT}"
-            ) from exc
+            raise MissingKeyError(missing_key_message())
+        self._fernet = MultiFernet([_fernet(key, position, source) for position, key in enumerate(keys, 1)])
 
     @classmethod
     def from_sources(cls, config=None, environ=None):
-        """Keys from the Odoo config mapping, else from the environment."""
-        value = (config or {}).get(CONFIG_OPTION) or (environ or {}).get(ENV_VARIABLE) or ""
-        return cls(str(value).split(","))
+        """The box built from the Odoo configuration mapping (option
+        ``integration_encryption_key``), else from ``environ`` (variable
+        ``INTEGRATION_ENCRYPTION_KEY``; ``os.environ`` when None).
+
+        Either value may hold several comma-separated keys, newest first.
+        """
+        environ = os.environ if environ is None else environ
+        value = (config or {}).get(CONFIG_OPTION)
+        source = f"the '{CONFIG_OPTION}' option of the Odoo configuration"
+        if not value:
+            value = environ.get(ENV_VARIABLE)
+            source = f"the {ENV_VARIABLE} environment variable"
+        return cls(str(value or "").split(","), source=source)
 
     @staticmethod
     def generate_key():
+        """A new random key, as a str ready for the configuration file."""
         return Fernet.generate_key().decode("ascii")
 
-    @staticmethod
-    def _missing_message():
-        return (
-            f"No encryption key for integration credentials: set '{CONFIG_OPTION}' in the Odoo configuration "
-            f"file or the {ENV_VARIABLE} environment variable. Generate a key with: {GENERATE_HINT}"
-        )
-
     def encrypt(self, plaintext):
+        """The token (str) of ``plaintext``, under the first key."""
         return self._fernet.encrypt(str(plaintext).encode("utf-8")).decode("ascii")
 
     def decrypt(self, token):
+        """The plaintext of ``token``; :class:`DecryptionError` when no
+        configured key opens it or it is not a token at all."""
         try:
-            return self._fernet.decrypt(str(token).encode("ascii")).decode("utf-8")
-        except (InvalidToken, UnicodeError, ValueError) as exc:
+            return self._fernet.decrypt(_token_bytes(token)).decode("utf-8")
+        except (InvalidToken, UnicodeError, TypeError) as exc:
             raise DecryptionError(
-                "A stored credential cannot be decrypted with the configured key(s): was the key changed "
-                "without a rotation? Configure the old key after the new one and rotate."
+                "A stored credential cannot be decrypted with the configured key(s). Was the key "
+                "replaced without a rotation? Put the previous key after the new one "
+                f"('{CONFIG_OPTION} = <new key>,<old key>') and rotate the credentials."
             ) from exc
 
     def rotate(self, token):
         """The same secret, re-encrypted under the first key."""
         try:
-            return self._fernet.rotate(str(token).encode("ascii")).decode("ascii")
-        except (InvalidToken, ValueError) as exc:
-            raise DecryptionError("A stored credential cannot be decrypted for rotation.") from exc
+            return self._fernet.rotate(_token_bytes(token)).decode("ascii")
+        except (InvalidToken, TypeError) as exc:
+            raise DecryptionError(
+                "A stored credential cannot be decrypted with the configured key(s), so it cannot be "
+                "re-encrypted: configure the key it was encrypted with after the new one."
+            ) from exc
 
     def is_encrypted(self, value):
-        try:
-            self._fernet.decrypt(str(value).encode("ascii"))
-        except (InvalidToken, UnicodeError, ValueError):
+        """True when ``value`` has the shape of a Fernet token.
+
+        This does not need the key: a token encrypted under a key that is no
+        longer configured is still recognised as encrypted (so it is never
+        mistaken for a plaintext secret and encrypted twice); decrypting it
+        then raises :class:`DecryptionError`.
+        """
+        if not isinstance(value, str) or not _TOKEN_CHARS.match(value):
             return False
-        return True
+        try:
+            raw = base64.urlsafe_b64decode(value)
+        except (binascii.Error, ValueError):
+            return False
+        body = len(raw) - _TOKEN_OVERHEAD
+        return raw[:1] == bytes([_TOKEN_VERSION]) and body > 0 and body % 16 == 0
+
+
+def missing_key_message():
+    """What the administrator must do when no key is configured."""
+    return (
+        "No encryption key is configured for integration credentials. Set the "
+        f"'{CONFIG_OPTION}' option in the Odoo configuration file, or the {ENV_VARIABLE} "
+        f"environment variable, to a key generated with: {GENERATE_COMMAND}"
+    )
+
+
+def _fernet(key, position, source):
+    """A Fernet for ``key``; MissingKeyError naming where the bad key came from
+    (never quoting the key itself)."""
+    try:
+        return Fernet(key.encode("ascii"))
+    except (ValueError, TypeError):  # binascii.Error and UnicodeError are ValueErrors
+        where = f" in {source}" if source else ""
+        raise MissingKeyError(
+            f"Encryption key #{position}{where} is not a valid Fernet key (32 url-safe base64-encoded "
+            f"bytes). Generate one with: {GENERATE_COMMAND}"
+        ) from None
+
+
+def _token_bytes(token):
+    if isinstance(token, bytes):
+        return token
+    if not isinstance(token, str):
+        raise TypeError(f"a token is a str, not {type(token).__name__}")
+    return token.encode("ascii", "replace")

@@ -1,20 +1,50 @@
 """The one error hierarchy of the suite.
 
-Every failure an integration meets is either *retryable* (try again later:
-the remote system is slow, throttling, down, or a lock is held) or
-*permanent* (trying again changes nothing until someone fixes the data, the
-mapping or the configuration). The ORM layer writes the ``category`` on the
-event; a retryable error may say how long to wait (``retry_after``, e.g. from
-a Retry-After header).
+Every failure an integration meets is either
+
+- *retryable* (:class:`RetryableError`): trying again later may work, because
+  the remote system is slow, throttling or down, or a lock is held. The error
+  may say how long to wait (``retry_after``, e.g. from a Retry-After header);
+  otherwise the caller waits :func:`backoff_delay`;
+- *permanent* (:class:`PermanentError`): trying again changes nothing until
+  someone fixes the data, the mapping or the configuration.
+
+Each error also has a ``category`` (one of :data:`CATEGORIES`) that the ORM
+layer writes on the failed event, so users can filter the exception queue.
+
+::
+
+    IntegrationError                     category   retryable
+    ├── RetryableError                   remote     yes
+    │   ├── RemoteTimeout                remote
+    │   ├── RateLimited                  remote     (HTTP 429, throttled API)
+    │   ├── RemoteServerError            remote     (HTTP 5xx, connection errors)
+    │   ├── LockContention               internal
+    │   └── CircuitOpen                  remote
+    └── PermanentError                   internal   no
+        ├── RemoteRejected               remote     (other HTTP 4xx)
+        ├── ValidationFailed             validation
+        ├── MappingError                 mapping
+        ├── BusinessRuleError            business
+        ├── MissingKeyError              internal   (encryption key not configured)
+        └── DecryptionError              internal   (stored secret unreadable)
 """
 
 import random
 
 CATEGORIES = ("validation", "mapping", "remote", "business", "internal")
 
+BODY_LIMIT = 2000  # characters of a remote answer kept on RemoteRejected
+SHOWN_ERRORS = 5  # validation errors quoted in ValidationFailed's message
+
 
 class IntegrationError(Exception):
-    """Base class. ``category`` is one of CATEGORIES."""
+    """Base class of every error the suite raises on purpose.
+
+    ``message`` is meant for users (it ends up on the failed event);
+    ``details`` is optional extra text for technicians (a traceback, a
+    remote answer).
+    """
 
     category = "internal"
     retryable = False
@@ -32,7 +62,12 @@ class IntegrationError(Exception):
 
 
 class RetryableError(IntegrationError):
-    """Try again later; ``retry_after`` seconds if the remote said so."""
+    """Try again later.
+
+    ``retry_after`` is the number of seconds to wait when the cause says so
+    (Retry-After header, throttle status, breaker cool-down), or None to let
+    the caller use :func:`backoff_delay`.
+    """
 
     category = "remote"
     retryable = True
@@ -47,11 +82,11 @@ class RemoteTimeout(RetryableError):
 
 
 class RateLimited(RetryableError):
-    """HTTP 429, or a throttled API (Shopify's THROTTLED)."""
+    """HTTP 429, a throttled API (Shopify's THROTTLED) or our own rate limit."""
 
 
 class RemoteServerError(RetryableError):
-    """HTTP 5xx, a refused or broken connection, an unreadable answer."""
+    """HTTP 5xx or 408, a refused or broken connection, an unreadable answer."""
 
 
 class LockContention(RetryableError):
@@ -61,7 +96,8 @@ class LockContention(RetryableError):
 
 
 class CircuitOpen(RetryableError):
-    """Calls to this backend are paused after repeated failures."""
+    """Calls to this backend are paused after repeated failures;
+    ``retry_after`` is the remaining cool-down."""
 
 
 # --- permanent ---------------------------------------------------------------------
@@ -72,29 +108,45 @@ class PermanentError(IntegrationError):
 
 
 class RemoteRejected(PermanentError):
-    """The remote system refused the request (HTTP 4xx but 408 and 429)."""
+    """The remote system refused the request (HTTP 4xx except 408 and 429).
+
+    ``status_code`` is the HTTP status, ``body`` the start of the answer
+    (at most :data:`BODY_LIMIT` characters).
+    """
 
     category = "remote"
 
     def __init__(self, message, *, status_code=None, body=None, details=None):
         super().__init__(message, details=details)
         self.status_code = status_code
-        self.body = (body or "")[:2000]
+        self.body = (body or "")[:BODY_LIMIT]
 
 
 class ValidationFailed(PermanentError):
-    """The payload does not satisfy its schema or basic shape."""
+    """The payload does not satisfy its schema or basic shape.
+
+    ``errors`` lists every problem as a ``"path: message"`` string; without an
+    explicit message, the message quotes the first few of them.
+    """
 
     category = "validation"
 
     def __init__(self, message=None, *, errors=None, details=None):
         errors = list(errors or [])
         if message is None:
-            shown = "; ".join(errors[:5])
-            more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-            message = f"Invalid payload: {shown}{more}" if errors else "Invalid payload"
+            message = _summarise(errors)
         super().__init__(message, details=details)
         self.errors = errors
+
+
+def _summarise(errors):
+    """'Invalid payload: a: x; b: y (and 3 more)'."""
+    if not errors:
+        return "Invalid payload"
+    shown = "; ".join(errors[:SHOWN_ERRORS])
+    hidden = len(errors) - SHOWN_ERRORS
+    more = f" (and {hidden} more)" if hidden > 0 else ""
+    return f"Invalid payload: {shown}{more}"
 
 
 class MappingError(PermanentError):
@@ -110,17 +162,32 @@ class BusinessRuleError(PermanentError):
 
 
 class MissingKeyError(PermanentError):
-    """The credentials encryption key is not configured."""
+    """The credentials encryption key is not configured (or is not a key)."""
 
 
 class DecryptionError(PermanentError):
     """A stored secret cannot be decrypted with the configured key(s)."""
 
 
+# --- retry delays ------------------------------------------------------------------
+
+
 def backoff_delay(attempt, base=30, factor=2, cap=3600, jitter=0.1, rng=random.random):
-    """Seconds to wait before attempt ``attempt + 1`` (attempt counts from 1):
-    base * factor**(attempt - 1), capped, with +/- ``jitter`` spread."""
+    """Seconds to wait after failed attempt number ``attempt`` (counted from 1).
+
+    ``base * factor ** (attempt - 1)``, capped at ``cap``, then spread by up
+    to +/- ``jitter`` (a fraction) so that many jobs failing together do not
+    all come back at the same second. Never negative, never above ``cap``.
+
+    >>> backoff_delay(1, jitter=0)
+    30.0
+    >>> backoff_delay(3, jitter=0)
+    120.0
+    """
     attempt = max(int(attempt), 1)
-    delay = min(base * factor ** (attempt - 1), cap)
-    spread = delay * jitter * (2 * rng() - 1)
-    return max(0.0, min(delay + spread, cap))
+    try:
+        delay = min(float(base) * factor ** (attempt - 1), cap)
+    except OverflowError:  # attempt in the thousands: long past the cap anyway
+        delay = cap
+    spread = delay * jitter * (2 * rng() - 1)  # rng() in [0, 1) -> spread in [-jitter, +jitter)
+    return max(0.0, min(delay + spread, float(cap)))

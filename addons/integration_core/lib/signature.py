@@ -1,31 +1,51 @@
-"""HMAC signatures of webhook bodies, compared in constant time."""
+"""HMAC-SHA256 signatures of webhook bodies, compared in constant time.
+
+A webhook is accepted only when the signature the sender put in a header
+equals the one we compute over the *raw* request body with the shared
+secret::
+
+    expected = hmac_sha256_base64(secret, request_body)
+    if not verify_signature(headers.get("X-Shopify-Hmac-Sha256"), expected):
+        ...  # refuse with 401
+"""
 
 import base64
 import hashlib
 import hmac
 
 
-def _key(secret):
+def _as_bytes(secret):
+    """The secret as bytes (str secrets are UTF-8 encoded)."""
     return secret if isinstance(secret, bytes) else str(secret).encode("utf-8")
 
 
 def hmac_sha256_base64(secret, body):
-    """base64(HMAC-SHA256(body, secret)), as Shopify signs webhooks."""
-    digest = hmac.new(_key(secret), body, hashlib.sha256).digest()
+    """``base64(HMAC-SHA256(body, secret))``, the way Shopify signs webhooks.
+
+    ``secret`` is a str or bytes; ``body`` is the raw bytes of the request.
+    """
+    digest = hmac.new(_as_bytes(secret), body, hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
 def hmac_sha256_hex(secret, body):
-    """hex(HMAC-SHA256(body, secret))."""
-    return hmac.new(_key(secret), body, hashlib.sha256).hexdigest()
+    """``hex(HMAC-SHA256(body, secret))``, lower case."""
+    return hmac.new(_as_bytes(secret), body, hashlib.sha256).hexdigest()
 
 
 def verify_signature(received, expected):
-    """True when ``received`` equals ``expected``, compared in constant time.
-    False for a missing, empty or non-ASCII ``received``: never raises."""
-    if not received or not expected:
+    """True when the ``received`` signature equals ``expected``.
+
+    The comparison takes constant time (``hmac.compare_digest``) so that an
+    attacker cannot guess the signature byte by byte. Surrounding whitespace
+    of ``received`` is ignored. Never raises: a missing, empty, non-text or
+    non-ASCII signature is simply refused (False).
+    """
+    if not received or not expected or not isinstance(received, str | bytes):
         return False
     try:
-        return hmac.compare_digest(str(received).strip().encode("ascii"), str(expected).encode("ascii"))
-    except (UnicodeEncodeError, TypeError):
+        if isinstance(received, bytes):
+            received = received.decode("ascii")
+        return hmac.compare_digest(received.strip().encode("ascii"), str(expected).encode("ascii"))
+    except (UnicodeError, TypeError):
         return False

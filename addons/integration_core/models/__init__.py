@@ -9,3 +9,4 @@ from . import (
     integration_shipment_importer,
     integration_tax_map,
 )
+from . import sale_order_line

@@ -147,6 +147,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             lines.append(
                 {
                     "product_id": product.id,
+                    "integration_external_id": line["external_id"],
                     "name": line.get("name") or product.display_name,
                     "product_uom_qty": quantity,
                     "price_unit": price,

@@ -144,9 +144,19 @@ class IntegrationCase(TransactionCase):
     def process(self, event):
         """Enqueue the event, then run its job as the job runner would."""
         event._enqueue()
-        self.run_jobs(limit=1)
+        self.run_job(event.job_id)
         event.invalidate_recordset()
         return event
+
+    def run_job(self, record):
+        """Run one queue.job record the way /queue_job/runjob does."""
+        job = Job.load(self.env, record.uuid)
+        job.set_started()
+        job.store()
+        result = job.perform()
+        job.set_done(result=result)
+        job.store()
+        return result
 
     def run_jobs(self, limit=100):
         """Run pending integration jobs one by one, oldest first, ignoring
@@ -165,12 +175,7 @@ class IntegrationCase(TransactionCase):
             )
             if not record:
                 break
-            job = Job.load(self.env, record.uuid)
-            job.set_started()
-            job.store()
-            result = job.perform()
-            job.set_done(result=result)
-            job.store()
+            self.run_job(record)
             ran |= record
         return ran
 

@@ -1,0 +1,290 @@
+import json
+import logging
+import uuid
+from contextlib import contextmanager
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.integration_core.lib.exceptions import IntegrationError, ValidationFailed
+from odoo.addons.integration_core.models.integration_backend import EventHandler
+
+from ..lib import mapper
+from ..lib import webhook as shopify_webhook
+from ..lib.client import DEFAULT_API_VERSION, ShopifyClient
+
+_logger = logging.getLogger(__name__)
+
+WEBHOOK_TOPICS = ("orders/create", "orders/updated", "orders/cancelled", "refunds/create")
+
+# The flows of a Shopify backend, created with it (see _shopify_default_flows).
+DEFAULT_FLOWS = [
+    # code, name, direction, trigger, policy, interval (minutes), topics
+    ("order_webhooks", "Orders in (webhooks)", "in", "webhook", "realtime", 0,
+     "orders/create,orders/updated,orders/cancelled,refunds/create"),
+    ("order_catch_up", "Orders catch-up (pull since the last cursor)", "in", "schedule", "batch", 15,
+     "orders.catch_up,order.pull"),
+    ("stock_delta", "Stock out (on stock moves, changed items only)", "out", "odoo_event", "realtime", 0,
+     "stock.export"),
+    ("stock_full", "Stock out (full pass)", "out", "schedule", "batch", 360, "stock.export"),
+    ("fulfillment_export", "Fulfilments out (on delivery done)", "out", "odoo_event", "realtime", 0,
+     "fulfillment.export"),
+    ("product_import", "Products and variants in", "in", "manual", "realtime", 0, "products.import"),
+]
+
+
+class IntegrationBackend(models.Model):
+    _inherit = "integration.backend"
+
+    backend_type = fields.Selection(selection_add=[("shopify", "Shopify")], ondelete={"shopify": "cascade"})
+    shopify_shop_url = fields.Char(
+        string="Shop URL", help="https://your-store.myshopify.com (or a local sandbox URL)."
+    )
+    shopify_api_version = fields.Char(
+        string="API version", default=DEFAULT_API_VERSION, help="Shopify Admin API version, e.g. 2025-01."
+    )
+    shopify_orders_cursor = fields.Datetime(
+        string="Orders pulled up to", copy=False, help="The catch-up pulls orders updated since this time."
+    )
+    shopify_webhook_topics = fields.Char(string="Registered webhooks", readonly=True, copy=False)
+    shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
+
+    # ------------------------------------------------------------------------------
+    # the client: the one place that builds it
+    # ------------------------------------------------------------------------------
+
+    @contextmanager
+    def _shopify_client(self):
+        """A ShopifyClient with this backend's URL, token, timeouts, rate
+        limit and circuit breaker; the breaker's state is saved after use."""
+        self.ensure_one()
+        if not self.shopify_shop_url:
+            raise IntegrationError(_("Backend %s has no shop URL.", self.name))
+        breaker = self._circuit_breaker()
+        client = ShopifyClient(
+            self.shopify_shop_url,
+            self._get_secret("access_token"),
+            self.shopify_api_version or DEFAULT_API_VERSION,
+            timeout=(3.05, self.request_timeout or 20.0),
+            rate_limiter=self._rate_limiter(),
+            circuit_breaker=breaker,
+            secrets=[s for s in [self._get_secret("client_secret", required=False)] if s],
+        )
+        try:
+            yield client
+        finally:
+            client.close()
+            self._save_circuit(breaker)
+
+    # ------------------------------------------------------------------------------
+    # integration_core hooks
+    # ------------------------------------------------------------------------------
+
+    def _get_event_handler(self, event):
+        if self.backend_type != "shopify":
+            return super()._get_event_handler(event)
+        importer = self.env["shopify.importer"]
+        exporter = self.env["shopify.exporter"]
+        order_from_webhook = EventHandler("order", mapper.order_to_canonical, importer._import_order)
+        return {
+            "orders/create": order_from_webhook,
+            "orders/updated": order_from_webhook,
+            "order.pull": EventHandler("order", mapper.graphql_order_to_canonical, importer._import_order),
+            "orders/cancelled": EventHandler(None, None, importer._cancel_order),
+            "refunds/create": EventHandler(None, None, importer._import_refund),
+            "orders.catch_up": EventHandler(None, None, importer._catch_up_orders),
+            "products.import": EventHandler(None, None, importer._import_products),
+            "stock.export": EventHandler(None, None, exporter._export_stock_event),
+            "fulfillment.export": EventHandler(None, None, exporter._export_fulfillment),
+        }.get(event.topic)
+
+    def _job_channel(self):
+        if self.backend_type != "shopify":
+            return super()._job_channel()
+        return "root.integration.shopify"
+
+    def _webhook_verify(self, headers, body):
+        if self.backend_type != "shopify":
+            return super()._webhook_verify(headers, body)
+        secret = self._get_secret("client_secret", required=False)
+        return shopify_webhook.verify_hmac(secret, body, headers.get("X-Shopify-Hmac-Sha256"))
+
+    def _webhook_parse(self, headers, body):
+        if self.backend_type != "shopify":
+            return super()._webhook_parse(headers, body)
+        info = shopify_webhook.parse_headers(headers)
+        if not info.topic:
+            raise ValidationFailed(_("The X-Shopify-Topic header is missing."))
+        payload = self._parse_json_body(body)
+        if not payload.get("id"):
+            raise ValidationFailed(_("The %s payload has no id.", info.topic))
+        updated_at = payload.get("updated_at") or payload.get("created_at")
+        return {
+            "topic": info.topic,
+            "idempotency_key": shopify_webhook.idempotency_key(headers, body),
+            "external_id": str(payload.get("order_id") or payload["id"]),
+            "payload": payload,
+            "source_updated_at": self.env["integration.order.importer"]._parse_datetime(updated_at)
+            if updated_at
+            else None,
+        }
+
+    def _webhook_topic_hint(self, headers):
+        if self.backend_type != "shopify":
+            return super()._webhook_topic_hint(headers)
+        return headers.get("X-Shopify-Topic") or "webhook.malformed"
+
+    def _run_flow(self, flow):
+        if self.backend_type != "shopify":
+            return super()._run_flow(flow)
+        if flow.code == "order_catch_up":
+            return self._shopify_enqueue("orders.catch_up", {})
+        if flow.code == "stock_full":
+            return self._shopify_enqueue("stock.export", {"full": True})
+        return None
+
+    def _test_connection(self):
+        if self.backend_type != "shopify":
+            return super()._test_connection()
+        with self._shopify_client() as client:
+            shop = client.shop()
+        plan = (shop.get("plan") or {}).get("displayName") or ""
+        return _(
+            "Connected to %(name)s (%(domain)s), currency %(currency)s %(plan)s",
+            name=shop.get("name"),
+            domain=shop.get("myshopifyDomain"),
+            currency=shop.get("currencyCode"),
+            plan=f"- {plan}" if plan else "",
+        )
+
+    # ------------------------------------------------------------------------------
+    # Shopify actions (buttons, flows)
+    # ------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        backends = super().create(vals_list)
+        backends.filtered(lambda b: b.backend_type == "shopify")._shopify_default_flows()
+        return backends
+
+    def _shopify_default_flows(self):
+        Flow = self.env["integration.flow"]
+        for backend in self:
+            existing = set(backend.flow_ids.mapped("code"))
+            for code, name, direction, trigger, policy, minutes, topics in DEFAULT_FLOWS:
+                if code in existing:
+                    continue
+                values = {
+                    "backend_id": backend.id,
+                    "code": code,
+                    "name": name,
+                    "direction": direction,
+                    "trigger": trigger,
+                    "policy": policy,
+                    "topics": topics,
+                    "user_id": backend.user_id.id,
+                }
+                if minutes:
+                    values.update(interval_number=minutes, interval_type="minutes")
+                Flow.create(values)
+
+    def _shopify_enqueue(self, topic, payload, key=None, res_record=None):
+        """Create an outbound/scheduled event and hand it to queue_job."""
+        self.ensure_one()
+        event, created = self.env["integration.event"]._receive(
+            self,
+            topic=topic,
+            payload=payload,
+            idempotency_key=key or f"{topic}:{uuid.uuid4().hex}",
+            direction="out" if topic in ("stock.export", "fulfillment.export") else "in",
+            res_record=res_record,
+        )
+        if created:
+            event._enqueue()
+        return event
+
+    def action_shopify_sync_orders(self):
+        self.ensure_one()
+        self._shopify_enqueue("orders.catch_up", {})
+        return self._notify(_("Order catch-up queued: orders updated since %s.", self.shopify_orders_cursor or _("ever")))
+
+    def action_shopify_import_products(self):
+        self.ensure_one()
+        self._shopify_enqueue("products.import", {})
+        return self._notify(_("Product import queued."))
+
+    def action_shopify_export_stock(self):
+        self.ensure_one()
+        self._shopify_enqueue("stock.export", {"full": True})
+        return self._notify(_("Full stock export queued."))
+
+    def action_shopify_import_locations(self):
+        """Create a location mapping for each Shopify location not mapped yet
+        (to the default warehouse; adjust them afterwards)."""
+        self.ensure_one()
+        warehouse = self.warehouse_id or self.env["stock.warehouse"].search(
+            [("company_id", "=", self.company_id.id)], limit=1
+        )
+        with self._shopify_client() as client:
+            locations = list(client.iter_locations())
+        known = set(self.location_map_ids.mapped("location_code"))
+        created = 0
+        for location in locations:
+            code = str(location.get("legacyResourceId") or location["id"]).rsplit("/", 1)[-1]
+            if code in known:
+                continue
+            self.env["integration.location.map"].create(
+                {
+                    "backend_id": self.id,
+                    "location_code": code,
+                    "location_name": location.get("name"),
+                    "warehouse_id": warehouse.id,
+                }
+            )
+            created += 1
+        return self._notify(_("%s Shopify location(s) added: check their warehouses.", created))
+
+    def action_shopify_register_webhooks(self):
+        """Subscribe the store's webhooks to this backend's URL (idempotent)."""
+        self.ensure_one()
+        if not self.webhook_url:
+            raise UserError(_("Save the backend first."))
+        with self._shopify_client() as client:
+            client.ensure_webhook_subscriptions(WEBHOOK_TOPICS, self.sudo().webhook_url)
+            registered = sorted(
+                {s.get("topic") for s in client.webhook_subscriptions() if s.get("topic")}
+            )
+        self.shopify_webhook_topics = ", ".join(registered)
+        self._message_log(body=_("Webhooks registered: %s", self.shopify_webhook_topics))
+        return self._notify(_("Webhooks registered: %s", self.shopify_webhook_topics))
+
+    def _notify(self, message):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": self.name, "message": message, "type": "success", "sticky": False},
+        }
+
+    # ------------------------------------------------------------------------------
+    # stock
+    # ------------------------------------------------------------------------------
+
+    def _shopify_export_stock(self, full=False):
+        """Push available quantities of bound variants to mapped locations;
+        returns {calls, changed, seconds} (see shopify.exporter)."""
+        self.ensure_one()
+        return self.env["shopify.exporter"]._export_stock(self, full=full)
+
+    @api.model
+    def _demo_shopify_credentials(self, backend_xmlid):
+        """Demo data: the sandbox's token and secret (encrypted like any
+        other credential; skipped when no encryption key is configured)."""
+        backend = self.env.ref(backend_xmlid, raise_if_not_found=False)
+        if not backend:
+            return
+        try:
+            backend._set_secret("access_token", "shpat_demo_access_token")
+            backend._set_secret("client_secret", "demo_client_secret")
+        except UserError as exc:
+            _logger.warning("Demo Shopify credentials not set: %s", exc)
+

@@ -1,0 +1,126 @@
+import logging
+import time
+
+from odoo import _, api, models
+
+from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError
+
+_logger = logging.getLogger(__name__)
+
+
+class ShopifyExporter(models.AbstractModel):
+    """What Odoo tells Shopify: available stock and fulfilments."""
+
+    _name = "shopify.exporter"
+    _description = "Shopify Exporter"
+
+    # ------------------------------------------------------------------------------
+    # stock
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _export_stock_event(self, event, payload):
+        result = self._export_stock(event.backend_id, full=bool(payload.get("full")))
+        event.external_id = _("%(changed)s items in %(calls)s calls", **result)
+        return None
+
+    @api.model
+    def _export_stock(self, backend, full=False):
+        """Send the available quantity of every bound variant at every mapped
+        location, only where it differs from the last one pushed (all of them
+        when ``full``), in as few inventorySetQuantities calls as the API
+        allows. What was pushed is remembered on the variant's binding.
+        Returns {calls, changed, seconds}."""
+        start = time.monotonic()
+        maps = backend.location_map_ids.filtered("export_stock")
+        bindings = self.env["integration.binding"].sudo().search(
+            [("backend_id", "=", backend.id), ("res_model", "=", "product.product")]
+        )
+        bindings = bindings.filtered(lambda b: (b.data or {}).get("inventory_item_id"))
+        if not maps or not bindings:
+            return {"calls": 0, "changed": 0, "seconds": 0.0}
+        products = self.env["product.product"].sudo().browse(bindings.mapped("res_id")).exists()
+        # quantities are computed per location context and cached: read them fresh
+        products.invalidate_recordset(["qty_available", "free_qty", "virtual_available"])
+        changes = []
+        pushed = {}  # binding -> {location: qty}
+        for mapping in maps:
+            location = mapping.warehouse_id.lot_stock_id
+            quantities = {
+                product.id: int(max(product.free_qty, 0))
+                for product in products.with_context(location=location.id)
+            }
+            for binding in bindings:
+                if binding.res_id not in quantities:
+                    continue
+                quantity = quantities[binding.res_id]
+                last = (binding.data or {}).get("pushed", {}).get(mapping.location_code)
+                if not full and last == quantity:
+                    continue
+                changes.append(
+                    {
+                        "inventory_item_id": binding.data["inventory_item_id"],
+                        "location_id": mapping.location_code,
+                        "quantity": quantity,
+                    }
+                )
+                pushed.setdefault(binding, {})[mapping.location_code] = quantity
+        calls = 0
+        if changes:
+            with backend._shopify_client() as client:
+                calls = client.set_inventory_quantities(changes, reference_document_uri=None)
+            for binding, by_location in pushed.items():
+                data = dict(binding.data or {})
+                data["pushed"] = dict(data.get("pushed") or {}, **by_location)
+                binding.data = data
+        return {"calls": calls, "changed": len(changes), "seconds": round(time.monotonic() - start, 3)}
+
+    # ------------------------------------------------------------------------------
+    # fulfilments
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _fulfillment_payload(self, picking):
+        """The lines a done delivery shipped, in Shopify's terms."""
+        lines = []
+        for move in picking.move_ids.filtered(lambda m: m.state == "done" and m.sale_line_id):
+            line_id = move.sale_line_id.integration_external_id
+            if line_id and move.quantity:
+                lines.append({"line_item_id": line_id, "quantity": int(move.quantity)})
+        return {
+            "picking_id": picking.id,
+            "picking": picking.name,
+            "lines": lines,
+            "tracking_number": picking.carrier_tracking_ref or None,
+            "carrier": picking.carrier_id.name or None,
+        }
+
+    @api.model
+    def _export_fulfillment(self, event, payload):
+        """fulfillment.export: create the Shopify fulfilment of one delivery.
+        Idempotent: the binding of the picking (or the tracking number, on
+        Shopify's side) prevents a second fulfilment."""
+        backend = event.backend_id
+        picking = self.env["stock.picking"].sudo().browse(payload["picking_id"]).exists()
+        if not picking:
+            raise MappingError(_("Delivery %s no longer exists.", payload.get("picking")))
+        Binding = self.env["integration.binding"].sudo()
+        if Binding._external_ids(backend, picking):
+            return picking  # already fulfilled
+        order_external_id = Binding._external_ids(backend, picking.sale_id).get(picking.sale_id.id)
+        if not order_external_id:
+            raise MappingError(_("%s is not a Shopify order of this backend.", picking.sale_id.name))
+        if not payload["lines"]:
+            raise BusinessRuleError(_("Delivery %s shipped no line Shopify knows.", picking.name))
+        with backend._shopify_client() as client:
+            fulfillments = client.create_fulfillment(
+                order_external_id,
+                payload["lines"],
+                tracking_number=payload.get("tracking_number"),
+                carrier=payload.get("carrier"),
+            )
+        ids = ", ".join(str(f.get("id")) for f in fulfillments or [])
+        external_id = str((fulfillments or [{}])[0].get("id") or f"picking:{picking.id}")
+        Binding._bind(backend, picking, external_id, data={"fulfillments": ids})
+        picking._message_log(body=_("Fulfilment sent to Shopify (%s).", ids or _("no new fulfilment")))
+        return picking

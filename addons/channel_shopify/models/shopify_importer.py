@@ -1,0 +1,268 @@
+import logging
+
+from odoo import _, api, fields, models
+
+from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, RetryableError
+
+from ..lib import mapper
+from ..lib.gid import from_gid
+
+_logger = logging.getLogger(__name__)
+
+
+class ShopifyImporter(models.AbstractModel):
+    """What Shopify sends us, applied to Odoo. Each method is an event
+    handler: (event, data) -> the record produced (or None)."""
+
+    _name = "shopify.importer"
+    _description = "Shopify Importer"
+
+    # ------------------------------------------------------------------------------
+    # orders
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _import_order(self, event, order):
+        """Canonical order -> sale.order through integration_core's importer;
+        a payment gateway mapped to 'confirm' confirms a pending order."""
+        backend = event.backend_id
+        sale = self.env["integration.order.importer"]._import_order(backend, order)
+        if sale.state in ("draft", "sent") and not order.get("cancelled_at"):
+            gateways = set(order.get("payment_gateways") or [])
+            if backend.shopify_gateway_map_ids.filtered(lambda g: g.confirm_order and g.gateway in gateways):
+                sale.action_confirm()
+        if order.get("cancelled_at") and sale.state not in ("cancel",):
+            self._cancel_sale(sale)
+        return sale
+
+    def _order_of(self, backend, external_id):
+        sale = self.env["integration.binding"].sudo()._get_record(backend, "sale.order", external_id)
+        if not sale:
+            # out of order: the cancellation or refund came before the order
+            raise RetryableError(
+                _("Shopify order %s is not imported yet; waiting for it.", external_id), retry_after=60
+            )
+        return sale
+
+    @api.model
+    def _cancel_order(self, event, payload):
+        """orders/cancelled: cancel the sales order when nothing shipped."""
+        data = payload.get("order", payload)
+        sale = self._order_of(event.backend_id, str(data["id"]))
+        return self._cancel_sale(sale)
+
+    def _cancel_sale(self, sale):
+        if sale.state == "cancel":
+            return sale
+        shipped = sale.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
+        if shipped:
+            raise BusinessRuleError(
+                _(
+                    "Order %(order)s was cancelled in Shopify but %(pickings)s already shipped: "
+                    "handle the return in Odoo, then ignore this event.",
+                    order=sale.name,
+                    pickings=", ".join(shipped.mapped("name")),
+                )
+            )
+        sale.with_context(disable_cancel_warning=True)._action_cancel()
+        sale._message_log(body=_("Cancelled in Shopify."))
+        return sale
+
+    # ------------------------------------------------------------------------------
+    # refunds
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _import_refund(self, event, payload):
+        """refunds/create: a credit note for the refunded lines, and a return
+        of the shipped goods when Shopify restocked them."""
+        backend = event.backend_id
+        refund = mapper.refund_to_canonical(payload)
+        Binding = self.env["integration.binding"].sudo()
+        Binding._lock(backend, "account.move", refund["external_id"])
+        existing = Binding._get_record(backend, "account.move", refund["external_id"])
+        if existing:
+            return existing
+        sale = self._order_of(backend, refund["order_external_id"])
+        credit_note = self._credit_note(sale, refund)
+        Binding._bind(backend, credit_note, refund["external_id"])
+        if refund["restock"]:
+            self._return_goods(sale, refund)
+        return credit_note
+
+    def _sale_line(self, sale, refund_line):
+        lines = sale.order_line
+        return lines.filtered(lambda l: l.integration_external_id == refund_line["line_external_id"])[:1] or (
+            lines.filtered(lambda l: l.product_id.default_code == refund_line["sku"])[:1]
+            if refund_line.get("sku")
+            else lines.browse()
+        )
+
+    def _credit_note(self, sale, refund):
+        move_lines = []
+        for line in refund["lines"]:
+            sale_line = self._sale_line(sale, line)
+            if not sale_line or not line["quantity"]:
+                continue
+            move_lines.append(
+                fields.Command.create(
+                    {
+                        "product_id": sale_line.product_id.id,
+                        "name": sale_line.name,
+                        "quantity": line["quantity"],
+                        "price_unit": line["subtotal"] / line["quantity"],
+                        "tax_ids": [fields.Command.set(sale_line.tax_id.ids)],
+                        "sale_line_ids": [fields.Command.set(sale_line.ids)],
+                    }
+                )
+            )
+        if not move_lines and refund.get("amount"):
+            # an amount-only refund (e.g. shipping or goodwill)
+            move_lines.append(
+                fields.Command.create(
+                    {
+                        "name": refund.get("note") or _("Shopify refund"),
+                        "quantity": 1,
+                        "price_unit": refund["amount"],
+                        "tax_ids": [fields.Command.clear()],
+                    }
+                )
+            )
+        if not move_lines:
+            raise BusinessRuleError(_("Refund %s refunds nothing Odoo can credit.", refund["external_id"]))
+        credit_note = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(sale.company_id)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "partner_id": sale.partner_invoice_id.id,
+                    "currency_id": sale.currency_id.id,
+                    "invoice_origin": sale.name,
+                    "ref": _("Shopify refund %s", refund["external_id"]),
+                    "narration": refund.get("note") or False,
+                    "invoice_line_ids": move_lines,
+                }
+            )
+        )
+        credit_note.action_post()
+        return credit_note
+
+    def _return_goods(self, sale, refund):
+        """A return of the refunded quantities from the done deliveries
+        (left ready: the warehouse receives it)."""
+        done = sale.picking_ids.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing")
+        if not done:
+            return None
+        to_return = {}
+        for line in refund["lines"]:
+            if line.get("restock_type") in (None, "return", "cancel", "legacy_restock"):
+                sale_line = self._sale_line(sale, line)
+                if sale_line:
+                    to_return[sale_line.product_id] = to_return.get(sale_line.product_id, 0) + line["quantity"]
+        if not to_return:
+            return None
+        picking = done.sorted("id")[-1]
+        wizard = (
+            self.env["stock.return.picking"]
+            .sudo()
+            .with_context(active_id=picking.id, active_model="stock.picking")
+            .create({"picking_id": picking.id})
+        )
+        wizard._compute_moves_locations()
+        for return_line in wizard.product_return_moves:
+            return_line.quantity = min(to_return.get(return_line.product_id, 0), return_line.quantity)
+        wizard.product_return_moves.filtered(lambda r: not r.quantity).unlink()
+        if not wizard.product_return_moves:
+            return None
+        new_picking_id, _type = wizard._create_returns()
+        returned = self.env["stock.picking"].browse(new_picking_id)
+        returned._message_log(body=_("Return of Shopify refund %s.", refund["external_id"]))
+        return returned
+
+    # ------------------------------------------------------------------------------
+    # catch-up: pull what webhooks may have missed
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _catch_up_orders(self, event, _payload):
+        """Pull orders updated since the backend's cursor; each becomes an
+        'order.pull' event (deduplicated by order id and update time)."""
+        backend = event.backend_id
+        cursor = backend.shopify_orders_cursor
+        newest = cursor
+        count = 0
+        Event = self.env["integration.event"]
+        with backend._shopify_client() as client:
+            for node in client.iter_orders(updated_since=cursor or None):
+                external_id = from_gid(node.get("legacyResourceId") or node["id"])
+                updated = node.get("updatedAt")
+                child, created = Event._receive(
+                    backend,
+                    topic="order.pull",
+                    payload=node,
+                    idempotency_key=f"order:{external_id}:{updated}",
+                    external_id=external_id,
+                    trace_id=event.trace_id,
+                )
+                if created:
+                    child._enqueue()
+                    count += 1
+                parsed = self.env["integration.order.importer"]._parse_datetime(updated)
+                if parsed and (not newest or parsed > newest):
+                    newest = parsed
+        if newest != cursor:
+            backend.shopify_orders_cursor = newest
+        event.external_id = _("%s orders", count)
+        return None
+
+    # ------------------------------------------------------------------------------
+    # products
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _import_products(self, event, _payload):
+        """Bind Shopify variants to Odoo products by binding, SKU or barcode;
+        create missing products when the backend says so."""
+        backend = event.backend_id
+        Binding = self.env["integration.binding"].sudo()
+        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        bound = created = unmatched = 0
+        with backend._shopify_client() as client:
+            for node in client.iter_products():
+                product_data = mapper.product_to_canonical(node)
+                for variant in product_data["variants"]:
+                    data = {"inventory_item_id": variant.get("inventory_item_id")}
+                    binding = Binding._find(backend, "product.product", variant["external_id"])
+                    if binding:
+                        binding.data = dict(binding.data or {}, **data)
+                        continue
+                    product = Product.browse()
+                    if variant.get("sku"):
+                        product = Product.search([("default_code", "=", variant["sku"])], limit=1)
+                    if not product and variant.get("barcode"):
+                        product = Product.search([("barcode", "=", variant["barcode"])], limit=1)
+                    if not product and backend.create_missing_products and variant.get("sku"):
+                        title = variant.get("title")
+                        product = Product.create(
+                            {
+                                "name": product_data["name"]
+                                + (f" ({title})" if title and title != "Default Title" else ""),
+                                "default_code": variant["sku"],
+                                "barcode": variant.get("barcode") or False,
+                                "list_price": variant.get("price") or 0.0,
+                                "type": "product",
+                            }
+                        )
+                        created += 1
+                    if not product:
+                        unmatched += 1
+                        continue
+                    Binding._bind(backend, product, variant["external_id"], data=data)
+                    bound += 1
+        summary = _("%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched",
+                    bound=bound, created=created, unmatched=unmatched)
+        event.external_id = summary
+        backend._message_log(body=_("Product import: %s.", summary))
+        return None

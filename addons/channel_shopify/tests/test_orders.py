@@ -1,0 +1,152 @@
+import json
+
+from odoo.tests import tagged
+
+from .common import ShopifyCase
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyOrders(ShopifyCase):
+    def test_test_connection(self):
+        action = self.shopify.action_test_connection()
+        self.assertIn("Sandbox Outdoor Shop", action["params"]["message"])
+
+    def test_flows_created_with_the_backend(self):
+        codes = set(self.shopify.flow_ids.mapped("code"))
+        self.assertEqual(
+            codes,
+            {"order_webhooks", "order_catch_up", "stock_delta", "stock_full", "fulfillment_export", "product_import"},
+        )
+
+    def test_product_import_binds_by_sku(self):
+        event = self.import_products()
+        Binding = self.env["integration.binding"]
+        bindings = Binding.search([("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")])
+        self.assertEqual(len(bindings), 5)
+        self.assertTrue(all(b.data.get("inventory_item_id") for b in bindings))
+        self.assertIn("5 variants bound", event.external_id)
+        # again: nothing new
+        self.import_products()
+        self.assertEqual(Binding.search_count([("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")]), 5)
+
+    def test_order_from_webhook_payload(self):
+        self.import_products()
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-42", "quantity": 2}], "shipping": {"title": "Standard", "price": "4.90"},
+             "financial_status": "paid", "customer": {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com"}}
+        )
+        event = self.order_event(order)
+        self.process(event)
+        self.assertEqual(event.state, "done", event.error_message)
+        sale = self.sale_of(order["id"])
+        self.assertEqual(sale.state, "sale")
+        self.assertEqual(sale.currency_id.name, "EUR")
+        self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+        self.assertEqual(sale.partner_id.email, "jo@example.com")
+        line = sale.order_line.filtered(lambda l: l.product_id == self.products["TRS-42"])
+        self.assertEqual(line.integration_external_id, str(order["line_items"][0]["id"]))
+        self.assertEqual(line.tax_id, self.vat_19)
+
+    def test_tax_included_order(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "MTS-S", "quantity": 1}], "taxes_included": True, "financial_status": "paid"}
+        )
+        event = self.order_event(order)
+        self.process(event)
+        self.assertEqual(event.state, "done", event.error_message)
+        sale = self.sale_of(order["id"])
+        self.assertEqual(sale.order_line.filtered(lambda l: l.product_id == self.products["MTS-S"]).tax_id, self.vat_19_incl)
+        self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+
+    def test_unknown_sku_becomes_a_fixable_exception(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "paid"})
+        order["line_items"][0]["sku"] = "NOT-IN-ODOO"
+        order["line_items"][0]["variant_id"] = 999
+        event = self.order_event(order)
+        self.process(event)
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(event.error_category, "mapping")
+        self.assertIn("NOT-IN-ODOO", event.error_message)
+        # fix the canonical payload, replay
+        data = json.loads(event.payload_canonical)
+        data["lines"][0]["sku"] = "TRS-42"
+        event.payload_canonical = json.dumps(data)
+        event.action_replay()
+        self.run_jobs()
+        event.invalidate_recordset()
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertTrue(self.sale_of(order["id"]))
+
+    def test_out_of_order_updates_newest_wins(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "SWB-750", "quantity": 1}], "financial_status": "pending"})
+        newer = dict(order, note="newest", updated_at="2030-01-02T10:00:00+01:00", financial_status="paid")
+        older = dict(order, note="older", updated_at="2030-01-01T10:00:00+01:00")
+        first = self.order_event(newer, topic="orders/updated", key="u2")
+        self.process(first)
+        second = self.order_event(older, topic="orders/updated", key="u1")
+        self.process(second)
+        self.assertEqual(first.state, "done")
+        self.assertEqual(second.state, "ignored")
+        sale = self.sale_of(order["id"])
+        self.assertIn("newest", str(sale.note))
+        self.assertEqual(sale.state, "sale")
+
+    def test_catch_up_pulls_missed_orders_once(self):
+        self.import_products()
+        event = self.run_topic("orders.catch_up")
+        self.assertEqual(event.state, "done", event.error_message)
+        pulled = self.env["integration.event"].search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        self.assertEqual(len(pulled), 3)
+        self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
+        self.assertTrue(self.shopify.shopify_orders_cursor)
+        for order_id, order in self.sandbox.orders.items():
+            sale = self.sale_of(order_id)
+            self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+        # again: the cursor is inclusive, the keys dedupe: no new order
+        self.run_topic("orders.catch_up")
+        self.assertEqual(
+            self.env["integration.event"].search_count([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]), 3
+        )
+
+    def test_throttled_api_is_retried_later(self):
+        self.sandbox.inject_faults([{"status": 429, "retry_after": 9}])
+        event = self.shopify._shopify_enqueue("orders.catch_up", {})
+        self.run_jobs(limit=1)
+        event.invalidate_recordset()
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.error_category, "remote")
+        self.assertEqual(event.job_id.state, "pending")
+
+    def test_cancellation(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"})
+        self.process(self.order_event(order))
+        sale = self.sale_of(order["id"])
+        self.assertEqual(sale.state, "sale")
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        self.process(cancel)
+        self.assertEqual(cancel.state, "done", cancel.error_message)
+        self.assertEqual(sale.state, "cancel")
+
+    def test_cancellation_after_shipping_is_an_exception(self):
+        self.env["stock.quant"]._update_available_quantity(self.products["TRS-43"], self.warehouse.lot_stock_id, 5)
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"})
+        self.process(self.order_event(order))
+        sale = self.sale_of(order["id"])
+        picking = sale.picking_ids
+        picking.action_assign()
+        picking.move_ids.quantity = 1
+        picking.move_ids.picked = True
+        picking._action_done()
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        self.process(cancel)
+        self.assertEqual(cancel.state, "failed")
+        self.assertEqual(cancel.error_category, "business")
+        self.assertIn("already shipped", cancel.error_message)
+        self.assertEqual(sale.state, "sale")
+
+    def test_cancellation_before_the_order_waits(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}]})
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        self.process(cancel)
+        self.assertEqual(cancel.state, "queued")
+        self.assertIn("not imported yet", cancel.error_message)
