@@ -227,6 +227,29 @@ ensure_browser() {
   die "no Chromium/Chrome on PATH: the UI tours need one (e.g. 'apt-get install chromium')."
 }
 
+# --- the suite's database ---------------------------------------------------------------
+# Create $1 with every addon and demo data, or update the addons when their
+# files changed since the last run (or when $3 is 1). $2 is the config file.
+
+ensure_database() {
+  local db="$1" conf="$2" force="${3:-0}" addons stamp addons_hash
+  addons="$(addon_names)"
+  stamp="$LOCAL_DIR/$db.addons.sha256"
+  addons_hash="$(cd "$REPO_DIR" && find addons -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  if ! psql_cmd -c "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
+    log "creating database $db with $addons and demo data (a few minutes, once)"
+    "$ODOO_BIN" -c "$conf" -d "$db" -i "$addons" --stop-after-init --workers=0 \
+      --logfile="$LOCAL_DIR/odoo-init.log" || die "installation failed: see .local/odoo-init.log"
+  elif [[ "$force" == "1" || ! -f "$stamp" || "$(cat "$stamp")" != "$addons_hash" ]]; then
+    log "updating $addons in $db (the addons changed)"
+    "$ODOO_BIN" -c "$conf" -d "$db" -i "$addons" -u "$addons" --stop-after-init --workers=0 \
+      --logfile="$LOCAL_DIR/odoo-init.log" || die "update failed: see .local/odoo-init.log"
+  else
+    return 0
+  fi
+  echo "$addons_hash" > "$stamp"
+}
+
 # --- sandbox peers for the demo database ------------------------------------------------
 # Each external system has a sandbox peer under tests/sandbox. scripts/run
 # starts those the demo backends point at, on fixed loopback ports.

@@ -1,2 +1,1 @@
-from . import lib
-from . import models
+from . import lib, models

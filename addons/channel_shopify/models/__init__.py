@@ -1,6 +1,8 @@
-from . import integration_backend
-from . import shopify_gateway_map
-from . import shopify_importer
-from . import shopify_exporter
-from . import stock_picking
-from . import stock_move
+from . import (
+    integration_backend,
+    shopify_exporter,
+    shopify_gateway_map,
+    shopify_importer,
+    stock_move,
+    stock_picking,
+)

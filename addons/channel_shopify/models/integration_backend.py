@@ -1,4 +1,3 @@
-import json
 import logging
 import uuid
 from contextlib import contextmanager
@@ -20,15 +19,43 @@ WEBHOOK_TOPICS = ("orders/create", "orders/updated", "orders/cancelled", "refund
 # The flows of a Shopify backend, created with it (see _shopify_default_flows).
 DEFAULT_FLOWS = [
     # code, name, direction, trigger, policy, interval (minutes), topics
-    ("order_webhooks", "Orders in (webhooks)", "in", "webhook", "realtime", 0,
-     "orders/create,orders/updated,orders/cancelled,refunds/create"),
-    ("order_catch_up", "Orders catch-up (pull since the last cursor)", "in", "schedule", "batch", 15,
-     "orders.catch_up,order.pull"),
-    ("stock_delta", "Stock out (on stock moves, changed items only)", "out", "odoo_event", "realtime", 0,
-     "stock.export"),
+    (
+        "order_webhooks",
+        "Orders in (webhooks)",
+        "in",
+        "webhook",
+        "realtime",
+        0,
+        "orders/create,orders/updated,orders/cancelled,refunds/create",
+    ),
+    (
+        "order_catch_up",
+        "Orders catch-up (pull since the last cursor)",
+        "in",
+        "schedule",
+        "batch",
+        15,
+        "orders.catch_up,order.pull",
+    ),
+    (
+        "stock_delta",
+        "Stock out (on stock moves, changed items only)",
+        "out",
+        "odoo_event",
+        "realtime",
+        0,
+        "stock.export",
+    ),
     ("stock_full", "Stock out (full pass)", "out", "schedule", "batch", 360, "stock.export"),
-    ("fulfillment_export", "Fulfilments out (on delivery done)", "out", "odoo_event", "realtime", 0,
-     "fulfillment.export"),
+    (
+        "fulfillment_export",
+        "Fulfilments out (on delivery done)",
+        "out",
+        "odoo_event",
+        "realtime",
+        0,
+        "fulfillment.export",
+    ),
     ("product_import", "Products and variants in", "in", "manual", "realtime", 0, "products.import"),
 ]
 
@@ -206,7 +233,9 @@ class IntegrationBackend(models.Model):
     def action_shopify_sync_orders(self):
         self.ensure_one()
         self._shopify_enqueue("orders.catch_up", {})
-        return self._notify(_("Order catch-up queued: orders updated since %s.", self.shopify_orders_cursor or _("ever")))
+        return self._notify(
+            _("Order catch-up queued: orders updated since %s.", self.shopify_orders_cursor or _("ever"))
+        )
 
     def action_shopify_import_products(self):
         self.ensure_one()
@@ -251,9 +280,7 @@ class IntegrationBackend(models.Model):
             raise UserError(_("Save the backend first."))
         with self._shopify_client() as client:
             client.ensure_webhook_subscriptions(WEBHOOK_TOPICS, self.sudo().webhook_url)
-            registered = sorted(
-                {s.get("topic") for s in client.webhook_subscriptions() if s.get("topic")}
-            )
+            registered = sorted({s.get("topic") for s in client.webhook_subscriptions() if s.get("topic")})
         self.shopify_webhook_topics = ", ".join(registered)
         self._message_log(body=_("Webhooks registered: %s", self.shopify_webhook_topics))
         return self._notify(_("Webhooks registered: %s", self.shopify_webhook_topics))
@@ -287,4 +314,3 @@ class IntegrationBackend(models.Model):
             backend._set_secret("client_secret", "demo_client_secret")
         except UserError as exc:
             _logger.warning("Demo Shopify credentials not set: %s", exc)
-

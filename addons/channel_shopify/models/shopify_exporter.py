@@ -33,8 +33,10 @@ class ShopifyExporter(models.AbstractModel):
         Returns {calls, changed, seconds}."""
         start = time.monotonic()
         maps = backend.location_map_ids.filtered("export_stock")
-        bindings = self.env["integration.binding"].sudo().search(
-            [("backend_id", "=", backend.id), ("res_model", "=", "product.product")]
+        bindings = (
+            self.env["integration.binding"]
+            .sudo()
+            .search([("backend_id", "=", backend.id), ("res_model", "=", "product.product")])
         )
         bindings = bindings.filtered(lambda b: (b.data or {}).get("inventory_item_id"))
         if not maps or not bindings:

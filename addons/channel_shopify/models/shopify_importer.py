@@ -160,7 +160,9 @@ class ShopifyImporter(models.AbstractModel):
             if line.get("restock_type") in (None, "return", "cancel", "legacy_restock"):
                 sale_line = self._sale_line(sale, line)
                 if sale_line:
-                    to_return[sale_line.product_id] = to_return.get(sale_line.product_id, 0) + line["quantity"]
+                    to_return[sale_line.product_id] = (
+                        to_return.get(sale_line.product_id, 0) + line["quantity"]
+                    )
         if not to_return:
             return None
         picking = done.sorted("id")[-1]
@@ -261,8 +263,12 @@ class ShopifyImporter(models.AbstractModel):
                         continue
                     Binding._bind(backend, product, variant["external_id"], data=data)
                     bound += 1
-        summary = _("%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched",
-                    bound=bound, created=created, unmatched=unmatched)
+        summary = _(
+            "%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched",
+            bound=bound,
+            created=created,
+            unmatched=unmatched,
+        )
         event.external_id = summary
         backend._message_log(body=_("Product import: %s.", summary))
         return None

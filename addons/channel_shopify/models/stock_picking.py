@@ -12,7 +12,9 @@ class StockPicking(models.Model):
     def _shopify_queue_fulfillments(self):
         """A delivery done in Odoo (by hand, or confirmed by a 3PL) becomes a
         Shopify fulfilment: one outbound event per delivery, never two."""
-        deliveries = self.filtered(lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id)
+        deliveries = self.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id
+        )
         if not deliveries:
             return
         Binding = self.env["integration.binding"].sudo()

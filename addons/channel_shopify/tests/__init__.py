@@ -1,4 +1,1 @@
-from . import test_fixtures_contract
-from . import test_fulfillment_stock_refund
-from . import test_orders
-from . import test_webhooks
+from . import test_fixtures_contract, test_fulfillment_stock_refund, test_orders, test_webhooks

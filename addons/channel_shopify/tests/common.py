@@ -67,8 +67,12 @@ class ShopifyCase(IntegrationCase):
         for product in cls.sandbox.products.values():
             for variant in product["variants"]:
                 cls.products[variant["sku"]] = Product.create(
-                    {"name": f"{product['title']} {variant.get('title') or ''}".strip(),
-                     "default_code": variant["sku"], "type": "product", "list_price": float(variant["price"])}
+                    {
+                        "name": f"{product['title']} {variant.get('title') or ''}".strip(),
+                        "default_code": variant["sku"],
+                        "type": "product",
+                        "list_price": float(variant["price"]),
+                    }
                 )
 
     def setUp(self):
@@ -90,7 +94,10 @@ class ShopifyCase(IntegrationCase):
     def order_event(self, rest_order, topic="orders/create", key=None):
         external_id = str(rest_order["id"])
         event, _created = self.env["integration.event"]._receive(
-            self.shopify, topic=topic, payload=rest_order, idempotency_key=key or f"{topic}:{external_id}",
+            self.shopify,
+            topic=topic,
+            payload=rest_order,
+            idempotency_key=key or f"{topic}:{external_id}",
             external_id=external_id,
         )
         return event

@@ -21,7 +21,9 @@ class TestShopifySampleOrders(ShopifyCase):
     @classmethod
     def setUpClass(cls):
         if not FIXTURES.is_dir():
-            raise unittest.SkipTest(f"Shopify sample fixtures not found at {FIXTURES} (they live outside the repo)")
+            raise unittest.SkipTest(
+                f"Shopify sample fixtures not found at {FIXTURES} (they live outside the repo)"
+            )
         super().setUpClass()
         cls.shopify.check_totals = False  # the 2008 demo data's totals disagree with its lines (see below)
         cls.shopify.create_missing_products = True
@@ -41,10 +43,13 @@ class TestShopifySampleOrders(ShopifyCase):
                 data = mapper.order_to_canonical(dict(sample, id=f"{sample['id']}{index}"))
                 self.assertEqual(canonical.iter_errors("order", data), [])
                 sale = self.env["integration.order.importer"]._import_order(self.shopify, data)
-                expected_untaxed = sum(
-                    line["quantity"] * line["unit_price"] - (line.get("discount_amount") or 0) for line in data["lines"]
-                ) + sum(s["price"] for s in data.get("shipping_lines") or []) - sum(
-                    d["amount"] for d in data.get("discounts") or []
+                expected_untaxed = (
+                    sum(
+                        line["quantity"] * line["unit_price"] - (line.get("discount_amount") or 0)
+                        for line in data["lines"]
+                    )
+                    + sum(s["price"] for s in data.get("shipping_lines") or [])
+                    - sum(d["amount"] for d in data.get("discounts") or [])
                 )
                 expected_tax = sum(
                     round(line["quantity"] * line["unit_price"] * tax["rate"], 2)

@@ -31,10 +31,14 @@ class TestShopifyOut(ShopifyCase):
         return order, self.sale_of(order["id"])
 
     def test_full_and_partial_fulfilments(self):
-        order, sale = self._imported({"lines": [{"sku": "TRS-42", "quantity": 2}, {"sku": "MTS-M", "quantity": 1}]})
+        order, sale = self._imported(
+            {"lines": [{"sku": "TRS-42", "quantity": 2}, {"sku": "MTS-M", "quantity": 1}]}
+        )
         self._ship(sale, {"TRS-42": 1}, tracking="1ZPARTIAL")
         self.run_jobs()
-        events = self.env["integration.event"].search([("backend_id", "=", self.shopify.id), ("topic", "=", "fulfillment.export")])
+        events = self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "fulfillment.export")]
+        )
         self.assertEqual(len(events), 1)
         self.assertEqual(events.state, "done", events.error_message)
         fulfillments = [f for f in self.sandbox.fulfillments.values() if f.get("order_id") == order["id"]]
@@ -61,7 +65,11 @@ class TestShopifyOut(ShopifyCase):
         event = self.run_topic("stock.export", {"full": True})
         self.assertEqual(event.state, "done", event.error_message)
         binding = self.env["integration.binding"].search(
-            [("backend_id", "=", self.shopify.id), ("res_id", "=", self.products["TRS-42"].id), ("res_model", "=", "product.product")]
+            [
+                ("backend_id", "=", self.shopify.id),
+                ("res_id", "=", self.products["TRS-42"].id),
+                ("res_model", "=", "product.product"),
+            ]
         )
         item = binding.data["inventory_item_id"]
         self.assertEqual(self.sandbox.inventory_quantity(item, self.main_location["id"]), 10)
@@ -71,11 +79,15 @@ class TestShopifyOut(ShopifyCase):
         self.assertEqual(result["changed"], 0)
         self.assertEqual(result["calls"], 0)
         # one product moves: one item in one call
-        self.env["stock.quant"]._update_available_quantity(self.products["TRS-42"], self.warehouse.lot_stock_id, -3)
+        self.env["stock.quant"]._update_available_quantity(
+            self.products["TRS-42"], self.warehouse.lot_stock_id, -3
+        )
         result = self.shopify._shopify_export_stock()
         self.assertEqual((result["changed"], result["calls"]), (1, 1))
         self.assertEqual(self.sandbox.inventory_quantity(item, self.main_location["id"]), 7)
-        self.assertEqual(self.sandbox.state()["operations"].get("inventorySetQuantities", 0), calls_before + 1)
+        self.assertEqual(
+            self.sandbox.state()["operations"].get("inventorySetQuantities", 0), calls_before + 1
+        )
 
     def test_stock_moves_schedule_one_delta_export(self):
         self.run_topic("stock.export", {"full": True})  # 10 of each pushed
@@ -101,10 +113,19 @@ class TestShopifyOut(ShopifyCase):
             "note": "too small",
             "restock": True,
             "refund_line_items": [
-                {"id": 1, "quantity": 1, "line_item_id": line["id"], "restock_type": "return",
-                 "subtotal": float(line["price"]), "total_tax": 0.0, "line_item": line}
+                {
+                    "id": 1,
+                    "quantity": 1,
+                    "line_item_id": line["id"],
+                    "restock_type": "return",
+                    "subtotal": float(line["price"]),
+                    "total_tax": 0.0,
+                    "line_item": line,
+                }
             ],
-            "transactions": [{"kind": "refund", "status": "success", "amount": line["price"], "currency": "EUR"}],
+            "transactions": [
+                {"kind": "refund", "status": "success", "amount": line["price"], "currency": "EUR"}
+            ],
         }
         event = self.order_event(refund, topic="refunds/create", key="refund-777001")
         self.process(event)

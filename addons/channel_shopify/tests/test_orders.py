@@ -15,25 +15,43 @@ class TestShopifyOrders(ShopifyCase):
         codes = set(self.shopify.flow_ids.mapped("code"))
         self.assertEqual(
             codes,
-            {"order_webhooks", "order_catch_up", "stock_delta", "stock_full", "fulfillment_export", "product_import"},
+            {
+                "order_webhooks",
+                "order_catch_up",
+                "stock_delta",
+                "stock_full",
+                "fulfillment_export",
+                "product_import",
+            },
         )
 
     def test_product_import_binds_by_sku(self):
         event = self.import_products()
         Binding = self.env["integration.binding"]
-        bindings = Binding.search([("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")])
+        bindings = Binding.search(
+            [("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")]
+        )
         self.assertEqual(len(bindings), 5)
         self.assertTrue(all(b.data.get("inventory_item_id") for b in bindings))
         self.assertIn("5 variants bound", event.external_id)
         # again: nothing new
         self.import_products()
-        self.assertEqual(Binding.search_count([("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")]), 5)
+        self.assertEqual(
+            Binding.search_count(
+                [("backend_id", "=", self.shopify.id), ("res_model", "=", "product.product")]
+            ),
+            5,
+        )
 
     def test_order_from_webhook_payload(self):
         self.import_products()
         order = self.sandbox.create_order(
-            {"lines": [{"sku": "TRS-42", "quantity": 2}], "shipping": {"title": "Standard", "price": "4.90"},
-             "financial_status": "paid", "customer": {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com"}}
+            {
+                "lines": [{"sku": "TRS-42", "quantity": 2}],
+                "shipping": {"title": "Standard", "price": "4.90"},
+                "financial_status": "paid",
+                "customer": {"first_name": "Jo", "last_name": "Doe", "email": "jo@example.com"},
+            }
         )
         event = self.order_event(order)
         self.process(event)
@@ -55,11 +73,16 @@ class TestShopifyOrders(ShopifyCase):
         self.process(event)
         self.assertEqual(event.state, "done", event.error_message)
         sale = self.sale_of(order["id"])
-        self.assertEqual(sale.order_line.filtered(lambda l: l.product_id == self.products["MTS-S"]).tax_id, self.vat_19_incl)
+        self.assertEqual(
+            sale.order_line.filtered(lambda l: l.product_id == self.products["MTS-S"]).tax_id,
+            self.vat_19_incl,
+        )
         self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
 
     def test_unknown_sku_becomes_a_fixable_exception(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "paid"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "paid"}
+        )
         order["line_items"][0]["sku"] = "NOT-IN-ODOO"
         order["line_items"][0]["variant_id"] = 999
         event = self.order_event(order)
@@ -78,7 +101,9 @@ class TestShopifyOrders(ShopifyCase):
         self.assertTrue(self.sale_of(order["id"]))
 
     def test_out_of_order_updates_newest_wins(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "SWB-750", "quantity": 1}], "financial_status": "pending"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "SWB-750", "quantity": 1}], "financial_status": "pending"}
+        )
         newer = dict(order, note="newest", updated_at="2030-01-02T10:00:00+01:00", financial_status="paid")
         older = dict(order, note="older", updated_at="2030-01-01T10:00:00+01:00")
         first = self.order_event(newer, topic="orders/updated", key="u2")
@@ -95,7 +120,9 @@ class TestShopifyOrders(ShopifyCase):
         self.import_products()
         event = self.run_topic("orders.catch_up")
         self.assertEqual(event.state, "done", event.error_message)
-        pulled = self.env["integration.event"].search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        pulled = self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+        )
         self.assertEqual(len(pulled), 3)
         self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
         self.assertTrue(self.shopify.shopify_orders_cursor)
@@ -105,7 +132,10 @@ class TestShopifyOrders(ShopifyCase):
         # again: the cursor is inclusive, the keys dedupe: no new order
         self.run_topic("orders.catch_up")
         self.assertEqual(
-            self.env["integration.event"].search_count([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]), 3
+            self.env["integration.event"].search_count(
+                [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+            ),
+            3,
         )
 
     def test_throttled_api_is_retried_later(self):
@@ -118,7 +148,9 @@ class TestShopifyOrders(ShopifyCase):
         self.assertEqual(event.job_id.state, "pending")
 
     def test_cancellation(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
         self.process(self.order_event(order))
         sale = self.sale_of(order["id"])
         self.assertEqual(sale.state, "sale")
@@ -128,8 +160,12 @@ class TestShopifyOrders(ShopifyCase):
         self.assertEqual(sale.state, "cancel")
 
     def test_cancellation_after_shipping_is_an_exception(self):
-        self.env["stock.quant"]._update_available_quantity(self.products["TRS-43"], self.warehouse.lot_stock_id, 5)
-        order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"})
+        self.env["stock.quant"]._update_available_quantity(
+            self.products["TRS-43"], self.warehouse.lot_stock_id, 5
+        )
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
         self.process(self.order_event(order))
         sale = self.sale_of(order["id"])
         picking = sale.picking_ids

@@ -18,13 +18,20 @@ class TestShopifyWebhooks(HttpCase):
         super().setUpClass()
         cls.startClassPatcher(patch.dict(config.options, {"integration_encryption_key": TEST_KEY}))
         cls.env.ref("base.EUR").active = True
-        cls.env["account.tax"].create({"name": "VAT 19% (webhook test)", "amount": 19, "type_tax_use": "sale"})
+        cls.env["account.tax"].create(
+            {"name": "VAT 19% (webhook test)", "amount": 19, "type_tax_use": "sale"}
+        )
         cls.sandbox = sandbox_class()()
         cls.sandbox.start()
         cls.addClassCleanup(cls.sandbox.stop)
         cls.backend = cls.env["integration.backend"].create(
-            {"name": "Webhook store", "backend_type": "shopify", "shopify_shop_url": cls.sandbox.base_url,
-             "order_confirm_policy": "paid", "create_missing_products": True}
+            {
+                "name": "Webhook store",
+                "backend_type": "shopify",
+                "shopify_shop_url": cls.sandbox.base_url,
+                "order_confirm_policy": "paid",
+                "create_missing_products": True,
+            }
         )
         cls.backend._set_secret("access_token", cls.sandbox.access_token)
         cls.backend._set_secret("client_secret", cls.sandbox.client_secret)
@@ -49,7 +56,9 @@ class TestShopifyWebhooks(HttpCase):
             job.store()
 
     def test_valid_signature_gives_event_and_order(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "paid"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "paid"}
+        )
         (result,) = self.sandbox.send_webhook("orders/create", order, url=self.url)
         self.assertEqual(result["status"], 200, result)
         event = self.events()
@@ -66,25 +75,33 @@ class TestShopifyWebhooks(HttpCase):
     def test_wrong_or_missing_signature_is_401_and_nothing_stored(self):
         order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
         body = json.dumps(order).encode()
-        headers = {"Content-Type": "application/json", "X-Shopify-Topic": "orders/create",
-                   "X-Shopify-Webhook-Id": "w1", "X-Shopify-Event-Id": "e1"}
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": "orders/create",
+            "X-Shopify-Webhook-Id": "w1",
+            "X-Shopify-Event-Id": "e1",
+        }
         self.assertEqual(self.url_open(self.url, data=body, headers=headers).status_code, 401)
         headers["X-Shopify-Hmac-Sha256"] = "bm90IHRoZSByaWdodCBobWFj"
         self.assertEqual(self.url_open(self.url, data=body, headers=headers).status_code, 401)
         self.assertFalse(self.events())
 
     def test_same_webhook_ten_times_gives_one_order(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "MTS-S", "quantity": 1}], "financial_status": "paid"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "MTS-S", "quantity": 1}], "financial_status": "paid"}
+        )
         statuses = []
         for _i in range(5):
-            statuses += [r["status"] for r in self.sandbox.send_webhook("orders/create", order, duplicate=True,
-                                                                         url=self.url, event_id="evt-same")]
+            statuses += [
+                r["status"]
+                for r in self.sandbox.send_webhook(
+                    "orders/create", order, duplicate=True, url=self.url, event_id="evt-same"
+                )
+            ]
         self.assertEqual(statuses, [200] * 10)
         self.assertEqual(len(self.events()), 1)
         self.run_jobs()
-        self.assertEqual(
-            self.env["sale.order"].search_count([("client_order_ref", "=", order["name"])]), 1
-        )
+        self.assertEqual(self.env["sale.order"].search_count([("client_order_ref", "=", order["name"])]), 1)
 
     def test_malformed_body_is_400_and_a_failed_event(self):
         body = b'{"id": 1, "line_items": ['
@@ -97,10 +114,14 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(event.topic, "orders/create")
 
     def test_out_of_order_delivery_newest_wins(self):
-        order = self.sandbox.create_order({"lines": [{"sku": "SWB-750", "quantity": 1}], "financial_status": "paid"})
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "SWB-750", "quantity": 1}], "financial_status": "paid"}
+        )
         v1 = dict(order, note="v1", updated_at="2030-01-01T10:00:00Z")
         v2 = dict(order, note="v2", updated_at="2030-01-01T11:00:00Z")
-        results = self.sandbox.deliver_out_of_order([("orders/updated", v1), ("orders/updated", v2)], url=self.url)
+        results = self.sandbox.deliver_out_of_order(
+            [("orders/updated", v1), ("orders/updated", v2)], url=self.url
+        )
         self.assertEqual([r["status"] for r in results], [200, 200])
         self.run_jobs()
         sale = self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))

@@ -27,7 +27,9 @@ from .exceptions import DecryptionError, MissingKeyError
 
 CONFIG_OPTION = "integration_encryption_key"
 ENV_VARIABLE = "INTEGRATION_ENCRYPTION_KEY"
-GENERATE_COMMAND = 'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+GENERATE_COMMAND = (
+    'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+)
 
 # A Fernet token is url-safe base64 of: version 0x80 (1 byte), timestamp (8),
 # IV (16), ciphertext (a positive multiple of 16), HMAC (32).

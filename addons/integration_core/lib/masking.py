@@ -20,11 +20,13 @@ Three helpers, all returning copies (the input is never changed):
   deliberately *not* masked: it also names products, shipping methods and
   taxes, and masking it would make payloads unreadable.
 - :func:`mask_headers` masks credentials and signatures in HTTP headers.
+- :func:`mask_url` masks sensitive query parameters of a URL.
 - :func:`mask_text` replaces known secret values in free text (URLs, error
   messages, response bodies).
 """
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 MASK = "***"
 
@@ -143,6 +145,31 @@ def mask_headers(headers):
 def _is_secret_header(name):
     lower = str(name).lower()
     return lower in SECRET_HEADERS or any(word in lower for word in SECRET_HEADER_WORDS)
+
+
+# --- URLs --------------------------------------------------------------------------
+
+
+def mask_url(url):
+    """``url`` with the values of sensitive query parameters replaced by
+    ``***``: parameters named like a :data:`DEFAULT_KEYS` key or containing
+    one of :data:`SECRET_HEADER_WORDS` or "key" (``?access_token=``,
+    ``?apiKey=``, ``?signature=``). Other URLs are returned unchanged.
+    """
+    try:
+        parts = urlsplit(str(url))
+        pairs = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError:
+        return url
+    if not any(_is_secret_parameter(name) for name, _value in pairs):
+        return url
+    masked = [(name, MASK if _is_secret_parameter(name) else value) for name, value in pairs]
+    return urlunsplit(parts._replace(query=urlencode(masked, safe="*")))
+
+
+def _is_secret_parameter(name):
+    lower = name.lower()
+    return lower in DEFAULT_KEYS or any(word in lower for word in (*SECRET_HEADER_WORDS, "key"))
 
 
 # --- free text ---------------------------------------------------------------------

@@ -8,5 +8,5 @@ from . import (
     integration_order_importer,
     integration_shipment_importer,
     integration_tax_map,
+    sale_order_line,
 )
-from . import sale_order_line

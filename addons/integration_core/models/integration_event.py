@@ -95,11 +95,11 @@ class IntegrationEvent(models.Model):
         default=lambda self: uuid.uuid4().hex,
         help="Ties together every event of one business transaction.",
     )
-    state = fields.Selection(STATES, required=True, default="received", index=True, tracking=True)
+    state = fields.Selection(STATES, required=True, default="received", index=True)
     attempts = fields.Integer(readonly=True)
     max_attempts = fields.Integer(readonly=True, default=6)
     next_retry_at = fields.Datetime(readonly=True)
-    error_category = fields.Selection(ERROR_CATEGORIES, index=True, readonly=True, tracking=True)
+    error_category = fields.Selection(ERROR_CATEGORIES, index=True, readonly=True)
     error_message = fields.Text(readonly=True, help="The cause, in plain words.")
     error_details = fields.Text(readonly=True, groups="integration_core.group_integration_manager")
     ignore_reason = fields.Text(readonly=True, tracking=True)
@@ -214,11 +214,6 @@ class IntegrationEvent(models.Model):
         A second call with the same (backend, idempotency_key), even from a
         concurrent transaction, creates nothing and returns created=False.
         """
-        existing = self.sudo().search(
-            [("backend_id", "=", backend.id), ("idempotency_key", "=", idempotency_key)], limit=1
-        )
-        if existing:
-            return existing, False
         values = {
             "backend_id": backend.id,
             "topic": topic,
@@ -234,12 +229,16 @@ class IntegrationEvent(models.Model):
             values["trace_id"] = trace_id
         if res_record:
             values.update(res_model=res_record._name, res_id=res_record.id)
+        # insert first: the unique index answers "already received" for free
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 event = self.sudo().with_context(tracking_disable=True).create(values)
         except psycopg2.errors.UniqueViolation:
-            # a concurrent delivery committed the same key first
-            return self.browse(), False
+            existing = self.sudo().search(
+                [("backend_id", "=", backend.id), ("idempotency_key", "=", idempotency_key)], limit=1
+            )
+            # empty when a concurrent delivery committed the same key after our snapshot
+            return existing, False
         return event, True
 
     def _enqueue(self, eta=None):
@@ -261,7 +260,8 @@ class IntegrationEvent(models.Model):
         """Job entry point. Safe to run twice, or by two workers at once."""
         self.ensure_one()
         try:
-            with self.env.cr.savepoint(flush=False), mute_logger("odoo.sql_db"):
+            # no savepoint: when the row is locked, the whole job is retried
+            with mute_logger("odoo.sql_db"):
                 self.env.cr.execute(
                     "SELECT id FROM integration_event WHERE id = %s FOR UPDATE NOWAIT", [self.id]
                 )

@@ -132,6 +132,7 @@ class IntegrationOrderImporter(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     def _line_values(self, backend, order):
+        self = self.with_context(integration_tax_cache={})
         included = bool(order.get("taxes_included"))
         lines = []
         unknown = []
@@ -229,7 +230,18 @@ class IntegrationOrderImporter(models.AbstractModel):
 
     def _taxes(self, backend, taxes, included):
         """Odoo sales taxes for canonical taxes: explicit mapping first, then
-        a sales tax of the same rate and price inclusion in the company."""
+        a sales tax of the same rate and price inclusion in the company.
+        Looked up once per distinct tax within one import."""
+        cache = self.env.context.get("integration_tax_cache")
+        key = (backend.id, included, tuple((t["title"], t["rate"]) for t in taxes))
+        if cache is not None and key in cache:
+            return cache[key]
+        result = self._find_taxes(backend, taxes, included)
+        if cache is not None:
+            cache[key] = result
+        return result
+
+    def _find_taxes(self, backend, taxes, included):
         Tax = self.env["account.tax"].sudo()
         result = Tax
         for tax in taxes:

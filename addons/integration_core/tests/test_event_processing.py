@@ -259,7 +259,12 @@ class TestExceptionQueueActions(IntegrationCase):
             [fields.Datetime.now() - timedelta(hours=1), event.id],
         )
         event.invalidate_recordset()
-        with trap_jobs() as trap:
-            count = self.env["integration.event"]._cron_requeue_orphans()
-            self.assertEqual(count, 1)
-            trap.assert_jobs_count(1, only=event._job_process)
+        count = self.env["integration.event"]._cron_requeue_orphans()
+        self.assertGreaterEqual(count, 1)
+        event.invalidate_recordset()
+        self.assertEqual(event.job_id.state, "pending")
+        self.assertEqual(event.state, "queued")
+        # its job is alive now: it is not enqueued a second time
+        job = event.job_id
+        event._cron_requeue_orphans()
+        self.assertEqual(event.job_id, job)
