@@ -8,7 +8,7 @@ class TestShopifyOut(ShopifyCase):
     def setUp(self):
         super().setUp()
         self.import_products()
-        for sku, product in self.products.items():
+        for product in self.products.values():
             self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 10)
 
     def _ship(self, sale, quantities, tracking=None):

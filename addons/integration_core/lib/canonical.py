@@ -66,7 +66,6 @@ def is_date(value):
 # --- schemas -----------------------------------------------------------------------
 
 
-@functools.cache
 def load_schema(kind, version=1):
     """The schema of ``kind`` (one of :data:`KINDS`) at ``version``, as a dict.
 
@@ -75,6 +74,11 @@ def load_schema(kind, version=1):
     broken schema file.
     """
     _check_kind(kind)
+    return _load_schema(kind, version)
+
+
+@functools.cache
+def _load_schema(kind, version):
     path = SCHEMAS_DIR / f"{kind}.v{version}.json"
     if not path.is_file():
         raise ValueError(f"There is no version {version} of the canonical {kind} schema ({path.name}).")

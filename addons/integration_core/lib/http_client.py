@@ -31,7 +31,8 @@ to remote systems. Per request it
 5. logs one line per request (method, URL, status, elapsed ms; DEBUG on
    success, INFO on failure) and, at DEBUG, the headers and bodies, with
    credentials and personal data masked. The client's ``secrets`` are
-   masked from log lines and error messages alike.
+   masked from log lines and error messages alike. (urllib3's own DEBUG
+   log quotes each URL as sent: put credentials in headers, not in URLs.)
 
 Subclass it per channel and keep the channel's API knowledge there::
 

@@ -1,0 +1,119 @@
+/** @odoo-module **/
+// An Odoo admin connects a Shopify store (the local sandbox), tests the
+// connection and asks for the orders; then finds an imported order in Sales.
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const SANDBOX_URL = "http://127.0.0.1:18071";
+
+function addCredential(key, value) {
+    return [
+        {
+            content: `Add the ${key} credential`,
+            trigger: '.o_field_widget[name="credential_ids"] .o_field_x2many_list_row_add a',
+        },
+        {
+            content: `Name it ${key}`,
+            trigger: '.o_field_widget[name="credential_ids"] .o_selected_row .o_field_widget[name="key"] input',
+            run: `text ${key}`,
+        },
+        {
+            content: "Type its value (write-only)",
+            trigger: '.o_field_widget[name="credential_ids"] .o_selected_row .o_field_widget[name="value"] input',
+            run: `text ${value}`,
+        },
+    ];
+}
+
+registry.category("web_tour.tours").add("channel_shopify_configure", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open the Integrations app",
+            trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
+        },
+        {
+            content: "Open Configuration",
+            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_configuration"]',
+        },
+        {
+            content: "Open Shopify stores",
+            trigger: '.dropdown-item[data-menu-xmlid="channel_shopify.integration_backend_menu_shopify"]',
+        },
+        {
+            content: "Create a store",
+            trigger: ".o_list_button_add",
+        },
+        {
+            content: "Name it",
+            trigger: '.o_field_widget[name="name"] input',
+            run: "text Tour store",
+        },
+        {
+            content: "Give the shop URL",
+            trigger: '.o_field_widget[name="shopify_shop_url"] input',
+            run: `text ${SANDBOX_URL}`,
+        },
+        ...addCredential("access_token", "shpat_sandbox_0123456789abcdef"),
+        ...addCredential("client_secret", "sandbox-client-secret"),
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+            isCheck: true,
+        },
+        {
+            content: "Test the connection",
+            trigger: '.o_form_statusbar button[name="action_test_connection"]',
+        },
+        {
+            content: "Odoo reaches the store",
+            trigger: '.o_notification:contains("Sandbox Outdoor Shop")',
+            isCheck: true,
+        },
+        {
+            content: "Ask for the orders",
+            trigger: '.o_form_statusbar button[name="action_shopify_sync_orders"]',
+        },
+        {
+            content: "The catch-up is queued",
+            trigger: '.o_notification:contains("Order catch-up queued")',
+            isCheck: true,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("channel_shopify_order_in_sales", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "Open Sales",
+            trigger: '.o_app[data-menu-xmlid="sale.sale_menu_root"]',
+        },
+        {
+            content: "Open the Orders menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="sale.sale_order_menu"]',
+        },
+        {
+            content: "Open the sales orders",
+            trigger: '.dropdown-item[data-menu-xmlid="sale.menu_sale_order"]',
+        },
+        {
+            content: "The Shopify order is there",
+            trigger: '.o_list_view .o_data_row td:contains("Max Mustermann")',
+        },
+        {
+            content: "It is a confirmed sales order for that customer",
+            trigger:
+                '.o_form_view .o_statusbar_status button.o_arrow_button_current:contains("Sales Order")',
+            isCheck: true,
+        },
+    ],
+});

@@ -1,0 +1,65 @@
+from unittest.mock import patch
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools import config
+
+from odoo.addons.integration_core.tests.common import TEST_KEY
+
+from .common import sandbox_class
+
+SANDBOX_PORT = 18071  # the tour types this URL: http://127.0.0.1:18071
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyTours(HttpCase):
+    """Configure a backend against the sandbox, import its orders, see one in
+    Sales, as a user would in headless Chromium."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(patch.dict(config.options, {"integration_encryption_key": TEST_KEY}))
+        cls.env.ref("base.EUR").active = True
+        Tax = cls.env["account.tax"]
+        Tax.create({"name": "VAT 19% (tour)", "amount": 19, "type_tax_use": "sale"})
+        Tax.create(
+            {"name": "VAT 19% incl (tour)", "amount": 19, "type_tax_use": "sale", "price_include": True}
+        )
+        cls.sandbox = sandbox_class()(port=SANDBOX_PORT)
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        for product in cls.sandbox.products.values():
+            for variant in product["variants"]:
+                cls.env["product.product"].create(
+                    {"name": product["title"], "default_code": variant["sku"], "type": "product"}
+                )
+
+    def run_jobs(self):
+        from odoo.addons.queue_job.job import Job
+
+        for _round in range(5):
+            records = self.env["queue.job"].search(
+                [("state", "=", "pending"), ("model_name", "=", "integration.event")], order="id"
+            )
+            if not records:
+                return
+            for record in records:
+                job = Job.load(self.env, record.uuid)
+                job.set_started()
+                job.perform()
+                job.set_done()
+                job.store()
+
+    def test_configure_import_and_see_in_sales(self):
+        self.start_tour("/web", "channel_shopify_configure", login="admin", timeout=180)
+        backend = self.env["integration.backend"].search([("name", "=", "Tour store")])
+        self.assertEqual(backend.backend_type, "shopify")
+        self.assertEqual(backend.shopify_shop_url, f"http://127.0.0.1:{SANDBOX_PORT}")
+        self.assertEqual(backend._get_secret("access_token"), self.sandbox.access_token)
+        self.run_jobs()
+        pulled = self.env["integration.event"].search(
+            [("backend_id", "=", backend.id), ("topic", "=", "order.pull")]
+        )
+        self.assertEqual(len(pulled), 3)
+        self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
+        self.start_tour("/web", "channel_shopify_order_in_sales", login="admin", timeout=180)
