@@ -1,1 +1,11 @@
-"""ORM-free building blocks of integration_core."""
+"""ORM-free building blocks of integration_core (no ``odoo`` imports here).
+
+- ``exceptions``: the suite's error hierarchy (retryable vs permanent) and backoff;
+- ``http_client``: the outbound HTTP client base every channel client subclasses;
+- ``rate_limit`` and ``circuit_breaker``: what the HTTP client consults per call;
+- ``signature``: webhook HMAC signatures; ``crypto``: encrypted credentials;
+- ``masking``: secrets and personal data hidden from logs and non-managers;
+- ``canonical``: the canonical JSON Schemas (``../schemas``) and their validation.
+
+Import the modules directly (``from ..lib.exceptions import MappingError``).
+"""
