@@ -1,2 +1,1 @@
-from . import test_fixtures_contract, test_fulfillment_stock_refund, test_orders, test_webhooks
-from . import test_ui
+from . import test_fixtures_contract, test_fulfillment_stock_refund, test_orders, test_ui, test_webhooks

@@ -3,7 +3,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
-from odoo.addons.integration_core.tests.common import TEST_KEY
+from odoo.addons.integration_core.tests.common import TEST_KEY, run_pending_jobs
 
 from .common import sandbox_class
 
@@ -35,20 +35,7 @@ class TestShopifyTours(HttpCase):
                 )
 
     def run_jobs(self):
-        from odoo.addons.queue_job.job import Job
-
-        for _round in range(5):
-            records = self.env["queue.job"].search(
-                [("state", "=", "pending"), ("model_name", "=", "integration.event")], order="id"
-            )
-            if not records:
-                return
-            for record in records:
-                job = Job.load(self.env, record.uuid)
-                job.set_started()
-                job.perform()
-                job.set_done()
-                job.store()
+        run_pending_jobs(self.env)
 
     def test_configure_import_and_see_in_sales(self):
         self.start_tour("/web", "channel_shopify_configure", login="admin", timeout=180)

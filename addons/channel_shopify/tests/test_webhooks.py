@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
-from odoo.addons.integration_core.tests.common import TEST_KEY
+from odoo.addons.integration_core.tests.common import TEST_KEY, run_pending_jobs
 
 from .common import sandbox_class
 
@@ -44,16 +44,7 @@ class TestShopifyWebhooks(HttpCase):
         return self.env["integration.event"].search([("backend_id", "=", self.backend.id)])
 
     def run_jobs(self):
-        from odoo.addons.queue_job.job import Job
-
-        for record in self.env["queue.job"].search(
-            [("state", "=", "pending"), ("model_name", "=", "integration.event")], order="id"
-        ):
-            job = Job.load(self.env, record.uuid)
-            job.set_started()
-            job.perform()
-            job.set_done()
-            job.store()
+        run_pending_jobs(self.env)
 
     def test_valid_signature_gives_event_and_order(self):
         order = self.sandbox.create_order(

@@ -33,7 +33,6 @@ class IntegrationCredential(models.Model):
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     key = fields.Char(required=True, help="e.g. access_token, client_secret, webhook_secret")
     value = fields.Char(
-        string="Value",
         compute="_compute_value",
         inverse="_inverse_value",
         help="Write-only: type a new value to replace the stored one.",

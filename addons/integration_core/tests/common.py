@@ -149,39 +149,42 @@ class IntegrationCase(TransactionCase):
         return event
 
     def run_job(self, record):
-        """Run one queue.job record the way /queue_job/runjob does."""
-        job = Job.load(self.env, record.uuid)
-        job.set_started()
-        job.store()
-        result = job.perform()
-        job.set_done(result=result)
-        job.store()
-        return result
+        return perform_job(self.env, record)
 
     def run_jobs(self, limit=100):
-        """Run pending integration jobs one by one, oldest first, ignoring
-        their eta, the way queue_job's runner and /queue_job/runjob do.
-        Returns the queue.job records run."""
-        ran = self.env["queue.job"]
-        for _i in range(limit):
-            record = self.env["queue.job"].search(
-                [
-                    ("state", "=", "pending"),
-                    ("model_name", "=", "integration.event"),
-                    ("id", "not in", ran.ids),
-                ],
-                order="id",
-                limit=1,
-            )
-            if not record:
-                break
-            self.run_job(record)
-            ran |= record
-        return ran
+        return run_pending_jobs(self.env, limit=limit)
 
     def orders_for(self, external_id, backend=None):
         binding = self.env["integration.binding"]._find(backend or self.backend, "sale.order", external_id)
         return binding._record() if binding else self.env["sale.order"]
+
+
+def perform_job(env, record):
+    """Run one queue.job record the way queue_job's /queue_job/runjob does."""
+    job = Job.load(env, record.uuid)
+    job.set_started()
+    job.store()
+    result = job.perform()
+    job.set_done(result=result)
+    job.store()
+    return result
+
+
+def run_pending_jobs(env, limit=100):
+    """Run pending integration jobs one by one, oldest first, ignoring their
+    eta, including the ones they enqueue. Returns the queue.job records run."""
+    ran = env["queue.job"]
+    for _i in range(limit):
+        record = env["queue.job"].search(
+            [("state", "=", "pending"), ("model_name", "=", "integration.event"), ("id", "not in", ran.ids)],
+            order="id",
+            limit=1,
+        )
+        if not record:
+            break
+        perform_job(env, record)
+        ran |= record
+    return ran
 
 
 class _ScriptedHandler(BaseHTTPRequestHandler):
@@ -210,11 +213,18 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = _answer
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that timed out and hung up is part of the script."""
+
+
 @contextmanager
 def LocalHTTPServer(script=()):
     """Yield a server on 127.0.0.1; ``server.script`` is a list of
     (status, headers, payload, delay) answered in order, then 200 {}."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedHandler)
+    server = _QuietServer(("127.0.0.1", 0), _ScriptedHandler)
     server.script = list(script)
     server.requests = []
     server.url = f"http://127.0.0.1:{server.server_address[1]}"

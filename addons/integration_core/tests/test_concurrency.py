@@ -3,6 +3,8 @@
 These tests use real, independent database connections (as two queue_job
 workers would), so their data is committed and removed afterwards.
 """
+# pylint: disable=invalid-commit
+# (commits on the tests' own connections, never on the test transaction)
 
 import threading
 import uuid

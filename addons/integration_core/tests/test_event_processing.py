@@ -234,7 +234,7 @@ class TestExceptionQueueActions(IntegrationCase):
         wizard_action = events.action_ignore()
         wizard = (
             self.env[wizard_action["res_model"]]
-            .with_context(wizard_action["context"])
+            .with_context(**wizard_action["context"])
             .create({"reason": "Test orders from the shop's staff"})
         )
         wizard.action_confirm()
