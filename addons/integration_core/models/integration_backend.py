@@ -182,6 +182,16 @@ class IntegrationBackend(models.Model):
         [("ok", "Healthy"), ("warning", "Needs attention"), ("critical", "Failing")],
         compute="_compute_health",
     )
+    queue_runner_ok = fields.Boolean(
+        compute="_compute_queue_health",
+        string="Job runner alive",
+        help="False when an integration job has been waiting to run longer than the threshold "
+        "(system parameter integration_core.runner_alert_minutes, default 10): the queue_job "
+        "runner is stopped or overloaded.",
+    )
+    oldest_pending_job_minutes = fields.Integer(
+        compute="_compute_queue_health", string="Oldest waiting job (min)"
+    )
 
     _sql_constraints = [
         ("webhook_token_unique", "unique(webhook_token)", "Webhook tokens must be unique."),
@@ -253,6 +263,37 @@ class IntegrationBackend(models.Model):
             backend.oldest_pending_minutes = int((now - oldest).total_seconds() // 60) if oldest else 0
             backend.last_success_at = last_done.get(backend) if backend.id else False
             backend.health = backend._health_level()
+
+    def _compute_queue_health(self):
+        minutes = self._oldest_waiting_job_minutes()
+        threshold = self._runner_alert_minutes()
+        for backend in self:
+            backend.oldest_pending_job_minutes = minutes
+            backend.queue_runner_ok = minutes < threshold
+
+    @api.model
+    def _runner_alert_minutes(self):
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("integration_core.runner_alert_minutes", "10")
+        )
+        return int(value or 10)
+
+    @api.model
+    def _oldest_waiting_job_minutes(self):
+        """Minutes the oldest due integration job has been waiting for the
+        runner (0 when none waits): pending or enqueued, eta passed."""
+        self.env["queue.job"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC' - min(COALESCE(eta, date_created)))) / 60
+              FROM queue_job
+             WHERE state IN ('pending', 'enqueued')
+               AND channel LIKE 'root.integration%%'
+               AND COALESCE(eta, date_created) <= now() AT TIME ZONE 'UTC'
+            """
+        )
+        value = self.env.cr.fetchone()[0]
+        return int(value) if value else 0
 
     def _health_level(self):
         """ok / warning / critical from the thresholds set on the backend."""
@@ -528,6 +569,14 @@ class IntegrationBackend(models.Model):
             )
         if self.circuit_state == "open":
             problems.append(_("The circuit breaker is open: calls to the remote system are paused."))
+        if not self.queue_runner_ok:
+            problems.append(
+                _(
+                    "An integration job has waited %s minutes for the job runner: is queue_job's runner "
+                    "running (server_wide_modules, workers)?",
+                    self.oldest_pending_job_minutes,
+                )
+            )
         return problems
 
     def _raise_alert(self, problems):

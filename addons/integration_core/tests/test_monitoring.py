@@ -125,3 +125,25 @@ class TestMonitoring(IntegrationCase):
         self.assertEqual(action["res_model"], "integration.event")
         self.assertIn(("backend_id", "=", self.backend.id), action["domain"])
         self.assertEqual(self.backend.action_open_events()["context"]["default_backend_id"], self.backend.id)
+
+
+@tagged("post_install", "-at_install")
+class TestQueueRunnerHealth(IntegrationCase):
+    def test_stalled_runner_is_shown_and_alerted(self):
+        event, _created = self.receive(canonical_order("9950"))
+        event._enqueue()
+        self.env.invalidate_all()
+        self.assertTrue(self.backend.queue_runner_ok)
+        self.assertLess(self.backend.oldest_pending_job_minutes, 10)
+        # the job has been waiting 25 minutes: nobody runs jobs
+        self.env.cr.execute(
+            "UPDATE queue_job SET date_created = date_created - interval '25 minutes', eta = NULL WHERE id = %s",
+            [event.job_id.id],
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.backend.queue_runner_ok)
+        self.assertGreaterEqual(self.backend.oldest_pending_job_minutes, 24)  # now() is the transaction start
+        self.assertTrue(any("job runner" in p for p in self.backend._alert_problems()))
+        self.env["ir.config_parameter"].sudo().set_param("integration_core.runner_alert_minutes", "60")
+        self.env.invalidate_all()
+        self.assertTrue(self.backend.queue_runner_ok)
