@@ -277,9 +277,10 @@ class IntegrationEvent(models.Model):
     def _process(self):
         """Map, validate and apply the event; record the outcome on it."""
         self.ensure_one()
-        self.write(
-            {"state": "processing", "started_at": fields.Datetime.now(), "attempts": self.attempts + 1}
-        )
+        # 'processing' is never committed (a job does not commit halfway):
+        # the attempt is recorded with its outcome, in the same transaction.
+        self.attempts += 1
+        self.started_at = fields.Datetime.now()
         handler = self.backend_id._get_event_handler(self)
         try:
             if handler is None:
@@ -314,11 +315,19 @@ class IntegrationEvent(models.Model):
                 )
             )
             return "Retry scheduled: concurrent creation"
-        except (RetryableJobError, *CONCURRENCY_ERRORS):
+        except RetryableJobError:
             raise
         except psycopg2.OperationalError as exc:
-            if exc.pgcode in ("40001", "40P01", "55P03"):
-                raise
+            if isinstance(exc, CONCURRENCY_ERRORS) or exc.pgcode in ("40001", "40P01", "55P03"):
+                # Another transaction changed the same rows (e.g. two orders
+                # reserving one quant). The handler's savepoint is rolled
+                # back; try again in a second with a fresh snapshot, without
+                # spending an attempt (queue_job would wait 5 s).
+                self._schedule_retry(
+                    LockContention(_("Concurrent update of the same records; retrying."), retry_after=1),
+                    count_attempt=False,
+                )
+                return "Retry scheduled: concurrent update"
             self._mark_failed(self._internal_error(exc))
             return "Failed: internal error"
         except Exception as exc:  # noqa: BLE001 - a bug must not block the queue
@@ -385,10 +394,12 @@ class IntegrationEvent(models.Model):
     def _mark_ignored(self, reason):
         self.write({"state": "ignored", "ignore_reason": reason, "done_at": fields.Datetime.now()})
 
-    def _schedule_retry(self, error):
+    def _schedule_retry(self, error, count_attempt=True):
         """Queue the event again after Retry-After or an exponential backoff;
-        dead once the attempts are spent."""
+        dead once the attempts are spent. Contention retries do not count."""
         self.ensure_one()
+        if not count_attempt:
+            self.attempts -= 1
         values = {
             "error_category": error.category,
             "error_message": self._error_text(error),

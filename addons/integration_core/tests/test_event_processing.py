@@ -2,6 +2,7 @@ import json
 from datetime import timedelta
 from unittest.mock import patch
 
+import psycopg2.errors
 from psycopg2 import IntegrityError
 
 from odoo import fields
@@ -159,6 +160,21 @@ class TestEventLifecycle(IntegrationCase):
             self.assertEqual(len(server.requests), 3)
             self.assertEqual(len(delays), 2)
             self.assertGreater(delays[1], delays[0])  # 30 s then 60 s (+/- jitter)
+
+    def test_concurrent_update_is_retried_soon_without_spending_an_attempt(self):
+        def apply(event, data):
+            raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
+
+        event, _created = self.receive({"external_id": "X6"}, topic="stock.export")
+        with patch.object(
+            type(self.backend), "_get_event_handler", lambda b, ev: EventHandler(None, None, apply)
+        ):
+            before = fields.Datetime.now()
+            self.process(event)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.attempts, 0)
+        self.assertEqual(event.error_category, "internal")
+        self.assertLessEqual((event.job_id.eta - before).total_seconds(), 3)
 
     def test_timeout_is_retryable(self):
         with LocalHTTPServer([(200, {}, {}, 3)]) as server:
