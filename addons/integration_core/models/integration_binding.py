@@ -73,9 +73,11 @@ class IntegrationBinding(models.Model):
         return binding._record() if binding else None
 
     @api.model
-    def _bind(self, backend, record, external_id, updated_at=None, data=None):
-        """Create or refresh the binding of ``record``; returns it."""
-        binding = self._find(backend, record._name, external_id)
+    def _bind(self, backend, record, external_id, updated_at=None, data=None, binding=None):
+        """Create or refresh the binding of ``record``; returns it.
+        ``binding``: the caller's result of ``_find`` (saves a search)."""
+        if binding is None:
+            binding = self._find(backend, record._name, external_id)
         values = {"sync_date": fields.Datetime.now()}
         if updated_at:
             values["external_updated_at"] = updated_at

@@ -50,7 +50,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             sale = self._update_order(backend, existing, order)
         else:
             sale = self._create_order(backend, order)
-        Binding._bind(backend, sale, external_id, updated_at=updated_at)
+        Binding._bind(backend, sale, external_id, updated_at=updated_at, binding=binding)
         self._apply_confirmation(backend, sale, order)
         return sale
 
@@ -292,9 +292,11 @@ class IntegrationOrderImporter(models.AbstractModel):
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         Binding = self.env["integration.binding"].sudo()
         external_id = data.get("external_id")
+        binding = None
         if external_id:
             Binding._lock(backend, "res.partner", external_id)
-            partner = Binding._get_record(backend, "res.partner", external_id)
+            binding = Binding._find(backend, "res.partner", external_id)
+            partner = binding._record() if binding else None
             if partner:
                 return partner
         partner = Partner.browse()
@@ -324,7 +326,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             values["name"] = data["name"]
             partner = Partner.create(values)
         if external_id:
-            Binding._bind(backend, partner, external_id)
+            Binding._bind(backend, partner, external_id, binding=binding)
         return partner
 
     def _address(self, customer, address, kind):
