@@ -20,7 +20,8 @@ layer writes on the failed event, so users can filter the exception queue.
     │   ├── RateLimited                  remote     (HTTP 429, throttled API)
     │   ├── RemoteServerError            remote     (HTTP 5xx, connection errors)
     │   ├── LockContention               internal
-    │   └── CircuitOpen                  remote
+    │   ├── CircuitOpen                  remote
+    │   └── StillRunning                 remote     (a remote batch not finished yet)
     └── PermanentError                   internal   no
         ├── RemoteRejected               remote     (other HTTP 4xx)
         ├── ValidationFailed             validation
@@ -71,6 +72,9 @@ class RetryableError(IntegrationError):
 
     category = "remote"
     retryable = True
+    #: False when waiting is the normal course of things (a remote batch
+    #: still running): the retry does not spend one of the event's attempts.
+    counts_attempt = True
 
     def __init__(self, message, *, retry_after=None, details=None):
         super().__init__(message, details=details)
@@ -98,6 +102,14 @@ class LockContention(RetryableError):
 class CircuitOpen(RetryableError):
     """Calls to this backend are paused after repeated failures;
     ``retry_after`` is the remaining cool-down."""
+
+
+class StillRunning(RetryableError):
+    """A long remote operation (a Shopify bulk query, say) is not finished:
+    look again after ``retry_after`` seconds. Waiting is not a failure, so
+    it spends no attempt; the caller bounds the total wait itself."""
+
+    counts_attempt = False
 
 
 # --- permanent ---------------------------------------------------------------------

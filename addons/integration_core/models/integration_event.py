@@ -250,7 +250,9 @@ class IntegrationEvent(models.Model):
                 identity_key=f"integration.event:{event.id}:{event.attempts}",
                 description=_("Process %(topic)s %(ext)s", topic=event.topic, ext=event.external_id or ""),
             )._job_process()
-            event.write({"state": "queued", "job_id": job.db_record().id if job else False})
+            # queue_job returns the pending queue.job record when one has the same identity key
+            record = job if isinstance(job, models.BaseModel) else job.db_record() if job else None
+            event.write({"state": "queued", "job_id": record.id if record else False})
 
     # ------------------------------------------------------------------------------
     # processing (runs in a queue_job job)
@@ -298,7 +300,7 @@ class IntegrationEvent(models.Model):
             self._mark_ignored(exc.message)
             return exc.message
         except RetryableError as exc:
-            self._schedule_retry(exc)
+            self._schedule_retry(exc, count_attempt=exc.counts_attempt)
             return f"Retry scheduled: {exc.message}"
         except PermanentError as exc:
             self._mark_failed(exc)
@@ -320,11 +322,12 @@ class IntegrationEvent(models.Model):
         except psycopg2.OperationalError as exc:
             if isinstance(exc, CONCURRENCY_ERRORS) or exc.pgcode in ("40001", "40P01", "55P03"):
                 # Another transaction changed the same rows (e.g. two orders
-                # reserving one quant). The handler's savepoint is rolled
-                # back; try again in a second with a fresh snapshot, without
-                # spending an attempt (queue_job would wait 5 s).
+                # confirming against one reordering rule) and has committed.
+                # The handler's savepoint is rolled back; run again at once
+                # with a fresh snapshot, without spending an attempt
+                # (queue_job would wait 5 s).
                 self._schedule_retry(
-                    LockContention(_("Concurrent update of the same records; retrying."), retry_after=1),
+                    LockContention(_("Concurrent update of the same records; retrying."), retry_after=0),
                     count_attempt=False,
                 )
                 return "Retry scheduled: concurrent update"

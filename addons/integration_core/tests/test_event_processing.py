@@ -12,6 +12,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..lib.exceptions import StillRunning
 from ..lib.http_client import IntegrationHttpClient
 from ..models.integration_backend import EventHandler
 from .common import IntegrationCase, LocalHTTPServer, canonical_order
@@ -161,7 +162,10 @@ class TestEventLifecycle(IntegrationCase):
             self.assertEqual(len(delays), 2)
             self.assertGreater(delays[1], delays[0])  # 30 s then 60 s (+/- jitter)
 
-    def test_concurrent_update_is_retried_soon_without_spending_an_attempt(self):
+    def test_concurrent_update_is_retried_at_once_without_spending_an_attempt(self):
+        """The other transaction has committed when PostgreSQL reports the
+        conflict: a new job with a fresh snapshot can run straight away."""
+
         def apply(event, data):
             raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
 
@@ -169,12 +173,39 @@ class TestEventLifecycle(IntegrationCase):
         with patch.object(
             type(self.backend), "_get_event_handler", lambda b, ev: EventHandler(None, None, apply)
         ):
-            before = fields.Datetime.now()
             self.process(event)
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.attempts, 0)
         self.assertEqual(event.error_category, "internal")
-        self.assertLessEqual((event.job_id.eta - before).total_seconds(), 3)
+        self.assertEqual(event.job_id.state, "pending")  # a new job: the one that ran is done
+        self.assertFalse(event.job_id.eta)
+
+    def test_still_running_waits_without_spending_attempts(self):
+        """A remote batch that is not finished is looked at again later, as
+        often as needed: waiting is not a failure, so the event never dies of it."""
+        polls = []
+
+        def apply(event, data):
+            polls.append(1)
+            if len(polls) <= 8:
+                raise StillRunning("Bulk operation still running", retry_after=10)
+            return None
+
+        event, _created = self.receive({"external_id": "X7"}, topic="stock.export")
+        event.max_attempts = 2
+        with patch.object(
+            type(self.backend), "_get_event_handler", lambda b, ev: EventHandler(None, None, apply)
+        ):
+            before = fields.Datetime.now()
+            self.process(event)
+            self.assertEqual(event.state, "queued")
+            self.assertEqual(event.attempts, 0)
+            self.assertAlmostEqual((event.job_id.eta - before).total_seconds(), 10, delta=2)
+            for _poll in range(8):
+                self.process(event)
+        self.assertEqual(len(polls), 9)
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.attempts, 1)
 
     def test_timeout_is_retryable(self):
         with LocalHTTPServer([(200, {}, {}, 3)]) as server:
