@@ -25,6 +25,22 @@ client, so that tests of the client meet the behaviour of the real peer:
 - Mutations ``inventorySetQuantities`` (max 250 quantities per call, as for
   every input array), ``fulfillmentCreate`` (fulfillment-order based input
   of 2024-10+) and ``webhookSubscriptionCreate``.
+- Bulk queries (shopify.dev, "Perform bulk operations with the GraphQL Admin
+  API", 2025-01): ``bulkOperationRunQuery(query:)`` checks the document
+  (valid against the schema, at least one connection, a nested
+  connection's parent selects ``id``) and answers a ``CREATED`` operation;
+  one query operation at a time per shop (``OPERATION_IN_PROGRESS``
+  userError). ``currentBulkOperation`` and ``node(id:)`` are the polls: each
+  one advances the operation, ``CREATED`` -> ``RUNNING`` for
+  :attr:`ShopifySandbox.bulk_running_polls` polls -> ``COMPLETED``, when the
+  query runs over the shop's data with unbounded connections and the result
+  is flattened to JSONL: one object per line, nested connection nodes on
+  their own lines with ``__parentId``, each parent before its children (the
+  grouped output of 2025-01). The file is served at
+  ``GET /bulk/<operation id>.jsonl`` without the access token (Shopify's
+  URL is a signed storage link); ``url`` is null when the query found
+  nothing. :meth:`ShopifySandbox.fail_next_bulk_operation` makes the next
+  operation end ``FAILED`` with an ``errorCode``.
 - Webhooks in the REST resource shape, signed ``X-Shopify-Hmac-Sha256`` =
   base64(HMAC-SHA256(raw body, client secret)), with the ``X-Shopify-Topic``,
   ``-Shop-Domain``, ``-Webhook-Id``, ``-Event-Id``, ``-Triggered-At`` and
@@ -32,7 +48,9 @@ client, so that tests of the client meet the behaviour of the real peer:
   (same ids) as Shopify's retries do; :meth:`deliver_out_of_order`.
 - A fault plan for the next N API calls (429 with Retry-After, 5xx, delays).
 - A control API for demos and the Odoo-side tests: ``POST /_sandbox/orders``
-  (creates an order, fires ``orders/create``), ``POST /_sandbox/faults``,
+  (creates an order, fires ``orders/create``), ``POST /_sandbox/faults``
+  (``{"faults": [...], "count": n}``; ``{"bulk_fail": "TIMEOUT"}`` fails the
+  next bulk operation),
   ``POST /_sandbox/webhooks``, ``POST /_sandbox/reset``,
   ``GET /_sandbox/state``.
 
@@ -106,6 +124,9 @@ ZERO = Decimal("0")
 CENT = Decimal("0.01")
 API_VERSION_RE = re.compile(r"^(\d{4}-(01|04|07|10)|unstable)$")
 GRAPHQL_PATH_RE = re.compile(r"^/admin/api/([^/]+)/graphql\.json$")
+BULK_PATH_RE = re.compile(r"^/bulk/(\d+)\.jsonl$")
+BULK_ACTIVE = ("CREATED", "RUNNING", "CANCELING")
+BULK_ERROR_CODES = ("ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT")
 INVENTORY_NAMES = {"available", "on_hand"}
 INVENTORY_REASONS = {
     "correction",
@@ -315,6 +336,7 @@ class ShopifySandbox:
         port=0,
         first_id=5_100_000_001,
         first_order_number=1001,
+        bulk_running_polls=1,
     ):
         self.access_token = access_token
         self.client_secret = client_secret
@@ -329,6 +351,8 @@ class ShopifySandbox:
         self.port = port
         self.first_id = first_id
         self.first_order_number = first_order_number
+        self.default_bulk_running_polls = bulk_running_polls
+        self._bulk_unbounded = False
         self.bucket = LeakyBucket(bucket_size, restore_rate)
         self.schema = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
         self._install_resolvers()
@@ -371,6 +395,11 @@ class ShopifySandbox:
             self.calls = []
             self.webhook_deliveries = []
             self._faults = []
+            self.bulk_operations = {}
+            self.bulk_files = {}
+            self.bulk_downloads = []
+            self.bulk_running_polls = self.default_bulk_running_polls
+            self._bulk_fail_next = None
             self.bucket.refund(self.bucket.size)
             if seed if seed is not None else self._seed_on_reset:
                 self.seed_default()
@@ -1089,6 +1118,16 @@ class ShopifySandbox:
     def clear_faults(self):
         with self._lock:
             self._faults.clear()
+            self._bulk_fail_next = None
+
+    def fail_next_bulk_operation(self, error_code="INTERNAL_SERVER_ERROR"):
+        """The next bulk operation started ends ``FAILED`` with ``error_code``
+        (``ACCESS_DENIED``, ``INTERNAL_SERVER_ERROR`` or ``TIMEOUT``) where it
+        would have completed, without a partial file."""
+        if error_code not in BULK_ERROR_CODES:
+            raise ValueError(f"not a BulkOperationErrorCode: {error_code}")
+        with self._lock:
+            self._bulk_fail_next = error_code
 
     # -- webhooks ----------------------------------------------------------------
 
@@ -1189,6 +1228,9 @@ class ShopifySandbox:
                     for fulfillment in self.fulfillments.values()
                 ],
                 "webhook_subscriptions": len(self.webhook_subscriptions),
+                "bulk_operations": {
+                    _gid("BulkOperation", op["id"]): op["status"] for op in self.bulk_operations.values()
+                },
                 "webhooks": {
                     "sent": len(self.webhook_deliveries),
                     "failed": sum(
@@ -1207,6 +1249,9 @@ class ShopifySandbox:
         raw = handler.rfile.read(length) if length else b""
         if parts.path.startswith("/_sandbox/"):
             return self._handle_control(handler, method, parts.path, raw)
+        bulk = BULK_PATH_RE.match(parts.path)
+        if bulk and method == "GET":
+            return self._handle_bulk_download(handler, int(bulk.group(1)))
         match = GRAPHQL_PATH_RE.match(parts.path)
         if not match or method != "POST":
             return handler.reply(404, {"errors": "Not Found"})
@@ -1275,6 +1320,16 @@ class ShopifySandbox:
         )
         return handler.reply(200, body, {"X-Shopify-API-Version": version})
 
+    def _handle_bulk_download(self, handler, operation_id):
+        """The JSONL result of a completed bulk operation (no token needed:
+        at Shopify this is a signed storage URL)."""
+        with self._lock:
+            self.bulk_downloads.append({"id": operation_id, "headers": dict(handler.headers)})
+            data = self.bulk_files.get(operation_id)
+        if data is None:
+            return handler.reply(404, {"errors": "Not Found"})
+        return handler.reply_raw(200, data, "application/jsonl")
+
     def _handle_control(self, handler, method, path, raw):
         try:
             data = json.loads(raw) if raw else {}
@@ -1292,6 +1347,8 @@ class ShopifySandbox:
             return handler.reply(201, {"order": order, "webhooks": _strip_headers(deliveries)})
         if path == "/_sandbox/faults" and method == "POST":
             self.inject_faults(data.get("faults") or [], data.get("count"))
+            if data.get("bulk_fail"):
+                self.fail_next_bulk_operation(data["bulk_fail"])
             return handler.reply(200, {"faults_pending": len(self._faults)})
         if path == "/_sandbox/webhooks" and method == "POST":
             payload = data.get("payload")
@@ -1501,19 +1558,24 @@ class ShopifySandbox:
             _legacy(id, "FulfillmentOrder")
         )
         query["webhookSubscriptions"].resolve = self._resolve_webhook_subscriptions
+        query["currentBulkOperation"].resolve = self._resolve_current_bulk_operation
+        query["node"].resolve = lambda root, info, id: self._resolve_node(id)
         mutation = self.schema.mutation_type.fields
         mutation["inventorySetQuantities"].resolve = self._mutate_inventory_set_quantities
         mutation["fulfillmentCreate"].resolve = self._mutate_fulfillment_create
         mutation["webhookSubscriptionCreate"].resolve = self._mutate_webhook_subscription_create
         mutation["webhookSubscriptionDelete"].resolve = self._mutate_webhook_subscription_delete
+        mutation["bulkOperationRunQuery"].resolve = self._mutate_bulk_operation_run_query
 
     def _connection(self, entries, args, view):
         """Cursor pagination over ``[(sort_key_tuple, raw)]``."""
         first, last = args.get("first"), args.get("last")
-        if first is None and last is None:
+        if first is None and last is None and self._bulk_unbounded:
+            first = len(entries)  # a bulk query reads whole connections
+        elif first is None and last is None:
             raise GraphQLError("you must provide one of first or last")
         for size in (first, last):
-            if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
+            if size is not None and not 0 <= size <= MAX_PAGE_SIZE and not self._bulk_unbounded:
                 raise GraphQLError(f"The value of first/last must be between 0 and {MAX_PAGE_SIZE}.")
         reverse = bool(args.get("reverse"))
         seq = sorted(entries, key=lambda entry: entry[0], reverse=reverse)
@@ -1989,6 +2051,190 @@ class ShopifySandbox:
             }
         return {"deletedWebhookSubscriptionId": id, "userErrors": []}
 
+    # -- bulk operations -------------------------------------------------------
+
+    def _mutate_bulk_operation_run_query(self, root, info, query):
+        def refused(message, code="INVALID", field=("query",)):
+            return {
+                "bulkOperation": None,
+                "userErrors": [{"code": code, "field": list(field) if field else None, "message": message}],
+            }
+
+        running = [op for op in self.bulk_operations.values() if op["status"] in BULK_ACTIVE]
+        if running:
+            return refused(
+                "A bulk query operation for this app and shop is already in progress: "
+                f"{_gid('BulkOperation', running[-1]['id'])}.",
+                code="OPERATION_IN_PROGRESS",
+                field=None,
+            )
+        try:
+            document = parse(query)
+        except GraphQLError as exc:
+            return refused(f"Invalid bulk query: {exc.message}")
+        errors = validate(self.schema, document)
+        if errors:
+            return refused(f"Invalid bulk query: {errors[0].message}")
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if len(operations) != 1 or operations[0].operation.value != "query":
+            return refused("Bulk queries must consist of exactly one query operation.")
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        without_id = []
+        connections = self._bulk_inspect(
+            self.schema.query_type, operations[0].selection_set, fragments, without_id
+        )
+        if not connections:
+            return refused("Bulk queries must contain at least one connection.")
+        if without_id:
+            return refused(
+                "The parent 'node' field for a nested connection must select the 'id' field without an "
+                f"alias and must be of 'ID' return type. Connection fields without 'id': {', '.join(without_id)}."
+            )
+        operation_id = self._next_id()
+        op = {
+            "id": operation_id,
+            "status": "CREATED",
+            "query": query,
+            "created_at": _utc_text(self.now()),
+            "completed_at": None,
+            "error_code": None,
+            "object_count": 0,
+            "root_object_count": 0,
+            "file_size": None,
+            "url": None,
+            "polls": 0,
+            "running_polls": self.bulk_running_polls,
+            "fail": self._bulk_fail_next,
+        }
+        self._bulk_fail_next = None
+        self.bulk_operations[operation_id] = op
+        return {"bulkOperation": self._v_bulk_operation(op), "userErrors": []}
+
+    def _bulk_inspect(self, parent_type, selection_set, fragments, without_id, in_node=False):
+        """Number of connections in a bulk query; the nested ones whose parent
+        node does not select ``id`` are added to ``without_id``."""
+        count = 0
+        fields = self._collect(parent_type, selection_set, fragments)
+        selects_id = any(node.name.value == "id" and node.alias is None for node, _owner in fields)
+        for node, owner in fields:
+            field, named = self._field(node, owner)
+            if field is None or is_leaf_type(named):
+                continue
+            if _is_connection(named):
+                count += 1
+                if in_node and not selects_id:
+                    without_id.append(node.name.value)
+                node_type, selections = self._node_selections(named, node.selection_set, fragments)
+                for _kind, sel in selections[:1]:
+                    count += self._bulk_inspect(node_type, sel, fragments, without_id, in_node=True)
+            else:
+                count += self._bulk_inspect(named, node.selection_set, fragments, without_id, in_node)
+        return count
+
+    def _resolve_current_bulk_operation(self, root, info, type="QUERY"):  # noqa: A002 - Shopify's name
+        if type != "QUERY" or not self.bulk_operations:
+            return None
+        op = self.bulk_operations[max(self.bulk_operations)]
+        self._bulk_advance(op)
+        return self._v_bulk_operation(op)
+
+    def _resolve_node(self, gid_value):
+        """``node(id:)``: bulk operations only (other types answer null here)."""
+        op = self.bulk_operations.get(_legacy(gid_value, "BulkOperation"))
+        if op is None:
+            return None
+        self._bulk_advance(op)
+        return self._v_bulk_operation(op)
+
+    def _bulk_advance(self, op):
+        """One poll: CREATED -> RUNNING for ``running_polls`` polls -> COMPLETED (or FAILED)."""
+        if op["status"] not in ("CREATED", "RUNNING"):
+            return
+        op["polls"] += 1
+        if op["polls"] <= op["running_polls"]:
+            op["status"] = "RUNNING"
+            return
+        if op["fail"]:
+            op.update(status="FAILED", error_code=op["fail"])
+            return
+        lines = self._bulk_lines(op["query"])
+        data = b"".join(json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in lines)
+        op.update(
+            status="COMPLETED",
+            completed_at=_utc_text(self.now()),
+            object_count=len(lines),
+            root_object_count=sum(1 for line in lines if "__parentId" not in line),
+        )
+        if lines:  # Shopify gives no file (url null) when the query found nothing
+            self.bulk_files[op["id"]] = data
+            op.update(file_size=len(data), url=f"{self.base_url}/bulk/{op['id']}.jsonl")
+
+    def _bulk_lines(self, query):
+        """Run a bulk query over the shop's data; its JSONL objects, flattened."""
+        document = parse(query)
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+        self._bulk_unbounded = True
+        try:
+            result = execute(self.schema, document)
+        finally:
+            self._bulk_unbounded = False
+        if result.errors:
+            raise GraphQLError(f"bulk query failed: {result.errors[0].message}")
+        lines = []
+        self._bulk_flatten(
+            self.schema.query_type, operation.selection_set, fragments, result.data, None, lines
+        )
+        return lines
+
+    def _bulk_flatten(self, parent_type, selection_set, fragments, value, parent_id, out, line=None):
+        """Walk ``value`` along the selection: each connection node becomes a
+        line (with ``__parentId`` when nested), written before its children."""
+        children = []
+        for node, owner in self._collect(parent_type, selection_set, fragments):
+            field, named = self._field(node, owner)
+            key = node.alias.value if node.alias else node.name.value
+            if not isinstance(value, dict) or key not in value:
+                continue
+            if field is not None and _is_connection(named):
+                children.append((named, node, value[key]))
+            elif line is not None:
+                line[key] = value[key]
+        if line is not None and parent_id:
+            line["__parentId"] = parent_id
+        owner_id = line.get("id") if line is not None else parent_id
+        for named, node, connection in children:
+            node_type, selections = self._node_selections(named, node.selection_set, fragments)
+            if not selections or not isinstance(connection, dict):
+                continue
+            kind, sel = selections[0]
+            items = (
+                connection.get("nodes") or []
+                if kind == "nodes"
+                else [edge.get("node") for edge in connection.get("edges") or []]
+            )
+            for item in items:
+                child = {}
+                out.append(child)
+                self._bulk_flatten(node_type, sel, fragments, item, owner_id, out, child)
+
+    def _v_bulk_operation(self, op):
+        return {
+            "__typename": "BulkOperation",
+            "id": _gid("BulkOperation", op["id"]),
+            "status": op["status"],
+            "type": "QUERY",
+            "errorCode": op["error_code"],
+            "createdAt": op["created_at"],
+            "completedAt": op["completed_at"],
+            "objectCount": str(op["object_count"]),
+            "rootObjectCount": str(op["root_object_count"]),
+            "fileSize": str(op["file_size"]) if op["file_size"] is not None else None,
+            "url": op["url"],
+            "partialDataUrl": None,
+            "query": op["query"],
+        }
+
     # -- GraphQL views of the REST-shaped store ------------------------------------
 
     def _v_money(self, amount, currency=None):
@@ -2432,6 +2678,16 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self.sandbox._handle(self, "POST")
+
+    def reply_raw(self, status, data, content_type):
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
 
     def reply(self, status, body, headers=None):
         data = json.dumps(body).encode("utf-8")

@@ -17,6 +17,11 @@ an HTTP 200 answer (shopify.dev, "GraphQL Admin API rate limits"):
   Checks the client makes itself before sending (e.g. more quantity to
   fulfil than is still open) raise :class:`BusinessRuleError`.
 
+Large reads can go through a bulk query instead of pages
+(:meth:`ShopifyClient.run_bulk_query`, :meth:`~ShopifyClient.bulk_operation`,
+:meth:`~ShopifyClient.iter_bulk_jsonl`, then :func:`.bulk.reassemble`):
+Shopify runs the query in the background and hands over a JSONL file.
+
 Each answer's ``extensions.cost`` is kept in :attr:`ShopifyClient.last_cost`
 (and :attr:`throttle_status`). Before a query whose cost the client has
 seen, it estimates the bucket (``currentlyAvailable`` plus what
@@ -29,8 +34,11 @@ import json as jsonlib
 import logging
 import math
 import time
+from contextlib import closing
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
+
+import requests
 
 from odoo.addons.integration_core.lib.exceptions import (
     BusinessRuleError,
@@ -38,7 +46,7 @@ from odoo.addons.integration_core.lib.exceptions import (
     RemoteRejected,
     RemoteServerError,
 )
-from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient
+from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient, classify_exception
 
 from . import queries
 from .gid import from_gid, to_gid
@@ -63,6 +71,16 @@ MAX_PAGE_SIZE = 250
 _OPEN_FULFILLMENT_ORDER = ("OPEN", "IN_PROGRESS")
 _DEAD_FULFILLMENT = ("CANCELLED", "ERROR", "FAILURE")
 _RETRYABLE_GRAPHQL_CODES = {"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"}
+# A bulk result can be large: (connect, read) seconds, the read timeout
+# bounding each wait for the next bytes, not the whole download.
+BULK_DOWNLOAD_TIMEOUT = (3.05, 60.0)
+# Not sent with the download: the file lives on a storage host, behind a
+# signed URL, and the access token must not leave Shopify's API.
+_BULK_DOWNLOAD_HEADERS = {
+    "X-Shopify-Access-Token": None,
+    "Content-Type": None,
+    "Accept": "application/jsonl, application/octet-stream, */*",
+}
 
 
 def topic_enum(topic: str) -> str:
@@ -344,6 +362,61 @@ class ShopifyClient(IntegrationHttpClient):
         """Yield ``Location`` nodes (id, legacyResourceId, name, isActive, address)."""
         first = self._page_size(page_size, queries.LOCATION_NODE_COST)
         yield from self._paginate(queries.LOCATIONS_QUERY, "locations", {}, first)
+
+    # ------------------------------------------------------------------
+    # bulk queries
+    # ------------------------------------------------------------------
+
+    def run_bulk_query(self, query):
+        """Start a bulk query (``queries.PRODUCTS_BULK_QUERY``, say); returns
+        the operation ``{id, status}`` (status ``CREATED``).
+
+        Shopify refuses a second bulk query while one runs on the shop:
+        :class:`RemoteRejected` whose ``details["user_errors"]`` have the code
+        ``OPERATION_IN_PROGRESS`` (see :meth:`current_bulk_operation`).
+        """
+        data = self.graphql(queries.BULK_OPERATION_RUN_QUERY_MUTATION, {"query": query})
+        payload = self._check_user_errors(data.get("bulkOperationRunQuery"), "the bulk query")
+        return payload["bulkOperation"]
+
+    def bulk_operation(self, gid):
+        """The ``BulkOperation`` (status, errorCode, url, objectCount, ...),
+        or None when Shopify does not know ``gid``."""
+        data = self.graphql(queries.BULK_OPERATION_QUERY, {"id": to_gid("BulkOperation", gid)})
+        node = data.get("node")
+        return node or None
+
+    def current_bulk_operation(self):
+        """The shop's most recent bulk query operation of this app, or None."""
+        return self.graphql(queries.CURRENT_BULK_OPERATION_QUERY).get("currentBulkOperation")
+
+    def iter_bulk_jsonl(self, url, timeout=BULK_DOWNLOAD_TIMEOUT):
+        """Download a bulk result and yield its objects, one per line, as the
+        bytes arrive (the file is never held whole).
+
+        The access token is not sent (the URL is a signed link to a storage
+        host). A broken or slow download raises :class:`RemoteServerError` or
+        :class:`RemoteTimeout` (retryable: the file stays for 7 days); a line
+        that is not JSON, :class:`RemoteServerError`.
+        """
+        response = self.request("GET", url, headers=_BULK_DOWNLOAD_HEADERS, timeout=timeout, stream=True)
+        with closing(response):
+            number = 0
+            try:
+                for raw in response.iter_lines():
+                    number += 1
+                    if not raw.strip():
+                        continue
+                    try:
+                        yield jsonlib.loads(raw)
+                    except ValueError as exc:
+                        raise RemoteServerError(
+                            f"Line {number} of the Shopify bulk result is not JSON: {raw[:100]!r}"
+                        ) from exc
+            except requests.RequestException as exc:
+                error = classify_exception(exc, self.secrets)
+                error.message = f"{error.message} (bulk result, after {number} lines)"
+                raise error from None
 
     # ------------------------------------------------------------------
     # inventory

@@ -169,6 +169,64 @@ query ShopifyProductVariants($id: ID!, $after: String) {
 }
 """ % (PRODUCT_VARIANTS_PAGE, _VARIANT_FIELDS)
 
+# Bulk queries (shopify.dev, "Perform bulk operations with the GraphQL Admin
+# API"): one top-level connection, nested connections without first/after
+# (Shopify reads them whole), and every node with a nested connection
+# selects ``id`` (its children's ``__parentId``). The result file has the
+# products on lines of their own and each variant on a line with
+# ``__parentId``; lib.bulk.reassemble nests them back under PRODUCTS_BULK_CHILDREN.
+PRODUCTS_BULK_QUERY = (
+    """
+{
+  products {
+    edges {
+      node {
+        id legacyResourceId title handle status updatedAt
+        variants {
+          edges { node { %s } }
+        }
+      }
+    }
+  }
+}
+"""
+    % _VARIANT_FIELDS
+)
+
+# node type of a child line -> the connection it belongs to in PRODUCTS_QUERY's shape
+PRODUCTS_BULK_CHILDREN = {"ProductVariant": "variants"}
+
+_BULK_OPERATION_FIELDS = """
+id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query
+"""
+
+BULK_OPERATION_RUN_QUERY_MUTATION = """
+mutation ShopifyBulkOperationRunQuery($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { code field message }
+  }
+}
+"""
+
+BULK_OPERATION_QUERY = (
+    """
+query ShopifyBulkOperation($id: ID!) {
+  node(id: $id) { ... on BulkOperation { %s } }
+}
+"""
+    % _BULK_OPERATION_FIELDS
+)
+
+CURRENT_BULK_OPERATION_QUERY = (
+    """
+query ShopifyCurrentBulkOperation {
+  currentBulkOperation(type: QUERY) { %s }
+}
+"""
+    % _BULK_OPERATION_FIELDS
+)
+
 LOCATIONS_QUERY = """
 query ShopifyLocations($first: Int!, $after: String) {
   locations(first: $first, after: $after) {

@@ -56,7 +56,15 @@ DEFAULT_FLOWS = [
         0,
         "fulfillment.export",
     ),
-    ("product_import", "Products and variants in", "in", "manual", "realtime", 0, "products.import"),
+    (
+        "product_import",
+        "Products and variants in",
+        "in",
+        "manual",
+        "realtime",
+        0,
+        "products.import,products.bulk_poll",
+    ),
 ]
 
 
@@ -74,6 +82,14 @@ class IntegrationBackend(models.Model):
         string="Orders pulled up to", copy=False, help="The catch-up pulls orders updated since this time."
     )
     shopify_webhook_topics = fields.Char(string="Registered webhooks", readonly=True, copy=False)
+    shopify_use_bulk = fields.Boolean(
+        string="Bulk product import",
+        default=True,
+        help="Import products with a Shopify bulk query: Shopify reads the whole catalogue in the "
+        "background and hands over one file, which a follow-up event downloads when it is ready "
+        "(no paging, no query-cost throttling). Untick to read the products page by page at once; "
+        "Shopify runs one bulk query per store at a time.",
+    )
     shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
 
     # ------------------------------------------------------------------------------
@@ -121,6 +137,7 @@ class IntegrationBackend(models.Model):
             "refunds/create": EventHandler(None, None, importer._import_refund),
             "orders.catch_up": EventHandler(None, None, importer._catch_up_orders),
             "products.import": EventHandler(None, None, importer._import_products),
+            "products.bulk_poll": EventHandler(None, None, importer._poll_bulk_products),
             "stock.export": EventHandler(None, None, exporter._export_stock_event),
             "fulfillment.export": EventHandler(None, None, exporter._export_fulfillment),
         }.get(event.topic)
@@ -215,8 +232,9 @@ class IntegrationBackend(models.Model):
                     values.update(interval_number=minutes, interval_type="minutes")
                 Flow.create(values)
 
-    def _shopify_enqueue(self, topic, payload, key=None, res_record=None):
-        """Create an outbound/scheduled event and hand it to queue_job."""
+    def _shopify_enqueue(self, topic, payload, key=None, res_record=None, trace_id=None):
+        """Create an outbound/scheduled event and hand it to queue_job (the
+        existing event when ``key`` was used before: not queued again)."""
         self.ensure_one()
         event, created = self.env["integration.event"]._receive(
             self,
@@ -225,6 +243,7 @@ class IntegrationBackend(models.Model):
             idempotency_key=key or f"{topic}:{uuid.uuid4().hex}",
             direction="out" if topic in ("stock.export", "fulfillment.export") else "in",
             res_record=res_record,
+            trace_id=trace_id,
         )
         if created:
             event._enqueue()

@@ -1,13 +1,31 @@
+import json
 import logging
 
 from odoo import _, api, fields, models
 
-from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, RetryableError
+from odoo.addons.integration_core.lib.exceptions import (
+    BusinessRuleError,
+    PermanentError,
+    RemoteRejected,
+    RetryableError,
+    StillRunning,
+    ValidationFailed,
+)
 
-from ..lib import mapper
+from ..lib import bulk, mapper, queries
 from ..lib.gid import from_gid
 
 _logger = logging.getLogger(__name__)
+
+# The event that follows a bulk product import until Shopify has the file.
+BULK_POLL_TOPIC = "products.bulk_poll"
+# Polls come back after 5 s at first, then after a tenth of the time waited
+# so far, at most 30 s; after this many minutes the poll gives up.
+BULK_POLL_MIN_SECONDS = 5
+BULK_POLL_MAX_SECONDS = 30
+BULK_DEADLINE_MINUTES = 120
+# Another app process's bulk query occupies the shop: try again after this.
+BULK_BUSY_RETRY_SECONDS = 120
 
 
 class ShopifyImporter(models.AbstractModel):
@@ -226,49 +244,190 @@ class ShopifyImporter(models.AbstractModel):
     @api.model
     def _import_products(self, event, _payload):
         """Bind Shopify variants to Odoo products by binding, SKU or barcode;
-        create missing products when the backend says so."""
+        create missing products when the backend says so.
+
+        With ``shopify_use_bulk`` (the default) this only starts a Shopify
+        bulk query and leaves the rest to a ``products.bulk_poll`` event
+        (:meth:`_poll_bulk_products`); otherwise it reads the products page
+        by page, here and now.
+        """
         backend = event.backend_id
+        if backend.shopify_use_bulk:
+            return self._start_bulk_product_import(event)
+        with backend._shopify_client() as client:
+            counts = self._bind_products(backend, client.iter_products())
+        self._log_product_import(event, counts)
+        return None
+
+    def _start_bulk_product_import(self, event):
+        """Start the bulk query and hand its id to a new ``products.bulk_poll``
+        event, then end normally.
+
+        Why a second event: waiting means raising StillRunning, which rolls
+        back the handler's savepoint, so nothing written while waiting
+        survives, not even the operation id. Written here, by a handler that
+        succeeds, the poll event (its payload holds the id and the start
+        time) is committed with this one and can be retried as often as
+        needed. Its idempotency key is the operation id: one poll event per
+        operation, even when this import runs twice.
+
+        When Shopify refuses because a bulk query already runs on the shop
+        and that query is ours (an earlier try of this import started it,
+        then failed before committing), it is followed instead of started
+        again; someone else's query is waited for (a retry that counts).
+        """
+        backend = event.backend_id
+        with backend._shopify_client() as client:
+            try:
+                operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
+            except RemoteRejected as exc:
+                operation = self._our_running_bulk_operation(client, exc)
+        poll = backend._shopify_enqueue(
+            BULK_POLL_TOPIC,
+            {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(fields.Datetime.now())},
+            key=f"{BULK_POLL_TOPIC}:{operation['id']}",
+            trace_id=event.trace_id,
+        )
+        event.external_id = _(
+            "bulk operation %(operation)s, followed by event %(poll)s",
+            operation=operation["id"],
+            poll=poll.id,
+        )
+        return None
+
+    def _our_running_bulk_operation(self, client, error):
+        """The running bulk operation to follow after ``error`` (Shopify's
+        refusal to start one), or the error to raise."""
+        codes = {e.get("code") for e in (error.details or {}).get("user_errors") or [] if isinstance(e, dict)}
+        if "OPERATION_IN_PROGRESS" not in codes:
+            raise error
+        current = client.current_bulk_operation() or {}
+        if current.get("status") in bulk.RUNNING_STATUSES and bulk.normalized_query(
+            current.get("query")
+        ) == bulk.normalized_query(queries.PRODUCTS_BULK_QUERY):
+            return current
+        raise RetryableError(
+            _(
+                "Another bulk query (%s) is running on the Shopify store; Shopify runs one at a time. "
+                "Trying again later.",
+                current.get("id") or "?",
+            ),
+            retry_after=BULK_BUSY_RETRY_SECONDS,
+        )
+
+    @api.model
+    def _poll_bulk_products(self, event, payload):
+        """``products.bulk_poll``: look at the bulk operation; while Shopify
+        runs it, raise StillRunning (the event comes back after 5 to 30 s
+        without spending an attempt); once COMPLETED, stream the JSONL file,
+        nest the variants under their products and bind them as the paged
+        import does. FAILED, CANCELED or EXPIRED operations, and operations
+        still running after BULK_DEADLINE_MINUTES, fail the event with the
+        cause (a new import starts a new operation)."""
+        backend = event.backend_id
+        operation_id = payload.get("operation_id")
+        if not operation_id:
+            raise ValidationFailed(_("The payload has no operation_id."))
+        with backend._shopify_client() as client:
+            operation = client.bulk_operation(operation_id)
+            if not operation:
+                raise PermanentError(_("Shopify does not know bulk operation %s.", operation_id))
+            status = operation.get("status")
+            if status in bulk.RUNNING_STATUSES:
+                raise self._bulk_wait_error(operation, payload, event)
+            if status in bulk.FAILED_STATUSES:
+                raise RemoteRejected(
+                    _("%s Run the product import again.", bulk.failure_message(operation)),
+                    details=json.dumps(operation, indent=2),
+                )
+            if status != bulk.COMPLETED:
+                raise PermanentError(
+                    _(
+                        "Shopify bulk operation %(id)s has an unknown status %(status)s.",
+                        id=operation_id,
+                        status=status,
+                    )
+                )
+            products = []
+            if operation.get("url"):  # no url: the query found nothing
+                products = bulk.reassemble(
+                    client.iter_bulk_jsonl(operation["url"]), queries.PRODUCTS_BULK_CHILDREN
+                )
+            nodes = (bulk.ensure_connections(product, ["variants"]) for product in products)
+            counts = self._bind_products(backend, nodes)
+        self._log_product_import(event, counts)
+        return None
+
+    def _bulk_wait_error(self, operation, payload, event):
+        """StillRunning, or a PermanentError once the deadline has passed."""
+        started = fields.Datetime.to_datetime(payload.get("started_at")) or event.received_at
+        waited = (fields.Datetime.now() - started).total_seconds() if started else 0.0
+        if waited > BULK_DEADLINE_MINUTES * 60:
+            return PermanentError(
+                _(
+                    "Shopify bulk operation %(id)s is still %(status)s after %(minutes)s minutes: giving up. "
+                    "It keeps other bulk queries of the store waiting; cancel it in Shopify or run the "
+                    "product import again later.",
+                    id=operation.get("id"),
+                    status=operation.get("status"),
+                    minutes=int(waited // 60),
+                )
+            )
+        delay = min(BULK_POLL_MAX_SECONDS, max(BULK_POLL_MIN_SECONDS, waited / 10))
+        return StillRunning(
+            _(
+                "Shopify bulk operation %(id)s is %(status)s (%(count)s objects so far); looking again in %(delay)s s.",
+                id=operation.get("id"),
+                status=operation.get("status"),
+                count=operation.get("objectCount") or 0,
+                delay=round(delay),
+            ),
+            retry_after=delay,
+        )
+
+    def _bind_products(self, backend, product_nodes):
+        """Bind the variants of GraphQL ``Product`` nodes (paged or bulk, same
+        shape); returns ``{bound, created, unmatched}``."""
         Binding = self.env["integration.binding"].sudo()
         Product = self.env["product.product"].sudo().with_context(active_test=False)
-        bound = created = unmatched = 0
-        with backend._shopify_client() as client:
-            for node in client.iter_products():
-                product_data = mapper.product_to_canonical(node)
-                for variant in product_data["variants"]:
-                    data = {"inventory_item_id": variant.get("inventory_item_id")}
-                    binding = Binding._find(backend, "product.product", variant["external_id"])
-                    if binding:
-                        binding.data = dict(binding.data or {}, **data)
-                        continue
-                    product = Product.browse()
-                    if variant.get("sku"):
-                        product = Product.search([("default_code", "=", variant["sku"])], limit=1)
-                    if not product and variant.get("barcode"):
-                        product = Product.search([("barcode", "=", variant["barcode"])], limit=1)
-                    if not product and backend.create_missing_products and variant.get("sku"):
-                        title = variant.get("title")
-                        product = Product.create(
-                            {
-                                "name": product_data["name"]
-                                + (f" ({title})" if title and title != "Default Title" else ""),
-                                "default_code": variant["sku"],
-                                "barcode": variant.get("barcode") or False,
-                                "list_price": variant.get("price") or 0.0,
-                                "type": "product",
-                            }
-                        )
-                        created += 1
-                    if not product:
-                        unmatched += 1
-                        continue
-                    Binding._bind(backend, product, variant["external_id"], data=data)
-                    bound += 1
+        counts = {"bound": 0, "created": 0, "unmatched": 0}
+        for node in product_nodes:
+            product_data = mapper.product_to_canonical(node)
+            for variant in product_data["variants"]:
+                data = {"inventory_item_id": variant.get("inventory_item_id")}
+                binding = Binding._find(backend, "product.product", variant["external_id"])
+                if binding:
+                    binding.data = dict(binding.data or {}, **data)
+                    continue
+                product = Product.browse()
+                if variant.get("sku"):
+                    product = Product.search([("default_code", "=", variant["sku"])], limit=1)
+                if not product and variant.get("barcode"):
+                    product = Product.search([("barcode", "=", variant["barcode"])], limit=1)
+                if not product and backend.create_missing_products and variant.get("sku"):
+                    title = variant.get("title")
+                    product = Product.create(
+                        {
+                            "name": product_data["name"]
+                            + (f" ({title})" if title and title != "Default Title" else ""),
+                            "default_code": variant["sku"],
+                            "barcode": variant.get("barcode") or False,
+                            "list_price": variant.get("price") or 0.0,
+                            "type": "product",
+                        }
+                    )
+                    counts["created"] += 1
+                if not product:
+                    counts["unmatched"] += 1
+                    continue
+                Binding._bind(backend, product, variant["external_id"], data=data)
+                counts["bound"] += 1
+        return counts
+
+    def _log_product_import(self, event, counts):
         summary = _(
             "%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched",
-            bound=bound,
-            created=created,
-            unmatched=unmatched,
+            **counts,
         )
         event.external_id = summary
-        backend._message_log(body=_("Product import: %s.", summary))
-        return None
+        event.backend_id._message_log(body=_("Product import: %s.", summary))

@@ -1,1 +1,8 @@
-from . import test_fixtures_contract, test_fulfillment_stock_refund, test_orders, test_ui, test_webhooks
+from . import (
+    test_bulk_import,
+    test_fixtures_contract,
+    test_fulfillment_stock_refund,
+    test_orders,
+    test_ui,
+    test_webhooks,
+)

@@ -87,9 +87,26 @@ class ShopifyCase(IntegrationCase):
         return event
 
     def import_products(self):
+        """Run a product import to its end; returns the event with the
+        summary (the bulk poll event when the backend imports in bulk)."""
         event = self.run_topic("products.import")
         self.assertEqual(event.state, "done", event.error_message)
+        if self.shopify.shopify_use_bulk:
+            event = self.bulk_poll_event(event)
+            self.assertEqual(event.state, "done", event.error_message)
         return event
+
+    def bulk_poll_event(self, import_event):
+        """The products.bulk_poll event a bulk products.import started."""
+        return self.env["integration.event"].search(
+            [
+                ("backend_id", "=", self.shopify.id),
+                ("topic", "=", "products.bulk_poll"),
+                ("trace_id", "=", import_event.trace_id),
+            ],
+            order="id desc",
+            limit=1,
+        )
 
     def order_event(self, rest_order, topic="orders/create", key=None):
         external_id = str(rest_order["id"])

@@ -231,11 +231,28 @@ class IntegrationHttpClient:
             return path_or_url
         return urljoin(self.base_url, path_or_url.lstrip("/"))
 
-    def request(self, method, path_or_url, *, params=None, json=None, data=None, headers=None, timeout=None):
+    def request(
+        self,
+        method,
+        path_or_url,
+        *,
+        params=None,
+        json=None,
+        data=None,
+        headers=None,
+        timeout=None,
+        stream=False,
+    ):
         """Send one request and return the ``requests.Response`` (status < 400).
 
         Raises the suite's errors as described in the module docstring;
-        ``timeout`` overrides the client's for this request only.
+        ``timeout`` overrides the client's for this request only (with
+        ``stream``, the read timeout bounds each wait for the next bytes).
+        ``stream=True`` leaves a successful answer's body unread (and out of
+        the DEBUG log): the caller iterates it, classifies errors met on the
+        way with :func:`classify_exception`, and closes the response.
+        A header given as None in ``headers`` is not sent, even when it is a
+        default header (e.g. the credentials, for a download from another host).
         """
         url = self.url(path_or_url)
         self._before_call()
@@ -249,6 +266,7 @@ class IntegrationHttpClient:
                 data=data,
                 headers=headers,
                 timeout=timeout or self.timeout,
+                stream=stream,
             )
         except requests.RequestException as exc:
             error = classify_exception(exc, self.secrets)
@@ -264,7 +282,7 @@ class IntegrationHttpClient:
             self._log(method, url, start, response=response, error=error, headers=headers, body=json)
             raise
         self._after_call(None)
-        self._log(method, url, start, response=response, headers=headers, body=json)
+        self._log(method, url, start, response=response, headers=headers, body=json, response_body=not stream)
         return response
 
     def request_json(self, method, path_or_url, **kwargs):
@@ -321,7 +339,9 @@ class IntegrationHttpClient:
         """``text`` with this client's secrets masked."""
         return mask_text(text, self.secrets)
 
-    def _log(self, method, url, start, *, response=None, error=None, headers=None, body=None):
+    def _log(
+        self, method, url, start, *, response=None, error=None, headers=None, body=None, response_body=True
+    ):
         """One summary line, then (at DEBUG) the masked headers and bodies."""
         elapsed_ms = (time.monotonic() - start) * 1000
         status = response.status_code if response is not None else "-"
@@ -331,17 +351,19 @@ class IntegrationHttpClient:
         else:
             self.logger.debug("%s", line)
         if self.logger.isEnabledFor(logging.DEBUG):
-            self._log_details(headers, body, response)
+            self._log_details(headers, body, response, response_body)
 
-    def _log_details(self, headers, body, response):
+    def _log_details(self, headers, body, response, response_body=True):
         sent = dict(self.session.headers)
         sent.update(headers or {})
+        sent = {key: value for key, value in sent.items() if value is not None}
         self.logger.debug("request headers: %s", self._mask(str(mask_headers(sent))))
         if body is not None:
             self.logger.debug("request body: %s", self._masked_json(body))
         if response is not None:
             self.logger.debug("response headers: %s", self._mask(str(mask_headers(response.headers))))
-            self.logger.debug("response body: %s", self._masked_response_body(response))
+            if response_body:
+                self.logger.debug("response body: %s", self._masked_response_body(response))
 
     def _masked_json(self, data):
         text = json.dumps(mask_payload(data), default=str)
