@@ -148,3 +148,33 @@ def test_unknown_bulk_operation_is_none(client):
 def test_missing_bulk_file_is_rejected(shop, client):
     with pytest.raises(RemoteRejected, match="HTTP 404"):
         list(client.iter_bulk_jsonl(f"{shop.base_url}/bulk/404.jsonl"))
+
+
+def _without_paging(value):
+    """``value`` without pageInfo (the paged query's, absent from bulk results)
+    and without the ids only the bulk query selects on shipping lines."""
+    if isinstance(value, dict):
+        return {k: _without_paging(v) for k, v in value.items() if k != "pageInfo"}
+    if isinstance(value, list):
+        return [_without_paging(v) for v in value]
+    return value
+
+
+def test_bulk_orders_have_the_paged_shape_and_map_the_same(shop, client):
+    shop.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}], "shipping": None})  # no shipping line
+    paged = [_without_paging(node) for node in client.iter_orders()]
+    started = client.run_bulk_query(queries.ORDERS_BULK_QUERY)
+    _seen, operation = wait_until_done(client, started["id"])
+    assert operation["status"] == "COMPLETED"
+    orders = [
+        bulk.ensure_connections(order, ["shippingLines", "lineItems"])
+        for order in bulk.reassemble(client.iter_bulk_jsonl(operation["url"]), queries.ORDERS_BULK_CHILDREN)
+    ]
+    assert len(orders) == len(paged) == 4
+    for order in orders:
+        for ship in order["shippingLines"]["nodes"]:
+            assert ship.pop("id").startswith("gid://shopify/ShippingLine/")
+    assert [_without_paging(order) for order in orders] == paged
+    assert [mapper.graphql_order_to_canonical(o) for o in orders] == [
+        mapper.graphql_order_to_canonical(o) for o in paged
+    ]

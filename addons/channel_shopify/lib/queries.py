@@ -47,9 +47,8 @@ fragment ShopifyLineItem on LineItem {
 }
 """
 
-_ORDER = (
-    """
-fragment ShopifyOrder on Order {
+# An order's own fields (no connection): shared by the paged and the bulk query.
+_ORDER_FIELDS = """
   id legacyResourceId name createdAt updatedAt cancelledAt currencyCode taxesIncluded
   email phone note tags paymentGatewayNames discountCodes
   displayFinancialStatus displayFulfillmentStatus
@@ -62,12 +61,21 @@ fragment ShopifyOrder on Order {
   totalDiscountsSet { ...ShopifyMoney }
   totalPriceSet { ...ShopifyMoney }
   taxLines { ...ShopifyTaxLine }
-  shippingLines(first: %(shipping)d) {
-    nodes {
+"""
+_SHIPPING_LINE_FIELDS = """
       code title
       originalPriceSet { ...ShopifyMoney }
       discountAllocations { allocatedAmountSet { ...ShopifyMoney } }
       taxLines { ...ShopifyTaxLine }
+"""
+
+_ORDER = (
+    """
+fragment ShopifyOrder on Order {
+%(fields)s
+  shippingLines(first: %(shipping)d) {
+    nodes {
+%(shipping_fields)s
     }
   }
   lineItems(first: %(lines)d) {
@@ -76,7 +84,12 @@ fragment ShopifyOrder on Order {
   }
 }
 """
-    % {"shipping": ORDER_SHIPPING_LINES_FIRST, "lines": ORDER_LINE_ITEMS_FIRST}
+    % {
+        "fields": _ORDER_FIELDS,
+        "shipping_fields": _SHIPPING_LINE_FIELDS,
+        "shipping": ORDER_SHIPPING_LINES_FIRST,
+        "lines": ORDER_LINE_ITEMS_FIRST,
+    }
     + _MONEY
     + _TAX_LINE
     + _ADDRESS
@@ -195,6 +208,34 @@ PRODUCTS_BULK_QUERY = (
 
 # node type of a child line -> the connection it belongs to in PRODUCTS_QUERY's shape
 PRODUCTS_BULK_CHILDREN = {"ProductVariant": "variants"}
+
+# Every order, oldest update first, for the first catch-up of a store: the
+# fields of the ShopifyOrder fragment, its line items and shipping lines read
+# whole (children lines; shipping lines select ``id`` so their lines say
+# what they are).
+ORDERS_BULK_QUERY = (
+    """
+{
+  orders(sortKey: UPDATED_AT) {
+    edges {
+      node {
+%(fields)s
+        shippingLines { edges { node { id %(shipping_fields)s } } }
+        lineItems { edges { node { ...ShopifyLineItem } } }
+      }
+    }
+  }
+}
+"""
+    % {"fields": _ORDER_FIELDS, "shipping_fields": _SHIPPING_LINE_FIELDS}
+    + _MONEY
+    + _TAX_LINE
+    + _ADDRESS
+    + _LINE_ITEM
+)
+
+# node type of a child line -> the connection it belongs to in ORDERS_QUERY's shape
+ORDERS_BULK_CHILDREN = {"LineItem": "lineItems", "ShippingLine": "shippingLines"}
 
 _BULK_OPERATION_FIELDS = """
 id status errorCode createdAt completedAt objectCount rootObjectCount fileSize url partialDataUrl query

@@ -35,7 +35,7 @@ DEFAULT_FLOWS = [
         "schedule",
         "batch",
         15,
-        "orders.catch_up,order.pull",
+        "orders.catch_up,orders.bulk_poll,order.pull",
     ),
     (
         "stock_delta",
@@ -83,12 +83,12 @@ class IntegrationBackend(models.Model):
     )
     shopify_webhook_topics = fields.Char(string="Registered webhooks", readonly=True, copy=False)
     shopify_use_bulk = fields.Boolean(
-        string="Bulk product import",
+        string="Bulk reads",
         default=True,
-        help="Import products with a Shopify bulk query: Shopify reads the whole catalogue in the "
-        "background and hands over one file, which a follow-up event downloads when it is ready "
-        "(no paging, no query-cost throttling). Untick to read the products page by page at once; "
-        "Shopify runs one bulk query per store at a time.",
+        help="Read the catalogue (product import) and, on the first order catch-up, every order "
+        "with a Shopify bulk query: Shopify reads them in the background and hands over one file, "
+        "which a follow-up event downloads when it is ready (no paging, no query-cost throttling). "
+        "Untick to read page by page at once; Shopify runs one bulk query per store at a time.",
     )
     shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
 
@@ -137,7 +137,8 @@ class IntegrationBackend(models.Model):
             "refunds/create": EventHandler(None, None, importer._import_refund),
             "orders.catch_up": EventHandler(None, None, importer._catch_up_orders),
             "products.import": EventHandler(None, None, importer._import_products),
-            "products.bulk_poll": EventHandler(None, None, importer._poll_bulk_products),
+            "products.bulk_poll": EventHandler(None, None, importer._poll_bulk_read),
+            "orders.bulk_poll": EventHandler(None, None, importer._poll_bulk_read),
             "stock.export": EventHandler(None, None, exporter._export_stock_event),
             "fulfillment.export": EventHandler(None, None, exporter._export_fulfillment),
         }.get(event.topic)

@@ -1,5 +1,6 @@
 import json
 import logging
+from collections import namedtuple
 
 from odoo import _, api, fields, models
 
@@ -17,8 +18,29 @@ from ..lib.gid import from_gid
 
 _logger = logging.getLogger(__name__)
 
-# The event that follows a bulk product import until Shopify has the file.
-BULK_POLL_TOPIC = "products.bulk_poll"
+# The events that follow a bulk read until Shopify has the file, and what
+# each read is: its query, how the file's lines nest again (child type ->
+# connection), the connections every root node gets even when empty, the
+# importer method that takes the root nodes, and what users run to start it.
+PRODUCTS_BULK_POLL_TOPIC = "products.bulk_poll"
+ORDERS_BULK_POLL_TOPIC = "orders.bulk_poll"
+BulkRead = namedtuple("BulkRead", "query children connections method action")
+BULK_READS = {
+    PRODUCTS_BULK_POLL_TOPIC: BulkRead(
+        queries.PRODUCTS_BULK_QUERY,
+        queries.PRODUCTS_BULK_CHILDREN,
+        ["variants"],
+        "_bulk_products_done",
+        "the product import",
+    ),
+    ORDERS_BULK_POLL_TOPIC: BulkRead(
+        queries.ORDERS_BULK_QUERY,
+        queries.ORDERS_BULK_CHILDREN,
+        ["shippingLines", "lineItems"],
+        "_bulk_orders_done",
+        "the order catch-up (Sync orders now)",
+    ),
+}
 # Polls come back after 5 s at first, then after a tenth of the time waited
 # so far, at most 30 s; after this many minutes the poll gives up.
 BULK_POLL_MIN_SECONDS = 5
@@ -208,34 +230,53 @@ class ShopifyImporter(models.AbstractModel):
     @api.model
     def _catch_up_orders(self, event, _payload):
         """Pull orders updated since the backend's cursor; each becomes an
-        'order.pull' event (deduplicated by order id and update time)."""
+        'order.pull' event (deduplicated by order id and update time).
+
+        The first catch-up of a store (no cursor: possibly years of orders)
+        reads them with a bulk query when ``shopify_use_bulk`` is set, and an
+        ``orders.bulk_poll`` event finishes it (:meth:`_bulk_orders_done`);
+        later ones read the few recent orders page by page.
+        """
         backend = event.backend_id
+        if not backend.shopify_orders_cursor and backend.shopify_use_bulk:
+            return self._start_bulk_read(event, ORDERS_BULK_POLL_TOPIC)
+        with backend._shopify_client() as client:
+            self._pull_orders(event, client.iter_orders(updated_since=backend.shopify_orders_cursor or None))
+        return None
+
+    def _pull_orders(self, event, order_nodes, cursor_if_none=None):
+        """One 'order.pull' event per GraphQL ``Order`` node (paged or bulk,
+        same shape); moves the backend's cursor to the newest update seen
+        (or to ``cursor_if_none`` when there was no order)."""
+        backend = event.backend_id
+        Event = self.env["integration.event"]
+        parse = self.env["integration.order.importer"]._parse_datetime
         cursor = backend.shopify_orders_cursor
         newest = cursor
         count = 0
-        Event = self.env["integration.event"]
-        with backend._shopify_client() as client:
-            for node in client.iter_orders(updated_since=cursor or None):
-                external_id = from_gid(node.get("legacyResourceId") or node["id"])
-                updated = node.get("updatedAt")
-                child, created = Event._receive(
-                    backend,
-                    topic="order.pull",
-                    payload=node,
-                    idempotency_key=f"order:{external_id}:{updated}",
-                    external_id=external_id,
-                    trace_id=event.trace_id,
-                )
-                if created:
-                    child._enqueue()
-                    count += 1
-                parsed = self.env["integration.order.importer"]._parse_datetime(updated)
-                if parsed and (not newest or parsed > newest):
-                    newest = parsed
+        for node in order_nodes:
+            external_id = from_gid(node.get("legacyResourceId") or node["id"])
+            updated = node.get("updatedAt")
+            child, created = Event._receive(
+                backend,
+                topic="order.pull",
+                payload=node,
+                idempotency_key=f"order:{external_id}:{updated}",
+                external_id=external_id,
+                trace_id=event.trace_id,
+            )
+            if created:
+                child._enqueue()
+                count += 1
+            parsed = parse(updated)
+            if parsed and (not newest or parsed > newest):
+                newest = parsed
+        if not newest and cursor_if_none:
+            newest = parse(cursor_if_none)
         if newest != cursor:
             backend.shopify_orders_cursor = newest
         event.external_id = _("%s orders", count)
-        return None
+        return count
 
     # ------------------------------------------------------------------------------
     # products
@@ -248,20 +289,31 @@ class ShopifyImporter(models.AbstractModel):
 
         With ``shopify_use_bulk`` (the default) this only starts a Shopify
         bulk query and leaves the rest to a ``products.bulk_poll`` event
-        (:meth:`_poll_bulk_products`); otherwise it reads the products page
+        (:meth:`_bulk_products_done`); otherwise it reads the products page
         by page, here and now.
         """
         backend = event.backend_id
         if backend.shopify_use_bulk:
-            return self._start_bulk_product_import(event)
+            return self._start_bulk_read(event, PRODUCTS_BULK_POLL_TOPIC)
         with backend._shopify_client() as client:
             counts = self._bind_products(backend, client.iter_products())
         self._log_product_import(event, counts)
         return None
 
-    def _start_bulk_product_import(self, event):
-        """Start the bulk query and hand its id to a new ``products.bulk_poll``
-        event, then end normally.
+    def _bulk_products_done(self, event, operation, products):
+        self._log_product_import(event, self._bind_products(event.backend_id, products))
+
+    def _bulk_orders_done(self, event, operation, orders):
+        # no order at all: the next catch-up starts from when the query ran
+        self._pull_orders(event, orders, cursor_if_none=operation.get("createdAt"))
+
+    # ------------------------------------------------------------------------------
+    # bulk queries: large reads that Shopify runs in the background
+    # ------------------------------------------------------------------------------
+
+    def _start_bulk_read(self, event, poll_topic):
+        """Start the bulk query of ``poll_topic`` (see BULK_READS) and hand
+        its id to a new poll event, then end normally.
 
         Why a second event: waiting means raising StillRunning, which rolls
         back the handler's savepoint, so nothing written while waiting
@@ -269,23 +321,24 @@ class ShopifyImporter(models.AbstractModel):
         succeeds, the poll event (its payload holds the id and the start
         time) is committed with this one and can be retried as often as
         needed. Its idempotency key is the operation id: one poll event per
-        operation, even when this import runs twice.
+        operation, even when this handler runs twice.
 
         When Shopify refuses because a bulk query already runs on the shop
-        and that query is ours (an earlier try of this import started it,
-        then failed before committing), it is followed instead of started
-        again; someone else's query is waited for (a retry that counts).
+        and that query is this one (an earlier try started it, then failed
+        before committing), it is followed instead of started again; another
+        query is waited for (a retry that counts).
         """
         backend = event.backend_id
+        read = BULK_READS[poll_topic]
         with backend._shopify_client() as client:
             try:
-                operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
+                operation = client.run_bulk_query(read.query)
             except RemoteRejected as exc:
-                operation = self._our_running_bulk_operation(client, exc)
+                operation = self._our_running_bulk_operation(client, exc, read.query)
         poll = backend._shopify_enqueue(
-            BULK_POLL_TOPIC,
+            poll_topic,
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(fields.Datetime.now())},
-            key=f"{BULK_POLL_TOPIC}:{operation['id']}",
+            key=f"{poll_topic}:{operation['id']}",
             trace_id=event.trace_id,
         )
         event.external_id = _(
@@ -295,16 +348,16 @@ class ShopifyImporter(models.AbstractModel):
         )
         return None
 
-    def _our_running_bulk_operation(self, client, error):
+    def _our_running_bulk_operation(self, client, error, query):
         """The running bulk operation to follow after ``error`` (Shopify's
-        refusal to start one), or the error to raise."""
+        refusal to start one for ``query``), or the error to raise."""
         codes = {e.get("code") for e in (error.details or {}).get("user_errors") or [] if isinstance(e, dict)}
         if "OPERATION_IN_PROGRESS" not in codes:
             raise error
         current = client.current_bulk_operation() or {}
         if current.get("status") in bulk.RUNNING_STATUSES and bulk.normalized_query(
             current.get("query")
-        ) == bulk.normalized_query(queries.PRODUCTS_BULK_QUERY):
+        ) == bulk.normalized_query(query):
             return current
         raise RetryableError(
             _(
@@ -316,15 +369,17 @@ class ShopifyImporter(models.AbstractModel):
         )
 
     @api.model
-    def _poll_bulk_products(self, event, payload):
-        """``products.bulk_poll``: look at the bulk operation; while Shopify
-        runs it, raise StillRunning (the event comes back after 5 to 30 s
-        without spending an attempt); once COMPLETED, stream the JSONL file,
-        nest the variants under their products and bind them as the paged
-        import does. FAILED, CANCELED or EXPIRED operations, and operations
-        still running after BULK_DEADLINE_MINUTES, fail the event with the
-        cause (a new import starts a new operation)."""
+    def _poll_bulk_read(self, event, payload):
+        """``products.bulk_poll``, ``orders.bulk_poll``: look at the bulk
+        operation; while Shopify runs it, raise StillRunning (the event comes
+        back after 5 to 30 s without spending an attempt); once COMPLETED,
+        stream the JSONL file, nest the children under their parents and hand
+        the root nodes (shaped as the paged query's) to the read's method.
+        FAILED, CANCELED or EXPIRED operations, and operations still running
+        after BULK_DEADLINE_MINUTES, fail the event with the cause (running
+        the import again starts a new operation)."""
         backend = event.backend_id
+        read = BULK_READS[event.topic]
         operation_id = payload.get("operation_id")
         if not operation_id:
             raise ValidationFailed(_("The payload has no operation_id."))
@@ -337,7 +392,11 @@ class ShopifyImporter(models.AbstractModel):
                 raise self._bulk_wait_error(operation, payload, event)
             if status in bulk.FAILED_STATUSES:
                 raise RemoteRejected(
-                    _("%s Run the product import again.", bulk.failure_message(operation)),
+                    _(
+                        "%(failure)s Run %(action)s again.",
+                        failure=bulk.failure_message(operation),
+                        action=read.action,
+                    ),
                     details=json.dumps(operation, indent=2),
                 )
             if status != bulk.COMPLETED:
@@ -348,14 +407,11 @@ class ShopifyImporter(models.AbstractModel):
                         status=status,
                     )
                 )
-            products = []
+            roots = []
             if operation.get("url"):  # no url: the query found nothing
-                products = bulk.reassemble(
-                    client.iter_bulk_jsonl(operation["url"]), queries.PRODUCTS_BULK_CHILDREN
-                )
-            nodes = (bulk.ensure_connections(product, ["variants"]) for product in products)
-            counts = self._bind_products(backend, nodes)
-        self._log_product_import(event, counts)
+                roots = bulk.reassemble(client.iter_bulk_jsonl(operation["url"]), read.children)
+            nodes = (bulk.ensure_connections(root, read.connections) for root in roots)
+            getattr(self, read.method)(event, operation, nodes)
         return None
 
     def _bulk_wait_error(self, operation, payload, event):
@@ -366,9 +422,10 @@ class ShopifyImporter(models.AbstractModel):
             return PermanentError(
                 _(
                     "Shopify bulk operation %(id)s is still %(status)s after %(minutes)s minutes: giving up. "
-                    "It keeps other bulk queries of the store waiting; cancel it in Shopify or run the "
-                    "product import again later.",
+                    "It keeps other bulk queries of the store waiting; cancel it in Shopify or run "
+                    "%(action)s again later.",
                     id=operation.get("id"),
+                    action=BULK_READS[event.topic].action,
                     status=operation.get("status"),
                     minutes=int(waited // 60),
                 )
@@ -384,6 +441,10 @@ class ShopifyImporter(models.AbstractModel):
             ),
             retry_after=delay,
         )
+
+    # ------------------------------------------------------------------------------
+    # binding products (paged or bulk)
+    # ------------------------------------------------------------------------------
 
     def _bind_products(self, backend, product_nodes):
         """Bind the variants of GraphQL ``Product`` nodes (paged or bulk, same

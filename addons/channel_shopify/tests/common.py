@@ -96,12 +96,13 @@ class ShopifyCase(IntegrationCase):
             self.assertEqual(event.state, "done", event.error_message)
         return event
 
-    def bulk_poll_event(self, import_event):
-        """The products.bulk_poll event a bulk products.import started."""
+    def bulk_poll_event(self, import_event, topic="products.bulk_poll"):
+        """The ``topic`` poll event a bulk read (products.import, or the
+        first orders.catch_up) started."""
         return self.env["integration.event"].search(
             [
                 ("backend_id", "=", self.shopify.id),
-                ("topic", "=", "products.bulk_poll"),
+                ("topic", "=", topic),
                 ("trace_id", "=", import_event.trace_id),
             ],
             order="id desc",

@@ -119,3 +119,53 @@ class TestShopifyBulkImport(ShopifyCase):
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.attempts, 1)
         self.assertIn("Another bulk query", event.error_message)
+
+    # -- orders: the first catch-up of a store --------------------------------------
+
+    def pulled_orders(self):
+        return self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+        )
+
+    def test_first_catch_up_reads_orders_in_bulk_then_pages(self):
+        self.import_products()
+        self.sandbox.calls.clear()
+        self.assertFalse(self.shopify.shopify_orders_cursor)
+        start = self.run_topic("orders.catch_up")
+        self.assertEqual(start.state, "done", start.error_message)
+        self.assertIn("bulk operation gid://shopify/BulkOperation/", start.external_id)
+        poll = self.bulk_poll_event(start, topic="orders.bulk_poll")
+        self.assertEqual(poll.state, "done", poll.error_message)
+        self.assertEqual(poll.external_id, "3 orders")
+        pulled = self.pulled_orders()
+        self.assertEqual(len(pulled), 3)
+        self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
+        self.assertEqual(set(pulled.mapped("trace_id")), {start.trace_id})
+        for order_id, order in self.sandbox.orders.items():
+            sale = self.sale_of(order_id)
+            self.assertEqual(sale.state, "sale")
+            self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
+        self.assertFalse([call for call in self.sandbox.calls if call["operation"] == "orders"])
+        newest = max(
+            self.env["integration.order.importer"]._parse_datetime(o["updated_at"])
+            for o in self.sandbox.orders.values()
+        )
+        self.assertEqual(self.shopify.shopify_orders_cursor, newest)
+
+        # later catch-ups read pages since the cursor: no new bulk query, no duplicate
+        operations = len(self.sandbox.bulk_operations)
+        again = self.run_topic("orders.catch_up")
+        self.assertEqual(again.state, "done", again.error_message)
+        self.assertEqual(len(self.sandbox.bulk_operations), operations)
+        self.assertTrue([call for call in self.sandbox.calls if call["operation"] == "orders"])
+        self.assertEqual(len(self.pulled_orders()), 3)
+
+    def test_first_catch_up_of_an_empty_store_sets_the_cursor(self):
+        self.sandbox.orders.clear()
+        start = self.run_topic("orders.catch_up")
+        poll = self.bulk_poll_event(start, topic="orders.bulk_poll")
+        self.assertEqual(poll.state, "done", poll.error_message)
+        self.assertEqual(poll.external_id, "0 orders")
+        self.assertFalse(self.pulled_orders())
+        # the cursor is when Shopify ran the query: the next catch-up is paged
+        self.assertTrue(self.shopify.shopify_orders_cursor)
