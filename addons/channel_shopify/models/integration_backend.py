@@ -213,11 +213,18 @@ class IntegrationBackend(models.Model):
         return backends
 
     def _shopify_default_flows(self):
+        """Create the catalog's default flows a store lacks; flows it has
+        get the default topics they miss (a user's own topics stay)."""
         Flow = self.env["integration.flow"]
         for backend in self:
-            existing = set(backend.flow_ids.mapped("code"))
+            existing = {flow.code: flow for flow in backend.flow_ids}
             for code, name, direction, trigger, policy, minutes, topics in DEFAULT_FLOWS:
                 if code in existing:
+                    flow = existing[code]
+                    have = flow._topic_list()
+                    missing = [t for t in topics.split(",") if t not in have]
+                    if missing:
+                        flow.topics = ",".join(have + missing)
                     continue
                 values = {
                     "backend_id": backend.id,

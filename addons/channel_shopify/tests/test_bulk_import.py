@@ -169,3 +169,11 @@ class TestShopifyBulkImport(ShopifyCase):
         self.assertFalse(self.pulled_orders())
         # the cursor is when Shopify ran the query: the next catch-up is paged
         self.assertTrue(self.shopify.shopify_orders_cursor)
+
+    def test_existing_flows_get_the_bulk_topics(self):
+        """What the 17.0.1.1.0 migration does for stores created before bulk reads."""
+        flow = self.shopify.flow_ids.filtered(lambda f: f.code == "order_catch_up")
+        flow.topics = "orders.catch_up,order.pull,my.own.topic"
+        self.shopify._shopify_default_flows()
+        self.assertEqual(flow.topics, "orders.catch_up,order.pull,my.own.topic,orders.bulk_poll")
+        self.assertEqual(len(self.shopify.flow_ids.filtered(lambda f: f.code == "order_catch_up")), 1)
