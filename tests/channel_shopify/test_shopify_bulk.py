@@ -178,3 +178,14 @@ def test_bulk_orders_have_the_paged_shape_and_map_the_same(shop, client):
     assert [mapper.graphql_order_to_canonical(o) for o in orders] == [
         mapper.graphql_order_to_canonical(o) for o in paged
     ]
+
+
+def test_cancel_a_running_bulk_operation(shop, client):
+    shop.bulk_running_polls = 5
+    operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
+    assert client.cancel_bulk_operation(operation["id"])["status"] == "CANCELING"
+    assert client.bulk_operation(operation["id"])["status"] == "CANCELED"
+    with pytest.raises(RemoteRejected, match="cannot be canceled"):
+        client.cancel_bulk_operation(operation["id"])
+    # the shop is free for the next bulk query
+    assert client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)["status"] == "CREATED"

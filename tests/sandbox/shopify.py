@@ -1566,6 +1566,7 @@ class ShopifySandbox:
         mutation["webhookSubscriptionCreate"].resolve = self._mutate_webhook_subscription_create
         mutation["webhookSubscriptionDelete"].resolve = self._mutate_webhook_subscription_delete
         mutation["bulkOperationRunQuery"].resolve = self._mutate_bulk_operation_run_query
+        mutation["bulkOperationCancel"].resolve = self._mutate_bulk_operation_cancel
 
     def _connection(self, entries, args, view):
         """Cursor pagination over ``[(sort_key_tuple, raw)]``."""
@@ -2110,6 +2111,28 @@ class ShopifySandbox:
         self.bulk_operations[operation_id] = op
         return {"bulkOperation": self._v_bulk_operation(op), "userErrors": []}
 
+    def _mutate_bulk_operation_cancel(self, root, info, id):  # noqa: A002 - Shopify's name
+        """``bulkOperationCancel``: a running operation goes CANCELING, and
+        CANCELED at the next poll; a finished one cannot be canceled."""
+        op = self.bulk_operations.get(_legacy(id, "BulkOperation"))
+        if op is None:
+            return {
+                "bulkOperation": None,
+                "userErrors": [{"field": ["id"], "message": "Bulk operation does not exist"}],
+            }
+        if op["status"] not in ("CREATED", "RUNNING"):
+            return {
+                "bulkOperation": self._v_bulk_operation(op),
+                "userErrors": [
+                    {
+                        "field": None,
+                        "message": f"A bulk operation cannot be canceled when it is {op['status'].lower()}",
+                    }
+                ],
+            }
+        op["status"] = "CANCELING"
+        return {"bulkOperation": self._v_bulk_operation(op), "userErrors": []}
+
     def _bulk_inspect(self, parent_type, selection_set, fragments, without_id, in_node=False):
         """Number of connections in a bulk query; the nested ones whose parent
         node does not select ``id`` are added to ``without_id``."""
@@ -2147,7 +2170,11 @@ class ShopifySandbox:
         return self._v_bulk_operation(op)
 
     def _bulk_advance(self, op):
-        """One poll: CREATED -> RUNNING for ``running_polls`` polls -> COMPLETED (or FAILED)."""
+        """One poll: CREATED -> RUNNING for ``running_polls`` polls -> COMPLETED
+        (or FAILED); CANCELING -> CANCELED."""
+        if op["status"] == "CANCELING":
+            op.update(status="CANCELED", completed_at=_utc_text(self.now()))
+            return
         if op["status"] not in ("CREATED", "RUNNING"):
             return
         op["polls"] += 1

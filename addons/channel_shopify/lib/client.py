@@ -386,6 +386,15 @@ class ShopifyClient(IntegrationHttpClient):
         node = data.get("node")
         return node or None
 
+    def cancel_bulk_operation(self, gid):
+        """Ask Shopify to cancel a running bulk operation (it goes CANCELING,
+        then CANCELED); returns the operation. A finished one is refused
+        with :class:`RemoteRejected`."""
+        data = self.graphql(queries.BULK_OPERATION_CANCEL_MUTATION, {"id": to_gid("BulkOperation", gid)})
+        return self._check_user_errors(data.get("bulkOperationCancel"), "the bulk operation cancel")[
+            "bulkOperation"
+        ]
+
     def current_bulk_operation(self):
         """The shop's most recent bulk query operation of this app, or None."""
         return self.graphql(queries.CURRENT_BULK_OPERATION_QUERY).get("currentBulkOperation")

@@ -250,6 +250,15 @@ mutation ShopifyBulkOperationRunQuery($query: String!) {
 }
 """
 
+BULK_OPERATION_CANCEL_MUTATION = """
+mutation ShopifyBulkOperationCancel($id: ID!) {
+  bulkOperationCancel(id: $id) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}
+"""
+
 BULK_OPERATION_QUERY = (
     """
 query ShopifyBulkOperation($id: ID!) {

@@ -389,7 +389,10 @@ class ShopifyImporter(models.AbstractModel):
                 raise PermanentError(_("Shopify does not know bulk operation %s.", operation_id))
             status = operation.get("status")
             if status in bulk.RUNNING_STATUSES:
-                raise self._bulk_wait_error(operation, payload, event)
+                error = self._bulk_wait_error(operation, payload, event)
+                if not isinstance(error, StillRunning) and status != "CANCELING":
+                    self._cancel_bulk_operation(client, operation)
+                raise error
             if status in bulk.FAILED_STATUSES:
                 raise RemoteRejected(
                     _(
@@ -414,6 +417,15 @@ class ShopifyImporter(models.AbstractModel):
             getattr(self, read.method)(event, operation, nodes)
         return None
 
+    def _cancel_bulk_operation(self, client, operation):
+        """Past the deadline: cancel the operation at Shopify, which would
+        otherwise keep the store's other bulk queries waiting. Best effort:
+        the event fails with its cause either way."""
+        try:
+            client.cancel_bulk_operation(operation["id"])
+        except (RemoteRejected, RetryableError) as exc:
+            _logger.warning("Could not cancel Shopify bulk operation %s: %s", operation.get("id"), exc)
+
     def _bulk_wait_error(self, operation, payload, event):
         """StillRunning, or a PermanentError once the deadline has passed."""
         started = fields.Datetime.to_datetime(payload.get("started_at")) or event.received_at
@@ -421,9 +433,9 @@ class ShopifyImporter(models.AbstractModel):
         if waited > BULK_DEADLINE_MINUTES * 60:
             return PermanentError(
                 _(
-                    "Shopify bulk operation %(id)s is still %(status)s after %(minutes)s minutes: giving up. "
-                    "It keeps other bulk queries of the store waiting; cancel it in Shopify or run "
-                    "%(action)s again later.",
+                    "Shopify bulk operation %(id)s is still %(status)s after %(minutes)s minutes: giving up "
+                    "and cancelling it (Shopify runs one bulk query per store at a time). Run %(action)s "
+                    "again later.",
                     id=operation.get("id"),
                     action=BULK_READS[event.topic].action,
                     status=operation.get("status"),

@@ -96,6 +96,9 @@ class TestShopifyBulkImport(ShopifyCase):
         poll.invalidate_recordset()
         self.assertEqual(poll.state, "failed")
         self.assertIn("still RUNNING after 300 minutes", poll.error_message)
+        # cancelled at Shopify, so the store's next bulk query is not blocked
+        with self.shopify._shopify_client() as client:
+            self.assertEqual(client.bulk_operation(operation["id"])["status"], "CANCELED")
 
     def test_import_follows_its_own_operation_already_running(self):
         """A retried import whose first try started the query (then rolled
