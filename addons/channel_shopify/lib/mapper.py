@@ -205,11 +205,33 @@ def _rest_tax(tax):
     }
 
 
-def _rest_address(address):
+# Where each shape keeps the address fields whose names differ (the others
+# -- name, company, address1, address2, city, zip, phone -- are the same).
+_REST_ADDRESS_KEYS = {
+    "first_name": ("first_name",),
+    "last_name": ("last_name",),
+    "province_code": ("province_code",),
+    "country_code": ("country_code",),
+}
+_GRAPHQL_ADDRESS_KEYS = {
+    "first_name": ("firstName",),
+    "last_name": ("lastName",),
+    "province_code": ("provinceCode",),
+    "country_code": ("countryCodeV2", "countryCode"),
+}
+
+
+def _address(address, keys):
+    """A REST or GraphQL address (``keys``: one of the maps above) in the
+    intermediate form."""
     if not isinstance(address, dict):
         return None
+
+    def get(field):
+        return next((address[k] for k in keys[field] if address.get(k)), None)
+
     name = _text(address.get("name")) or _text(
-        " ".join(p for p in (address.get("first_name"), address.get("last_name")) if p)
+        " ".join(p for p in (get("first_name"), get("last_name")) if p)
     )
     return {
         "name": name,
@@ -218,10 +240,14 @@ def _rest_address(address):
         "address2": address.get("address2"),
         "city": address.get("city"),
         "zip": address.get("zip"),
-        "province_code": address.get("province_code"),
-        "country_code": address.get("country_code"),
+        "province_code": get("province_code"),
+        "country_code": get("country_code"),
         "phone": address.get("phone"),
     }
+
+
+def _rest_address(address):
+    return _address(address, _REST_ADDRESS_KEYS)
 
 
 def _normalise_rest(order):
@@ -319,22 +345,7 @@ def _graphql_tax(tax):
 
 
 def _graphql_address(address):
-    if not isinstance(address, dict):
-        return None
-    name = _text(address.get("name")) or _text(
-        " ".join(p for p in (address.get("firstName"), address.get("lastName")) if p)
-    )
-    return {
-        "name": name,
-        "company": address.get("company"),
-        "address1": address.get("address1"),
-        "address2": address.get("address2"),
-        "city": address.get("city"),
-        "zip": address.get("zip"),
-        "province_code": address.get("provinceCode"),
-        "country_code": address.get("countryCodeV2") or address.get("countryCode"),
-        "phone": address.get("phone"),
-    }
+    return _address(address, _GRAPHQL_ADDRESS_KEYS)
 
 
 def _normalise_graphql(node):
