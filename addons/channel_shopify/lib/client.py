@@ -329,13 +329,17 @@ class ShopifyClient(IntegrationHttpClient):
         return self._complete_line_items(node) if node else None
 
     def _complete_line_items(self, node):
-        connection = node.get("lineItems") or {}
+        return self._complete_connection(node, "lineItems", queries.ORDER_LINE_ITEMS_QUERY, "order")
+
+    def _complete_connection(self, node, field, query, root):
+        """Read the rest of ``node[field]`` (a nested connection of which a
+        page came with the node) with ``query`` (variables ``id``, ``after``;
+        the node comes back under ``root``), appending to its nodes."""
+        connection = node.get(field) or {}
         page = connection.get("pageInfo") or {}
         while page.get("hasNextPage"):
-            data = self.graphql(
-                queries.ORDER_LINE_ITEMS_QUERY, {"id": node["id"], "after": page.get("endCursor")}
-            )
-            more = (data.get("order") or {}).get("lineItems") or {}
+            data = self.graphql(query, {"id": node["id"], "after": page.get("endCursor")})
+            more = (data.get(root) or {}).get(field) or {}
             connection.setdefault("nodes", []).extend(_nodes(more))
             page = more.get("pageInfo") or {}
             connection["pageInfo"] = page
@@ -346,17 +350,7 @@ class ShopifyClient(IntegrationHttpClient):
         price, inventoryItem id)."""
         first = self._page_size(page_size, queries.PRODUCT_NODE_COST)
         for node in self._paginate(queries.PRODUCTS_QUERY, "products", {"query": query}, first):
-            connection = node.get("variants") or {}
-            page = connection.get("pageInfo") or {}
-            while page.get("hasNextPage"):
-                data = self.graphql(
-                    queries.PRODUCT_VARIANTS_QUERY, {"id": node["id"], "after": page.get("endCursor")}
-                )
-                more = (data.get("product") or {}).get("variants") or {}
-                connection.setdefault("nodes", []).extend(_nodes(more))
-                page = more.get("pageInfo") or {}
-                connection["pageInfo"] = page
-            yield node
+            yield self._complete_connection(node, "variants", queries.PRODUCT_VARIANTS_QUERY, "product")
 
     def iter_locations(self, page_size=50):
         """Yield ``Location`` nodes (id, legacyResourceId, name, isActive, address)."""
