@@ -223,23 +223,18 @@ class IntegrationBackend(models.Model):
                 ["__count"],
             ):
                 stats[backend.id][state] = count
-            pending = dict(
-                Event._read_group(
+            # backlog: {backend: (oldest reception, count)}
+            backlog = {
+                backend: (oldest, count)
+                for backend, oldest, count in Event._read_group(
                     [("backend_id", "in", ids), ("state", "in", PENDING_STATES)],
                     ["backend_id"],
-                    ["received_at:min"],
+                    ["received_at:min", "__count"],
                 )
-            )
+            }
             failed = dict(
                 Event._read_group(
                     [("backend_id", "in", ids), ("state", "in", FAILED_STATES)],
-                    ["backend_id"],
-                    ["__count"],
-                )
-            )
-            backlog = dict(
-                Event._read_group(
-                    [("backend_id", "in", ids), ("state", "in", PENDING_STATES)],
                     ["backend_id"],
                     ["__count"],
                 )
@@ -258,8 +253,7 @@ class IntegrationBackend(models.Model):
             backend.event_count_24h = total
             backend.failure_rate_24h = (100.0 * failures / total) if total else 0.0
             backend.failed_count = failed.get(backend, 0) if backend.id else 0
-            backend.backlog_count = backlog.get(backend, 0) if backend.id else 0
-            oldest = pending.get(backend) if backend.id else None
+            oldest, backend.backlog_count = backlog.get(backend, (None, 0)) if backend.id else (None, 0)
             backend.oldest_pending_minutes = int((now - oldest).total_seconds() // 60) if oldest else 0
             backend.last_success_at = last_done.get(backend) if backend.id else False
             backend.health = backend._health_level()
