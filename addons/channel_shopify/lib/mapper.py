@@ -246,6 +246,20 @@ def _address(address, keys):
     }
 
 
+def _customer(customer, keys):
+    """A REST or GraphQL customer (``keys`` as for :func:`_address`) in the
+    intermediate form; None without one."""
+    if not customer:
+        return None
+    return {
+        "id": _ident(customer.get("id")),
+        "first_name": next((customer.get(k) for k in keys["first_name"]), None),
+        "last_name": next((customer.get(k) for k in keys["last_name"]), None),
+        "email": customer.get("email"),
+        "phone": customer.get("phone"),
+    }
+
+
 def _rest_address(address):
     return _address(address, _REST_ADDRESS_KEYS)
 
@@ -306,14 +320,7 @@ def _normalise_rest(order):
         "location_id": _ident(order.get("location_id")),
         "financial_status": status if status in FINANCIAL_STATUSES else None,
         "fulfillment_status": _REST_FULFILLMENT.get(order.get("fulfillment_status")),
-        "customer": customer
-        and {
-            "id": _ident(customer.get("id")),
-            "first_name": customer.get("first_name"),
-            "last_name": customer.get("last_name"),
-            "email": customer.get("email"),
-            "phone": customer.get("phone"),
-        },
+        "customer": _customer(customer, _REST_ADDRESS_KEYS),
         "billing": _rest_address(order.get("billing_address")),
         "shipping": _rest_address(order.get("shipping_address")),
         "lines": lines,
@@ -407,14 +414,7 @@ def _normalise_graphql(node):
         "location_id": _ident(location.get("id")),
         "financial_status": financial if financial in FINANCIAL_STATUSES else None,
         "fulfillment_status": (_GRAPHQL_FULFILLMENT.get(fulfillment, "unfulfilled") if fulfillment else None),
-        "customer": customer
-        and {
-            "id": _ident(customer.get("id")),
-            "first_name": customer.get("firstName"),
-            "last_name": customer.get("lastName"),
-            "email": customer.get("email"),
-            "phone": customer.get("phone"),
-        },
+        "customer": _customer(customer, _GRAPHQL_ADDRESS_KEYS),
         "billing": _graphql_address(node.get("billingAddress")),
         "shipping": _graphql_address(node.get("shippingAddress")),
         "lines": lines,
