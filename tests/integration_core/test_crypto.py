@@ -3,7 +3,7 @@
 import pytest
 from cryptography.fernet import Fernet
 
-from odoo.addons.integration_core.lib.crypto import GENERATE_COMMAND, SecretBox
+from odoo.addons.integration_core.lib.crypto import GENERATE_COMMAND, SecretBox, is_placeholder
 from odoo.addons.integration_core.lib.exceptions import DecryptionError, MissingKeyError
 
 KEY = SecretBox.generate_key()
@@ -98,3 +98,29 @@ def test_invalid_key_is_reported_without_quoting_it():
     assert "#2" in message and "INTEGRATION_ENCRYPTION_KEY" in message and "not a valid Fernet key" in message
     assert "not-a-key-at-all" not in message
     assert info.value.__cause__ is None
+
+
+@pytest.mark.parametrize(
+    "placeholder",
+    ["replace-with-a-generated-fernet-key", "<key>", "CHANGE_ME", "your-key-here", "xxxxxxxx", "  "],
+)
+def test_config_placeholder_never_overrides_the_environment(placeholder):
+    """docker-compose sets INTEGRATION_ENCRYPTION_KEY while the config copied
+    from odoo.conf.example still holds its placeholder: the variable wins."""
+    token = Fernet(KEY.encode()).encrypt(b"secret").decode()
+    box = SecretBox.from_sources(
+        {"integration_encryption_key": placeholder}, {"INTEGRATION_ENCRYPTION_KEY": KEY}
+    )
+    assert box.decrypt(token) == "secret"
+
+
+def test_config_placeholder_alone_is_a_missing_key():
+    with pytest.raises(MissingKeyError) as info:
+        SecretBox.from_sources({"integration_encryption_key": "replace-with-a-generated-fernet-key"}, {})
+    assert "No encryption key is configured" in info.value.message
+
+
+def test_a_real_key_is_never_a_placeholder():
+    for _i in range(50):
+        assert not is_placeholder(SecretBox.generate_key())
+    assert not is_placeholder(f"{KEY},{OTHER_KEY}")

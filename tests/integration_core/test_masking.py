@@ -10,6 +10,7 @@ from odoo.addons.integration_core.lib.masking import (
     mask_payload,
     mask_text,
     mask_url,
+    unmask_edits,
 )
 
 ORDER = {
@@ -31,14 +32,15 @@ def test_nested_dicts_and_lists():
     masked = mask_payload(ORDER)
     assert masked["id"] == 450789469
     assert masked["email"] == "j***@example.com"
-    assert masked["customer"] == {"first_name": "***", "Last_Name": "***", "phone": "***42", "tags": "vip"}
+    # a customer is a personal container: everything in it but ids and codes is hidden
+    assert masked["customer"] == {"first_name": "***", "Last_Name": "***", "phone": "***42", "tags": "***"}
     assert masked["addresses"][0] == {
         "address1": "***",
-        "city": "Springfield",
+        "city": "***",
         "zip": "***",
         "latitude": "***",
     }
-    assert masked["addresses"][1] == {"address1": None, "city": "Shelbyville", "zip": ""}
+    assert masked["addresses"][1] == {"address1": None, "city": "***", "zip": ""}
     assert masked["access_token"] == "***"
     assert masked["browser_ip"] == "***"
     assert masked["note"] is None
@@ -120,3 +122,63 @@ def test_mask_text():
     assert mask_text("abcd-efgh", ["abcd", "abcd-efgh"]) == "***"
     assert mask_text(None, ["secret"]) is None
     assert mask_text("", ["secret"]) == ""
+
+
+def test_shopify_order_leaks_found_in_the_attack_are_masked():
+    """The 'masked' raw payload used to show contact_email, the order status
+    URL (it holds a token), cart and checkout tokens, names and cities."""
+    order = {
+        "id": 1,
+        "name": "#1001",
+        "contact_email": "jane@example.com",
+        "order_status_url": "https://shop.example/1/orders/abc/authenticate?key=secret",
+        "cart_token": "68778783ad298f1c80c3bafcddeea02f",
+        "checkout_token": "bd5a8aa1ecd019dd3520ff791ee3a24c",
+        "customer_email": "jane@example.com",
+        "billing_address": {"name": "Jane Doe", "company": "Doe Inc", "city": "Ottawa", "country_code": "CA"},
+        "shipping_address": {"first_name": "Jane", "city": "Ottawa", "province_code": "ON"},
+        "customer": {"id": 207119551, "first_name": "Jane", "default_address": {"city": "Ottawa", "id": 3}},
+        "line_items": [{"name": "IPod Nano - 8gb", "sku": "IPOD2008PINK"}],
+        "shipping_lines": [{"title": "Generic Shipping", "code": "Standard"}],
+    }
+    masked = mask_payload(order)
+    text = repr(masked)
+    for leak in ("Jane", "Doe", "Ottawa", "secret", "68778783", "bd5a8aa1", "jane@"):
+        assert leak not in text, leak
+    assert masked["contact_email"] == "j***@example.com"
+    assert masked["billing_address"]["country_code"] == "CA"
+    assert masked["shipping_address"]["province_code"] == "ON"
+    assert masked["customer"]["id"] == 207119551
+    assert masked["customer"]["default_address"] == {"city": "***", "id": 3}
+    assert masked["name"] == "#1001"
+    assert masked["line_items"] == order["line_items"]
+
+
+def test_unmask_edits_keeps_hidden_values_and_takes_fixes():
+    original = {
+        "customer": {"name": "Jane Doe", "email": "jane@example.com", "external_id": "C1"},
+        "billing_address": {"street": "1 Main St", "country_code": "XX"},
+        "lines": [{"sku": "OLD", "quantity": 1}],
+    }
+    shown = mask_payload(original)
+    assert shown["customer"]["name"] == "***"
+    edited = copy.deepcopy(shown)
+    edited["billing_address"]["country_code"] = "US"  # the field that failed
+    edited["lines"][0]["sku"] = "NEW"
+    edited["customer"]["email"] = "jane.doe@example.org"  # typed over a mask: taken as typed
+    merged = unmask_edits(original, edited)
+    assert merged == {
+        "customer": {"name": "Jane Doe", "email": "jane.doe@example.org", "external_id": "C1"},
+        "billing_address": {"street": "1 Main St", "country_code": "US"},
+        "lines": [{"sku": "NEW", "quantity": 1}],
+    }
+    assert unmask_edits(original, shown) == original
+
+
+def test_unmask_edits_with_added_and_removed_structure():
+    original = {"lines": [{"sku": "A"}], "note": "x", "customer": {"name": "Jane"}}
+    edited = mask_payload(original)
+    edited["lines"].append({"sku": "B"})
+    del edited["note"]
+    merged = unmask_edits(original, edited)
+    assert merged == {"lines": [{"sku": "A"}, {"sku": "B"}], "customer": {"name": "Jane"}}

@@ -64,7 +64,8 @@ class SecretBox:
         environ = os.environ if environ is None else environ
         value = (config or {}).get(CONFIG_OPTION)
         source = f"the '{CONFIG_OPTION}' option of the Odoo configuration"
-        if not value:
+        if is_placeholder(value):
+            value = None  # the example's "replace-with-..." never counts as a key
             value = environ.get(ENV_VARIABLE)
             source = f"the {ENV_VARIABLE} environment variable"
         return cls(str(value or "").split(","), source=source)
@@ -116,6 +117,32 @@ class SecretBox:
             return False
         body = len(raw) - _TOKEN_OVERHEAD
         return raw[:1] == bytes([_TOKEN_VERSION]) and body > 0 and body % 16 == 0
+
+
+_PLACEHOLDER = re.compile(r"<[^>]*>|replace|change|example|your|generate|placeholder|^x+$|^\*+$", re.IGNORECASE)
+
+
+def is_placeholder(value):
+    """True for an empty value or an example text standing where a key goes
+    (``replace-with-a-generated-fernet-key``, ``<key>``, ``changeme``...):
+    such a value is treated as absent, so the environment variable is used.
+    A real key is 44 url-safe base64 characters and never matches."""
+    if value is None or value is False:
+        return True
+    text = str(value).strip()
+    if not text:
+        return True
+    if all(_is_fernet_key(part.strip()) for part in text.split(",") if part.strip()):
+        return False
+    return bool(_PLACEHOLDER.search(text))
+
+
+def _is_fernet_key(text):
+    try:
+        Fernet(text.encode("ascii"))
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 def missing_key_message():

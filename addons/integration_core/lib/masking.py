@@ -3,22 +3,31 @@ see raw payloads.
 
 Three helpers, all returning copies (the input is never changed):
 
-- :func:`mask_payload` masks the values of sensitive keys in JSON-like data
-  (dicts, lists, scalars), at any depth. The keys, compared case-insensitively,
-  are :data:`DEFAULT_KEYS` plus the caller's ``extra_keys``:
+- :func:`mask_payload` masks personal data and secrets in JSON-like data
+  (dicts, lists, scalars), at any depth. The policy, keys compared
+  case-insensitively:
 
-  - personal data: ``email``, ``phone``, ``first_name``, ``last_name``,
-    ``address1``, ``address2``, ``street``, ``street2``, ``zip``,
-    ``latitude``, ``longitude``, ``vat``, ``ip``, ``browser_ip``;
-  - secrets: ``password``, ``token``, ``access_token``, ``secret``,
-    ``client_secret``, ``api_key``.
+  - a key of :data:`DEFAULT_KEYS` (``email``, ``phone``, names, street lines,
+    ``zip``, ``city``, coordinates, ``vat``, IPs, tokens, secrets, Shopify's
+    ``contact_email``, ``order_status_url``, ``cart_token``,
+    ``checkout_token``...) or of the caller's ``extra_keys``;
+  - a key ending in one of :data:`SENSITIVE_SUFFIXES` (``customer_email``,
+    ``billing_phone``, ``storefront_token``...);
+  - inside a *personal container* (:data:`PERSONAL_CONTAINERS`: ``customer``,
+    ``billing_address``, ``shipping_address``, ``addresses``...), every value
+    except the few that identify or classify (:data:`PERSONAL_KEEP`: ids,
+    country and province codes, dates): a person's name, company and city
+    are hidden there, while ``name`` elsewhere (products, shipping methods,
+    taxes, the order's own "#1001") stays readable.
 
   An email keeps its first character and its domain (``j***@example.com``),
   a phone number its last two digits (``***42``); any other value becomes
   ``***``. Empty values (None, "", False) stay as they are; a sensitive key
-  holding a dict or a list has every value inside masked. ``name`` is
-  deliberately *not* masked: it also names products, shipping methods and
-  taxes, and masking it would make payloads unreadable.
+  holding a dict or a list has every value inside masked.
+- :func:`unmask_edits` merges a user's edit of a masked payload back into
+  the original: values the user left masked keep their real value, values
+  the user changed take the new one. So users who may not see personal data
+  can still fix the field that failed and replay.
 - :func:`mask_headers` masks credentials and signatures in HTTP headers.
 - :func:`mask_url` masks sensitive query parameters of a URL.
 - :func:`mask_text` replaces known secret values in free text (URLs, error
@@ -42,11 +51,18 @@ DEFAULT_KEYS = frozenset(
         "street",
         "street2",
         "zip",
+        "city",
         "latitude",
         "longitude",
         "vat",
         "ip",
         "browser_ip",
+        "contact_email",
+        "order_status_url",
+        "landing_site",
+        "referring_site",
+        "cart_token",
+        "checkout_token",
         # secrets
         "password",
         "token",
@@ -54,6 +70,50 @@ DEFAULT_KEYS = frozenset(
         "secret",
         "client_secret",
         "api_key",
+    }
+)
+
+# Any key ending like this is sensitive too (customer_email, storefront_token).
+SENSITIVE_SUFFIXES = ("email", "phone", "token", "secret", "password", "_ip")
+
+# Keys whose whole value describes a person: inside them only PERSONAL_KEEP
+# stays readable (a name, a company or a city is personal there).
+PERSONAL_CONTAINERS = frozenset(
+    {
+        "customer",
+        "billing_address",
+        "shipping_address",
+        "default_address",
+        "addresses",
+        "address",
+        "client_details",
+        "destination",
+        "buyer",
+        "contact",
+    }
+)
+PERSONAL_KEEP = frozenset(
+    {
+        "id",
+        "external_id",
+        "customer_id",
+        "admin_graphql_api_id",
+        "legacyresourceid",
+        "country",
+        "country_code",
+        "country_name",
+        "countrycodev2",
+        "province",
+        "province_code",
+        "provincecode",
+        "state_code",
+        "currency",
+        "default",
+        "created_at",
+        "updated_at",
+        "state",
+        "tax_exempt",
+        "verified_email",
     }
 )
 
@@ -69,29 +129,53 @@ MIN_SECRET_LENGTH = 4  # shorter "secrets" would mask ordinary words and digits
 
 
 def mask_payload(obj, extra_keys=()):
-    """A deep copy of ``obj`` with the values of sensitive keys masked.
+    """A deep copy of ``obj`` with personal data and secrets masked.
 
     >>> mask_payload({"email": "jane@example.com", "items": [{"api_key": "abc"}]})
     {'email': 'j***@example.com', 'items': [{'api_key': '***'}]}
+    >>> mask_payload({"customer": {"id": 7, "name": "Jane Doe", "city": "Paris", "country_code": "FR"}})
+    {'customer': {'id': 7, 'name': '***', 'city': '***', 'country_code': 'FR'}}
     """
     keys = DEFAULT_KEYS | {str(key).lower() for key in extra_keys}
-    return _walk(obj, keys)
+    return _walk(obj, keys, personal=False)
 
 
-def _walk(node, keys):
+def is_sensitive_key(name, keys=DEFAULT_KEYS):
+    """True when the value of the key ``name`` is masked wherever it stands."""
+    name = name.lower() if isinstance(name, str) else None
+    return bool(name) and (name in keys or name.endswith(SENSITIVE_SUFFIXES))
+
+
+def _walk(node, keys, personal):
     if isinstance(node, dict):
-        return {key: _mask_item(key, value, keys) for key, value in node.items()}
+        return {key: _mask_item(key, value, keys, personal) for key, value in node.items()}
     if isinstance(node, list | tuple):
-        return [_walk(item, keys) for item in node]
+        return [_walk(item, keys, personal) for item in node]
+    if personal:
+        return _mask_value("", node)
     return node  # str, numbers, booleans, None: immutable, no copy needed
 
 
-def _mask_item(key, value, keys):
-    """The value of ``key`` in a dict, masked when the key is sensitive."""
-    name = key.lower() if isinstance(key, str) else None
-    if name in keys:
-        return _mask_all(value, name)
-    return _walk(value, keys)
+def _mask_item(key, value, keys, personal):
+    """The value of ``key`` in a dict, masked when the key is sensitive or
+    stands in a personal container."""
+    name = key.lower() if isinstance(key, str) else ""
+    if is_sensitive_key(name, keys):
+        return _mask_all(value, _rule(name))
+    if name in PERSONAL_CONTAINERS:
+        return _walk(value, keys, personal=True)
+    if personal and name in PERSONAL_KEEP:
+        return _walk(value, keys, personal=False)
+    return _walk(value, keys, personal)
+
+
+def _rule(name):
+    """Which masking rule a sensitive key's values follow."""
+    if name.endswith("email"):
+        return "email"
+    if name.endswith("phone"):
+        return "phone"
+    return name
 
 
 def _mask_all(node, name):
@@ -112,6 +196,37 @@ def _mask_value(name, value):
     if name == "phone" and isinstance(value, str):
         return _mask_phone(value)
     return MASK
+
+
+def unmask_edits(original, edited, extra_keys=()):
+    """``edited`` (a user's edit of ``mask_payload(original)``) with every
+    value the user left as it was shown masked replaced by the original's.
+
+    >>> original = {"customer": {"name": "Jane", "email": "jane@example.com"}, "sku": "OLD"}
+    >>> shown = mask_payload(original)
+    >>> unmask_edits(original, dict(shown, sku="NEW"))
+    {'customer': {'name': 'Jane', 'email': 'jane@example.com'}, 'sku': 'NEW'}
+
+    Values the user typed over a mask are taken as typed; keys the user
+    removed stay removed; structure the user added is kept.
+    """
+    return _merge(original, mask_payload(original, extra_keys), edited)
+
+
+def _merge(original, shown, edited):
+    if edited == shown:
+        return original
+    if isinstance(edited, dict) and isinstance(original, dict) and isinstance(shown, dict):
+        return {
+            key: _merge(original[key], shown[key], value) if key in original and key in shown else value
+            for key, value in edited.items()
+        }
+    if isinstance(edited, list) and isinstance(original, list | tuple) and isinstance(shown, list):
+        return [
+            _merge(original[i], shown[i], value) if i < len(original) and i < len(shown) else value
+            for i, value in enumerate(edited)
+        ]
+    return edited
 
 
 def _mask_email(value):
