@@ -103,3 +103,15 @@ def test_state_roundtrip_and_defaults():
     assert CircuitState.from_dict({}) == CircuitState()
     assert CircuitState.from_dict(None) == CircuitState()
     assert CircuitState.from_dict({"state": False, "failures": False}) == CircuitState()
+
+
+def test_open_circuit_asks_for_whole_seconds_rounded_up():
+    """Job ETAs are stored to the second: a retry due in 0.3 s came back
+    before the cool-down ended, again and again, at the same second."""
+    now = [1000.0]
+    breaker = CircuitBreaker(failure_threshold=1, cool_down=60, clock=lambda: now[0])
+    breaker.record_failure()
+    now[0] += 59.7
+    with pytest.raises(CircuitOpen) as info:
+        breaker.before_call()
+    assert info.value.retry_after == 1.0

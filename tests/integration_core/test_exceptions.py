@@ -70,7 +70,7 @@ def test_errors_survive_pickling():
     assert (type(error), error.message, error.retry_after) == (exc.RateLimited, "slow down", 5.0)
 
 
-@pytest.mark.parametrize("attempt,low,high", [(1, 27, 33), (2, 54, 66), (3, 108, 132), (30, 3240, 3600)])
+@pytest.mark.parametrize("attempt,low,high", [(1, 27, 33), (2, 54, 66), (3, 108, 132), (30, 12960, 14400)])
 def test_backoff_grows_within_jitter_and_is_capped(attempt, low, high):
     for rng in (lambda: 0.0, lambda: 0.5, lambda: 0.999999):
         assert low <= exc.backoff_delay(attempt, rng=rng) <= high
@@ -84,7 +84,21 @@ def test_backoff_without_jitter_is_exact():
 @pytest.mark.parametrize("attempt", [0, -3, 10_000])
 def test_backoff_odd_attempts(attempt):
     delay = exc.backoff_delay(attempt, jitter=0)
-    assert delay == (30 if attempt < 1 else 3600)
+    assert delay == (30 if attempt < 1 else 14400)
+
+
+def test_remote_outage_backoff_grows_to_hours():
+    """An outage of ~16 minutes used to kill every event (6 attempts, 30 to
+    480 s). The backoff now grows to a 4-hour cap: ten attempts span 8.5 h."""
+    delays = [exc.backoff_delay(n, jitter=0) for n in range(1, 11)]
+    assert delays[-1] == 14400
+    assert sum(delays[:9]) > 2 * 3600
+
+
+def test_waiting_on_an_open_circuit_spends_no_attempt():
+    assert exc.CircuitOpen("paused", retry_after=30).counts_attempt is False
+    assert exc.StillRunning("busy", retry_after=5).counts_attempt is False
+    assert exc.RemoteServerError("503").counts_attempt is True
 
 
 def test_backoff_is_never_negative():

@@ -259,6 +259,7 @@ class IntegrationBackend(models.Model):
 
     def action_shopify_sync_orders(self):
         self.ensure_one()
+        self._check_manager()
         self._shopify_enqueue("orders.catch_up", {})
         return self._notify(
             _("Order catch-up queued: orders updated since %s.", self.shopify_orders_cursor or _("ever"))
@@ -266,11 +267,13 @@ class IntegrationBackend(models.Model):
 
     def action_shopify_import_products(self):
         self.ensure_one()
+        self._check_manager()
         self._shopify_enqueue("products.import", {})
         return self._notify(_("Product import queued."))
 
     def action_shopify_export_stock(self):
         self.ensure_one()
+        self._check_manager()
         self._shopify_enqueue("stock.export", {"full": True})
         return self._notify(_("Full stock export queued."))
 
@@ -278,6 +281,7 @@ class IntegrationBackend(models.Model):
         """Create a location mapping for each Shopify location not mapped yet
         (to the default warehouse; adjust them afterwards)."""
         self.ensure_one()
+        self._check_manager()
         warehouse = self.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
@@ -303,6 +307,7 @@ class IntegrationBackend(models.Model):
     def action_shopify_register_webhooks(self):
         """Subscribe the store's webhooks to this backend's URL (idempotent)."""
         self.ensure_one()
+        self._check_manager()
         if not self.webhook_url:
             raise UserError(_("Save the backend first."))
         with self._shopify_client() as client:

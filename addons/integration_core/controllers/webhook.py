@@ -2,8 +2,9 @@
 
 POST /integration/webhook/<backend type>/<backend webhook token>
 
-The backend is looked up from the URL; the body size is capped before it is
-read; the channel verifies the signature (401 and nothing stored when it
+A content type the backend type does not take (a form, say) is refused with
+415 before anything reads the body (models/ir_http.py); the backend is looked
+up from the URL; the body size is capped before it is read; the channel verifies the signature (401 and nothing stored when it
 fails) and parses the body (400 and a failed event kept when an authentic
 body is malformed); the event is stored and enqueued, and the answer is sent
 at once: processing happens in a queue_job job. A duplicate delivery (same
@@ -27,6 +28,7 @@ class IntegrationWebhookController(http.Controller):
         methods=["POST"],
         csrf=False,
         save_session=False,
+        integration_webhook=True,  # content type checked before the body is read (ir.http)
     )
     def integration_webhook(self, backend_type, token, **_kwargs):
         Backend = request.env["integration.backend"].sudo()

@@ -17,6 +17,7 @@ probes to exactly one call: workers that read "open" past its cool-down may
 each send one.
 """
 
+import math
 import time
 from dataclasses import asdict, dataclass
 
@@ -63,11 +64,13 @@ class CircuitBreaker:
     ``clock`` returns epoch seconds; tests pass a fake one.
     """
 
-    def __init__(self, state=None, failure_threshold=5, cool_down=60.0, clock=time.time):
+    def __init__(self, state=None, failure_threshold=5, cool_down=60.0, clock=None):
         self._state = state or CircuitState()
         self.failure_threshold = max(int(failure_threshold or 1), 1)
         self.cool_down = float(cool_down or 0)
-        self._clock = clock
+        # time.time looked up at each call (not bound once as a default
+        # argument), so that a patched clock (freezegun) is the one used
+        self._clock = clock or (lambda: time.time())
 
     @property
     def state(self):
@@ -88,10 +91,13 @@ class CircuitBreaker:
             return
         remaining = self.remaining_cool_down()
         if remaining > 0:
+            # whole seconds, rounded up: job ETAs are stored to the second, and
+            # a retry due "in 0.3 s" would come back before the cool-down ends
+            wait = float(math.ceil(remaining))
             raise CircuitOpen(
                 f"Calls to the remote system are paused after {self._state.failures} failures in a row; "
-                f"next try in {remaining:.0f} s",
-                retry_after=remaining,
+                f"next try in {wait:.0f} s",
+                retry_after=wait,
             )
         self._state.state = "half_open"
 

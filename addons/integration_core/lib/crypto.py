@@ -119,7 +119,9 @@ class SecretBox:
         return raw[:1] == bytes([_TOKEN_VERSION]) and body > 0 and body % 16 == 0
 
 
-_PLACEHOLDER = re.compile(r"<[^>]*>|replace|change|example|your|generate|placeholder|^x+$|^\*+$", re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"<[^>]*>|replace|change|example|your|generate|placeholder|^x+$|^\*+$", re.IGNORECASE
+)
 
 
 def is_placeholder(value):

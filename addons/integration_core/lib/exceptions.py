@@ -20,8 +20,8 @@ layer writes on the failed event, so users can filter the exception queue.
     │   ├── RateLimited                  remote     (HTTP 429, throttled API)
     │   ├── RemoteServerError            remote     (HTTP 5xx, connection errors)
     │   ├── LockContention               internal
-    │   ├── CircuitOpen                  remote
-    │   └── StillRunning                 remote     (a remote batch not finished yet)
+    │   ├── CircuitOpen                  remote     (spends no attempt)
+    │   └── StillRunning                 remote     (a remote batch not finished yet; no attempt)
     └── PermanentError                   internal   no
         ├── RemoteRejected               remote     (other HTTP 4xx)
         ├── ValidationFailed             validation
@@ -101,7 +101,11 @@ class LockContention(RetryableError):
 
 class CircuitOpen(RetryableError):
     """Calls to this backend are paused after repeated failures;
-    ``retry_after`` is the remaining cool-down."""
+    ``retry_after`` is the remaining cool-down. Waiting for the remote
+    system to come back is not the event's fault: it spends no attempt
+    (the failures that opened the circuit did)."""
+
+    counts_attempt = False
 
 
 class StillRunning(RetryableError):
@@ -184,7 +188,7 @@ class DecryptionError(PermanentError):
 # --- retry delays ------------------------------------------------------------------
 
 
-def backoff_delay(attempt, base=30, factor=2, cap=3600, jitter=0.1, rng=random.random):
+def backoff_delay(attempt, base=30, factor=2, cap=14400, jitter=0.1, rng=random.random):
     """Seconds to wait after failed attempt number ``attempt`` (counted from 1).
 
     ``base * factor ** (attempt - 1)``, capped at ``cap``, then spread by up

@@ -1,15 +1,18 @@
 import json
 import logging
 import secrets
+import threading
 from collections import namedtuple
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..lib import signature
 from ..lib.circuit_breaker import CircuitBreaker, CircuitState
 from ..lib.exceptions import PermanentError, ValidationFailed
+from ..lib.http_client import IntegrationHttpClient
 from ..lib.rate_limit import get_bucket
 
 _logger = logging.getLogger(__name__)
@@ -108,9 +111,19 @@ class IntegrationBackend(models.Model):
     circuit_cool_down = fields.Integer(string="Cool-down (s)", default=60)
 
     # --- processing policy ------------------------------------------------------------
-    max_attempts = fields.Integer(default=6, help="Attempts on retryable errors before an event is dead.")
+    max_attempts = fields.Integer(
+        default=10,
+        help="Attempts on retryable errors before an event is dead. Waiting on an open circuit "
+        "or on a remote batch spends none.",
+    )
     retry_base_delay = fields.Integer(
         string="First retry after (s)", default=30, help="Doubles at each attempt."
+    )
+    retry_max_delay = fields.Integer(
+        string="Longest wait between retries (s)",
+        default=4 * 3600,
+        help="The doubling stops here: with the defaults, ten attempts span about 8.5 hours, so "
+        "an outage of a few hours kills nothing.",
     )
     flow_ids = fields.One2many("integration.flow", "backend_id", string="Flows")
     warehouse_id = fields.Many2one(
@@ -335,7 +348,28 @@ class IntegrationBackend(models.Model):
         return {
             "order.import": EventHandler("order", None, importer._import_from_event),
             "shipment.import": EventHandler("shipment", None, shipments._import_from_event),
+            "payload.export": EventHandler(None, None, self._generic_export_payload),
         }.get(event.topic)
+
+    def _generic_export_payload(self, event, payload):
+        """payload.export: POST the event's payload as JSON to the backend's
+        API URL, signed like inbound generic webhooks (HMAC-SHA256 hex of the
+        body, keyed with the 'webhook_secret' credential, in
+        X-Integration-Signature), with the event's idempotency key, so the
+        receiver can deduplicate a delivery that is sent again."""
+        backend = event.backend_id
+        body = json.dumps(payload, sort_keys=True).encode()
+        secret = backend._get_secret("webhook_secret", required=False)
+        headers = {
+            "Content-Type": "application/json",
+            "X-Integration-Topic": event.topic,
+            "X-Integration-Idempotency-Key": event.idempotency_key,
+        }
+        if secret:
+            headers["X-Integration-Signature"] = signature.hmac_sha256_hex(secret, body)
+        with backend._http_client(secrets=[secret] if secret else ()) as client:
+            client.request("POST", "", data=body, headers=headers)
+        return None
 
     def _run_flow(self, flow):
         """Run one batch flow (called by the scheduler when it is due).
@@ -346,6 +380,40 @@ class IntegrationBackend(models.Model):
     def _job_channel(self):
         """queue_job channel of this backend's jobs: one sub-channel per addon."""
         return "root.integration"
+
+    def _job_user(self):
+        """The one identity this backend's jobs run as, whoever enqueued
+        them: its owner when the owner is an active internal integration
+        user of the backend's company, else OdooBot. What jobs create and
+        post in the chatter is signed by it."""
+        self.ensure_one()
+        owner = self.sudo().user_id
+        if (
+            owner
+            and owner.active
+            and owner._is_internal()
+            and owner.has_group("integration_core.group_integration_user")
+            and self.company_id in owner.company_ids
+        ):
+            return owner
+        return self.env.ref("base.user_root")
+
+    @contextmanager
+    def _independent_cursor(self):
+        """A cursor whose work is committed when the block ends, whatever
+        the current transaction does afterwards: for what must survive a
+        rollback or a killed worker (the run log, the circuit breaker).
+
+        Odoo's tests run in one transaction they never commit, which a
+        second connection cannot see: there, the block runs on the current
+        cursor (callers write outside any savepoint they may roll back).
+        """
+        if getattr(threading.current_thread(), "testing", False):
+            with nullcontext(self.env.cr) as cr:
+                yield cr
+            return
+        with self.env.registry.cursor() as cr:
+            yield cr
 
     # ------------------------------------------------------------------------------
     # webhooks (called by controllers/webhook.py)
@@ -389,6 +457,13 @@ class IntegrationBackend(models.Model):
             "external_id": str(payload.get("external_id") or "") or False,
             "payload": payload,
         }
+
+    @api.model
+    def _webhook_content_types(self, backend_type):
+        """Content types the webhooks of ``backend_type`` accept; anything
+        else gets 415 before the body is read. Channels that receive other
+        formats (EDI, AS2) extend this."""
+        return ("application/json",)
 
     @api.model
     def _parse_json_body(self, body):
@@ -457,7 +532,15 @@ class IntegrationBackend(models.Model):
         )
 
     def _save_circuit(self, breaker):
-        """Persist the breaker's state, only when it changed."""
+        """Persist the breaker's state, only when it changed.
+
+        The breaker is shared by every worker, so its state is written in an
+        independent transaction, never in the handler's: a failed handler's
+        savepoint is rolled back, and the failure that should open the
+        circuit would be rolled back with it. Inside event processing the
+        write waits until the handler's savepoint is over (see
+        :meth:`_circuits_saved_after`).
+        """
         self.ensure_one()
         state = breaker.state
         opened_at = (
@@ -468,9 +551,70 @@ class IntegrationBackend(models.Model):
             "circuit_failures": state.failures,
             "circuit_opened_at": opened_at,
         }
-        changed = {k: v for k, v in values.items() if self[k] != v}
-        if changed:
-            self.sudo().write(changed)
+        if not any(self[k] != v for k, v in values.items()):
+            return
+        deferred = self.env.cr.cache.get("integration_circuits")
+        if deferred is not None:
+            deferred[self.id] = values
+        else:
+            self._write_circuit(values)
+
+    @contextmanager
+    def _circuits_saved_after(self):
+        """Breaker states saved while the block runs are written when it
+        ends, however it ends (used around the handler's savepoint)."""
+        cache = self.env.cr.cache
+        outer = "integration_circuits" in cache
+        deferred = cache.setdefault("integration_circuits", {})
+        try:
+            yield
+        finally:
+            if not outer:
+                cache.pop("integration_circuits", None)
+                for backend_id, values in deferred.items():
+                    self.browse(backend_id)._write_circuit(values)
+
+    def _write_circuit(self, values):
+        self.ensure_one()
+        with self._independent_cursor() as cr:
+            cr.execute(
+                """
+                UPDATE integration_backend
+                   SET circuit_state = %s, circuit_failures = %s, circuit_opened_at = %s
+                 WHERE id = %s
+                """,
+                [
+                    values["circuit_state"],
+                    values["circuit_failures"],
+                    values["circuit_opened_at"] or None,
+                    self.id,
+                ],
+            )
+        self.invalidate_recordset(["circuit_state", "circuit_failures", "circuit_opened_at"])
+
+    @contextmanager
+    def _http_client(self, base_url=None, client_class=IntegrationHttpClient, secrets=(), **kwargs):
+        """The one place a channel builds its HTTP client: this backend's
+        timeouts, rate limit and circuit breaker; the breaker's state is
+        saved after use (see :meth:`_save_circuit`)."""
+        self.ensure_one()
+        base_url = base_url or self.api_url
+        if not base_url:
+            raise PermanentError(_("Backend %s has no API URL.", self.name))
+        breaker = self._circuit_breaker()
+        client = client_class(
+            base_url,
+            timeout=(3.05, self.request_timeout or 20.0),
+            rate_limiter=self._rate_limiter(),
+            circuit_breaker=breaker,
+            secrets=[s for s in secrets if s],
+            **kwargs,
+        )
+        try:
+            yield client
+        finally:
+            client.close()
+            self._save_circuit(breaker)
 
     # ------------------------------------------------------------------------------
     # actions
@@ -496,18 +640,34 @@ class IntegrationBackend(models.Model):
         action["domain"] = [("backend_id", "=", self.id), ("state", "in", list(PENDING_STATES))]
         return action
 
+    def _check_manager(self):
+        """Configuration actions are for Integration Managers of the
+        backend's company. Buttons hidden by a view's ``groups`` are still
+        callable over RPC: every such action calls this first."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("integration_core.group_integration_manager"):
+            raise AccessError(_("Only Integration Managers may do this on an integration backend."))
+        self.check_access_rights("write")
+        self.check_access_rule("write")
+
     def action_reset_circuit(self):
+        self._check_manager()
         self.write({"circuit_state": "closed", "circuit_failures": 0, "circuit_opened_at": False})
         self._message_log(body=_("Circuit breaker reset by %s.", self.env.user.name))
 
     def action_regenerate_webhook_token(self):
+        self._check_manager()
         for backend in self:
             backend.sudo().webhook_token = secrets.token_urlsafe(24)
-            backend._message_log(body=_("Webhook URL regenerated: update it on the remote system."))
+            backend._message_log(
+                body=_("Webhook URL regenerated by %s: update it on the remote system.", self.env.user.name)
+            )
 
     def action_test_connection(self):
         """Channels override _test_connection(); this shows its answer."""
         self.ensure_one()
+        self._check_manager()
         message = self._test_connection()
         return {
             "type": "ir.actions.client",

@@ -38,8 +38,9 @@ class IntegrationBinding(models.Model):
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
+        # shown to integration users who may have no right on the bound model
         for binding in self:
-            record = binding._record()
+            record = binding.sudo()._record()
             binding.record_name = record.display_name if record else False
 
     def _record(self):

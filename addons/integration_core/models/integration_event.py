@@ -1,6 +1,9 @@
 import hashlib
 import json
 import logging
+import math
+import os
+import socket
 import traceback
 import uuid
 from datetime import timedelta
@@ -9,7 +12,7 @@ import psycopg2
 import psycopg2.errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.exception import RetryableJobError
@@ -24,7 +27,7 @@ from ..lib.exceptions import (
     ValidationFailed,
     backoff_delay,
 )
-from ..lib.masking import mask_payload, mask_text
+from ..lib.masking import mask_payload, mask_text, unmask_edits
 
 _logger = logging.getLogger(__name__)
 
@@ -35,6 +38,20 @@ CONCURRENCY_ERRORS = (
     psycopg2.errors.DeadlockDetected,
     psycopg2.errors.LockNotAvailable,
 )
+# A statement cancelled by statement_timeout: the database was slow, not the data wrong.
+QUERY_CANCELED = "57014"
+
+# Runs that started but never wrote an outcome (the worker was killed for
+# time or memory, or crashed): after this many the event is dead.
+MAX_WORKER_DEATHS = 3
+# Contention retries cost no attempt, up to this many in a row; beyond,
+# each one counts, so that a livelock ends in 'dead' instead of forever.
+FREE_CONTENTION_RETRIES = 20
+
+# What a user may write on an event directly; everything else changes only
+# through the actions (retry, replay, ignore) and the processing itself.
+USER_WRITABLE_FIELDS = frozenset({"payload_canonical", "payload_canonical_masked"})
+FIXABLE_STATES = ("failed", "dead")
 
 STATES = [
     ("received", "Received"),
@@ -74,7 +91,12 @@ class IntegrationEvent(models.Model):
     _rec_name = "display_name"
 
     backend_id = fields.Many2one(
-        "integration.backend", required=True, index=True, ondelete="cascade", readonly=True
+        "integration.backend",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+        check_company=True,
     )
     backend_type = fields.Selection(related="backend_id.backend_type", store=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
@@ -113,7 +135,15 @@ class IntegrationEvent(models.Model):
     payload_raw_masked = fields.Text(string="Raw payload (masked)", compute="_compute_payload_raw_masked")
     payload_canonical = fields.Text(
         string="Canonical payload",
+        groups="integration_core.group_integration_manager",
         help="The payload in the suite's canonical schema. Fix it here and replay.",
+    )
+    payload_canonical_masked = fields.Text(
+        string="Canonical payload (masked)",
+        compute="_compute_payload_canonical_masked",
+        inverse="_inverse_payload_canonical_masked",
+        help="The canonical payload with personal data hidden. Fix the field that failed and "
+        "replay: values left masked keep their real value.",
     )
     payload_stripped = fields.Boolean(readonly=True, help="Payloads dropped by the retention policy.")
     source_updated_at = fields.Datetime(
@@ -125,6 +155,13 @@ class IntegrationEvent(models.Model):
     record_name = fields.Char(compute="_compute_record_name", string="Record")
     job_id = fields.Many2one("queue.job", readonly=True, copy=False, index="btree_not_null")
     job_state = fields.Selection(related="job_id.state", string="Job state")
+    run_ids = fields.One2many("integration.event.run", "event_id", string="Runs", readonly=True)
+    runs_finished = fields.Integer(
+        readonly=True, help="Runs that wrote an outcome; a started run that did not has died."
+    )
+    contention_retries = fields.Integer(
+        readonly=True, help="Retries in a row caused by concurrent updates of the same records."
+    )
 
     received_at = fields.Datetime(readonly=True, default=fields.Datetime.now, index=True)
     started_at = fields.Datetime(readonly=True)
@@ -168,10 +205,44 @@ class IntegrationEvent(models.Model):
             except ValueError:
                 event.payload_raw_masked = _("(not JSON: shown to integration managers only)")
 
+    @api.depends("payload_canonical")
+    @api.depends_context("uid")
+    def _compute_payload_canonical_masked(self):
+        for event in self:
+            text = event.sudo().payload_canonical
+            if not text:
+                event.payload_canonical_masked = False
+                continue
+            try:
+                data = json.loads(text)
+            except ValueError:
+                event.payload_canonical_masked = _("(not valid JSON: shown to integration managers only)")
+                continue
+            event.payload_canonical_masked = json.dumps(mask_payload(data), indent=2, sort_keys=True)
+
+    def _inverse_payload_canonical_masked(self):
+        """A user's fix of the masked payload, merged into the real one."""
+        for event in self:
+            if event.state not in FIXABLE_STATES:
+                raise UserError(_("The canonical payload can be fixed on failed or dead events only."))
+            try:
+                edited = json.loads(event.payload_canonical_masked or "null")
+            except ValueError as exc:
+                raise UserError(_("The canonical payload is not valid JSON: %s", exc)) from exc
+            original_text = event.sudo().payload_canonical
+            try:
+                original = json.loads(original_text) if original_text else None
+            except ValueError:
+                original = None
+            merged = unmask_edits(original, edited) if original is not None else edited
+            event.sudo().payload_canonical = json.dumps(merged, indent=2, sort_keys=True)
+
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
+        # the name of the record an event made is shown to integration users
+        # who may have no right on that model (an ops user without Sales)
         for event in self:
-            record = event._record()
+            record = event.sudo()._record()
             event.record_name = record.display_name if record else False
 
     def _compute_age(self):
@@ -185,6 +256,45 @@ class IntegrationEvent(models.Model):
         for event in self:
             event.failed_count = 1 if event.state in ("failed", "dead") else 0
             event.done_count = 1 if event.state == "done" else 0
+
+    # ------------------------------------------------------------------------------
+    # protection: events change through their actions, not through write
+    # ------------------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_("Integration events are created by the integration itself, not by users."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self._check_user_write(vals)
+        return super().write(vals)
+
+    def _check_user_write(self, vals):
+        """Users (managers included) write only the canonical payload, and
+        only of failed or dead events: state, topic, keys, the record and the
+        backend change through the actions and the processing, which check
+        their caller and then write as the system. (``readonly`` in the
+        views is no protection against RPC.)"""
+        allowed = USER_WRITABLE_FIELDS | set(self.env["mail.thread"]._fields)
+        forbidden = sorted(set(vals) - allowed)
+        if forbidden:
+            raise AccessError(
+                _(
+                    "Integration events change through their actions (retry, replay, ignore); "
+                    "these fields cannot be written: %s",
+                    ", ".join(forbidden),
+                )
+            )
+        if USER_WRITABLE_FIELDS & set(vals) and self.filtered(lambda e: e.state not in FIXABLE_STATES):
+            raise UserError(_("The canonical payload can be fixed on failed or dead events only."))
+
+    def _check_user_action(self):
+        """The caller may act on these events (write access and company)."""
+        self.check_access_rights("write")
+        self.check_access_rule("write")
 
     # ------------------------------------------------------------------------------
     # reception
@@ -242,11 +352,18 @@ class IntegrationEvent(models.Model):
         return event, True
 
     def _enqueue(self, eta=None):
-        """Hand the event to queue_job. One job per attempt, never two."""
-        for event in self:
-            job = event.with_delay(
+        """Hand the event to queue_job. One job per attempt, never two.
+
+        The job runs as the backend's technical identity (its owner, or
+        OdooBot), whoever enqueued it: a webhook (the public user), a user's
+        retry, a cron. What it creates and posts is signed by that identity.
+        """
+        for event in self.sudo():
+            backend = event.backend_id
+            runner = event.with_user(backend._job_user()).with_company(backend.company_id)
+            job = runner.with_delay(
                 channel=event.backend_id._job_channel(),
-                eta=timedelta(seconds=eta) if eta else None,
+                eta=timedelta(seconds=math.ceil(eta)) if eta else None,
                 identity_key=f"integration.event:{event.id}:{event.attempts}",
                 description=_("Process %(topic)s %(ext)s", topic=event.topic, ext=event.external_id or ""),
             )._job_process()
@@ -259,52 +376,105 @@ class IntegrationEvent(models.Model):
     # ------------------------------------------------------------------------------
 
     def _job_process(self):
-        """Job entry point. Safe to run twice, or by two workers at once."""
+        """Job entry point. Safe to run twice, or by two workers at once.
+
+        Runs as the backend's job identity; the event itself is read and
+        written as the system (users cannot write events, see write()).
+        """
         self.ensure_one()
+        event = self.sudo()
         try:
-            # no savepoint: when the row is locked, the whole job is retried
+            # no savepoint: when the row is locked, the whole job is retried.
+            # NO KEY UPDATE: the run log's foreign key (KEY SHARE) is not blocked.
             with mute_logger("odoo.sql_db"):
                 self.env.cr.execute(
-                    "SELECT id FROM integration_event WHERE id = %s FOR UPDATE NOWAIT", [self.id]
+                    "SELECT id FROM integration_event WHERE id = %s FOR NO KEY UPDATE NOWAIT", [self.id]
                 )
         except psycopg2.errors.LockNotAvailable as exc:
             raise RetryableJobError(
                 "Event %s is being processed by another worker" % self.id, seconds=5, ignore_retry=True
             ) from exc
-        self.invalidate_recordset()
-        if self.state not in ("received", "queued"):
-            return f"Nothing to do: the event is {self.state}."
-        return self._process()
+        event.invalidate_recordset()
+        if event.state not in ("received", "queued"):
+            return f"Nothing to do: the event is {event.state}."
+        deaths = event._begin_run()
+        if deaths >= MAX_WORKER_DEATHS:
+            event._mark_dead_worker(deaths)
+            return f"Dead: the worker died {deaths} times."
+        return event._process()
+
+    def _begin_run(self):
+        """Log that a run starts, in a transaction of its own that commits
+        before the work does, so a worker killed halfway (limit_time_real,
+        limit_memory_hard, OOM) still leaves its trace. Returns how many
+        earlier runs started and never wrote an outcome: their worker died.
+
+        Only this independent transaction writes the run log, and only the
+        job's transaction writes the event's outcome (``runs_finished``):
+        neither updates a row the other holds, so neither conflicts.
+        """
+        self.ensure_one()
+        with self.backend_id._independent_cursor() as cr:
+            cr.execute(
+                """
+                INSERT INTO integration_event_run (event_id, started_at, worker)
+                VALUES (%s, now() AT TIME ZONE 'UTC', %s)
+                """,
+                [self.id, f"{socket.gethostname()}:{os.getpid()}"],
+            )
+            cr.execute("SELECT count(*) FROM integration_event_run WHERE event_id = %s", [self.id])
+            started = cr.fetchone()[0]
+        self.invalidate_recordset(["run_ids"])
+        return max(started - 1 - self.runs_finished, 0)
+
+    def _mark_dead_worker(self, deaths):
+        self.write(
+            {
+                "state": "dead",
+                "error_category": "internal",
+                "error_message": _(
+                    "Worker died: %(count)s runs of this event started and never finished (the worker "
+                    "was killed, e.g. by limit_time_real or limit_memory_hard, or crashed). Check the "
+                    "server log and the limits, then retry.",
+                    count=deaths,
+                ),
+                "next_retry_at": False,
+                "runs_finished": self.runs_finished + deaths + 1,
+            }
+        )
 
     def _process(self):
         """Map, validate and apply the event; record the outcome on it."""
         self.ensure_one()
         # 'processing' is never committed (a job does not commit halfway):
-        # the attempt is recorded with its outcome, in the same transaction.
+        # the attempt is recorded with its outcome, in the same transaction;
+        # the run itself was logged before (_begin_run).
         self.attempts += 1
+        self.runs_finished += 1
         self.started_at = fields.Datetime.now()
         handler = self.backend_id._get_event_handler(self)
         try:
-            if handler is None:
-                raise PermanentError(
-                    _(
-                        "No handler for topic %(topic)s on a %(type)s backend.",
-                        topic=self.topic,
-                        type=self.backend_type,
+            with self.backend_id._circuits_saved_after():
+                if handler is None:
+                    raise PermanentError(
+                        _(
+                            "No handler for topic %(topic)s on a %(type)s backend.",
+                            topic=self.topic,
+                            type=self.backend_type,
+                        )
                     )
-                )
-            data = self._canonical_data(handler)
-            with self.env.cr.savepoint():
-                result = handler.apply(self, data)
+                data = self._canonical_data(handler)
+                with self.env.cr.savepoint():
+                    result = handler.apply(self, data)
         except StaleUpdate as exc:
             self._mark_ignored(exc.message)
-            return exc.message
+            return self._error_text(exc)
         except RetryableError as exc:
             self._schedule_retry(exc, count_attempt=exc.counts_attempt)
-            return f"Retry scheduled: {exc.message}"
+            return f"Retry scheduled: {self._error_text(exc)}"
         except PermanentError as exc:
             self._mark_failed(exc)
-            return f"Failed: {exc.message}"
+            return f"Failed: {self._error_text(exc)}"
         except (UserError, ValidationError) as exc:
             self._mark_failed(BusinessRuleError(str(exc.args[0]) if exc.args else str(exc)))
             return "Failed: business rule"
@@ -314,11 +484,16 @@ class IntegrationEvent(models.Model):
             self._schedule_retry(
                 LockContention(
                     _("Another worker created the same record at the same time; retrying."), retry_after=2
-                )
+                ),
+                count_attempt=False,
             )
             return "Retry scheduled: concurrent creation"
         except RetryableJobError:
             raise
+        except psycopg2.InterfaceError as exc:
+            # the connection is gone: nothing can be written on it; queue_job
+            # postpones the job through a new connection
+            raise RetryableJobError(f"Lost the database connection: {exc}", seconds=10) from exc
         except psycopg2.OperationalError as exc:
             if isinstance(exc, CONCURRENCY_ERRORS) or exc.pgcode in ("40001", "40P01", "55P03"):
                 # Another transaction changed the same rows (e.g. two orders
@@ -331,11 +506,23 @@ class IntegrationEvent(models.Model):
                     count_attempt=False,
                 )
                 return "Retry scheduled: concurrent update"
+            if exc.pgcode == QUERY_CANCELED:
+                # statement_timeout: the database was overloaded; the data may be fine
+                self._schedule_retry(
+                    LockContention(_("A database statement timed out (statement_timeout); retrying."))
+                )
+                return "Retry scheduled: statement timeout"
+            if exc.pgcode is None:
+                # no SQLSTATE: the server closed the connection (restart, network)
+                raise RetryableJobError(f"Lost the database connection: {exc}", seconds=10) from exc
             self._mark_failed(self._internal_error(exc))
             return "Failed: internal error"
         except Exception as exc:  # noqa: BLE001 - a bug must not block the queue
-            _logger.exception("Integration event %s failed unexpectedly", self.id)
-            self._mark_failed(self._internal_error(exc))
+            error = self._internal_error(exc)
+            _logger.error(
+                "Integration event %s failed unexpectedly:\n%s", self.id, self._error_text(error.details)
+            )
+            self._mark_failed(error)
             return "Failed: internal error"
         self._mark_done(result)
         return "Done"
@@ -365,13 +552,14 @@ class IntegrationEvent(models.Model):
 
     def _internal_error(self, exc):
         error = IntegrationError(f"{type(exc).__name__}: {exc}")
-        error.details = traceback.format_exc()
+        error.details = traceback.format_exc()  # masked by _mark_failed
         return error
 
     def _mark_done(self, result=None):
         now = fields.Datetime.now()
         values = {
             "state": "done",
+            "contention_retries": 0,
             "done_at": now,
             "latency": (now - self.received_at).total_seconds() if self.received_at else 0.0,
             "error_category": False,
@@ -384,12 +572,13 @@ class IntegrationEvent(models.Model):
 
     def _mark_failed(self, error):
         """A permanent error: written on the event with its cause, not retried."""
+        details = getattr(error, "details", None)
         self.write(
             {
                 "state": "failed",
                 "error_category": getattr(error, "category", "internal"),
                 "error_message": self._error_text(error),
-                "error_details": getattr(error, "details", None) or False,
+                "error_details": self._error_text(details) if details else False,
                 "next_retry_at": False,
             }
         )
@@ -401,25 +590,35 @@ class IntegrationEvent(models.Model):
         """Queue the event again after Retry-After or an exponential backoff;
         dead once the attempts are spent. Contention retries do not count."""
         self.ensure_one()
-        if not count_attempt:
-            self.attempts -= 1
         values = {
             "error_category": error.category,
             "error_message": self._error_text(error),
         }
+        if isinstance(error, LockContention) and not count_attempt:
+            # free, but not forever: past FREE_CONTENTION_RETRIES in a row they count
+            values["contention_retries"] = self.contention_retries + 1
+            count_attempt = values["contention_retries"] > FREE_CONTENTION_RETRIES
+        elif count_attempt:
+            values["contention_retries"] = 0
+        if not count_attempt:
+            self.attempts -= 1
         if self.attempts >= self.max_attempts:
             values.update(state="dead", next_retry_at=False)
             self.write(values)
             return
         delay = error.retry_after
         if delay is None:
-            delay = backoff_delay(self.attempts, base=self.backend_id.retry_base_delay or 30)
+            backend = self.backend_id
+            delay = backoff_delay(
+                self.attempts, base=backend.retry_base_delay or 30, cap=backend.retry_max_delay or 14400
+            )
         values["next_retry_at"] = fields.Datetime.now() + timedelta(seconds=delay)
         self.write(values)
         self._enqueue(eta=delay)
 
     def _error_text(self, error):
-        text = getattr(error, "message", None) or str(error)
+        """The error's text with the backend's secrets masked out."""
+        text = error if isinstance(error, str) else getattr(error, "message", None) or str(error)
         secrets = self.env["integration.credential"].sudo()._known_secrets(self.backend_id)
         return mask_text(text, secrets)
 
@@ -429,32 +628,49 @@ class IntegrationEvent(models.Model):
 
     def action_retry(self):
         """Process failed or dead events again, as they are."""
-        events = self.filtered(lambda e: e.state in ("failed", "dead"))
+        self._check_user_action()
+        events = self.filtered(lambda e: e.state in FIXABLE_STATES)
         if not events:
             raise UserError(_("Only failed or dead events can be retried."))
         for event in events:
-            event.write({"attempts": 0, "error_category": False, "error_message": False})
-            event._enqueue()
+            event._reset_for_retry()
             event._message_log(body=_("Retried by %s.", self.env.user.name))
         return True
 
     def action_replay(self):
         """Replay with the (fixed) canonical payload."""
-        for event in self:
-            if event.state not in ("failed", "dead"):
+        self._check_user_action()
+        for event in self.sudo():
+            if event.state not in FIXABLE_STATES:
                 raise UserError(_("Only failed or dead events can be replayed."))
             if event.payload_canonical:
                 try:
                     json.loads(event.payload_canonical)
                 except ValueError as exc:
                     raise UserError(_("The canonical payload is not valid JSON: %s", exc)) from exc
-            event.write({"attempts": 0, "error_category": False, "error_message": False})
-            event._enqueue()
+        for event in self:
+            event._reset_for_retry()
             event._message_log(body=_("Canonical payload fixed and replayed by %s.", self.env.user.name))
         return True
 
+    def _reset_for_retry(self):
+        """A user's retry: attempts and worker deaths start from zero."""
+        self.ensure_one()
+        event = self.sudo()
+        event.write(
+            {
+                "attempts": 0,
+                "contention_retries": 0,
+                "runs_finished": len(event.run_ids),
+                "error_category": False,
+                "error_message": False,
+            }
+        )
+        event._enqueue()
+
     def action_ignore(self, reason=None):
         """Ignore events with a reason (the wizard asks for it)."""
+        self._check_user_action()
         if not reason:
             return {
                 "type": "ir.actions.act_window",
@@ -465,7 +681,7 @@ class IntegrationEvent(models.Model):
             }
         events = self.filtered(lambda e: e.state not in ("done", "ignored"))
         for event in events:
-            event.write({"state": "ignored", "ignore_reason": reason, "next_retry_at": False})
+            event.sudo().write({"state": "ignored", "ignore_reason": reason, "next_retry_at": False})
             event._message_log(
                 body=_("Ignored by %(user)s: %(reason)s", user=self.env.user.name, reason=reason)
             )
@@ -512,9 +728,12 @@ class IntegrationEvent(models.Model):
 
     @api.model
     def _cron_requeue_orphans(self, minutes=15):
-        """Queue again events whose job is gone, cancelled or failed, so that
-        nothing stays 'queued' forever (queue_job itself requeues jobs left
-        'started' by a crashed worker)."""
+        """Queue again events whose job is gone or failed, so that nothing
+        stays 'queued' forever (queue_job itself requeues jobs left 'started'
+        by a crashed worker, and fails them past their retries: those come
+        back here, and _job_process counts the deaths). A job a user
+        cancelled in the job queue was stopped on purpose: its event is
+        ignored with that reason, not revived."""
         limit = fields.Datetime.now() - timedelta(minutes=minutes)
         orphans = self.search(
             [
@@ -530,6 +749,18 @@ class IntegrationEvent(models.Model):
             limit=1000,
         )
         for event in orphans:
+            if event.job_id.state == "cancelled":
+                event.sudo().write(
+                    {
+                        "state": "ignored",
+                        "ignore_reason": _(
+                            "Its job was cancelled in the job queue (%s): not run again.",
+                            event.job_id.date_cancelled or _("date unknown"),
+                        ),
+                        "next_retry_at": False,
+                    }
+                )
+                continue
             _logger.info("Re-enqueuing orphan integration event %s", event.id)
             event._enqueue()
         return len(orphans)

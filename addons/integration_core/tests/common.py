@@ -198,7 +198,10 @@ class _ScriptedHandler(BaseHTTPRequestHandler):
         server.requests.append(
             {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body}
         )
-        status, headers, payload, delay = server.script.pop(0) if server.script else (200, {}, {}, 0)
+        if server.responder is not None:
+            status, headers, payload, delay = server.responder(server.requests[-1])
+        else:
+            status, headers, payload, delay = server.script.pop(0) if server.script else (200, {}, {}, 0)
         if delay:
             time.sleep(delay)
         data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
@@ -223,9 +226,11 @@ class _QuietServer(ThreadingHTTPServer):
 @contextmanager
 def LocalHTTPServer(script=()):
     """Yield a server on 127.0.0.1; ``server.script`` is a list of
-    (status, headers, payload, delay) answered in order, then 200 {}."""
+    (status, headers, payload, delay) answered in order, then 200 {};
+    ``server.responder``, when set, answers every request instead."""
     server = _QuietServer(("127.0.0.1", 0), _ScriptedHandler)
     server.script = list(script)
+    server.responder = None  # or a callable: request -> (status, headers, payload, delay)
     server.requests = []
     server.url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

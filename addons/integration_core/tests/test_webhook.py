@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import json
+import socket
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
@@ -92,3 +93,29 @@ class TestWebhookEndpoint(HttpCase):
     def test_archived_backend_refuses(self):
         self.backend.active = False
         self.assertEqual(self.post(canonical_order("9007")).status_code, 404)
+
+    def test_form_bodies_are_refused_before_they_are_read(self):
+        """Odoo's dispatcher parsed urlencoded and multipart bodies (up to
+        128 MiB) into parameters before the route could check anything.
+        Announce a 100 MB form, send four bytes: the answer must come at
+        once (415), without waiting for a body nobody should read."""
+        port = config["http_port"]
+        for content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=xyz",
+            "text/plain",
+        ):
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                head = (
+                    f"POST {self.url} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                    f"Content-Type: {content_type}\r\nContent-Length: 100000000\r\n\r\n"
+                )
+                sock.sendall(head.encode() + b"a=1&")
+                status_line = sock.recv(4096).split(b"\r\n", 1)[0]
+            self.assertIn(b" 415 ", status_line, content_type)
+        self.assertFalse(self.events())
+
+    def test_unsupported_content_type_gets_415_json(self):
+        response = self.url_open(self.url, data={"a": "1"}, timeout=10)
+        self.assertEqual(response.status_code, 415)
+        self.assertIn("application/json", response.json()["status"])
