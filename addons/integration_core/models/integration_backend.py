@@ -6,8 +6,11 @@ from collections import namedtuple
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
+import psycopg2.errors
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import mute_logger
 
 from ..lib import signature
 from ..lib.circuit_breaker import CircuitBreaker, CircuitState
@@ -576,20 +579,29 @@ class IntegrationBackend(models.Model):
 
     def _write_circuit(self, values):
         self.ensure_one()
-        with self._independent_cursor() as cr:
-            cr.execute(
-                """
-                UPDATE integration_backend
-                   SET circuit_state = %s, circuit_failures = %s, circuit_opened_at = %s
-                 WHERE id = %s
-                """,
-                [
-                    values["circuit_state"],
-                    values["circuit_failures"],
-                    values["circuit_opened_at"] or None,
-                    self.id,
-                ],
-            )
+        query = """
+            UPDATE integration_backend
+               SET circuit_state = %s, circuit_failures = %s, circuit_opened_at = %s
+             WHERE id = %s
+        """
+        params = [
+            values["circuit_state"],
+            values["circuit_failures"],
+            values["circuit_opened_at"] or None,
+            self.id,
+        ]
+        try:
+            with self._independent_cursor() as cr, mute_logger("odoo.sql_db"):
+                cr.execute(
+                    "SELECT id FROM integration_backend WHERE id = %s FOR NO KEY UPDATE NOWAIT", [self.id]
+                )
+                cr.execute(query, params)
+        except psycopg2.errors.LockNotAvailable:
+            # The row is locked, possibly by this very job's transaction (a
+            # handler that wrote the backend, e.g. a cursor): waiting for it
+            # from a second connection would wait for ourselves forever.
+            # Write in the current transaction instead.
+            self.env.cr.execute(query, params)
         self.invalidate_recordset(["circuit_state", "circuit_failures", "circuit_opened_at"])
 
     @contextmanager
