@@ -312,3 +312,81 @@ def test_each_kind_has_an_invalid_example(kind):
 
 def test_every_kind_has_examples():
     assert set(VALID) | {"order"} == set(canonical.KINDS) == set(INVALID) | {"order"}
+
+
+# ----------------------------------------------------------------------------
+# numbers: finite and bounded (a canonical payload may never have met a mapper)
+# ----------------------------------------------------------------------------
+
+
+def _numbers(value, path=()):
+    """Paths of every number in ``value`` (booleans are not numbers)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers(item, (*path, index))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and path != ("schema_version",):
+        yield path
+
+
+def _replaced(payload, path, value):
+    payload = copy.deepcopy(payload)
+    target = payload
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return payload
+
+
+def _dotted(path):
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).lstrip(".")
+
+
+NUMBER_FIELDS = [
+    (kind, path) for kind, payload in sorted({**VALID, "order": ORDER}.items()) for path in _numbers(payload)
+]
+
+
+@pytest.mark.parametrize("bad", [1e308, -1e308, 10**30, float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("kind,path", NUMBER_FIELDS, ids=[f"{k}:{_dotted(p)}" for k, p in NUMBER_FIELDS])
+def test_every_number_field_refuses_huge_and_non_finite_values(kind, path, bad):
+    payload = _replaced({**VALID, "order": ORDER}[kind], path, bad)
+    with pytest.raises(ValidationFailed) as info:
+        canonical.validate(kind, payload)
+    assert any(error.startswith(f"{_dotted(path)}: ") for error in info.value.errors), info.value.errors
+
+
+def test_non_finite_numbers_are_named_as_such():
+    order = copy.deepcopy(ORDER)
+    order["lines"][0]["quantity"] = float("nan")
+    order["totals"]["total"] = float("inf")
+    errors = canonical.iter_errors("order", order)
+    assert "lines[0].quantity: nan is not a finite number" in errors
+    assert "totals.total: inf is not a finite number" in errors
+
+
+def test_json_nan_and_infinity_tokens_are_refused():
+    # Python's json module reads these non-JSON tokens; a generic backend's
+    # canonical payload goes from json.loads straight into validate()
+    import json
+
+    for token in ("NaN", "Infinity", "-Infinity", "1e308"):
+        text = json.dumps(ORDER).replace('"quantity": 1', f'"quantity": {token}')
+        with pytest.raises(ValidationFailed, match=r"lines\[0\]\.quantity"):
+            canonical.validate("order", json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "field,limit",
+    [(("lines", 0, "unit_price"), 10**12), (("lines", 0, "quantity"), 10**9), (("totals", "total"), 10**12)],
+)
+def test_bounds_are_inclusive(field, limit):
+    assert canonical.iter_errors("order", _replaced(ORDER, field, float(limit))) == []
+    assert canonical.iter_errors("order", _replaced(ORDER, field, limit * 1.000001)) != []
+
+
+def test_money_may_be_negative_within_the_bound():
+    assert canonical.iter_errors("order", _replaced(ORDER, ("totals", "total"), -5.0)) == []
+    assert canonical.iter_errors("order", _replaced(ORDER, ("lines", 0, "quantity"), -1)) != []
