@@ -8,6 +8,7 @@ import json
 import pytest
 
 from odoo.addons.channel_shopify.lib import mapper
+from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
 
@@ -174,6 +175,8 @@ def test_fixture_products_and_variants(shopify_fixtures_dir):
     variants = _fixture(shopify_fixtures_dir, "variants.json")["variants"]
     product = mapper.product_to_canonical({"id": 632910392, "title": "IPod Nano", "variants": variants})
     assert [v["sku"] for v in product["variants"]] == [v["sku"] for v in variants]
+    for each in [*mapped, product]:
+        assert canonical.iter_errors("product", each) == []
 
 
 # ----------------------------------------------------------------------------
@@ -398,6 +401,30 @@ def test_refund_without_ids_is_a_validation_error():
         mapper.refund_to_canonical({"id": 1})
 
 
+def test_graphql_order_payload(payload, order_validator):
+    # a GraphQL Order node as the sandbox answers ShopifyOrder (discount code
+    # allocated to lines, two tax rates, a shipping line with tax)
+    order = mapper.graphql_order_to_canonical(payload("order_graphql.json"))
+    assert_valid(order_validator, order)
+    assert canonical.validate("order", order) is order
+    assert order["external_id"] == "5100000035"
+    assert order["updated_at"] == "2024-05-16T09:31:05Z"
+    assert order["customer"]["external_id"] == "5100000036"
+    assert order["billing_address"]["street"] == "Hauptstraße 1"
+    assert [line["quantity"] for line in order["lines"]] == [2, 1, 3]
+    assert order["discounts"] == []
+    assert canonical_total(order) == pytest.approx(order["totals"]["total"], abs=0.005)
+    assert tax_sum(order) == pytest.approx(order["totals"]["tax"], abs=0.005)
+
+
+def test_products_validate_against_product_v1(payload):
+    # product.v1 requires schema_version, which the mapper did not give
+    for name in ("product_webhook_modern.json", "product_graphql.json"):
+        product = mapper.product_to_canonical(payload(name))
+        assert product["schema_version"] == 1
+        assert canonical.validate("product", product) is product
+
+
 def test_product_rest_and_graphql_shapes_agree(payload):
     rest = mapper.product_to_canonical(payload("product_webhook_modern.json"))
     graphql = mapper.product_to_canonical(payload("product_graphql.json"))
@@ -466,6 +493,6 @@ def test_graphql_and_rest_agree_on_shopify_sample(shopify_fixtures_dir, shop, cl
 
 def test_graphql_and_rest_product(shop, client):
     for node in client.iter_products():
-        assert mapper.product_to_canonical(node) == mapper.product_to_canonical(
-            shop.rest_product(node["legacyResourceId"])
-        )
+        product = mapper.product_to_canonical(node)
+        assert product == mapper.product_to_canonical(shop.rest_product(node["legacyResourceId"]))
+        assert canonical.iter_errors("product", product) == []
