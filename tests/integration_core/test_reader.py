@@ -134,6 +134,15 @@ def test_numbers_with_own_limits():
     assert problem(read.number, 1000, "rate", limit=read.RATE_LIMIT).startswith("rate: 1000 is out of range")
 
 
+def test_messages_never_dump_lists_or_objects():
+    deep = []
+    for _ in range(100_000):  # repr() of this would hit the recursion limit
+        deep = [deep]
+    assert problem(read.boolean, deep, "b") == "b: expected true or false, got list"
+    assert problem(read.boolean, {"x": "y" * 10**6}, "b") == "b: expected true or false, got dict"
+    assert problem(read.money, {"x": 1}, "m") == "m: expected a number, got dict"
+
+
 def test_booleans():
     assert read.boolean(None, "b") is False and read.boolean(None, "b", True) is True
     assert read.boolean(False, "b", True) is False

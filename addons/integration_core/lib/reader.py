@@ -70,7 +70,10 @@ def _type(value):
 
 
 def show(value):
-    """The offending value, quoted and cut short (never the whole payload)."""
+    """The offending value, quoted and cut short; only the type of a list or
+    an object (whose repr may be huge or nested beyond the recursion limit)."""
+    if not isinstance(value, (str, int, float)) and value is not None:
+        return _type(value)
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         return "a very large integer"
     text = repr(value)
