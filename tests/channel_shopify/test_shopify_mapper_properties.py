@@ -240,7 +240,7 @@ keys = st.sampled_from(KNOWN_KEYS) | st.text(max_size=8)
 json_values = st.recursive(
     scalars,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(keys, children, max_size=6),
-    max_leaves=15,
+    max_leaves=8,
 )
 
 

@@ -424,7 +424,7 @@ json_values = st.recursive(
     scalars,
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.sampled_from(KEYS), children, max_size=6),
-    max_leaves=15,
+    max_leaves=8,
 )
 
 
