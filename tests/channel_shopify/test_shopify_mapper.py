@@ -8,7 +8,8 @@ import json
 import pytest
 
 from odoo.addons.channel_shopify.lib import mapper
-from odoo.addons.integration_core.lib.exceptions import MappingError
+from odoo.addons.integration_core.lib import canonical
+from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
 
 def canonical_total(order):
@@ -95,14 +96,14 @@ def test_fixture_order_maps_to_valid_canonical(shopify_fixtures_dir, order_valid
     assert canonical_total(order) == pytest.approx(597.0 + 11.94)  # != 409.94, see above
 
 
-def test_fixture_orders_listing_without_line_items_is_a_mapping_error(shopify_fixtures_dir):
+def test_fixture_orders_listing_without_line_items_is_a_validation_error(shopify_fixtures_dir):
     # orders.json is an abbreviated listing: its order has no line_items.
     # A canonical order needs at least one line, and a real Shopify order
-    # always has one, so this is structurally unusable input: MappingError
+    # always has one, so this is structurally unusable input: ValidationFailed
     # (permanent), never an empty sale order.
     for sample in _fixture(shopify_fixtures_dir, "orders.json")["orders"]:
         assert not sample.get("line_items")
-        with pytest.raises(MappingError, match="no line item"):
+        with pytest.raises(ValidationFailed, match="line_items: no line item"):
             mapper.order_to_canonical(sample)
 
 
@@ -174,6 +175,8 @@ def test_fixture_products_and_variants(shopify_fixtures_dir):
     variants = _fixture(shopify_fixtures_dir, "variants.json")["variants"]
     product = mapper.product_to_canonical({"id": 632910392, "title": "IPod Nano", "variants": variants})
     assert [v["sku"] for v in product["variants"]] == [v["sku"] for v in variants]
+    for each in [*mapped, product]:
+        assert canonical.iter_errors("product", each) == []
 
 
 # ----------------------------------------------------------------------------
@@ -336,26 +339,30 @@ def test_zero_quantity_lines_are_skipped(payload):
 @pytest.mark.parametrize(
     "breakage, message",
     [
-        (lambda d: d.pop("id"), "without an id"),
-        (lambda d: d.update(line_items=[]), "no line item"),
-        (lambda d: d.update(currency=None), "currency"),
-        (lambda d: d["line_items"][0].pop("id"), "has no id"),
-        (lambda d: d["line_items"][0].update(price="abc", price_set=None), "not a number"),
-        (lambda d: d.update(updated_at="yesterday"), "ISO-8601"),
+        (lambda d: d.pop("id"), "id: the order has no id"),
+        (lambda d: d.update(line_items=[]), "line_items: no line item"),
+        (lambda d: d.update(currency=None), "currency: expected a 3-letter currency code, got None"),
+        (lambda d: d["line_items"][0].pop("id"), r"line_items\[0\]\.id: a line item .* has no id"),
+        (
+            lambda d: d["line_items"][0].update(price="abc", price_set=None),
+            r"line_items\[0\]\.price: expected a number, got 'abc'",
+        ),
+        (lambda d: d.update(updated_at="yesterday"), "updated_at: expected an ISO 8601 date-time"),
     ],
     ids=["no-id", "no-lines", "no-currency", "line-without-id", "bad-price", "bad-timestamp"],
 )
-def test_unusable_orders_raise_mapping_error(payload, breakage, message):
+def test_unusable_orders_raise_validation_failed(payload, breakage, message):
     data = payload("order_webhook_modern.json")
     breakage(data)
-    with pytest.raises(MappingError, match=message):
+    with pytest.raises(ValidationFailed, match=message) as info:
         mapper.order_to_canonical(data)
+    assert info.value.category == "validation"
 
 
-def test_non_object_input_is_a_mapping_error():
-    with pytest.raises(MappingError):
+def test_non_object_input_is_a_validation_error():
+    with pytest.raises(ValidationFailed, match=r"\(root\): expected a JSON object, got list"):
         mapper.order_to_canonical(["not", "an", "order"])
-    with pytest.raises(MappingError):
+    with pytest.raises(ValidationFailed, match="got null"):
         mapper.graphql_order_to_canonical(None)
 
 
@@ -389,9 +396,33 @@ def test_modern_refund(payload):
     }
 
 
-def test_refund_without_ids_is_a_mapping_error():
-    with pytest.raises(MappingError):
+def test_refund_without_ids_is_a_validation_error():
+    with pytest.raises(ValidationFailed, match="order_id: the refund names no order"):
         mapper.refund_to_canonical({"id": 1})
+
+
+def test_graphql_order_payload(payload, order_validator):
+    # a GraphQL Order node as the sandbox answers ShopifyOrder (discount code
+    # allocated to lines, two tax rates, a shipping line with tax)
+    order = mapper.graphql_order_to_canonical(payload("order_graphql.json"))
+    assert_valid(order_validator, order)
+    assert canonical.validate("order", order) is order
+    assert order["external_id"] == "5100000035"
+    assert order["updated_at"] == "2024-05-16T09:31:05Z"
+    assert order["customer"]["external_id"] == "5100000036"
+    assert order["billing_address"]["street"] == "Hauptstraße 1"
+    assert [line["quantity"] for line in order["lines"]] == [2, 1, 3]
+    assert order["discounts"] == []
+    assert canonical_total(order) == pytest.approx(order["totals"]["total"], abs=0.005)
+    assert tax_sum(order) == pytest.approx(order["totals"]["tax"], abs=0.005)
+
+
+def test_products_validate_against_product_v1(payload):
+    # product.v1 requires schema_version, which the mapper did not give
+    for name in ("product_webhook_modern.json", "product_graphql.json"):
+        product = mapper.product_to_canonical(payload(name))
+        assert product["schema_version"] == 1
+        assert canonical.validate("product", product) is product
 
 
 def test_product_rest_and_graphql_shapes_agree(payload):
@@ -462,6 +493,6 @@ def test_graphql_and_rest_agree_on_shopify_sample(shopify_fixtures_dir, shop, cl
 
 def test_graphql_and_rest_product(shop, client):
     for node in client.iter_products():
-        assert mapper.product_to_canonical(node) == mapper.product_to_canonical(
-            shop.rest_product(node["legacyResourceId"])
-        )
+        product = mapper.product_to_canonical(node)
+        assert product == mapper.product_to_canonical(shop.rest_product(node["legacyResourceId"]))
+        assert canonical.iter_errors("product", product) == []

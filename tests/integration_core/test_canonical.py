@@ -1,8 +1,13 @@
 """Canonical JSON Schemas and their readable validation errors."""
 
 import copy
+import json
+import math
+import os
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
@@ -312,3 +317,168 @@ def test_each_kind_has_an_invalid_example(kind):
 
 def test_every_kind_has_examples():
     assert set(VALID) | {"order"} == set(canonical.KINDS) == set(INVALID) | {"order"}
+
+
+# ----------------------------------------------------------------------------
+# numbers: finite and bounded (a canonical payload may never have met a mapper)
+# ----------------------------------------------------------------------------
+
+
+def _numbers(value, path=()):
+    """Paths of every number in ``value`` (booleans are not numbers)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _numbers(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _numbers(item, (*path, index))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool) and path != ("schema_version",):
+        yield path
+
+
+def _replaced(payload, path, value):
+    payload = copy.deepcopy(payload)
+    target = payload
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return payload
+
+
+def _dotted(path):
+    return "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key in path).lstrip(".")
+
+
+NUMBER_FIELDS = [
+    (kind, path) for kind, payload in sorted({**VALID, "order": ORDER}.items()) for path in _numbers(payload)
+]
+
+
+@pytest.mark.parametrize("bad", [1e308, -1e308, 10**30, float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("kind,path", NUMBER_FIELDS, ids=[f"{k}:{_dotted(p)}" for k, p in NUMBER_FIELDS])
+def test_every_number_field_refuses_huge_and_non_finite_values(kind, path, bad):
+    payload = _replaced({**VALID, "order": ORDER}[kind], path, bad)
+    with pytest.raises(ValidationFailed) as info:
+        canonical.validate(kind, payload)
+    assert any(error.startswith(f"{_dotted(path)}: ") for error in info.value.errors), info.value.errors
+
+
+def test_non_finite_numbers_are_named_as_such():
+    order = copy.deepcopy(ORDER)
+    order["lines"][0]["quantity"] = float("nan")
+    order["totals"]["total"] = float("inf")
+    errors = canonical.iter_errors("order", order)
+    assert "lines[0].quantity: nan is not a finite number" in errors
+    assert "totals.total: inf is not a finite number" in errors
+
+
+def test_json_nan_and_infinity_tokens_are_refused():
+    # Python's json module reads these non-JSON tokens; a generic backend's
+    # canonical payload goes from json.loads straight into validate()
+    import json
+
+    for token in ("NaN", "Infinity", "-Infinity", "1e308"):
+        text = json.dumps(ORDER).replace('"quantity": 1', f'"quantity": {token}')
+        with pytest.raises(ValidationFailed, match=r"lines\[0\]\.quantity"):
+            canonical.validate("order", json.loads(text))
+
+
+@pytest.mark.parametrize(
+    "field,limit",
+    [(("lines", 0, "unit_price"), 10**12), (("lines", 0, "quantity"), 10**9), (("totals", "total"), 10**12)],
+)
+def test_bounds_are_inclusive(field, limit):
+    assert canonical.iter_errors("order", _replaced(ORDER, field, float(limit))) == []
+    assert canonical.iter_errors("order", _replaced(ORDER, field, limit * 1.000001)) != []
+
+
+def test_money_may_be_negative_within_the_bound():
+    assert canonical.iter_errors("order", _replaced(ORDER, ("totals", "total"), -5.0)) == []
+    assert canonical.iter_errors("order", _replaced(ORDER, ("lines", 0, "quantity"), -1)) != []
+
+
+# ----------------------------------------------------------------------------
+# property: canonical.validate takes any JSON value, for every kind, and either
+# returns it or raises ValidationFailed with "path: message" problems; nothing
+# else. A valid payload has only finite, bounded numbers. This is the check a
+# generic backend's canonical payload gets without a mapper in front of it.
+# ----------------------------------------------------------------------------
+
+EXAMPLES = int(os.environ.get("MAPPER_FUZZ_EXAMPLES", "200"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+EXAMPLES_BY_KIND = {**VALID, "order": ORDER}
+KEYS = sorted({key for kind in canonical.KINDS for key in json.dumps(canonical.load_schema(kind)).split('"')})
+
+numbers = (
+    st.integers()
+    | st.floats()
+    | st.sampled_from([1e308, -1e308, 10**12, 10**12 + 1, 10**9, 10**9 + 1, 10**30, -(10**30), 5e-324])
+)
+scalars = st.none() | st.booleans() | numbers | st.text(max_size=12) | st.sampled_from(KEYS)
+json_values = st.recursive(
+    scalars,
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS), children, max_size=6),
+    max_leaves=8,
+)
+
+
+def _slots(value):
+    found, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, item in items:
+            found.append((node, key))
+            stack.append(item)
+    return found
+
+
+@st.composite
+def mutated_example(draw):
+    kind = draw(st.sampled_from(sorted(EXAMPLES_BY_KIND)))
+    payload = copy.deepcopy(EXAMPLES_BY_KIND[kind])
+    for _ in range(draw(st.integers(1, 3))):
+        parent, key = draw(st.sampled_from(_slots(payload)))
+        parent[key] = draw(numbers | json_values)
+    return kind, payload
+
+
+def _finite_and_bounded(value):
+    if isinstance(value, dict):
+        return all(_finite_and_bounded(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite_and_bounded(item) for item in value)
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) <= 10**12
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) <= 10**12
+    return True
+
+
+def check(kind, payload):
+    try:
+        result = canonical.validate(kind, payload)
+    except ValidationFailed as exc:
+        assert exc.errors and all(": " in error for error in exc.errors), exc.errors
+        assert exc.category == "validation"
+    else:
+        assert result is payload
+        assert _finite_and_bounded(payload), payload
+
+
+@FUZZ
+@given(kind=st.sampled_from(canonical.KINDS), payload=json_values)
+def test_any_json_value_validates_or_is_a_validation_error(kind, payload):
+    check(kind, payload)
+
+
+@FUZZ
+@given(example=mutated_example())
+def test_mutated_examples_validate_or_are_validation_errors(example):
+    check(*example)

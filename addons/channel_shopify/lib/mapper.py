@@ -35,14 +35,19 @@ that into the canonical order, so the business rules live in one place:
 - REST ``fulfillment_status: null`` means nothing fulfilled yet and maps
   to ``"unfulfilled"``, like GraphQL ``UNFULFILLED``.
 
-Structurally unusable input (no id, no currency, no line with a positive
-quantity, a price that is not a number) raises ``MappingError``.
+Every value is checked as it is read (through
+:class:`~odoo.addons.integration_core.lib.reader.Reader`): a value of the
+wrong type, a number that is not finite or out of range, a timestamp that is
+not ISO 8601, and structurally unusable input (no id, no currency, no line
+with a positive quantity) raise ``ValidationFailed`` naming the field's path
+in the Shopify payload, e.g. ``line_items[2].quantity: expected a number,
+got 'abc'``. Any other exception out of a mapper is a bug.
 """
 
-from datetime import datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from odoo.addons.integration_core.lib.exceptions import MappingError
+from odoo.addons.integration_core.lib import reader as read
+from odoo.addons.integration_core.lib.reader import Reader
 
 from .gid import from_gid
 
@@ -69,127 +74,94 @@ _GRAPHQL_FULFILLMENT = {
 
 
 # ----------------------------------------------------------------------------
-# small readers
+# small readers (on top of integration_core's Reader)
 # ----------------------------------------------------------------------------
 
 
-def _unwrap(payload, key):
-    """Accept ``{"order": {...}}`` as well as the bare resource."""
+def _root(payload, key):
+    """Accept ``{"order": {...}}`` as well as the bare resource (paths then
+    start with ``order.``)."""
     if isinstance(payload, dict) and isinstance(payload.get(key), dict) and len(payload) == 1:
-        payload = payload[key]
-    if not isinstance(payload, dict):
-        raise MappingError(f"Shopify {key}: expected a JSON object, got {type(payload).__name__}")
-    return payload
+        return Reader(payload[key], key)
+    return Reader.root(payload)
 
 
-def _dec(value, what):
-    if value is None or value == "":
-        return None
-    if isinstance(value, dict):  # MoneyV2 given where a scalar was expected
-        value = value.get("amount")
-        if value is None:
-            return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError) as exc:
-        raise MappingError(f"{what}: {value!r} is not a number") from exc
-    if not number.is_finite():
-        raise MappingError(f"{what}: {value!r} is not a finite number")
-    return number
+def _ident(node, key):
+    """Numeric Shopify id as a string, from an int, a string or a GID."""
+    return from_gid(node.ident(key))
+
+
+def _amount(node, key):
+    """A money scalar, or the ``amount`` of a MoneyV2 given in its place."""
+    if isinstance(node.get(key), dict):
+        return node.object(key).money("amount")
+    return node.money(key)
+
+
+def _rest_amount(node, field):
+    """``node[field + "_set"].shop_money.amount`` when present, else ``node[field]``."""
+    shop = node.object(field + "_set").object("shop_money")
+    if shop.get("amount") not in (None, ""):
+        return _amount(shop, "amount")
+    return _amount(node, field)
+
+
+def _graphql_amount(node, field):
+    """``node[field].shopMoney.amount`` of a GraphQL ``MoneyBag``."""
+    bag = node.object(field)
+    if bag.get("shopMoney") is not None:
+        return _amount(bag.object("shopMoney"), "amount")
+    return _amount(bag, "amount")
+
+
+def _nodes(node, key):
+    """Items of a GraphQL connection (``nodes`` or ``edges[].node``) or of a
+    plain list under ``key``, as Readers."""
+    if not isinstance(node.get(key), dict):
+        return node.objects(key)
+    connection = node.object(key)
+    if connection.get("nodes") is not None:
+        return connection.objects("nodes")
+    return [edge.object("node") for edge in connection.objects("edges") if edge.get("node")]
+
+
+def _count(number):
+    """A quantity as an int when whole, else a float."""
+    return int(number) if number == number.to_integral_value() else float(number)
 
 
 def _money(value):
     return float(value) if value is not None else None
 
 
-def _text(value):
-    """Strip strings; empty strings become None."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
+def _bounded(amount, path, what):
+    """``amount`` (a Decimal computed from bounded amounts: a sum, a net
+    price) once checked against the money limit."""
+    if amount.copy_abs() >= read.MONEY_LIMIT:
+        raise read.invalid(path, f"{what} is out of range ({amount:.2f})")
+    return amount
 
 
-def _ident(value):
-    """Numeric Shopify id as a string, from an int, a string or a GID."""
-    return from_gid(value)
+def _total(amounts, path, what):
+    return _bounded(sum(amounts, ZERO), path, what)
 
 
-def _rest_amount(obj, field):
-    """``obj[field + "_set"].shop_money.amount`` when present, else ``obj[field]``."""
-    if not isinstance(obj, dict):
-        return None
-    bag = obj.get(field + "_set")
-    if isinstance(bag, dict):
-        shop = bag.get("shop_money")
-        if isinstance(shop, dict) and shop.get("amount") not in (None, ""):
-            return _dec(shop["amount"], field)
-    return _dec(obj.get(field), field)
+def _rate(node, key):
+    """A tax rate as a float fraction (0.06); absent is 0, negative is 0."""
+    rate = node.number(key, limit=read.RATE_LIMIT)
+    return max(float(rate), 0.0) if rate is not None else 0.0
 
 
-def _graphql_amount(obj, field):
-    """``obj[field].shopMoney.amount`` of a GraphQL ``MoneyBag``."""
-    if not isinstance(obj, dict):
-        return None
-    bag = obj.get(field)
-    if not isinstance(bag, dict):
-        return None
-    shop = bag.get("shopMoney")
-    if isinstance(shop, dict):
-        return _dec(shop.get("amount"), field)
-    return _dec(bag.get("amount"), field)
+def _tags(node, key):
+    """Tags from a comma-separated string (REST) or a list (GraphQL)."""
+    value = node.get(key)
+    parts = node.string(key).split(",") if isinstance(value, str) else node.strings(key)
+    return [part.strip() for part in parts if part.strip()]
 
 
-def _nodes(connection):
-    """Items of a GraphQL connection (``nodes`` or ``edges[].node``) or a plain list."""
-    if connection is None:
-        return []
-    if isinstance(connection, list):
-        return connection
-    if isinstance(connection, dict):
-        if connection.get("nodes") is not None:
-            return list(connection["nodes"])
-        return [edge["node"] for edge in connection.get("edges") or [] if edge.get("node")]
-    return []
-
-
-def _timestamp(value, what):
-    """ISO-8601 in UTC (``...Z``); None stays None."""
-    text = _text(value)
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise MappingError(f"{what}: {value!r} is not an ISO-8601 timestamp") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _quantity(value, what):
-    number = _dec(value, what)
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
-
-
-def _rate(value):
-    try:
-        rate = float(value) if value is not None else 0.0
-    except (TypeError, ValueError):
-        rate = 0.0
-    return max(rate, 0.0)
-
-
-def _tags(value):
-    if value is None:
-        return []
-    if isinstance(value, str):
-        parts = value.split(",")
-    else:
-        parts = list(value)
-    return [str(part).strip() for part in parts if str(part).strip()]
+def _clean(value):
+    """A string already read, stripped; empty strings become None."""
+    return (value or "").strip() or None
 
 
 # ----------------------------------------------------------------------------
@@ -199,8 +171,8 @@ def _tags(value):
 
 def _rest_tax(tax):
     return {
-        "title": _text(tax.get("title")) or "Tax",
-        "rate": _rate(tax.get("rate")),
+        "title": tax.text("title") or "Tax",
+        "rate": _rate(tax, "rate"),
         "amount": _rest_amount(tax, "price"),
     }
 
@@ -222,115 +194,116 @@ _GRAPHQL_ADDRESS_KEYS = {
 
 
 def _address(address, keys):
-    """A REST or GraphQL address (``keys``: one of the maps above) in the
-    intermediate form."""
-    if not isinstance(address, dict):
+    """A REST or GraphQL address (a Reader; ``keys``: one of the maps above)
+    in the intermediate form; None when absent or empty."""
+    if not address:
         return None
 
     def get(field):
-        return next((address[k] for k in keys[field] if address.get(k)), None)
+        return next((value for value in (address.string(key) for key in keys[field]) if value), None)
 
-    name = _text(address.get("name")) or _text(
-        " ".join(p for p in (get("first_name"), get("last_name")) if p)
-    )
+    name = address.text("name") or _clean(" ".join(p for p in (get("first_name"), get("last_name")) if p))
     return {
         "name": name,
-        "company": address.get("company"),
-        "address1": address.get("address1"),
-        "address2": address.get("address2"),
-        "city": address.get("city"),
-        "zip": address.get("zip"),
+        "company": address.string("company"),
+        "address1": address.string("address1"),
+        "address2": address.string("address2"),
+        "city": address.string("city"),
+        "zip": address.string("zip"),
         "province_code": get("province_code"),
         "country_code": get("country_code"),
-        "phone": address.get("phone"),
+        "phone": address.string("phone"),
     }
 
 
 def _customer(customer, keys):
-    """A REST or GraphQL customer (``keys`` as for :func:`_address`) in the
-    intermediate form; None without one."""
+    """A REST or GraphQL customer (a Reader; ``keys`` as for :func:`_address`)
+    in the intermediate form; None without one."""
     if not customer:
         return None
     return {
-        "id": _ident(customer.get("id")),
-        "first_name": next((customer.get(k) for k in keys["first_name"]), None),
-        "last_name": next((customer.get(k) for k in keys["last_name"]), None),
-        "email": customer.get("email"),
-        "phone": customer.get("phone"),
+        "id": _ident(customer, "id"),
+        "first_name": customer.string(keys["first_name"][0]),
+        "last_name": customer.string(keys["last_name"][0]),
+        "email": customer.string("email"),
+        "phone": customer.string("phone"),
     }
-
-
-def _rest_address(address):
-    return _address(address, _REST_ADDRESS_KEYS)
 
 
 def _normalise_rest(order):
     lines = []
-    for item in order.get("line_items") or []:
+    for item in order.objects("line_items"):
         lines.append(
             {
-                "id": _ident(item.get("id")),
-                "product_id": _ident(item.get("product_id")),
-                "variant_id": _ident(item.get("variant_id")),
-                "sku": _text(item.get("sku")),
-                "barcode": _text(item.get("barcode")),
-                "name": item.get("name") or item.get("title") or "",
-                "quantity": _quantity(item.get("quantity"), "line quantity"),
+                "path": item.path,
+                "id": _ident(item, "id"),
+                "product_id": _ident(item, "product_id"),
+                "variant_id": _ident(item, "variant_id"),
+                "sku": item.text("sku"),
+                "barcode": item.text("barcode"),
+                "name": item.string("name") or item.string("title") or "",
+                "quantity": item.quantity("quantity"),
                 "price": _rest_amount(item, "price"),
                 "allocations": [
-                    _rest_amount(alloc, "amount") or ZERO for alloc in item.get("discount_allocations") or []
+                    _rest_amount(alloc, "amount") or ZERO for alloc in item.objects("discount_allocations")
                 ],
                 "total_discount": _rest_amount(item, "total_discount"),
-                "taxes": [_rest_tax(tax) for tax in item.get("tax_lines") or []],
-                "taxable": item.get("taxable", True) is not False,
+                "taxes": [_rest_tax(tax) for tax in item.objects("tax_lines")],
+                "taxable": item.boolean("taxable", True),
             }
         )
     shipping_lines = []
-    for ship in order.get("shipping_lines") or []:
+    for ship in order.objects("shipping_lines"):
         shipping_lines.append(
             {
-                "code": _text(ship.get("code")),
-                "title": ship.get("title") or ship.get("code") or "Shipping",
+                "path": ship.path,
+                "code": ship.text("code"),
+                "title": ship.string("title") or ship.string("code") or "Shipping",
                 "price": _rest_amount(ship, "price"),
                 "allocations": [
-                    _rest_amount(alloc, "amount") or ZERO for alloc in ship.get("discount_allocations") or []
+                    _rest_amount(alloc, "amount") or ZERO for alloc in ship.objects("discount_allocations")
                 ],
-                "taxes": [_rest_tax(tax) for tax in ship.get("tax_lines") or []],
+                "taxes": [_rest_tax(tax) for tax in ship.objects("tax_lines")],
             }
         )
-    customer = order.get("customer") if isinstance(order.get("customer"), dict) else None
-    gateways = order.get("payment_gateway_names")
-    if not gateways and order.get("gateway"):
-        gateways = [order["gateway"]]
-    status = order.get("financial_status")
+    gateways = order.strings("payment_gateway_names")
+    if not gateways:
+        gateways = [gateway for gateway in (order.string("gateway"),) if gateway]
+    status = order.string("financial_status")
     return {
-        "id": _ident(order.get("id")),
-        "name": _text(order.get("name")),
-        "order_number": order.get("order_number") or order.get("number"),
-        "currency": _text(order.get("currency")),
-        "taxes_included": bool(order.get("taxes_included")),
-        "created_at": order.get("created_at"),
-        "updated_at": order.get("updated_at"),
-        "cancelled_at": order.get("cancelled_at"),
-        "email": _text(order.get("email")) or _text(order.get("contact_email")),
-        "phone": _text(order.get("phone")),
-        "note": order.get("note"),
-        "tags": _tags(order.get("tags")),
-        "gateways": [str(g) for g in gateways or [] if g],
-        "location_id": _ident(order.get("location_id")),
+        "paths": {
+            "id": order.at("id"),
+            "currency": order.at("currency"),
+            "lines": order.at("line_items"),
+            "shipping_lines": order.at("shipping_lines"),
+            "discount": order.at("total_discounts"),
+        },
+        "id": _ident(order, "id"),
+        "name": order.text("name"),
+        "order_number": order.ident("order_number") or order.ident("number"),
+        "currency": order.text("currency"),
+        "taxes_included": order.boolean("taxes_included"),
+        "created_at": order.timestamp("created_at"),
+        "updated_at": order.timestamp("updated_at"),
+        "cancelled_at": order.timestamp("cancelled_at"),
+        "email": order.text("email") or order.text("contact_email"),
+        "phone": order.text("phone"),
+        "note": order.text("note"),
+        "tags": _tags(order, "tags"),
+        "gateways": gateways,
+        "location_id": _ident(order, "location_id"),
         "financial_status": status if status in FINANCIAL_STATUSES else None,
-        "fulfillment_status": _REST_FULFILLMENT.get(order.get("fulfillment_status")),
-        "customer": _customer(customer, _REST_ADDRESS_KEYS),
-        "billing": _rest_address(order.get("billing_address")),
-        "shipping": _rest_address(order.get("shipping_address")),
+        "fulfillment_status": _REST_FULFILLMENT.get(order.string("fulfillment_status")),
+        "customer": _customer(order.object("customer"), _REST_ADDRESS_KEYS),
+        "billing": _address(order.object("billing_address"), _REST_ADDRESS_KEYS),
+        "shipping": _address(order.object("shipping_address"), _REST_ADDRESS_KEYS),
         "lines": lines,
         "shipping_lines": shipping_lines,
         "discount_codes": [
-            {"code": _text(code.get("code")) or "discount", "amount": _rest_amount(code, "amount")}
-            for code in order.get("discount_codes") or []
-            if isinstance(code, dict)
+            {"code": code.text("code") or "discount", "amount": _rest_amount(code, "amount")}
+            for code in order.objects("discount_codes")
         ],
-        "order_taxes": [_rest_tax(tax) for tax in order.get("tax_lines") or []],
+        "order_taxes": [_rest_tax(tax) for tax in order.objects("tax_lines")],
         "totals": {
             "subtotal": _rest_amount(order, "subtotal_price"),
             "tax": _rest_amount(order, "total_tax"),
@@ -341,88 +314,92 @@ def _normalise_rest(order):
 
 
 def _graphql_tax(tax):
-    rate = tax.get("rate")
-    if rate is None and tax.get("ratePercentage") is not None:
-        rate = float(tax["ratePercentage"]) / 100.0
+    if tax.get("rate") is None and tax.get("ratePercentage") is not None:
+        percentage = tax.number("ratePercentage", limit=read.RATE_LIMIT * 100)
+        rate = max(float(percentage) / 100.0, 0.0) if percentage is not None else 0.0
+    else:
+        rate = _rate(tax, "rate")
     return {
-        "title": _text(tax.get("title")) or "Tax",
-        "rate": _rate(rate),
+        "title": tax.text("title") or "Tax",
+        "rate": rate,
         "amount": _graphql_amount(tax, "priceSet"),
     }
 
 
-def _graphql_address(address):
-    return _address(address, _GRAPHQL_ADDRESS_KEYS)
-
-
 def _normalise_graphql(node):
     lines = []
-    for item in _nodes(node.get("lineItems")):
-        variant = item.get("variant") or {}
-        product = item.get("product") or variant.get("product") or {}
+    for item in _nodes(node, "lineItems"):
+        variant = item.object("variant")
+        product = item.object("product") or variant.object("product")
         lines.append(
             {
-                "id": _ident(item.get("id")),
-                "product_id": _ident(product.get("id")),
-                "variant_id": _ident(variant.get("id")),
-                "sku": _text(item.get("sku")) or _text(variant.get("sku")),
-                "barcode": _text(variant.get("barcode")),
-                "name": item.get("name") or item.get("title") or "",
-                "quantity": _quantity(item.get("quantity"), "line quantity"),
+                "path": item.path,
+                "id": _ident(item, "id"),
+                "product_id": _ident(product, "id"),
+                "variant_id": _ident(variant, "id"),
+                "sku": item.text("sku") or variant.text("sku"),
+                "barcode": variant.text("barcode"),
+                "name": item.string("name") or item.string("title") or "",
+                "quantity": item.quantity("quantity"),
                 "price": _graphql_amount(item, "originalUnitPriceSet"),
                 "allocations": [
                     _graphql_amount(alloc, "allocatedAmountSet") or ZERO
-                    for alloc in item.get("discountAllocations") or []
+                    for alloc in item.objects("discountAllocations")
                 ],
                 "total_discount": _graphql_amount(item, "totalDiscountSet"),
-                "taxes": [_graphql_tax(tax) for tax in item.get("taxLines") or []],
-                "taxable": item.get("taxable", True) is not False,
+                "taxes": [_graphql_tax(tax) for tax in item.objects("taxLines")],
+                "taxable": item.boolean("taxable", True),
             }
         )
     shipping_lines = []
-    for ship in _nodes(node.get("shippingLines")):
+    for ship in _nodes(node, "shippingLines"):
         shipping_lines.append(
             {
-                "code": _text(ship.get("code")),
-                "title": ship.get("title") or ship.get("code") or "Shipping",
+                "path": ship.path,
+                "code": ship.text("code"),
+                "title": ship.string("title") or ship.string("code") or "Shipping",
                 "price": _graphql_amount(ship, "originalPriceSet"),
                 "allocations": [
                     _graphql_amount(alloc, "allocatedAmountSet") or ZERO
-                    for alloc in ship.get("discountAllocations") or []
+                    for alloc in ship.objects("discountAllocations")
                 ],
-                "taxes": [_graphql_tax(tax) for tax in ship.get("taxLines") or []],
+                "taxes": [_graphql_tax(tax) for tax in ship.objects("taxLines")],
             }
         )
-    customer = node.get("customer") if isinstance(node.get("customer"), dict) else None
-    financial = (node.get("displayFinancialStatus") or "").lower() or None
-    fulfillment = node.get("displayFulfillmentStatus")
-    location = node.get("retailLocation") or node.get("physicalLocation") or {}
+    financial = (node.string("displayFinancialStatus") or "").lower() or None
+    fulfillment = node.string("displayFulfillmentStatus")
+    location = node.object("retailLocation") or node.object("physicalLocation")
     return {
-        "id": _text(node.get("legacyResourceId")) or _ident(node.get("id")),
-        "name": _text(node.get("name")),
-        "order_number": node.get("number"),
-        "currency": _text(node.get("currencyCode")),
-        "taxes_included": bool(node.get("taxesIncluded")),
-        "created_at": node.get("createdAt"),
-        "updated_at": node.get("updatedAt"),
-        "cancelled_at": node.get("cancelledAt"),
-        "email": _text(node.get("email")),
-        "phone": _text(node.get("phone")),
-        "note": node.get("note"),
-        "tags": _tags(node.get("tags")),
-        "gateways": [str(g) for g in node.get("paymentGatewayNames") or [] if g],
-        "location_id": _ident(location.get("id")),
+        "paths": {
+            "id": node.at("legacyResourceId"),
+            "currency": node.at("currencyCode"),
+            "lines": node.at("lineItems"),
+            "shipping_lines": node.at("shippingLines"),
+            "discount": node.at("totalDiscountsSet"),
+        },
+        "id": node.ident("legacyResourceId") or _ident(node, "id"),
+        "name": node.text("name"),
+        "order_number": node.ident("number"),
+        "currency": node.text("currencyCode"),
+        "taxes_included": node.boolean("taxesIncluded"),
+        "created_at": node.timestamp("createdAt"),
+        "updated_at": node.timestamp("updatedAt"),
+        "cancelled_at": node.timestamp("cancelledAt"),
+        "email": node.text("email"),
+        "phone": node.text("phone"),
+        "note": node.text("note"),
+        "tags": _tags(node, "tags"),
+        "gateways": node.strings("paymentGatewayNames"),
+        "location_id": _ident(location, "id"),
         "financial_status": financial if financial in FINANCIAL_STATUSES else None,
         "fulfillment_status": (_GRAPHQL_FULFILLMENT.get(fulfillment, "unfulfilled") if fulfillment else None),
-        "customer": _customer(customer, _GRAPHQL_ADDRESS_KEYS),
-        "billing": _graphql_address(node.get("billingAddress")),
-        "shipping": _graphql_address(node.get("shippingAddress")),
+        "customer": _customer(node.object("customer"), _GRAPHQL_ADDRESS_KEYS),
+        "billing": _address(node.object("billingAddress"), _GRAPHQL_ADDRESS_KEYS),
+        "shipping": _address(node.object("shippingAddress"), _GRAPHQL_ADDRESS_KEYS),
         "lines": lines,
         "shipping_lines": shipping_lines,
-        "discount_codes": [
-            {"code": code, "amount": None} for code in node.get("discountCodes") or [] if code
-        ],
-        "order_taxes": [_graphql_tax(tax) for tax in node.get("taxLines") or []],
+        "discount_codes": [{"code": code, "amount": None} for code in node.strings("discountCodes")],
+        "order_taxes": [_graphql_tax(tax) for tax in node.objects("taxLines")],
         "totals": {
             "subtotal": _graphql_amount(node, "subtotalPriceSet"),
             "tax": _graphql_amount(node, "totalTaxSet"),
@@ -450,17 +427,17 @@ def _canonical_taxes(taxes):
 def _canonical_address(address):
     if not address:
         return None
-    country = (_text(address.get("country_code")) or "").upper()
+    country = (_clean(address.get("country_code")) or "").upper()
     result = {
-        "name": _text(address.get("name")),
-        "company": _text(address.get("company")),
-        "street": _text(address.get("address1")),
-        "street2": _text(address.get("address2")),
-        "city": _text(address.get("city")),
-        "zip": _text(address.get("zip")),
-        "state_code": _text(address.get("province_code")),
-        "country_code": country if len(country) == 2 and country.isalpha() else None,
-        "phone": _text(address.get("phone")),
+        "name": _clean(address.get("name")),
+        "company": _clean(address.get("company")),
+        "street": _clean(address.get("address1")),
+        "street2": _clean(address.get("address2")),
+        "city": _clean(address.get("city")),
+        "zip": _clean(address.get("zip")),
+        "state_code": _clean(address.get("province_code")),
+        "country_code": country if len(country) == 2 and country.isascii() and country.isalpha() else None,
+        "phone": _clean(address.get("phone")),
         "email": None,
     }
     return result if any(value for value in result.values()) else None
@@ -468,8 +445,8 @@ def _canonical_address(address):
 
 def _canonical_customer(flat, billing, shipping):
     customer = flat["customer"] or {}
-    full_name = _text(" ".join(p for p in (customer.get("first_name"), customer.get("last_name")) if p))
-    email = _text(customer.get("email")) or flat["email"]
+    full_name = _clean(" ".join(p for p in (customer.get("first_name"), customer.get("last_name")) if p))
+    email = _clean(customer.get("email")) or flat["email"]
     name = (
         full_name
         or (billing or {}).get("name")
@@ -482,19 +459,21 @@ def _canonical_customer(flat, billing, shipping):
         "external_id": customer.get("id"),
         "name": name,
         "email": email,
-        "phone": _text(customer.get("phone")) or flat["phone"] or (billing or {}).get("phone"),
+        "phone": _clean(customer.get("phone")) or flat["phone"] or (billing or {}).get("phone"),
         "company": (billing or {}).get("company") or (shipping or {}).get("company"),
         "vat": None,
     }
 
 
 def _build_order(flat):
+    paths = flat["paths"]
     if not flat["id"]:
-        raise MappingError("Shopify order without an id")
-    label = flat["name"] or flat["id"]
+        raise read.invalid(paths["id"], "the order has no id")
     currency = (flat["currency"] or "").upper()
-    if len(currency) != 3 or not currency.isalpha():
-        raise MappingError(f"Shopify order {label}: missing or invalid currency {flat['currency']!r}")
+    if len(currency) != 3 or not (currency.isascii() and currency.isalpha()):
+        raise read.invalid(
+            paths["currency"], f"expected a 3-letter currency code, got {read.show(flat['currency'])}"
+        )
 
     order_taxes = flat["order_taxes"]
     fallback_taxes = (
@@ -506,15 +485,15 @@ def _build_order(flat):
     line_discounts = ZERO
     lines = []
     for line in flat["lines"]:
-        if not line["quantity"] or line["quantity"] <= 0:
+        if not line["quantity"]:
             continue  # removed by an order edit, or a zero-quantity placeholder
         if not line["id"]:
-            raise MappingError(f"Shopify order {label}: a line item has no id")
+            raise read.invalid(read.at(line["path"], "id"), "a line item with a quantity has no id")
         if line["price"] is None:
-            raise MappingError(f"Shopify order {label}: line {line['id']} has no price")
+            raise read.invalid(read.at(line["path"], "price"), "a line item with a quantity has no price")
         if line["allocations"]:
             allocated = True
-            discount = sum(line["allocations"], ZERO)
+            discount = _total(line["allocations"], line["path"], "the sum of the discount allocations")
         else:
             discount = line["total_discount"] or ZERO
         line_discounts += discount
@@ -529,14 +508,14 @@ def _build_order(flat):
                 "sku": line["sku"],
                 "barcode": line["barcode"],
                 "name": line["name"],
-                "quantity": line["quantity"],
+                "quantity": _count(line["quantity"]),
                 "unit_price": _money(line["price"]),
                 "discount_amount": _money(discount),
                 "taxes": taxes,
             }
         )
     if not lines:
-        raise MappingError(f"Shopify order {label}: no line item with a positive quantity")
+        raise read.invalid(paths["lines"], "no line item with a positive quantity")
 
     shipping_lines = []
     shipping_total = ZERO
@@ -544,8 +523,9 @@ def _build_order(flat):
         price = ship["price"] or ZERO
         if ship["allocations"]:
             allocated = True
-            price -= sum(ship["allocations"], ZERO)
-            line_discounts += sum(ship["allocations"], ZERO)
+            ship_discount = _total(ship["allocations"], ship["path"], "the sum of the discount allocations")
+            price = _bounded(price - ship_discount, ship["path"], "the price net of its discounts")
+            line_discounts += ship_discount
         shipping_total += price
         shipping_lines.append(
             {
@@ -555,6 +535,7 @@ def _build_order(flat):
                 "taxes": _canonical_taxes(ship["taxes"]),
             }
         )
+    _bounded(shipping_total, paths["shipping_lines"], "the total shipping price")
 
     discounts = []
     if not allocated:
@@ -572,6 +553,7 @@ def _build_order(flat):
                 discounts.append({"code": code["code"], "amount": _money(amount)})
         if budget and budget > 0 and not any(code["amount"] is not None for code in codes):
             name = ", ".join(code["code"] for code in codes) or "discount"
+            budget = _bounded(budget, paths["discount"], "the discount not allocated to lines")
             discounts.append({"code": name, "amount": _money(budget)})
 
     billing = _canonical_address(flat["billing"])
@@ -582,9 +564,9 @@ def _build_order(flat):
         "schema_version": SCHEMA_VERSION,
         "external_id": flat["id"],
         "name": flat["name"] or (f"#{flat['order_number']}" if flat["order_number"] else flat["id"]),
-        "created_at": _timestamp(flat["created_at"], "created_at"),
-        "updated_at": _timestamp(flat["updated_at"], "updated_at"),
-        "cancelled_at": _timestamp(flat["cancelled_at"], "cancelled_at"),
+        "created_at": flat["created_at"],
+        "updated_at": flat["updated_at"],
+        "cancelled_at": flat["cancelled_at"],
         "currency": currency,
         "taxes_included": flat["taxes_included"],
         "financial_status": flat["financial_status"],
@@ -598,7 +580,7 @@ def _build_order(flat):
         "totals": totals,
         "payment_gateways": flat["gateways"],
         "location_code": flat["location_id"],
-        "note": _text(flat["note"]),
+        "note": flat["note"],
         "tags": flat["tags"],
     }
 
@@ -610,15 +592,13 @@ def _build_order(flat):
 
 def order_to_canonical(order: dict) -> dict:
     """Canonical order v1 from a REST resource / webhook body (or ``{"order": …}``)."""
-    return _build_order(_normalise_rest(_unwrap(order, "order")))
+    return _build_order(_normalise_rest(_root(order, "order")))
 
 
 def graphql_order_to_canonical(node: dict) -> dict:
     """Canonical order v1 from a GraphQL ``Order`` node (fragment
     ``ShopifyOrder`` of :mod:`.queries`)."""
-    if not isinstance(node, dict):
-        raise MappingError(f"Shopify order: expected a JSON object, got {type(node).__name__}")
-    return _build_order(_normalise_graphql(node))
+    return _build_order(_normalise_graphql(Reader.root(node)))
 
 
 def refund_to_canonical(refund: dict) -> dict:
@@ -639,38 +619,45 @@ def refund_to_canonical(refund: dict) -> dict:
     derived from the refunded line item (unit price × quantity minus its
     discount share; its tax lines pro rata).
     """
-    refund = _unwrap(refund, "refund")
-    refund_id = _ident(refund.get("id"))
-    order_id = _ident(refund.get("order_id"))
-    if not refund_id or not order_id:
-        raise MappingError("Shopify refund without id or order_id")
+    refund = _root(refund, "refund")
+    refund_id = _ident(refund, "id")
+    order_id = _ident(refund, "order_id")
+    if not refund_id:
+        raise read.invalid(refund.at("id"), "the refund has no id")
+    if not order_id:
+        raise read.invalid(refund.at("order_id"), "the refund names no order")
     lines = []
-    restocked = bool(refund.get("restock"))
-    for item in refund.get("refund_line_items") or []:
-        line_item = item.get("line_item") or {}
-        quantity = _quantity(item.get("quantity"), "refund quantity") or 0
+    restocked = refund.boolean("restock")
+    for item in refund.objects("refund_line_items"):
+        line_item = item.object("line_item")
+        quantity = item.quantity("quantity") or ZERO
         subtotal = _rest_amount(item, "subtotal")
         tax = _rest_amount(item, "total_tax")
-        ordered = _dec(line_item.get("quantity"), "line quantity") or Decimal(quantity or 1)
-        share = Decimal(str(quantity)) / ordered if ordered else ZERO
+        ordered = line_item.quantity("quantity") or quantity or Decimal(1)
+        share = quantity / ordered
         if subtotal is None:
             price = _rest_amount(line_item, "price") or ZERO
-            discount = sum(
-                (_rest_amount(a, "amount") or ZERO for a in line_item.get("discount_allocations") or []),
-                ZERO,
+            discount = _total(
+                (_rest_amount(a, "amount") or ZERO for a in line_item.objects("discount_allocations")),
+                line_item.at("discount_allocations"),
+                "the sum of the discount allocations",
             ) or (_rest_amount(line_item, "total_discount") or ZERO)
-            subtotal = price * Decimal(str(quantity)) - discount * share
+            subtotal = _bounded(price * quantity - discount * share, item.path, "the refunded subtotal")
         if tax is None:
-            tax = sum((_rest_amount(t, "price") or ZERO for t in line_item.get("tax_lines") or []), ZERO)
-            tax = tax * share
-        restock_type = item.get("restock_type")
+            tax = _total(
+                (_rest_amount(t, "price") or ZERO for t in line_item.objects("tax_lines")),
+                line_item.at("tax_lines"),
+                "the sum of the tax lines",
+            )
+            tax = _bounded(tax * share, item.path, "the refunded tax")
+        restock_type = item.string("restock_type")
         if restock_type in ("return", "cancel"):
             restocked = True
         lines.append(
             {
-                "line_external_id": _ident(item.get("line_item_id") or line_item.get("id")),
-                "sku": _text(line_item.get("sku")),
-                "quantity": quantity,
+                "line_external_id": _ident(item, "line_item_id") or _ident(line_item, "id"),
+                "sku": line_item.text("sku"),
+                "quantity": _count(quantity),
                 "subtotal": round(float(subtotal), 2),
                 "tax": round(float(tax), 2),
                 "restock_type": restock_type,
@@ -678,18 +665,21 @@ def refund_to_canonical(refund: dict) -> dict:
         )
     amount = ZERO
     currency = None
-    for transaction in refund.get("transactions") or []:
-        if transaction.get("kind", "refund") != "refund":
+    for transaction in refund.objects("transactions"):
+        kind = transaction.string("kind") if "kind" in transaction else "refund"
+        if kind != "refund":
             continue
-        if transaction.get("status") not in (None, "success"):
+        if transaction.string("status") not in (None, "success"):
             continue
         amount += _rest_amount(transaction, "amount") or ZERO
-        currency = currency or _text(transaction.get("currency"))
+        currency = currency or transaction.text("currency")
+    _bounded(amount, refund.at("transactions"), "the amount refunded")
+    created = "created_at" if refund.get("created_at") not in (None, "") else "processed_at"
     return {
         "external_id": refund_id,
         "order_external_id": order_id,
-        "created_at": _timestamp(refund.get("created_at") or refund.get("processed_at"), "created_at"),
-        "note": _text(refund.get("note")),
+        "created_at": refund.timestamp(created),
+        "note": refund.text("note"),
         "restock": restocked,
         "lines": lines,
         "amount": _money(amount),
@@ -698,44 +688,47 @@ def refund_to_canonical(refund: dict) -> dict:
 
 
 def product_to_canonical(product: dict) -> dict:
-    """``{external_id, name, variants: [{external_id, sku, barcode, price,
-    inventory_item_id, title}]}`` from a REST product or a GraphQL ``Product``.
+    """Canonical product v1 (``{schema_version, external_id, name, variants:
+    [{external_id, sku, barcode, price, inventory_item_id, title}]}``) from a
+    REST product or a GraphQL ``Product``.
 
-    The GraphQL shape is recognised by its GID / connection of variants.
+    The GraphQL shape is recognised by its GID / connection of variants. A
+    Shopify product always has at least one variant (the default one); a
+    product without any is refused, as the schema wants.
     """
-    product = _unwrap(product, "product")
-    variants_field = product.get("variants")
-    graphql = isinstance(variants_field, dict) or "legacyResourceId" in product
+    product = _root(product, "product")
+    graphql = isinstance(product.get("variants"), dict) or "legacyResourceId" in product
     product_id = (
-        _text(product.get("legacyResourceId")) or _ident(product.get("id"))
-        if graphql
-        else _ident(product.get("id"))
+        product.ident("legacyResourceId") or _ident(product, "id") if graphql else _ident(product, "id")
     )
     if not product_id:
-        raise MappingError("Shopify product without an id")
+        raise read.invalid(product.at("id"), "the product has no id")
     variants = []
-    for variant in _nodes(variants_field):
+    for variant in _nodes(product, "variants"):
         if graphql:
-            inventory_item = _ident((variant.get("inventoryItem") or {}).get("id"))
-            price = _dec(variant.get("price"), "variant price")
+            inventory_item = _ident(variant.object("inventoryItem"), "id")
+            price = _amount(variant, "price")
         else:
-            inventory_item = _ident(variant.get("inventory_item_id"))
+            inventory_item = _ident(variant, "inventory_item_id")
             price = _rest_amount(variant, "price")
-        variant_id = _text(variant.get("legacyResourceId")) or _ident(variant.get("id"))
+        variant_id = variant.ident("legacyResourceId") or _ident(variant, "id")
         if not variant_id:
-            raise MappingError(f"Shopify product {product_id}: a variant has no id")
+            raise read.invalid(variant.at("id"), "a variant has no id")
         variants.append(
             {
                 "external_id": variant_id,
-                "sku": _text(variant.get("sku")),
-                "barcode": _text(variant.get("barcode")),
+                "sku": variant.text("sku"),
+                "barcode": variant.text("barcode"),
                 "price": _money(price),
                 "inventory_item_id": inventory_item,
-                "title": _text(variant.get("title")),
+                "title": variant.text("title"),
             }
         )
+    if not variants:
+        raise read.invalid(product.at("variants"), "a product has at least one variant")
     return {
+        "schema_version": SCHEMA_VERSION,
         "external_id": product_id,
-        "name": _text(product.get("title")) or product_id,
+        "name": product.text("title") or product_id,
         "variants": variants,
     }

@@ -16,15 +16,23 @@ path being ``(root)`` for the payload itself. ``date-time`` values must be
 RFC 3339 (``2024-05-01T10:00:00-04:00``, an offset or ``Z`` required) and
 ``date`` values ``YYYY-MM-DD``; both are checked here, without the optional
 packages jsonschema would otherwise need.
+
+Numbers must be finite: Python's ``json`` module reads ``NaN`` and
+``Infinity``, which are not JSON, and NaN would slip through every
+``minimum``/``maximum``; here they are not of type ``number``. The schemas
+bound money (absolute value at most 10^12) and quantities (at most 10^9),
+so that a payload which never met a mapper (a generic backend's canonical
+payload, a user's fix) cannot carry ``1e308`` into Odoo either.
 """
 
 import functools
 import json
+import math
 import re
 from datetime import date, datetime
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 
 from .exceptions import ValidationFailed
 
@@ -63,6 +71,22 @@ def is_date(value):
     return True
 
 
+# --- types -------------------------------------------------------------------------
+
+
+def is_finite_number(checker, instance):
+    """The ``number`` type without NaN and +/-Infinity."""
+    if isinstance(instance, float) and not math.isfinite(instance):
+        return False
+    return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")
+
+
+Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("number", is_finite_number),
+)
+
+
 # --- schemas -----------------------------------------------------------------------
 
 
@@ -89,7 +113,7 @@ def _load_schema(kind, version):
 
 @functools.cache
 def _validator(kind, version):
-    return Draft202012Validator(load_schema(kind, version), format_checker=FORMAT_CHECKER)
+    return Validator(load_schema(kind, version), format_checker=FORMAT_CHECKER)
 
 
 def _check_kind(kind):
@@ -183,6 +207,8 @@ def _path(error):
 
 
 def _message(error):
+    if error.validator == "type" and isinstance(error.instance, float) and not math.isfinite(error.instance):
+        return f"{error.instance!r} is not a finite number"
     if error.validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
