@@ -119,3 +119,20 @@ class TestShopifyWebhooks(HttpCase):
         self.assertIn("v2", str(sale.note))
         # v1 arrived last: it was either applied first (then v2 over it) or ignored as stale
         self.assertTrue(set(self.events().mapped("state")) <= {"done", "ignored"})
+
+    def test_paid_update_in_the_same_second_as_pending_confirms_the_order(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "pending"}
+        )
+        paid = dict(order, financial_status="paid")  # same updated_at, to the second
+        self.assertEqual(paid["updated_at"], order["updated_at"])
+        results = self.sandbox.send_webhook("orders/create", order, url=self.url)
+        results += self.sandbox.send_webhook("orders/updated", paid, url=self.url)
+        self.assertEqual([r["status"] for r in results], [200, 200])
+        self.assertEqual(len(self.events()), 2)  # two contents, not a duplicate
+        self.run_jobs()
+        self.assertEqual(
+            self.events().mapped("state"), ["done", "done"], self.events().mapped("error_message")
+        )
+        sale = self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
+        self.assertEqual(sale.state, "sale")

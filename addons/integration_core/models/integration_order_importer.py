@@ -19,7 +19,8 @@ class IntegrationOrderImporter(models.AbstractModel):
     delivery addresses, products by binding, SKU or barcode, taxes, shipping
     and discount lines, warehouse routing, confirmation rules. Idempotent:
     the order's binding decides between create and update, under an
-    advisory lock, and an update older than the imported one is ignored.
+    advisory lock, and an update strictly older than the imported one is
+    ignored (one of the same second is applied).
     """
 
     _name = "integration.order.importer"
@@ -38,10 +39,15 @@ class IntegrationOrderImporter(models.AbstractModel):
         updated_at = self._parse_datetime(order.get("updated_at"))
         existing = binding._record() if binding else None
         if existing:
-            if updated_at and binding.external_updated_at and updated_at <= binding.external_updated_at:
+            # Strictly older only: timestamps have a one-second resolution, so
+            # two updates in the same second (pending, then paid) share one and
+            # the second must still apply. Applying an update again is
+            # harmless: it rewrites the same values, and confirmation is
+            # never undone.
+            if updated_at and binding.external_updated_at and updated_at < binding.external_updated_at:
                 raise StaleUpdate(
                     _(
-                        "Order %(name)s: this version (%(new)s) is not newer than the one imported (%(old)s).",
+                        "Order %(name)s: this version (%(new)s) is older than the one imported (%(old)s).",
                         name=order["name"],
                         new=updated_at,
                         old=binding.external_updated_at,

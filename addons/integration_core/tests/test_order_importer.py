@@ -124,6 +124,19 @@ class TestOrderImporter(IntegrationCase):
             self.importer()._import_order(self.backend, older)
         self.assertIn("second", str(sale.note))
 
+    def test_paid_update_in_the_same_second_as_pending_is_not_stale(self):
+        same_second = "2024-05-01T10:00:00.250000+00:00"
+        pending = canonical_order("7013", updated_at=same_second, financial_status="pending")
+        sale = self.importer()._import_order(self.backend, pending)
+        self.assertEqual(sale.state, "draft")
+        paid = canonical_order("7013", updated_at="2024-05-01T10:00:00.900000+00:00", note="paid")
+        self.assertEqual(self.importer()._import_order(self.backend, paid), sale)
+        self.assertEqual(sale.state, "sale")
+        self.assertIn("paid", str(sale.note))
+        # the pending version again (same second): applied, and confirmation is not undone
+        self.importer()._import_order(self.backend, pending)
+        self.assertEqual(sale.state, "sale")
+
     def test_confirmation_policies(self):
         self.backend.order_confirm_policy = "never"
         self.assertEqual(self.importer()._import_order(self.backend, canonical_order("7011")).state, "draft")
