@@ -40,6 +40,25 @@ class TestOrderImporter(IntegrationCase):
         )
         self.assertEqual(self.importer()._import_order(self.backend, second).partner_id, existing)
 
+    def test_new_customer_is_created_under_an_advisory_lock_on_its_email(self):
+        order = canonical_order("7020")
+        order["customer"]["email"] = "  New.Customer.7020@Example.com "
+        sale = self.importer()._import_order(self.backend, order)
+        key = self.importer()._customer_lock_key(self.company, "new.customer.7020@example.com")
+        self.env.cr.execute(
+            """
+            SELECT count(*) FROM pg_locks
+             WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+               AND classid::bigint = %s AND objid::bigint = %s AND objsubid = 1
+            """,
+            [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        # a second order, another customer id, the same email: the same partner
+        other = canonical_order("7021")
+        other["customer"]["email"] = "new.customer.7020@example.com"
+        self.assertEqual(self.importer()._import_order(self.backend, other).partner_id, sale.partner_id)
+
     def test_product_by_barcode_and_binding(self):
         order = canonical_order("7004")
         order["lines"][0].update(sku=None, barcode="1234567890128")
