@@ -142,3 +142,44 @@ class TestShopifyOut(ShopifyCase):
         self.process(again)
         self.assertEqual(again.res_id, credit_note.id)
         self.assertEqual(len(sale.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")), 1)
+
+    def _count_stock_exports(self):
+        return self.env["integration.event"].search_count(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "stock.export")]
+        )
+
+    def _adjust(self, sku, quantity):
+        """An inventory adjustment: one done stock move of ``sku``."""
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": self.products[sku].id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "inventory_quantity": quantity,
+            }
+        ).action_apply_inventory()
+
+    def test_move_during_a_running_stock_export_is_not_absorbed_by_it(self):
+        self._adjust("TRS-42", 7)
+        running = self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "stock.export")]
+        )
+        self.assertEqual(len(running), 1)
+        running.job_id.state = "started"  # a worker runs it: its quantities are read already
+        self._adjust("TRS-43", 4)
+        self.assertEqual(self._count_stock_exports(), 2)
+        self.run_jobs()  # the second export pushes the second move
+        binding = self.env["integration.binding"].search(
+            [
+                ("backend_id", "=", self.shopify.id),
+                ("res_model", "=", "product.product"),
+                ("res_id", "=", self.products["TRS-43"].id),
+            ]
+        )
+        self.assertEqual(
+            self.sandbox.inventory_quantity(binding.data["inventory_item_id"], self.main_location["id"]), 4
+        )
+
+    def test_move_while_a_stock_export_waits_is_absorbed_by_it(self):
+        self._adjust("TRS-42", 7)
+        self._adjust("TRS-43", 4)
+        self.assertEqual(self._count_stock_exports(), 1)
