@@ -164,14 +164,16 @@ class IntegrationBackend(models.Model):
         if not payload.get("id"):
             raise ValidationFailed(_("The %s payload has no id.", info.topic))
         updated_at = payload.get("updated_at") or payload.get("created_at")
+        try:
+            source_updated_at = self.env["integration.order.importer"]._parse_datetime(updated_at)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ValidationFailed(_("updated_at: %r is not a date-time.", str(updated_at)[:40])) from exc
         return {
             "topic": info.topic,
             "idempotency_key": shopify_webhook.idempotency_key(headers, body),
             "external_id": str(payload.get("order_id") or payload["id"]),
             "payload": payload,
-            "source_updated_at": self.env["integration.order.importer"]._parse_datetime(updated_at)
-            if updated_at
-            else None,
+            "source_updated_at": source_updated_at,
         }
 
     def _webhook_topic_hint(self, headers):

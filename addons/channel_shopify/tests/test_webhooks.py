@@ -1,8 +1,10 @@
+import base64
 import json
+import os
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config
+from odoo.tools import config, mute_logger
 
 from odoo.addons.integration_core.tests.common import TEST_KEY, run_pending_jobs
 
@@ -45,6 +47,28 @@ class TestShopifyWebhooks(HttpCase):
 
     def run_jobs(self):
         run_pending_jobs(self.env)
+
+    def post(self, topic, body, **headers):
+        """POST ``body`` signed by the sandbox as ``topic`` (fresh event id),
+        headers overridden by ``headers`` (None removes one)."""
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        signed = self.sandbox._webhook_headers(topic, body)
+        for name, value in headers.items():
+            name = "X-Shopify-" + name.replace("_", "-")
+            if value is None:
+                signed.pop(name, None)
+            else:
+                signed[name] = value
+        return self.url_open(self.url, data=body, headers=signed)
+
+    def refused(self, response, category="validation"):
+        """The answer is 400 and the body is kept as one failed event."""
+        self.assertEqual(response.status_code, 400, response.text)
+        failed = self.events().filtered(lambda e: e.state == "failed")
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed.error_category, category)
+        return failed
 
     def test_valid_signature_gives_event_and_order(self):
         order = self.sandbox.create_order(
@@ -136,3 +160,36 @@ class TestShopifyWebhooks(HttpCase):
         )
         sale = self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
         self.assertEqual(sale.state, "sale")
+
+    # --- an authentic delivery is always stored ----------------------------------------
+
+    def test_signed_order_whose_updated_at_is_not_a_date_is_kept_as_a_failed_event(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", dict(order, updated_at="yesterday")))
+        self.assertIn("updated_at", failed.error_message)
+
+    def test_signed_body_nested_too_deep_is_kept_as_a_failed_event(self):
+        # too deep for Python's JSON reader (RecursionError)
+        body = b'{"id": 1, "line_items": [], "note": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        failed = self.refused(self.post("orders/create", body))
+        self.assertIn("too deeply", failed.error_message)
+        self.assertTrue(failed.payload_raw_masked)  # the form shows it, it does not crash
+        # readable, but deeper than anything Shopify sends (and than what a job could map)
+        body = b'{"id": 1, "line_items": [], "note": ' + b"[" * 100 + b"]" * 100 + b"}"
+        response = self.post("orders/create", body)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("deeper than 64 levels", response.json()["status"])
+
+    def test_signed_body_with_a_nul_byte_is_kept_as_a_failed_event(self):
+        failed = self.refused(self.post("orders/create", b'{"id": 1}\x00'))
+        self.assertIn("\ufffd", failed.sudo().payload_raw)
+
+    def test_unexpected_error_after_the_signature_is_kept_as_an_internal_failed_event(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        # an event id far longer than the unique index on the idempotency key can hold
+        event_id = base64.b64encode(os.urandom(15_000)).decode()
+        with mute_logger("odoo.addons.integration_core.models.integration_backend"):
+            response = self.post("orders/create", order, Event_Id=event_id)
+        failed = self.refused(response, category="internal")
+        self.assertIn("index row", failed.error_message)
+        self.assertIn("Traceback", failed.sudo().error_details)

@@ -165,7 +165,7 @@ class IntegrationEvent(models.Model):
                 continue
             try:
                 event.payload_raw_masked = json.dumps(mask_payload(json.loads(raw)), indent=2)
-            except ValueError:
+            except (ValueError, RecursionError):  # a refused body may be anything
                 event.payload_raw_masked = _("(not JSON: shown to integration managers only)")
 
     @api.depends("res_model", "res_id")
