@@ -450,7 +450,7 @@ class IntegrationBackend(models.Model):
 
         Returns (http_status, message). 401 stores nothing; 400 keeps the body
         as a failed event a user can inspect; a duplicate delivery (same
-        idempotency key) is 200 without a new event.
+        idempotency key, or same content key) is 200 without a new event.
 
         Once the signature is verified the delivery is always stored: any
         unexpected error is rolled back to a savepoint and the body is kept
