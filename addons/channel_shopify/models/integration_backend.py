@@ -155,14 +155,32 @@ class IntegrationBackend(models.Model):
         return shopify_webhook.verify_hmac(secret, body, headers.get("X-Shopify-Hmac-Sha256"))
 
     def _webhook_parse(self, headers, body):
+        """Only the body is signed: the headers (topic, event id) are
+        checked against it before anything is trusted (see lib/webhook.py)."""
         if self.backend_type != "shopify":
             return super()._webhook_parse(headers, body)
         info = shopify_webhook.parse_headers(headers)
         if not info.topic:
             raise ValidationFailed(_("The X-Shopify-Topic header is missing."))
+        if info.topic not in WEBHOOK_TOPICS:
+            raise ValidationFailed(
+                _(
+                    "Topic %(topic)s is not one this backend takes by webhook (%(topics)s).",
+                    topic=info.topic[:64],
+                    topics=", ".join(WEBHOOK_TOPICS),
+                )
+            )
         payload = self._parse_json_body(body)
-        if not payload.get("id"):
-            raise ValidationFailed(_("The %s payload has no id.", info.topic))
+        problems = shopify_webhook.body_problems(info.topic, payload)
+        if problems:
+            raise ValidationFailed(
+                _(
+                    "The body does not fit the topic %(topic)s: %(problems)s.",
+                    topic=info.topic,
+                    problems="; ".join(problems),
+                ),
+                errors=problems,
+            )
         updated_at = payload.get("updated_at") or payload.get("created_at")
         try:
             source_updated_at = self.env["integration.order.importer"]._parse_datetime(updated_at)
@@ -171,6 +189,7 @@ class IntegrationBackend(models.Model):
         return {
             "topic": info.topic,
             "idempotency_key": shopify_webhook.idempotency_key(headers, body),
+            "content_key": shopify_webhook.content_key(info.topic, payload, body),
             "external_id": str(payload.get("order_id") or payload["id"]),
             "payload": payload,
             "source_updated_at": source_updated_at,

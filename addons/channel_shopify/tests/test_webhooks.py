@@ -62,6 +62,18 @@ class TestShopifyWebhooks(HttpCase):
                 signed[name] = value
         return self.url_open(self.url, data=body, headers=signed)
 
+    def sale(self, order):
+        return self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
+
+    def imported(self, **spec):
+        """An order created in the sandbox, delivered and imported; its body as sent."""
+        order = self.sandbox.create_order(dict({"lines": [{"sku": "TRS-42", "quantity": 1}]}, **spec))
+        body = json.dumps(order).encode()
+        self.assertEqual(self.post("orders/create", body).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "sale")
+        return order, body
+
     def refused(self, response, category="validation"):
         """The answer is 400 and the body is kept as one failed event."""
         self.assertEqual(response.status_code, 400, response.text)
@@ -160,6 +172,61 @@ class TestShopifyWebhooks(HttpCase):
         )
         sale = self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
         self.assertEqual(sale.state, "sale")
+
+    # --- the signed body must fit the unsigned headers -------------------------------
+
+    def test_captured_body_resent_as_cancellation_is_refused(self):
+        order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("orders/cancelled", body))
+        self.assertEqual(failed.topic, "orders/cancelled")
+        self.assertIn("cancelled_at", failed.error_message)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "sale")
+
+    def test_captured_order_body_resent_as_refund_is_refused(self):
+        _order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("refunds/create", body))
+        self.assertIn("order_id", failed.error_message)
+
+    def test_captured_body_resent_as_an_internal_topic_is_refused(self):
+        _order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("fulfillment.export", body))
+        self.assertIn("fulfillment.export", failed.error_message)
+
+    def test_captured_body_resent_under_a_new_event_id_is_a_duplicate(self):
+        order, body = self.imported(financial_status="paid")
+        for topic in ("orders/create", "orders/updated"):
+            response = self.post(topic, body)
+            self.assertEqual((response.status_code, response.json()["status"]), (200, "duplicate"))
+        self.assertEqual(len(self.events()), 1)
+
+    def test_refund_resent_under_a_new_event_id_is_a_duplicate(self):
+        order, _body = self.imported(financial_status="paid")
+        line = order["line_items"][0]
+        refund = {
+            "id": 778001,
+            "order_id": order["id"],
+            "created_at": "2030-01-05T10:00:00Z",
+            "restock": False,
+            "refund_line_items": [
+                {"id": 1, "quantity": 1, "line_item_id": line["id"], "subtotal": float(line["price"])}
+            ],
+            "transactions": [],
+        }
+        body = json.dumps(refund).encode()
+        self.assertEqual(self.post("refunds/create", body).status_code, 200)
+        response = self.post("refunds/create", body)
+        self.assertEqual((response.status_code, response.json()["status"]), (200, "duplicate"))
+        self.assertEqual(len(self.events().filtered(lambda e: e.topic == "refunds/create")), 1)
+
+    def test_real_cancellation_is_taken(self):
+        order, _body = self.imported(financial_status="paid")
+        cancelled = self.sandbox.update_order(
+            order["id"], updated_at="2030-01-01T10:00:00Z", cancelled_at="2030-01-01T10:00:00Z"
+        )
+        self.assertEqual(self.post("orders/cancelled", cancelled).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "cancel")
 
     # --- an authentic delivery is always stored ----------------------------------------
 
