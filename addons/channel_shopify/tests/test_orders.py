@@ -11,6 +11,16 @@ class TestShopifyOrders(ShopifyCase):
         action = self.shopify.action_test_connection()
         self.assertIn("Sandbox Outdoor Shop", action["params"]["message"])
 
+    def test_shop_domain_from_a_myshopify_url_or_learnt_by_test_connection(self):
+        other = self.shopify.copy(
+            {"name": "Real store", "shopify_shop_url": "https://acme.myshopify.com/admin"}
+        )
+        self.assertEqual(other.shopify_shop_domain, "acme.myshopify.com")
+        # a sandbox URL says nothing about the shop: the test connection asks it
+        self.shopify.shopify_shop_domain = False
+        self.shopify.action_test_connection()
+        self.assertEqual(self.shopify.shopify_shop_domain, self.sandbox.shop_domain)
+
     def test_flows_created_with_the_backend(self):
         codes = set(self.shopify.flow_ids.mapped("code"))
         self.assertEqual(

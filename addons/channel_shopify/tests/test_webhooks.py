@@ -31,6 +31,7 @@ class TestShopifyWebhooks(HttpCase):
                 "name": "Webhook store",
                 "backend_type": "shopify",
                 "shopify_shop_url": cls.sandbox.base_url,
+                "shopify_shop_domain": cls.sandbox.shop_domain,
                 "order_confirm_policy": "paid",
                 "create_missing_products": True,
             }
@@ -227,6 +228,17 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(self.post("orders/cancelled", cancelled).status_code, 200)
         self.run_jobs()
         self.assertEqual(self.sale(order).state, "cancel")
+
+    def test_delivery_from_another_shop_is_refused(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", order, Shop_Domain="other-shop.myshopify.com"))
+        self.assertIn("other-shop.myshopify.com", failed.error_message)
+        self.assertFalse(self.sale(order))
+
+    def test_delivery_without_shop_domain_is_refused(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", order, Shop_Domain=None))
+        self.assertIn("X-Shopify-Shop-Domain", failed.error_message)
 
     # --- an authentic delivery is always stored ----------------------------------------
 
