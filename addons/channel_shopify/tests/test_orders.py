@@ -196,3 +196,44 @@ class TestShopifyOrders(ShopifyCase):
         self.process(cancel)
         self.assertEqual(cancel.state, "queued")
         self.assertIn("not imported yet", cancel.error_message)
+
+    def test_cancellation_older_than_the_imported_order_is_ignored_as_stale(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(dict(order, updated_at="2030-01-02T10:00:00Z")))
+        sale = self.sale_of(order["id"])
+        old = dict(order, cancelled_at="2030-01-01T09:00:00Z", updated_at="2030-01-01T09:00:00Z")
+        cancel = self.order_event(old, topic="orders/cancelled")
+        self.process(cancel)
+        self.assertEqual(cancel.state, "ignored")
+        self.assertIn("older than the one imported", cancel.ignore_reason)
+        self.assertEqual(sale.state, "sale")
+
+    def test_cancellation_moves_the_imported_version_forward(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(order))
+        cancelled = dict(order, cancelled_at="2030-01-03T10:00:00Z", updated_at="2030-01-03T10:00:00Z")
+        self.process(self.order_event(cancelled, topic="orders/cancelled"))
+        # an update from before the cancellation (after the import), delivered late: stale
+        before = dict(order, note="late", updated_at="2030-01-02T10:00:00Z")
+        late = self.order_event(before, topic="orders/updated", key="late")
+        self.process(late)
+        self.assertEqual(late.state, "ignored")
+        self.assertEqual(self.sale_of(order["id"]).state, "cancel")
+
+    def test_body_without_cancelled_at_does_not_cancel_even_when_retried(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(order))
+        captured = self.order_event(
+            order, topic="orders/cancelled"
+        )  # e.g. a refused webhook, retried by a user
+        self.process(captured)
+        self.assertEqual(captured.state, "failed")
+        self.assertEqual(captured.error_category, "validation")
+        self.assertIn("cancelled_at", captured.error_message)
+        self.assertEqual(self.sale_of(order["id"]).state, "sale")
