@@ -321,6 +321,47 @@ def test_fulfillment_is_idempotent_on_tracking_number(shop, client):
     assert len(graphql_calls(shop, "fulfillmentCreate")) == 1
 
 
+def test_fulfillment_created_before_a_crash_is_not_created_again(shop, client):
+    order, _shoe, shirt = _order_with_two_lines(shop)
+    done_at = datetime.now(timezone.utc).replace(microsecond=0)
+    # the crashed attempt: created at Shopify, never recorded by the caller (no tracking number)
+    [crashed] = client.create_fulfillment(order["id"], [{"line_item_id": shirt, "quantity": 1}])
+    found, created = client.ensure_fulfillment(
+        order["id"], [{"line_item_id": to_gid("LineItem", shirt), "quantity": 1}], created_after=done_at
+    )
+    assert (created, [f["id"] for f in found]) == (False, [crashed["id"]])
+    assert len(shop.state()["fulfillments"]) == 1
+    assert len(graphql_calls(shop, "fulfillmentCreate")) == 1
+
+
+def test_fulfillment_of_the_same_lines_is_created_when_the_existing_one_is_not_ours(shop, client):
+    order, _shoe, shirt = _order_with_two_lines(shop)
+    [first] = client.create_fulfillment(order["id"], [{"line_item_id": shirt, "quantity": 1}])
+    one = [{"line_item_id": shirt, "quantity": 1}]
+    # already bound to another delivery
+    _found, created = client.ensure_fulfillment(
+        order["id"], one, created_after=datetime(2000, 1, 1), exclude_ids={first["id"]}
+    )
+    assert created
+    # older than the delivery
+    order2, _shoe2, shirt2 = _order_with_two_lines(shop)
+    client.create_fulfillment(order2["id"], [{"line_item_id": shirt2, "quantity": 1}])
+    _found, created = client.ensure_fulfillment(
+        order2["id"], [{"line_item_id": shirt2, "quantity": 1}], created_after=datetime(2999, 1, 1)
+    )
+    assert created
+    # other quantities (or no way to tell: no tracking number, no delivery time)
+    order3, shoe3, shirt3 = _order_with_two_lines(shop)
+    client.create_fulfillment(order3["id"], [{"line_item_id": shirt3, "quantity": 1}])
+    _found, created = client.ensure_fulfillment(
+        order3["id"], [{"line_item_id": shoe3, "quantity": 1}], created_after=datetime(2000, 1, 1)
+    )
+    assert created
+    _found, created = client.ensure_fulfillment(order3["id"], [{"line_item_id": shirt3, "quantity": 1}])
+    assert created
+    assert len(graphql_calls(shop, "fulfillmentCreate")) == 7
+
+
 def test_fulfilling_more_than_open_is_a_business_error(shop, client):
     order, shoe, _shirt = _order_with_two_lines(shop)
     with pytest.raises(BusinessRuleError, match="1 unit"):

@@ -1,8 +1,9 @@
-"""Webhook headers, HMAC signature and idempotency key."""
+"""Webhook headers, HMAC signature, idempotency and content keys, body shapes."""
 
 import base64
 import hashlib
 import hmac
+import json
 
 import pytest
 
@@ -89,3 +90,68 @@ def test_idempotency_key_falls_back_to_webhook_id_then_body():
     assert webhook.idempotency_key({}, BODY) == key
     assert webhook.idempotency_key({}, BODY + b"x") != key
     assert webhook.idempotency_key(webhook.parse_headers({"X-Shopify-Webhook-Id": "w-9"})) == "webhook:w-9"
+
+
+# --- the signed body must fit the unsigned topic ---------------------------------------
+
+
+def test_order_body_fits_order_topics_only(payload):
+    order = payload("order_webhook_modern.json")
+    assert webhook.body_problems("orders/create", order) == []
+    assert webhook.body_problems("orders/updated", order) == []
+    # a captured order body re-sent as a cancellation or a refund
+    assert webhook.body_problems("orders/cancelled", order) == [
+        "cancelled_at: empty, so this is not a cancellation"
+    ]
+    assert "order_id: missing, so this is not a refund" in webhook.body_problems("refunds/create", order)
+    cancelled = dict(order, cancelled_at="2024-05-14T11:00:00-07:00")
+    assert webhook.body_problems("orders/cancelled", cancelled) == []
+
+
+def test_refund_body_fits_the_refund_topic_only(payload):
+    refund = payload("refund_modern.json")
+    assert webhook.body_problems("refunds/create", refund) == []
+    problems = webhook.body_problems("orders/cancelled", refund)
+    assert "line_items: missing" in problems
+    assert "cancelled_at: empty, so this is not a cancellation" in problems
+
+
+@pytest.mark.parametrize(
+    "change, problem",
+    [
+        ({"id": "1"}, "id: not a Shopify order id"),
+        ({"id": True}, "id: not a Shopify order id"),
+        ({"line_items": {"id": 1}}, "line_items: not a list of objects"),
+        ({"updated_at": "yesterday"}, "updated_at: 'yesterday' is not an ISO 8601 date-time"),
+        ({"updated_at": 1715707299}, "updated_at: '1715707299' is not an ISO 8601 date-time"),
+        ({"updated_at": None}, "updated_at: missing"),
+        (
+            {"created_at": "2024-13-01T00:00:00Z"},
+            "created_at: '2024-13-01T00:00:00Z' is not an ISO 8601 date-time",
+        ),
+    ],
+)
+def test_malformed_order_fields_are_named(payload, change, problem):
+    order = dict(payload("order_webhook_modern.json"), **change)
+    assert problem in webhook.body_problems("orders/updated", order)
+
+
+def test_unknown_topic_has_no_shape():
+    assert webhook.body_problems("fulfillment.export", {"id": 1}) == [
+        "topic 'fulfillment.export': no body shape known"
+    ]
+
+
+def test_content_key_identifies_the_order_version_and_body(payload):
+    order = payload("order_webhook_modern.json")
+    body = json.dumps(order).encode()
+    key = webhook.content_key("orders/create", order, body)
+    assert key.startswith(f"order:{order['id']}:{order['updated_at']}:")
+    # the same body under another order topic: the same content
+    assert webhook.content_key("orders/updated", order, body) == key
+    # another body with the same updated_at (pending, then paid, in one second): another content
+    pending = dict(order, financial_status="pending")
+    assert webhook.content_key("orders/updated", pending, json.dumps(pending).encode()) != key
+    refund = payload("refund_modern.json")
+    assert webhook.content_key("refunds/create", refund, b"whatever") == f"refund:{refund['id']}"
+    assert webhook.content_key("app/uninstalled", {"id": 1}, b"{}") is None

@@ -1557,6 +1557,9 @@ class ShopifySandbox:
         query["fulfillmentOrder"].resolve = lambda root, info, id: self._v_fulfillment_order_by_id(
             _legacy(id, "FulfillmentOrder")
         )
+        query["fulfillment"].resolve = lambda root, info, id: self._v_fulfillment_by_id(
+            _legacy(id, "Fulfillment")
+        )
         query["webhookSubscriptions"].resolve = self._resolve_webhook_subscriptions
         query["currentBulkOperation"].resolve = self._resolve_current_bulk_operation
         query["node"].resolve = lambda root, info, id: self._resolve_node(id)
@@ -2618,6 +2621,10 @@ class ShopifySandbox:
                 },
             ),
         }
+
+    def _v_fulfillment_by_id(self, fulfillment_id):
+        record = self.fulfillments.get(fulfillment_id)
+        return self._v_fulfillment(record) if record else None
 
     def _v_fulfillment(self, record):
         order = self.orders.get(record["order_id"], {})

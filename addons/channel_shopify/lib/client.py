@@ -34,6 +34,7 @@ import json as jsonlib
 import logging
 import math
 import time
+from collections import Counter
 from contextlib import closing
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
@@ -506,27 +507,112 @@ class ShopifyClient(IntegrationHttpClient):
         assigned to two locations give two fulfillments.
 
         Idempotent for a retried job: when a live fulfillment with the same
-        ``tracking_number`` already exists, it is returned and nothing is
-        created. Asking for more than is still open raises
-        :class:`BusinessRuleError`.
+        ``tracking_number`` (and the same lines, when given) already exists,
+        it is returned and nothing is created (see
+        :meth:`ensure_fulfillment`). Asking for more than is still open
+        raises :class:`BusinessRuleError`.
+        """
+        return self.ensure_fulfillment(
+            order_id,
+            lines,
+            tracking_number=tracking_number,
+            tracking_url=tracking_url,
+            carrier=carrier,
+            notify_customer=notify_customer,
+        )[0]
+
+    def ensure_fulfillment(
+        self,
+        order_id,
+        lines=None,
+        tracking_number=None,
+        tracking_url=None,
+        carrier=None,
+        notify_customer=False,
+        created_after=None,
+        exclude_ids=(),
+    ):
+        """:meth:`create_fulfillment` that first looks for the fulfillment(s)
+        an earlier, crashed attempt created; returns ``(nodes, created)``.
+
+        The call that creates a fulfillment cannot commit with its caller's
+        record of it: after a crash between the two, the same delivery would
+        be sent again, and on a partly shipped line Shopify accepts it.
+        So a live fulfillment of the order that is not in ``exclude_ids``
+        (the ones the caller already knows about), carries
+        ``tracking_number`` when one is given, was created at or after
+        ``created_after`` (datetime, naive means UTC) when given, and ships
+        exactly ``lines`` (same line items, same quantities) is that
+        delivery: it is returned with ``created=False``. Lines spread over
+        two locations match when the candidates together ship exactly
+        ``lines``. Without a tracking number nor ``created_after`` nothing
+        is matched (two deliveries of the same lines are legitimate).
         """
         order = self._fulfillment_context(order_id)
-        if tracking_number:
-            existing = [
-                fulfillment
-                for fulfillment in order.get("fulfillments") or []
-                if fulfillment.get("status") not in _DEAD_FULFILLMENT
-                and any(
-                    info.get("number") == tracking_number for info in fulfillment.get("trackingInfo") or []
-                )
-            ]
-            if existing:
-                self.logger.info(
-                    "Shopify order %s already has a fulfillment with tracking %s: not creating another",
-                    order.get("name"),
-                    tracking_number,
-                )
-                return existing
+        existing = self._matching_fulfillments(order, lines, tracking_number, created_after, exclude_ids)
+        if existing:
+            self.logger.info(
+                "Shopify order %s already has fulfillment(s) %s for these lines: not creating another",
+                order.get("name"),
+                ", ".join(f.get("id") or "?" for f in existing),
+            )
+            return existing, False
+        return self._create_fulfillments(
+            order, lines, tracking_number, tracking_url, carrier, notify_customer
+        ), True
+
+    def _matching_fulfillments(self, order, lines, tracking_number, created_after, exclude_ids):
+        if not tracking_number and created_after is None:
+            return []
+        excluded = {from_gid(fid) for fid in exclude_ids or () if fid}
+        since = None
+        if created_after is not None:
+            since = created_after if created_after.tzinfo else created_after.replace(tzinfo=timezone.utc)
+        candidates = []
+        for fulfillment in order.get("fulfillments") or []:
+            if fulfillment.get("status") in _DEAD_FULFILLMENT or from_gid(fulfillment["id"]) in excluded:
+                continue
+            if tracking_number and not any(
+                info.get("number") == tracking_number for info in fulfillment.get("trackingInfo") or []
+            ):
+                continue
+            if since is not None:
+                created = fulfillment.get("createdAt")
+                if not created or datetime.fromisoformat(created.replace("Z", "+00:00")) < since:
+                    continue
+            candidates.append(fulfillment)
+        if not candidates:
+            return []
+        if lines is None:  # everything open: the tracking number is all we can compare
+            return candidates if tracking_number else []
+        wanted = Counter()
+        for line in lines:
+            if int(line["quantity"]) > 0:
+                wanted[from_gid(line["line_item_id"])] += int(line["quantity"])
+        shipped = [self._fulfillment_lines(fulfillment["id"]) for fulfillment in candidates]
+        for fulfillment, quantities in zip(candidates, shipped, strict=True):
+            if quantities == wanted:
+                return [fulfillment]
+        if len(candidates) > 1 and sum(shipped, Counter()) == wanted:
+            return candidates
+        return []
+
+    def _fulfillment_lines(self, fulfillment_id):
+        """``Counter({line item legacy id: quantity})`` of one fulfillment."""
+        quantities = Counter()
+        after = None
+        while True:
+            data = self.graphql(queries.FULFILLMENT_LINES_QUERY, {"id": fulfillment_id, "after": after})
+            connection = (data.get("fulfillment") or {}).get("fulfillmentLineItems") or {}
+            for node in _nodes(connection):
+                if node.get("quantity"):
+                    quantities[from_gid((node.get("lineItem") or {}).get("id"))] += int(node["quantity"])
+            page = connection.get("pageInfo") or {}
+            if not page.get("hasNextPage"):
+                return quantities
+            after = page.get("endCursor")
+
+    def _create_fulfillments(self, order, lines, tracking_number, tracking_url, carrier, notify_customer):
         open_orders = [
             fo
             for fo in _nodes(order.get("fulfillmentOrders"))

@@ -305,7 +305,7 @@ query ShopifyFulfillmentOrders($id: ID!) {
   order(id: $id) {
     id legacyResourceId name
     fulfillments(first: 50) {
-      id legacyResourceId name status
+      id legacyResourceId name status createdAt
       trackingInfo { company number url }
     }
     fulfillmentOrders(first: 5) {
@@ -323,6 +323,24 @@ query ShopifyFulfillmentOrders($id: ID!) {
   }
 }
 """
+
+# The lines of one fulfillment, read only for the few fulfillments that may
+# be the one a crashed export created (see ShopifyClient.ensure_fulfillment).
+FULFILLMENT_LINES_PAGE = 50
+FULFILLMENT_LINES_QUERY = (
+    """
+query ShopifyFulfillmentLines($id: ID!, $after: String) {
+  fulfillment(id: $id) {
+    id
+    fulfillmentLineItems(first: %d, after: $after) {
+      pageInfo { hasNextPage endCursor }
+      nodes { quantity lineItem { id } }
+    }
+  }
+}
+"""
+    % FULFILLMENT_LINES_PAGE
+)
 
 FULFILLMENT_CREATE_MUTATION = """
 mutation ShopifyFulfillmentCreate($fulfillment: FulfillmentInput!, $message: String) {

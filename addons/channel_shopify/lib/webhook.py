@@ -9,6 +9,15 @@ Shopify may deliver one event more than once (retries after a timeout or a
 non-2xx answer, one delivery per subscription) and in any order, so the
 receiver must be idempotent; :func:`idempotency_key` gives the key to
 deduplicate on.
+
+Only the body is signed: the topic, the event id and the shop domain come
+from headers anyone can change. So a captured signed body could be sent
+again under a new event id, as another topic, or to another shop's URL.
+:func:`body_problems` checks that the body fits the topic it claims (a
+cancellation has a ``cancelled_at``, a refund an ``order_id`` ...), and
+:func:`content_key` identifies the content itself (the object and its
+version), so that the same body under another event id or another order
+topic is a duplicate.
 """
 
 import base64
@@ -16,6 +25,7 @@ import binascii
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import datetime
 
 HEADER_TOPIC = "X-Shopify-Topic"
 HEADER_SHOP_DOMAIN = "X-Shopify-Shop-Domain"
@@ -119,3 +129,95 @@ def idempotency_key(headers, raw_body: bytes = b"") -> str:
     if parsed.webhook_id:
         return f"webhook:{parsed.webhook_id}"
     return "body:" + hashlib.sha256(_as_bytes(raw_body)).hexdigest()
+
+
+# --- the body must fit the topic it claims -------------------------------------------
+
+ORDER_TOPICS = ("orders/create", "orders/updated", "orders/cancelled")
+REFUND_TOPICS = ("refunds/create",)
+
+
+def _is_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def _is_timestamp(value):
+    """An ISO 8601 date-time as Shopify writes them (``2024-05-14T10:21:39-07:00``)."""
+    if not isinstance(value, str) or not 10 < len(value) <= 40 or "T" not in value:
+        return False
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _check_timestamp(payload, field, problems, required=True):
+    value = payload.get(field)
+    if value in (None, ""):
+        if required:
+            problems.append(f"{field}: missing")
+    elif not _is_timestamp(value):
+        problems.append(f"{field}: {str(value)[:40]!r} is not an ISO 8601 date-time")
+
+
+def _check_list(payload, field, problems, required=True):
+    value = payload.get(field)
+    if value is None and not required:
+        return
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        problems.append(f"{field}: {'missing' if value is None else 'not a list of objects'}")
+
+
+def body_problems(topic, payload):
+    """What makes ``payload`` (a parsed webhook body) unfit for ``topic``;
+    an empty list when it fits. Each problem names the field.
+
+    - ``orders/create``, ``orders/updated``: an order: integer ``id``,
+      ``line_items`` list, ``updated_at`` (and ``created_at``, ``cancelled_at``
+      when present) date-times;
+    - ``orders/cancelled``: an order whose ``cancelled_at`` is set;
+    - ``refunds/create``: a refund: integer ``id`` and ``order_id``,
+      ``refund_line_items`` list, ``created_at`` date-time, ``transactions``
+      list when present.
+    """
+    problems = []
+    if topic in ORDER_TOPICS:
+        if not _is_id(payload.get("id")):
+            problems.append("id: not a Shopify order id")
+        _check_list(payload, "line_items", problems)
+        _check_timestamp(payload, "updated_at", problems)
+        _check_timestamp(payload, "created_at", problems, required=False)
+        if topic == "orders/cancelled" and not payload.get("cancelled_at"):
+            problems.append("cancelled_at: empty, so this is not a cancellation")
+        else:
+            _check_timestamp(payload, "cancelled_at", problems, required=False)
+    elif topic in REFUND_TOPICS:
+        if not _is_id(payload.get("id")):
+            problems.append("id: not a Shopify refund id")
+        if not _is_id(payload.get("order_id")):
+            problems.append("order_id: missing, so this is not a refund")
+        _check_list(payload, "refund_line_items", problems)
+        _check_list(payload, "transactions", problems, required=False)
+        _check_timestamp(payload, "created_at", problems)
+    else:
+        problems.append(f"topic {topic!r}: no body shape known")
+    return problems
+
+
+def content_key(topic, payload, raw_body: bytes):
+    """The key of the content of a delivery (None for other topics):
+
+    - orders: ``order:<id>:<updated_at>:<sha256 of the body, 16 hex>``. The
+      same body sent again under another event id, or as another order
+      topic, is the same content; two different bodies of one order with
+      the same ``updated_at`` (Shopify's second resolution: "pending" then
+      "paid" in one second) are not.
+    - refunds: ``refund:<id>``: a refund never changes once created.
+    """
+    if topic in ORDER_TOPICS:
+        digest = hashlib.sha256(_as_bytes(raw_body)).hexdigest()[:16]
+        return f"order:{payload['id']}:{payload.get('updated_at')}:{digest}"
+    if topic in REFUND_TOPICS:
+        return f"refund:{payload['id']}"
+    return None

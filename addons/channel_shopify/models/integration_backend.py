@@ -1,6 +1,7 @@
 import logging
 import uuid
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -75,6 +76,15 @@ class IntegrationBackend(models.Model):
     shopify_shop_url = fields.Char(
         string="Shop URL", help="https://your-store.myshopify.com (or a local sandbox URL)."
     )
+    shopify_shop_domain = fields.Char(
+        string="Shop domain",
+        compute="_compute_shopify_shop_domain",
+        store=True,
+        readonly=False,
+        copy=False,
+        help="The store's myshopify.com domain (taken from the shop URL when it is one). Webhook "
+        "deliveries whose X-Shopify-Shop-Domain header names another shop are refused.",
+    )
     shopify_api_version = fields.Char(
         string="API version", default=DEFAULT_API_VERSION, help="Shopify Admin API version, e.g. 2025-01."
     )
@@ -91,6 +101,16 @@ class IntegrationBackend(models.Model):
         "Untick to read page by page at once; Shopify runs one bulk query per store at a time.",
     )
     shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
+
+    @api.depends("shopify_shop_url")
+    def _compute_shopify_shop_domain(self):
+        """The host of a ``*.myshopify.com`` shop URL; another URL (a local
+        sandbox) leaves the domain as it was set by hand."""
+        for backend in self:
+            url = (backend.shopify_shop_url or "").strip()
+            host = urlsplit(url if "://" in url else f"https://{url}").hostname or ""
+            if host.endswith(".myshopify.com"):
+                backend.shopify_shop_domain = host
 
     # ------------------------------------------------------------------------------
     # the client: the one place that builds it
@@ -155,24 +175,70 @@ class IntegrationBackend(models.Model):
         return shopify_webhook.verify_hmac(secret, body, headers.get("X-Shopify-Hmac-Sha256"))
 
     def _webhook_parse(self, headers, body):
+        """Only the body is signed: the headers (topic, event id, shop) are
+        checked against it and against this backend before anything is
+        trusted (see lib/webhook.py)."""
         if self.backend_type != "shopify":
             return super()._webhook_parse(headers, body)
         info = shopify_webhook.parse_headers(headers)
         if not info.topic:
             raise ValidationFailed(_("The X-Shopify-Topic header is missing."))
+        if info.topic not in WEBHOOK_TOPICS:
+            raise ValidationFailed(
+                _(
+                    "Topic %(topic)s is not one this backend takes by webhook (%(topics)s).",
+                    topic=info.topic[:64],
+                    topics=", ".join(WEBHOOK_TOPICS),
+                )
+            )
+        self._shopify_check_shop_domain(info.shop_domain)
         payload = self._parse_json_body(body)
-        if not payload.get("id"):
-            raise ValidationFailed(_("The %s payload has no id.", info.topic))
+        problems = shopify_webhook.body_problems(info.topic, payload)
+        if problems:
+            raise ValidationFailed(
+                _(
+                    "The body does not fit the topic %(topic)s: %(problems)s.",
+                    topic=info.topic,
+                    problems="; ".join(problems),
+                ),
+                errors=problems,
+            )
         updated_at = payload.get("updated_at") or payload.get("created_at")
+        try:
+            source_updated_at = self.env["integration.order.importer"]._parse_datetime(updated_at)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raise ValidationFailed(_("updated_at: %r is not a date-time.", str(updated_at)[:40])) from exc
         return {
             "topic": info.topic,
             "idempotency_key": shopify_webhook.idempotency_key(headers, body),
+            "content_key": shopify_webhook.content_key(info.topic, payload, body),
             "external_id": str(payload.get("order_id") or payload["id"]),
             "payload": payload,
-            "source_updated_at": self.env["integration.order.importer"]._parse_datetime(updated_at)
-            if updated_at
-            else None,
+            "source_updated_at": source_updated_at,
         }
+
+    def _shopify_check_shop_domain(self, domain):
+        """A delivery must come from this backend's shop: the client secret
+        signing it belongs to the app, which other shops may have installed."""
+        expected = (self.shopify_shop_domain or "").strip().lower()
+        if not expected:
+            raise ValidationFailed(
+                _(
+                    "Backend %s has no shop domain to check deliveries against: set it "
+                    "(the store's myshopify.com domain).",
+                    self.name,
+                )
+            )
+        if not domain:
+            raise ValidationFailed(_("The X-Shopify-Shop-Domain header is missing."))
+        if domain.strip().lower() != expected:
+            raise ValidationFailed(
+                _(
+                    "The delivery comes from the shop %(domain)s, not from this backend's shop %(expected)s.",
+                    domain=domain[:255],
+                    expected=expected,
+                )
+            )
 
     def _webhook_topic_hint(self, headers):
         if self.backend_type != "shopify":
@@ -193,6 +259,9 @@ class IntegrationBackend(models.Model):
             return super()._test_connection()
         with self._shopify_client() as client:
             shop = client.shop()
+        if not self.shopify_shop_domain and shop.get("myshopifyDomain"):
+            # the shop URL is not a myshopify.com one (a sandbox): learn the domain webhooks come from
+            self.shopify_shop_domain = shop["myshopifyDomain"]
         plan = (shop.get("plan") or {}).get("displayName") or ""
         return _(
             "Connected to %(name)s (%(domain)s), currency %(currency)s %(plan)s",

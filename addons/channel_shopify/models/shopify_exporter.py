@@ -1,11 +1,16 @@
 import logging
 import time
+from datetime import timedelta
 
 from odoo import _, api, models
 
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError
 
 _logger = logging.getLogger(__name__)
+
+# Shopify's clock and ours may differ a little: a fulfilment stamped up to
+# this long before the delivery was done in Odoo still counts as made after.
+FULFILLMENT_CLOCK_SKEW = timedelta(seconds=60)
 
 
 class ShopifyExporter(models.AbstractModel):
@@ -100,8 +105,13 @@ class ShopifyExporter(models.AbstractModel):
     @api.model
     def _export_fulfillment(self, event, payload):
         """fulfillment.export: create the Shopify fulfilment of one delivery.
-        Idempotent: the binding of the picking (or the tracking number, on
-        Shopify's side) prevents a second fulfilment."""
+
+        Idempotent: the binding of the picking prevents a second fulfilment,
+        and since the fulfilment is created before that binding commits, a
+        fulfilment an earlier attempt created before crashing (same lines
+        and quantities, same tracking number when there is one, created
+        after the delivery was done, not bound to another delivery) is
+        bound instead of created again (ShopifyClient.ensure_fulfillment)."""
         backend = event.backend_id
         picking = self.env["stock.picking"].sudo().browse(payload["picking_id"]).exists()
         if not picking:
@@ -115,14 +125,42 @@ class ShopifyExporter(models.AbstractModel):
         if not payload["lines"]:
             raise BusinessRuleError(_("Delivery %s shipped no line Shopify knows.", picking.name))
         with backend._shopify_client() as client:
-            fulfillments = client.create_fulfillment(
+            fulfillments, created = client.ensure_fulfillment(
                 order_external_id,
                 payload["lines"],
                 tracking_number=payload.get("tracking_number"),
                 carrier=payload.get("carrier"),
+                created_after=picking.date_done - FULFILLMENT_CLOCK_SKEW if picking.date_done else None,
+                exclude_ids=self._bound_fulfillment_ids(backend, picking.sale_id),
             )
         ids = ", ".join(str(f.get("id")) for f in fulfillments or [])
         external_id = str((fulfillments or [{}])[0].get("id") or f"picking:{picking.id}")
         Binding._bind(backend, picking, external_id, data={"fulfillments": ids})
-        picking._message_log(body=_("Fulfilment sent to Shopify (%s).", ids or _("no new fulfilment")))
+        if created:
+            picking._message_log(body=_("Fulfilment sent to Shopify (%s).", ids or _("no new fulfilment")))
+        else:
+            picking._message_log(
+                body=_("Bound to the Shopify fulfilment %s an earlier attempt had already created.", ids)
+            )
         return picking
+
+    def _bound_fulfillment_ids(self, backend, sale):
+        """Shopify fulfilment ids already bound to deliveries of ``sale``."""
+        bindings = (
+            self.env["integration.binding"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("res_model", "=", "stock.picking"),
+                    ("res_id", "in", sale.picking_ids.ids),
+                ]
+            )
+        )
+        ids = set()
+        for binding in bindings:
+            ids.add(binding.external_id)
+            ids.update(
+                i.strip() for i in ((binding.data or {}).get("fulfillments") or "").split(",") if i.strip()
+            )
+        return ids

@@ -12,6 +12,7 @@ from odoo.addons.integration_core.lib.exceptions import (
     StillRunning,
     ValidationFailed,
 )
+from odoo.addons.integration_core.models.integration_event import StaleUpdate
 
 from ..lib import bulk, mapper, queries
 from ..lib.gid import from_gid
@@ -86,10 +87,44 @@ class ShopifyImporter(models.AbstractModel):
 
     @api.model
     def _cancel_order(self, event, payload):
-        """orders/cancelled: cancel the sales order when nothing shipped."""
+        """orders/cancelled: cancel the sales order when nothing shipped.
+
+        The body must be a cancellation (``cancelled_at`` set), even when a
+        user retries an event the webhook refused. A cancellation older than
+        the version Odoo has is ignored as stale, like an order update: in
+        Shopify a cancelled order stays cancelled, so every later version
+        carries ``cancelled_at`` and its import cancels the order itself.
+        """
         data = payload.get("order", payload)
-        sale = self._order_of(event.backend_id, str(data["id"]))
-        return self._cancel_sale(sale)
+        if not data.get("cancelled_at"):
+            raise ValidationFailed(
+                _("This orders/cancelled body has no cancelled_at: it is not a cancellation.")
+            )
+        backend = event.backend_id
+        external_id = str(data["id"])
+        Binding = self.env["integration.binding"].sudo()
+        Binding._lock(backend, "sale.order", external_id)  # the order importer's lock
+        binding = Binding._find(backend, "sale.order", external_id)
+        sale = self._order_of(backend, external_id)
+        importer = self.env["integration.order.importer"]
+        try:
+            updated_at = importer._parse_datetime(data.get("updated_at"))
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(_("updated_at: %s is not a date-time.", data.get("updated_at"))) from exc
+        if updated_at and binding.external_updated_at and updated_at < binding.external_updated_at:
+            raise StaleUpdate(
+                _(
+                    "Cancellation of order %(name)s: this version (%(new)s) is older than the one imported "
+                    "(%(old)s).",
+                    name=sale.name,
+                    new=updated_at,
+                    old=binding.external_updated_at,
+                )
+            )
+        self._cancel_sale(sale)
+        if updated_at and (not binding.external_updated_at or updated_at > binding.external_updated_at):
+            binding.external_updated_at = updated_at
+        return sale
 
     def _cancel_sale(self, sale):
         if sale.state == "cancel":
@@ -115,7 +150,13 @@ class ShopifyImporter(models.AbstractModel):
     @api.model
     def _import_refund(self, event, payload):
         """refunds/create: a credit note for the refunded lines, and a return
-        of the shipped goods when Shopify restocked them."""
+        of the shipped goods when Shopify restocked them.
+
+        No staleness rule by time here: a refund is created once and never
+        changes, and a refund arriving after a newer version of its order is
+        still a refund to book. What can come twice is the same refund: its
+        binding (and the webhook's ``refund:<id>`` content key) makes that a
+        no-op."""
         backend = event.backend_id
         refund = mapper.refund_to_canonical(payload)
         Binding = self.env["integration.binding"].sudo()

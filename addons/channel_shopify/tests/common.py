@@ -50,6 +50,7 @@ class ShopifyCase(IntegrationCase):
                 "name": "Sandbox store",
                 "backend_type": "shopify",
                 "shopify_shop_url": cls.sandbox.base_url,
+                "shopify_shop_domain": cls.sandbox.shop_domain,
                 "shopify_api_version": cls.sandbox.api_version,
                 "warehouse_id": cls.warehouse.id,
                 "order_confirm_policy": "paid",

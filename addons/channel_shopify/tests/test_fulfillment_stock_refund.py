@@ -61,6 +61,36 @@ class TestShopifyOut(ShopifyCase):
         fulfillments = [f for f in self.sandbox.fulfillments.values() if f.get("order_id") == order["id"]]
         self.assertEqual(len(fulfillments), 1)
 
+    def _fulfillments_of(self, order):
+        return [f for f in self.sandbox.fulfillments.values() if f.get("order_id") == order["id"]]
+
+    def test_fulfilment_created_before_a_crash_is_not_sent_again(self):
+        order, sale = self._imported({"lines": [{"sku": "TRS-42", "quantity": 2}]})
+        picking = self._ship(sale, {"TRS-42": 1})  # partly shipped, no tracking number
+        # the attempt that crashed: the fulfilment reached Shopify, its binding was rolled back
+        with self.shopify._shopify_client() as client:
+            [crashed] = client.create_fulfillment(
+                order["id"], [{"line_item_id": order["line_items"][0]["id"], "quantity": 1}]
+            )
+        self.run_jobs()  # the event runs again
+        event = self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "fulfillment.export")]
+        )
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertEqual(len(self._fulfillments_of(order)), 1)
+        self.assertEqual(
+            self.env["integration.binding"]._external_ids(self.shopify, picking), {picking.id: crashed["id"]}
+        )
+
+    def test_second_delivery_of_the_same_quantities_gets_its_own_fulfilment(self):
+        order, sale = self._imported({"lines": [{"sku": "TRS-42", "quantity": 2}]})
+        self._ship(sale, {"TRS-42": 1})
+        self.run_jobs()
+        self._ship(sale, {"TRS-42": 1})  # the backorder: same line, same quantity, same second maybe
+        self.run_jobs()
+        self.assertEqual(len(self._fulfillments_of(order)), 2)
+        self.assertEqual(self.sandbox.rest_order(order["id"])["fulfillment_status"], "fulfilled")
+
     def test_stock_export_sends_changed_items_only(self):
         event = self.run_topic("stock.export", {"full": True})
         self.assertEqual(event.state, "done", event.error_message)
@@ -142,3 +172,44 @@ class TestShopifyOut(ShopifyCase):
         self.process(again)
         self.assertEqual(again.res_id, credit_note.id)
         self.assertEqual(len(sale.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")), 1)
+
+    def _count_stock_exports(self):
+        return self.env["integration.event"].search_count(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "stock.export")]
+        )
+
+    def _adjust(self, sku, quantity):
+        """An inventory adjustment: one done stock move of ``sku``."""
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": self.products[sku].id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "inventory_quantity": quantity,
+            }
+        ).action_apply_inventory()
+
+    def test_move_during_a_running_stock_export_is_not_absorbed_by_it(self):
+        self._adjust("TRS-42", 7)
+        running = self.env["integration.event"].search(
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "stock.export")]
+        )
+        self.assertEqual(len(running), 1)
+        running.job_id.state = "started"  # a worker runs it: its quantities are read already
+        self._adjust("TRS-43", 4)
+        self.assertEqual(self._count_stock_exports(), 2)
+        self.run_jobs()  # the second export pushes the second move
+        binding = self.env["integration.binding"].search(
+            [
+                ("backend_id", "=", self.shopify.id),
+                ("res_model", "=", "product.product"),
+                ("res_id", "=", self.products["TRS-43"].id),
+            ]
+        )
+        self.assertEqual(
+            self.sandbox.inventory_quantity(binding.data["inventory_item_id"], self.main_location["id"]), 4
+        )
+
+    def test_move_while_a_stock_export_waits_is_absorbed_by_it(self):
+        self._adjust("TRS-42", 7)
+        self._adjust("TRS-43", 4)
+        self.assertEqual(self._count_stock_exports(), 1)

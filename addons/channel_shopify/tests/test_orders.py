@@ -11,6 +11,16 @@ class TestShopifyOrders(ShopifyCase):
         action = self.shopify.action_test_connection()
         self.assertIn("Sandbox Outdoor Shop", action["params"]["message"])
 
+    def test_shop_domain_from_a_myshopify_url_or_learnt_by_test_connection(self):
+        other = self.shopify.copy(
+            {"name": "Real store", "shopify_shop_url": "https://acme.myshopify.com/admin"}
+        )
+        self.assertEqual(other.shopify_shop_domain, "acme.myshopify.com")
+        # a sandbox URL says nothing about the shop: the test connection asks it
+        self.shopify.shopify_shop_domain = False
+        self.shopify.action_test_connection()
+        self.assertEqual(self.shopify.shopify_shop_domain, self.sandbox.shop_domain)
+
     def test_flows_created_with_the_backend(self):
         codes = set(self.shopify.flow_ids.mapped("code"))
         self.assertEqual(
@@ -186,3 +196,44 @@ class TestShopifyOrders(ShopifyCase):
         self.process(cancel)
         self.assertEqual(cancel.state, "queued")
         self.assertIn("not imported yet", cancel.error_message)
+
+    def test_cancellation_older_than_the_imported_order_is_ignored_as_stale(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(dict(order, updated_at="2030-01-02T10:00:00Z")))
+        sale = self.sale_of(order["id"])
+        old = dict(order, cancelled_at="2030-01-01T09:00:00Z", updated_at="2030-01-01T09:00:00Z")
+        cancel = self.order_event(old, topic="orders/cancelled")
+        self.process(cancel)
+        self.assertEqual(cancel.state, "ignored")
+        self.assertIn("older than the one imported", cancel.ignore_reason)
+        self.assertEqual(sale.state, "sale")
+
+    def test_cancellation_moves_the_imported_version_forward(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(order))
+        cancelled = dict(order, cancelled_at="2030-01-03T10:00:00Z", updated_at="2030-01-03T10:00:00Z")
+        self.process(self.order_event(cancelled, topic="orders/cancelled"))
+        # an update from before the cancellation (after the import), delivered late: stale
+        before = dict(order, note="late", updated_at="2030-01-02T10:00:00Z")
+        late = self.order_event(before, topic="orders/updated", key="late")
+        self.process(late)
+        self.assertEqual(late.state, "ignored")
+        self.assertEqual(self.sale_of(order["id"]).state, "cancel")
+
+    def test_body_without_cancelled_at_does_not_cancel_even_when_retried(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+        )
+        self.process(self.order_event(order))
+        captured = self.order_event(
+            order, topic="orders/cancelled"
+        )  # e.g. a refused webhook, retried by a user
+        self.process(captured)
+        self.assertEqual(captured.state, "failed")
+        self.assertEqual(captured.error_category, "validation")
+        self.assertIn("cancelled_at", captured.error_message)
+        self.assertEqual(self.sale_of(order["id"]).state, "sale")

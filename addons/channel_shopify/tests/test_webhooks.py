@@ -1,8 +1,10 @@
+import base64
 import json
+import os
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config
+from odoo.tools import config, mute_logger
 
 from odoo.addons.integration_core.tests.common import TEST_KEY, run_pending_jobs
 
@@ -29,6 +31,7 @@ class TestShopifyWebhooks(HttpCase):
                 "name": "Webhook store",
                 "backend_type": "shopify",
                 "shopify_shop_url": cls.sandbox.base_url,
+                "shopify_shop_domain": cls.sandbox.shop_domain,
                 "order_confirm_policy": "paid",
                 "create_missing_products": True,
             }
@@ -45,6 +48,40 @@ class TestShopifyWebhooks(HttpCase):
 
     def run_jobs(self):
         run_pending_jobs(self.env)
+
+    def post(self, topic, body, **headers):
+        """POST ``body`` signed by the sandbox as ``topic`` (fresh event id),
+        headers overridden by ``headers`` (None removes one)."""
+        if not isinstance(body, bytes):
+            body = json.dumps(body).encode()
+        signed = self.sandbox._webhook_headers(topic, body)
+        for name, value in headers.items():
+            name = "X-Shopify-" + name.replace("_", "-")
+            if value is None:
+                signed.pop(name, None)
+            else:
+                signed[name] = value
+        return self.url_open(self.url, data=body, headers=signed)
+
+    def sale(self, order):
+        return self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
+
+    def imported(self, **spec):
+        """An order created in the sandbox, delivered and imported; its body as sent."""
+        order = self.sandbox.create_order(dict({"lines": [{"sku": "TRS-42", "quantity": 1}]}, **spec))
+        body = json.dumps(order).encode()
+        self.assertEqual(self.post("orders/create", body).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "sale")
+        return order, body
+
+    def refused(self, response, category="validation"):
+        """The answer is 400 and the body is kept as one failed event."""
+        self.assertEqual(response.status_code, 400, response.text)
+        failed = self.events().filtered(lambda e: e.state == "failed")
+        self.assertEqual(len(failed), 1)
+        self.assertEqual(failed.error_category, category)
+        return failed
 
     def test_valid_signature_gives_event_and_order(self):
         order = self.sandbox.create_order(
@@ -119,3 +156,119 @@ class TestShopifyWebhooks(HttpCase):
         self.assertIn("v2", str(sale.note))
         # v1 arrived last: it was either applied first (then v2 over it) or ignored as stale
         self.assertTrue(set(self.events().mapped("state")) <= {"done", "ignored"})
+
+    def test_paid_update_in_the_same_second_as_pending_confirms_the_order(self):
+        order = self.sandbox.create_order(
+            {"lines": [{"sku": "TRS-42", "quantity": 1}], "financial_status": "pending"}
+        )
+        paid = dict(order, financial_status="paid")  # same updated_at, to the second
+        self.assertEqual(paid["updated_at"], order["updated_at"])
+        results = self.sandbox.send_webhook("orders/create", order, url=self.url)
+        results += self.sandbox.send_webhook("orders/updated", paid, url=self.url)
+        self.assertEqual([r["status"] for r in results], [200, 200])
+        self.assertEqual(len(self.events()), 2)  # two contents, not a duplicate
+        self.run_jobs()
+        self.assertEqual(
+            self.events().mapped("state"), ["done", "done"], self.events().mapped("error_message")
+        )
+        sale = self.env["integration.binding"]._get_record(self.backend, "sale.order", str(order["id"]))
+        self.assertEqual(sale.state, "sale")
+
+    # --- the signed body must fit the unsigned headers -------------------------------
+
+    def test_captured_body_resent_as_cancellation_is_refused(self):
+        order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("orders/cancelled", body))
+        self.assertEqual(failed.topic, "orders/cancelled")
+        self.assertIn("cancelled_at", failed.error_message)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "sale")
+
+    def test_captured_order_body_resent_as_refund_is_refused(self):
+        _order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("refunds/create", body))
+        self.assertIn("order_id", failed.error_message)
+
+    def test_captured_body_resent_as_an_internal_topic_is_refused(self):
+        _order, body = self.imported(financial_status="paid")
+        failed = self.refused(self.post("fulfillment.export", body))
+        self.assertIn("fulfillment.export", failed.error_message)
+
+    def test_captured_body_resent_under_a_new_event_id_is_a_duplicate(self):
+        order, body = self.imported(financial_status="paid")
+        for topic in ("orders/create", "orders/updated"):
+            response = self.post(topic, body)
+            self.assertEqual((response.status_code, response.json()["status"]), (200, "duplicate"))
+        self.assertEqual(len(self.events()), 1)
+
+    def test_refund_resent_under_a_new_event_id_is_a_duplicate(self):
+        order, _body = self.imported(financial_status="paid")
+        line = order["line_items"][0]
+        refund = {
+            "id": 778001,
+            "order_id": order["id"],
+            "created_at": "2030-01-05T10:00:00Z",
+            "restock": False,
+            "refund_line_items": [
+                {"id": 1, "quantity": 1, "line_item_id": line["id"], "subtotal": float(line["price"])}
+            ],
+            "transactions": [],
+        }
+        body = json.dumps(refund).encode()
+        self.assertEqual(self.post("refunds/create", body).status_code, 200)
+        response = self.post("refunds/create", body)
+        self.assertEqual((response.status_code, response.json()["status"]), (200, "duplicate"))
+        self.assertEqual(len(self.events().filtered(lambda e: e.topic == "refunds/create")), 1)
+
+    def test_real_cancellation_is_taken(self):
+        order, _body = self.imported(financial_status="paid")
+        cancelled = self.sandbox.update_order(
+            order["id"], updated_at="2030-01-01T10:00:00Z", cancelled_at="2030-01-01T10:00:00Z"
+        )
+        self.assertEqual(self.post("orders/cancelled", cancelled).status_code, 200)
+        self.run_jobs()
+        self.assertEqual(self.sale(order).state, "cancel")
+
+    def test_delivery_from_another_shop_is_refused(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", order, Shop_Domain="other-shop.myshopify.com"))
+        self.assertIn("other-shop.myshopify.com", failed.error_message)
+        self.assertFalse(self.sale(order))
+
+    def test_delivery_without_shop_domain_is_refused(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", order, Shop_Domain=None))
+        self.assertIn("X-Shopify-Shop-Domain", failed.error_message)
+
+    # --- an authentic delivery is always stored ----------------------------------------
+
+    def test_signed_order_whose_updated_at_is_not_a_date_is_kept_as_a_failed_event(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        failed = self.refused(self.post("orders/create", dict(order, updated_at="yesterday")))
+        self.assertIn("updated_at", failed.error_message)
+
+    def test_signed_body_nested_too_deep_is_kept_as_a_failed_event(self):
+        # too deep for Python's JSON reader (RecursionError)
+        body = b'{"id": 1, "line_items": [], "note": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        failed = self.refused(self.post("orders/create", body))
+        self.assertIn("too deeply", failed.error_message)
+        self.assertTrue(failed.payload_raw_masked)  # the form shows it, it does not crash
+        # readable, but deeper than anything Shopify sends (and than what a job could map)
+        body = b'{"id": 1, "line_items": [], "note": ' + b"[" * 100 + b"]" * 100 + b"}"
+        response = self.post("orders/create", body)
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("deeper than 64 levels", response.json()["status"])
+
+    def test_signed_body_with_a_nul_byte_is_kept_as_a_failed_event(self):
+        failed = self.refused(self.post("orders/create", b'{"id": 1}\x00'))
+        self.assertIn("\ufffd", failed.sudo().payload_raw)
+
+    def test_unexpected_error_after_the_signature_is_kept_as_an_internal_failed_event(self):
+        order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+        # an event id far longer than the unique index on the idempotency key can hold
+        event_id = base64.b64encode(os.urandom(15_000)).decode()
+        with mute_logger("odoo.addons.integration_core.models.integration_backend"):
+            response = self.post("orders/create", order, Event_Id=event_id)
+        failed = self.refused(response, category="internal")
+        self.assertIn("index row", failed.error_message)
+        self.assertIn("Traceback", failed.sudo().error_details)

@@ -8,7 +8,10 @@ up from the URL; the body size is capped before it is read; the channel verifies
 fails) and parses the body (400 and a failed event kept when an authentic
 body is malformed); the event is stored and enqueued, and the answer is sent
 at once: processing happens in a queue_job job. A duplicate delivery (same
-idempotency key) answers 200 without creating anything.
+idempotency key, or same content key when the channel gives one) answers 200
+without creating anything. Once the signature is verified nothing is lost:
+anything unexpected keeps the body as a failed event and answers 400; only a
+failing database answers 5xx.
 """
 
 import json

@@ -2,10 +2,12 @@ import json
 import logging
 import secrets
 import threading
+import traceback
 from collections import namedtuple
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
+import psycopg2
 import psycopg2.errors
 
 from odoo import _, api, fields, models
@@ -14,8 +16,9 @@ from odoo.tools import mute_logger
 
 from ..lib import signature
 from ..lib.circuit_breaker import CircuitBreaker, CircuitState
-from ..lib.exceptions import PermanentError, ValidationFailed
+from ..lib.exceptions import IntegrationError, PermanentError, ValidationFailed
 from ..lib.http_client import IntegrationHttpClient
+from ..lib.masking import mask_text
 from ..lib.rate_limit import get_bucket
 
 _logger = logging.getLogger(__name__)
@@ -29,6 +32,40 @@ FAILED_STATES = ("failed", "dead")
 #      canonical already;
 # apply: (event, canonical) -> the Odoo record(s) produced, or None.
 EventHandler = namedtuple("EventHandler", ["kind", "map", "apply"])
+
+# Webhook bodies nesting deeper than this are refused (ours nest < 10 levels).
+MAX_JSON_DEPTH = 64
+TOPIC_HINT_LENGTH = 64
+
+
+def _json_depth_exceeds(value, limit):
+    """True when ``value`` nests lists/objects more than ``limit`` deep
+    (iterative: a deep value must not exhaust the stack here)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _is_database_failure(exc):
+    """True for errors that mean nothing can be stored now: the connection
+    is gone, the server refuses (shutting down, out of resources), or the
+    transaction must be retried as a whole (concurrent update: Odoo retries
+    the request). The webhook then answers 5xx and Shopify delivers again."""
+    if isinstance(exc, psycopg2.InterfaceError):
+        return True
+    if isinstance(exc, psycopg2.Error):
+        code = exc.pgcode or ""
+        return code[:2] in ("08", "40", "53", "57", "58") or (
+            not code and isinstance(exc, psycopg2.OperationalError)
+        )
+    return False
 
 
 class IntegrationBackend(models.Model):
@@ -470,42 +507,78 @@ class IntegrationBackend(models.Model):
 
     @api.model
     def _parse_json_body(self, body):
+        """The body as a JSON object; ValidationFailed when it is not one, or
+        nests deeper than MAX_JSON_DEPTH (what would break later, in a job,
+        a view or a log, is refused here)."""
         try:
             payload = json.loads(body.decode("utf-8"))
+        except RecursionError as exc:
+            raise ValidationFailed(_("The body nests JSON too deeply to be read.")) from exc
         except (UnicodeDecodeError, ValueError) as exc:
             raise ValidationFailed(_("The body is not valid JSON: %s", exc)) from exc
         if not isinstance(payload, dict):
             raise ValidationFailed(_("The body must be a JSON object."))
+        if _json_depth_exceeds(payload, MAX_JSON_DEPTH):
+            raise ValidationFailed(_("The body nests JSON deeper than %s levels.", MAX_JSON_DEPTH))
         return payload
 
     def _webhook_receive(self, headers, body):
         """Store an authentic delivery as an event and enqueue it.
 
         Returns (http_status, message). 401 stores nothing; 400 keeps the body
-        as a failed event a user can inspect; a duplicate delivery is 200
-        without a new event.
+        as a failed event a user can inspect; a duplicate delivery (same
+        idempotency key, or same content key) is 200 without a new event.
+
+        Once the signature is verified the delivery is always stored: any
+        unexpected error is rolled back to a savepoint and the body is kept
+        as a failed event (category internal, the masked traceback in its
+        details), answered 400. Only a failing database gives a 5xx.
         """
         self.ensure_one()
-        Event = self.env["integration.event"]
         if not self._webhook_verify(headers, body):
             return 401, "invalid signature"
         try:
+            with self.env.cr.savepoint():
+                return self._webhook_accept(headers, body)
+        except Exception as exc:  # noqa: BLE001 - an authentic delivery is never lost
+            if _is_database_failure(exc):
+                raise
+            _logger.exception(
+                "Webhook for backend %s: unexpected error, the body is kept as a failed event", self.id
+            )
+            secrets = self.env["integration.credential"].sudo()._known_secrets(self)
+            error = IntegrationError(
+                f"{type(exc).__name__}: {exc}", details=mask_text(traceback.format_exc(), secrets)
+            )
+            return self._webhook_refuse(headers, body, error, answer="internal error, delivery kept")
+
+    def _webhook_accept(self, headers, body):
+        """Parse, store and enqueue an authentic delivery; a body that cannot
+        be taken is refused (kept as a failed event)."""
+        try:
             values = self._webhook_parse(headers, body)
         except PermanentError as exc:
-            event, created = Event._receive(
-                self,
-                topic=self._webhook_topic_hint(headers),
-                payload=body.decode("utf-8", errors="replace"),
-                idempotency_key=Event._body_key(body),
-            )
-            if created:
-                event._mark_failed(exc)
-            return 400, exc.message
-        event, created = Event._receive(self, **values)
+            return self._webhook_refuse(headers, body, exc)
+        event, created = self.env["integration.event"]._receive(self, **values)
         if created:
             event._enqueue()
             return 200, "accepted"
         return 200, "duplicate"
+
+    def _webhook_refuse(self, headers, body, error, answer=None):
+        """Keep an authentic body as a failed event (once per body); 400."""
+        Event = self.env["integration.event"]
+        event, created = Event._receive(
+            self,
+            # a header can be long: the topic is indexed, keep it short
+            topic=(self._webhook_topic_hint(headers) or "webhook.malformed")[:TOPIC_HINT_LENGTH],
+            # PostgreSQL text cannot hold NUL characters
+            payload=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
+            idempotency_key=Event._body_key(body),
+        )
+        if created:
+            event._mark_failed(error)
+        return 400, answer or error.message
 
     def _webhook_topic_hint(self, headers):
         return headers.get("X-Integration-Topic") or "webhook.malformed"

@@ -81,7 +81,9 @@ class IntegrationEvent(models.Model):
     Its life: received -> queued -> processing -> done, or failed (permanent
     error, a user fixes and replays), or queued again with a delay (retryable
     error) until ``max_attempts`` makes it dead. Users may ignore it.
-    The idempotency key, unique per backend, makes every delivery count once.
+    The idempotency key, unique per backend, makes every delivery count once;
+    the optional content key, unique per backend too, makes the same content
+    count once when it comes again under another key.
     """
 
     _name = "integration.event"
@@ -110,6 +112,12 @@ class IntegrationEvent(models.Model):
         readonly=True,
         copy=False,
         help="Unique per backend: a second delivery with the same key is a duplicate.",
+    )
+    content_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Identifies the content (e.g. the object's id and version), unique per backend when set: "
+        "the same content delivered again under another idempotency key is a duplicate too.",
     )
     trace_id = fields.Char(
         index=True,
@@ -181,6 +189,11 @@ class IntegrationEvent(models.Model):
             "unique(backend_id, idempotency_key)",
             "An event with this idempotency key already exists for this backend.",
         ),
+        (
+            "content_key_unique",
+            "unique(backend_id, content_key)",
+            "An event with this content key already exists for this backend.",
+        ),
     ]
 
     # ------------------------------------------------------------------------------
@@ -202,7 +215,7 @@ class IntegrationEvent(models.Model):
                 continue
             try:
                 event.payload_raw_masked = json.dumps(mask_payload(json.loads(raw)), indent=2)
-            except ValueError:
+            except (ValueError, RecursionError):  # a refused body may be anything
                 event.payload_raw_masked = _("(not JSON: shown to integration managers only)")
 
     @api.depends("payload_canonical")
@@ -318,17 +331,21 @@ class IntegrationEvent(models.Model):
         source_updated_at=None,
         trace_id=None,
         res_record=None,
+        content_key=None,
     ):
         """Store one event, once. Returns (event, created).
 
-        A second call with the same (backend, idempotency_key), even from a
-        concurrent transaction, creates nothing and returns created=False.
+        A second call with the same (backend, idempotency_key), or the same
+        (backend, content_key) when one is given, even from a concurrent
+        transaction, creates nothing and returns the existing event with
+        created=False.
         """
         values = {
             "backend_id": backend.id,
             "topic": topic,
             "direction": direction,
             "idempotency_key": idempotency_key,
+            "content_key": content_key or False,
             "external_id": external_id or False,
             "payload_raw": payload if isinstance(payload, str) else json.dumps(payload),
             "payload_canonical": json.dumps(canonical_payload) if canonical_payload is not None else False,
@@ -344,9 +361,10 @@ class IntegrationEvent(models.Model):
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
                 event = self.sudo().with_context(tracking_disable=True).create(values)
         except psycopg2.errors.UniqueViolation:
-            existing = self.sudo().search(
-                [("backend_id", "=", backend.id), ("idempotency_key", "=", idempotency_key)], limit=1
-            )
+            same = [("idempotency_key", "=", idempotency_key)]
+            if content_key:
+                same = ["|", ("content_key", "=", content_key)] + same
+            existing = self.sudo().search([("backend_id", "=", backend.id)] + same, limit=1)
             # empty when a concurrent delivery committed the same key after our snapshot
             return existing, False
         return event, True

@@ -1,10 +1,11 @@
+import hashlib
 import logging
 from datetime import datetime, timezone
 
 from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_round
 
-from ..lib.exceptions import BusinessRuleError, MappingError
+from ..lib.exceptions import BusinessRuleError, LockContention, MappingError
 from .integration_event import StaleUpdate
 
 _logger = logging.getLogger(__name__)
@@ -19,7 +20,8 @@ class IntegrationOrderImporter(models.AbstractModel):
     delivery addresses, products by binding, SKU or barcode, taxes, shipping
     and discount lines, warehouse routing, confirmation rules. Idempotent:
     the order's binding decides between create and update, under an
-    advisory lock, and an update older than the imported one is ignored.
+    advisory lock, and an update strictly older than the imported one is
+    ignored (one of the same second is applied).
     """
 
     _name = "integration.order.importer"
@@ -38,10 +40,15 @@ class IntegrationOrderImporter(models.AbstractModel):
         updated_at = self._parse_datetime(order.get("updated_at"))
         existing = binding._record() if binding else None
         if existing:
-            if updated_at and binding.external_updated_at and updated_at <= binding.external_updated_at:
+            # Strictly older only: timestamps have a one-second resolution, so
+            # two updates in the same second (pending, then paid) share one and
+            # the second must still apply. Applying an update again is
+            # harmless: it rewrites the same values, and confirmation is
+            # never undone.
+            if updated_at and binding.external_updated_at and updated_at < binding.external_updated_at:
                 raise StaleUpdate(
                     _(
-                        "Order %(name)s: this version (%(new)s) is not newer than the one imported (%(old)s).",
+                        "Order %(name)s: this version (%(new)s) is older than the one imported (%(old)s).",
                         name=order["name"],
                         new=updated_at,
                         old=binding.external_updated_at,
@@ -302,20 +309,15 @@ class IntegrationOrderImporter(models.AbstractModel):
         partner = Partner.browse()
         email = (data.get("email") or "").strip().lower()
         if email:
-            partner = Partner.search(
-                [
-                    ("email", "=ilike", email),
-                    ("parent_id", "=", False),
-                    "|",
-                    ("company_id", "=", False),
-                    ("company_id", "=", backend.company_id.id),
-                ],
-                limit=1,
-            )
+            partner = self._customer_by_email(backend, email)
+            if not partner:
+                # about to create: one creator per email at a time
+                self._lock_customer_email(backend, email)
+                partner = self._customer_by_email(backend, email)
         if not partner:
             values = {
                 "name": data["name"],
-                "email": data.get("email") or False,
+                "email": (data.get("email") or "").strip() or False,  # found again by email
                 "phone": data.get("phone") or False,
                 "vat": data.get("vat") or False,
                 "customer_rank": 1,
@@ -328,6 +330,50 @@ class IntegrationOrderImporter(models.AbstractModel):
         if external_id:
             Binding._bind(backend, partner, external_id, binding=binding)
         return partner
+
+    def _customer_by_email(self, backend, email):
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("email", "=ilike", email),
+                    ("parent_id", "=", False),
+                    "|",
+                    ("company_id", "=", False),
+                    ("company_id", "=", backend.company_id.id),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _customer_lock_key(self, company, email):
+        """Advisory lock key of one normalised email in one company."""
+        digest = hashlib.sha256(f"res.partner:email:{company.id}:{email}".encode()).digest()
+        return int.from_bytes(digest[:8], "big", signed=True)
+
+    def _lock_customer_email(self, backend, email):
+        """Serialise the creation of the customer with ``email`` (normalised)
+        in the backend's company: two workers importing two orders of one
+        new customer (different customer ids, or none) must create one
+        partner, not two.
+
+        Under REPEATABLE READ a transaction that waited for the lock still
+        cannot see the partner the holder created (its snapshot is older),
+        so waiting is not enough: when the lock is taken, wait for the
+        holder to finish, then retry the event at once with a fresh
+        snapshot, which finds that partner."""
+        key = self._customer_lock_key(backend.company_id, email)
+        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        if self.env.cr.fetchone()[0]:
+            return
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        raise LockContention(
+            _("Another import was creating the customer %s at the same time; retrying.", email),
+            retry_after=0,
+        )
 
     def _address(self, customer, address, kind):
         """A child address of the customer; reused when identical."""

@@ -61,7 +61,7 @@ class TestConcurrentWorkers(TransactionCase):
             env = api.Environment(cr, SUPERUSER_ID, {})
             backend = env["integration.backend"].browse(self.backend_id)
             bindings = env["integration.binding"].search([("backend_id", "=", backend.id)])
-            orders = env["sale.order"].search([("client_order_ref", "like", f"#{self.tag}")])
+            orders = env["sale.order"].search([("client_order_ref", "=like", f"#{self.tag}%")])
             partners = env["res.partner"].search([("email", "like", f"%{self.tag}%")])
             products = env["product.product"].search(
                 [("default_code", "in", [f"W-{self.tag}", f"G-{self.tag}"])]
@@ -173,3 +173,34 @@ class TestConcurrentWorkers(TransactionCase):
         states = self._states(event_ids)
         self.assertTrue(set(states.values()) <= {"done", "ignored"}, states)
         self.assertEqual(self._count_orders(), 1)
+
+    def test_two_orders_of_one_new_customer_two_workers_create_one_partner(self):
+        """Two orders of one new customer (a guest checkout and a new
+        account: two customer ids, one email) imported at the same time:
+        one partner."""
+        email = f"ada-{self.tag}@example.com"
+        orders = []
+        for suffix in ("1", "2"):
+            order = self._order()
+            order.update(external_id=f"{self.tag}-{suffix}", name=f"#{self.tag}-{suffix}")
+            order["customer"] = dict(order["customer"], external_id=f"C-{self.tag}-{suffix}", email=email)
+            order["tags"] = []  # nothing else to create at once (a new tag would serialise the workers)
+            for line in order["lines"]:
+                line["external_id"] = f"{self.tag}-{suffix}-{line['external_id']}"
+            orders.append(order)
+        event_ids = self._create_events(orders)
+        outcomes = self._run_workers(event_ids)
+        self.assertFalse([o for o in outcomes if o.startswith("error")], outcomes)
+        # the worker that waited for the customer runs again, with a fresh snapshot
+        again = [eid for eid, state in self._states(event_ids).items() if state == "queued"]
+        if again:
+            self._run_workers(again)
+        self.assertEqual(set(self._states(event_ids).values()), {"done"})
+        with self._cursor() as cr:
+            cr.execute("SELECT count(*) FROM res_partner WHERE email = %s AND parent_id IS NULL", [email])
+            self.assertEqual(cr.fetchone()[0], 1)
+            cr.execute(
+                "SELECT count(DISTINCT partner_id) FROM sale_order WHERE client_order_ref LIKE %s",
+                [f"#{self.tag}-%"],
+            )
+            self.assertEqual(cr.fetchone()[0], 1)

@@ -60,6 +60,25 @@ class TestEventLifecycle(IntegrationCase):
         _event2, created = self.receive(canonical_order("2002"), key="k-2002", backend=other)
         self.assertTrue(created)
 
+    def test_same_content_under_another_key_is_a_duplicate(self):
+        Event = self.env["integration.event"]
+        payload = canonical_order("2003")
+        first, created = Event._receive(
+            self.backend, "order.import", payload, "delivery-1", content_key="order:2003:v1"
+        )
+        self.assertTrue(created)
+        again, created = Event._receive(
+            self.backend, "order.import", payload, "delivery-2", content_key="order:2003:v1"
+        )
+        self.assertEqual((again, created), (first, False))
+        # another content, or none (many events have none), is another event
+        _other, created = Event._receive(
+            self.backend, "order.import", payload, "delivery-3", content_key="order:2003:v2"
+        )
+        self.assertTrue(created)
+        for key in ("delivery-4", "delivery-5"):
+            self.assertTrue(Event._receive(self.backend, "order.import", payload, key)[1])
+
     def test_done_event_links_record_and_measures_latency(self):
         event, _created = self.receive(canonical_order("2003"))
         self.assertEqual(event.state, "received")

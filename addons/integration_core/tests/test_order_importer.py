@@ -40,6 +40,25 @@ class TestOrderImporter(IntegrationCase):
         )
         self.assertEqual(self.importer()._import_order(self.backend, second).partner_id, existing)
 
+    def test_new_customer_is_created_under_an_advisory_lock_on_its_email(self):
+        order = canonical_order("7020")
+        order["customer"]["email"] = "  New.Customer.7020@Example.com "
+        sale = self.importer()._import_order(self.backend, order)
+        key = self.importer()._customer_lock_key(self.company, "new.customer.7020@example.com")
+        self.env.cr.execute(
+            """
+            SELECT count(*) FROM pg_locks
+             WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
+               AND classid::bigint = %s AND objid::bigint = %s AND objsubid = 1
+            """,
+            [(key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 1)
+        # a second order, another customer id, the same email: the same partner
+        other = canonical_order("7021")
+        other["customer"]["email"] = "new.customer.7020@example.com"
+        self.assertEqual(self.importer()._import_order(self.backend, other).partner_id, sale.partner_id)
+
     def test_product_by_barcode_and_binding(self):
         order = canonical_order("7004")
         order["lines"][0].update(sku=None, barcode="1234567890128")
@@ -123,6 +142,19 @@ class TestOrderImporter(IntegrationCase):
         with self.assertRaises(StaleUpdate):
             self.importer()._import_order(self.backend, older)
         self.assertIn("second", str(sale.note))
+
+    def test_paid_update_in_the_same_second_as_pending_is_not_stale(self):
+        same_second = "2024-05-01T10:00:00.250000+00:00"
+        pending = canonical_order("7013", updated_at=same_second, financial_status="pending")
+        sale = self.importer()._import_order(self.backend, pending)
+        self.assertEqual(sale.state, "draft")
+        paid = canonical_order("7013", updated_at="2024-05-01T10:00:00.900000+00:00", note="paid")
+        self.assertEqual(self.importer()._import_order(self.backend, paid), sale)
+        self.assertEqual(sale.state, "sale")
+        self.assertIn("paid", str(sale.note))
+        # the pending version again (same second): applied, and confirmation is not undone
+        self.importer()._import_order(self.backend, pending)
+        self.assertEqual(sale.state, "sale")
 
     def test_confirmation_policies(self):
         self.backend.order_confirm_policy = "never"

@@ -74,6 +74,12 @@ class TestWebhookEndpoint(HttpCase):
         self.assertEqual(event.error_category, "validation")
         self.assertEqual(event.sudo().payload_raw, "{not json")
 
+    def test_authentic_body_nested_too_deep_is_400_and_kept_failed(self):
+        response = self.post(b'{"external_id": ' + b"[" * 2_000 + b"]" * 2_000 + b"}", key="evt-deep")
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.events().state, "failed")
+        self.assertEqual(self.events().error_category, "validation")
+
     def test_missing_headers_is_400(self):
         response = self.post(canonical_order("9004"), key=None)
         self.assertEqual(response.status_code, 400)
