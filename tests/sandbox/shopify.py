@@ -113,6 +113,15 @@ DEFAULT_API_VERSION = "2025-01"
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_0123456789abcdef"
 DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
 DEFAULT_SHOP_DOMAIN = "sandbox-outdoor.myshopify.com"
+# what set_fault_rate draws from by default: throttling, server errors, a
+# call that answers only after a client's timeout
+DEFAULT_RANDOM_FAULTS = (
+    {"status": 429, "retry_after": 2},
+    {"status": 500},
+    {"status": 502},
+    {"status": 503},
+    {"delay": 30},
+)
 STANDARD_BUCKET_SIZE = 2000
 STANDARD_RESTORE_RATE = 100
 MAX_QUERY_COST = 1000
@@ -395,6 +404,11 @@ class ShopifySandbox:
             self.calls = []
             self.webhook_deliveries = []
             self._faults = []
+            self._fault_rate = 0.0
+            self._rate_faults = []
+            self._fault_rng = random.Random()
+            self._outage_until = 0.0
+            self._outage_status = 503
             self.bulk_operations = {}
             self.bulk_files = {}
             self.bulk_downloads = []
@@ -1115,10 +1129,48 @@ class ShopifySandbox:
         with self._lock:
             self._faults.extend(itertools.islice(itertools.cycle(faults), count))
 
+    def set_fault_rate(self, rate, faults=None, seed=None):
+        """Disturb each API call with probability ``rate`` (0 stops it), with
+        a fault drawn at random from ``faults`` (dicts as for
+        :meth:`inject_faults`; default: 429, 500, 502, 503 and a 30 s delay,
+        equally likely). The plan of :meth:`inject_faults` goes first."""
+        rate = float(rate or 0)
+        if not 0 <= rate <= 1:
+            raise ValueError("the fault rate is a fraction between 0 and 1")
+        faults = [dict(fault) for fault in (faults or DEFAULT_RANDOM_FAULTS)]
+        with self._lock:
+            self._fault_rate = rate
+            self._rate_faults = faults
+            self._fault_rng = random.Random(seed)
+
+    def start_outage(self, seconds, status=503):
+        """The shop is down for ``seconds`` from now: every API call (and
+        bulk file download) is answered ``status``; 0 ends an outage."""
+        with self._lock:
+            self._outage_until = time.monotonic() + max(float(seconds), 0.0)
+            self._outage_status = int(status)
+
+    def outage_remaining(self):
+        with self._lock:
+            return max(self._outage_until - time.monotonic(), 0.0)
+
     def clear_faults(self):
+        """Drop the fault plan, the random faults, an outage and a bulk failure."""
         with self._lock:
             self._faults.clear()
             self._bulk_fail_next = None
+            self._fault_rate = 0.0
+            self._outage_until = 0.0
+
+    def _next_fault(self):
+        """The fault for the call being handled (under the lock), or None."""
+        if self._outage_until > time.monotonic():
+            return {"status": self._outage_status, "outage": True}
+        if self._faults:
+            return self._faults.pop(0)
+        if self._fault_rate and self._fault_rng.random() < self._fault_rate:
+            return dict(self._fault_rng.choice(self._rate_faults), random=True)
+        return None
 
     def fail_next_bulk_operation(self, error_code="INTERNAL_SERVER_ERROR"):
         """The next bulk operation started ends ``FAILED`` with ``error_code``
@@ -1206,6 +1258,9 @@ class ShopifySandbox:
                 "operations": dict(operations),
                 "throttled": sum(1 for call in self.calls if call.get("throttled")),
                 "faults_pending": len(self._faults),
+                "faulted": dict(Counter(_fault_label(call["fault"]) for call in self.calls if call.get("fault"))),
+                "fault_rate": self._fault_rate,
+                "outage_remaining": round(max(self._outage_until - time.monotonic(), 0.0), 1),
                 "bucket": self.bucket.status(),
                 "orders": len(self.orders),
                 "products": len(self.products),
@@ -1273,7 +1328,7 @@ class ShopifySandbox:
         with self._lock:
             self.calls.append(call)
             call["n"] = len(self.calls)
-            fault = self._faults.pop(0) if self._faults else None
+            fault = self._next_fault()
         call["fault"] = fault
         try:
             payload = json.loads(raw or b"{}")
@@ -1326,6 +1381,9 @@ class ShopifySandbox:
         with self._lock:
             self.bulk_downloads.append({"id": operation_id, "headers": dict(handler.headers)})
             data = self.bulk_files.get(operation_id)
+            down = self._outage_status if self._outage_until > time.monotonic() else None
+        if down:
+            return handler.reply(down, {"errors": "Service Unavailable"})
         if data is None:
             return handler.reply(404, {"errors": "Not Found"})
         return handler.reply_raw(200, data, "application/jsonl")
@@ -1346,10 +1404,24 @@ class ShopifySandbox:
             deliveries = self.send_webhook("orders/create", order) if notify else []
             return handler.reply(201, {"order": order, "webhooks": _strip_headers(deliveries)})
         if path == "/_sandbox/faults" and method == "POST":
-            self.inject_faults(data.get("faults") or [], data.get("count"))
-            if data.get("bulk_fail"):
-                self.fail_next_bulk_operation(data["bulk_fail"])
-            return handler.reply(200, {"faults_pending": len(self._faults)})
+            try:
+                if data.get("clear"):
+                    self.clear_faults()
+                self.inject_faults(data.get("faults") or [], data.get("count"))
+                if data.get("bulk_fail"):
+                    self.fail_next_bulk_operation(data["bulk_fail"])
+                if data.get("random") is not None:
+                    rand = data["random"] or {}
+                    self.set_fault_rate(rand.get("rate", 0), rand.get("faults"), rand.get("seed"))
+                if data.get("outage") is not None:
+                    outage = data["outage"] or {}
+                    self.start_outage(outage.get("seconds", 0), outage.get("status", 503))
+            except (TypeError, ValueError) as exc:
+                return handler.reply(422, {"error": str(exc)})
+            answer = {"faults_pending": len(self._faults)}
+            if data.get("random") is not None or data.get("outage") is not None or data.get("clear"):
+                answer.update(fault_rate=self._fault_rate, outage_remaining=round(self.outage_remaining(), 1))
+            return handler.reply(200, answer)
         if path == "/_sandbox/webhooks" and method == "POST":
             payload = data.get("payload")
             if payload is None and data.get("order_id"):
@@ -2681,6 +2753,15 @@ def _operation_label(query):
                 if isinstance(selection, FieldNode):
                     return selection.name.value
     return None
+
+
+def _fault_label(fault):
+    """'outage', '429', '503', 'delay' ... for the state's fault counts."""
+    if fault.get("outage"):
+        return "outage"
+    if fault.get("status"):
+        return str(fault["status"])
+    return "delay" if fault.get("delay") else "other"
 
 
 def _strip_headers(results):
