@@ -46,23 +46,34 @@ client, so that tests of the client meet the behaviour of the real peer:
   ``-Shop-Domain``, ``-Webhook-Id``, ``-Event-Id``, ``-Triggered-At`` and
   ``-API-Version`` headers; ``duplicate=True`` re-sends the same delivery
   (same ids) as Shopify's retries do; :meth:`deliver_out_of_order`.
-- A fault plan for the next N API calls (429 with Retry-After, 5xx, delays).
+- A fault plan for the next N API calls (429 with Retry-After, 5xx, delays),
+  a random share of faulty calls (:meth:`ShopifySandbox.set_fault_rate`) and
+  an outage window during which every call fails
+  (:meth:`ShopifySandbox.start_outage`).
 - A control API for demos and the Odoo-side tests: ``POST /_sandbox/orders``
-  (creates an order, fires ``orders/create``), ``POST /_sandbox/faults``
-  (``{"faults": [...], "count": n}``; ``{"bulk_fail": "TIMEOUT"}`` fails the
-  next bulk operation),
-  ``POST /_sandbox/webhooks``, ``POST /_sandbox/reset``,
-  ``GET /_sandbox/state``.
+  (creates an order, fires ``orders/create``; ``"webhook": false`` does
+  not), ``POST /_sandbox/faults`` (``{"faults": [...], "count": n}``;
+  ``{"bulk_fail": "TIMEOUT"}`` fails the next bulk operation;
+  ``{"random": {"rate": 0.2, "faults": [...], "seed": 1}}`` disturbs each
+  call with that probability, rate 0 stops it; ``{"outage": {"seconds":
+  30, "status": 503}}`` takes the shop down; ``{"clear": true}`` first
+  drops every fault), ``POST /_sandbox/webhooks``, ``POST /_sandbox/reset``,
+  ``GET /_sandbox/state``; the demo shop adds ``/_sandbox/demo``
+  (``{"paused": true}`` stops its order a minute).
 
 Every API call is recorded in :attr:`ShopifySandbox.calls`.
 
-Standalone::
+Standalone (``--secret``/``--token`` default to random values, printed)::
 
-    python3 tests/sandbox/shopify.py --port 8071 --webhook-url URL --secret S
+    python3 tests/sandbox/shopify.py --port 8071 --webhook-url URL [--secret S] [--token T]
 
 Demo shop (what ``scripts/run`` starts, see :func:`serve_demo`): Odoo's demo
-products, location 1, an order every minute delivered to the demo backend::
+products, location 1, an order every minute delivered to the demo backend,
+with the demo backend's own webhook token and secrets, which are random per
+database: ``scripts/demo_secrets.py`` reads them from the database into the
+``SHOPIFY_DEMO_*`` environment variables::
 
+    eval "$(scripts/demo_secrets.py --database DB --format shell)"
     cd tests && python3 -m sandbox.shopify --demo --odoo-url http://127.0.0.1:8069 --database DB
 """
 
@@ -73,8 +84,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import random
 import re
+import secrets
 import signal
 import sys
 import threading
@@ -2817,9 +2830,12 @@ class _Handler(BaseHTTPRequestHandler):
 # ----------------------------------------------------------------------------
 
 DEMO_PORT = 8071
-DEMO_ACCESS_TOKEN = "shpat_demo_access_token"
-DEMO_CLIENT_SECRET = "demo_client_secret"
-DEMO_WEBHOOK_TOKEN = "demo-shopify"  # webhook token of channel_shopify's demo backend
+# The demo backend's webhook token and secrets are random per database (demo
+# data never publishes them): scripts/run reads them from the database
+# (scripts/demo_secrets.py) into these environment variables for --demo.
+DEMO_ENV_WEBHOOK_TOKEN = "SHOPIFY_DEMO_WEBHOOK_TOKEN"
+DEMO_ENV_ACCESS_TOKEN = "SHOPIFY_DEMO_ACCESS_TOKEN"
+DEMO_ENV_CLIENT_SECRET = "SHOPIFY_DEMO_CLIENT_SECRET"
 DEMO_SHOP_DOMAIN = "demo-office-furniture.myshopify.com"
 DEMO_LOCATION_ID = 1  # mapped to Odoo's main warehouse in the demo data
 DEMO_TAX_RATE = Decimal("0.15")  # the sales tax of Odoo's generic chart of accounts
@@ -2856,18 +2872,37 @@ class DemoShop(ShopifySandbox):
     Ids and order numbers continue from the clock: a demo shop restarted
     next to the same database never reuses an order id (Odoo would take the
     new order for an update of the old one) or an order name.
+
+    The access token and client secret are those of the demo backend
+    (``access_token=``, ``client_secret=``); without them, random ones.
+    :attr:`paused` (``POST /_sandbox/demo {"paused": true}``) tells
+    :func:`serve_demo` to stop creating orders, e.g. while a script measures.
     """
 
     def __init__(self, **kwargs):
         now = time.time()
-        kwargs.setdefault("access_token", DEMO_ACCESS_TOKEN)
-        kwargs.setdefault("client_secret", DEMO_CLIENT_SECRET)
+        kwargs.setdefault("access_token", f"shpat_{secrets.token_hex(16)}")
+        kwargs.setdefault("client_secret", secrets.token_urlsafe(32))
         kwargs.setdefault("shop_domain", DEMO_SHOP_DOMAIN)
         kwargs.setdefault("currency", "USD")
         kwargs.setdefault("timezone_name", "America/Los_Angeles")
         kwargs.setdefault("first_id", int(now * 1000) * 100)
         kwargs.setdefault("first_order_number", 1001 + int(now - _DEMO_EPOCH) // 10)
+        self.paused = threading.Event()
         super().__init__(**kwargs)
+
+    def _handle_control(self, handler, method, path, raw):
+        if path != "/_sandbox/demo":
+            return super()._handle_control(handler, method, path, raw)
+        if method == "POST":
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                return handler.reply(400, {"error": "invalid JSON"})
+            if "paused" in data:
+                (self.paused.set if data["paused"] else self.paused.clear)()
+                _log("demo orders paused" if data["paused"] else "demo orders resumed")
+        return handler.reply(200, {"paused": self.paused.is_set()})
 
     def seed_default(self):
         """Location 1 and the five demo products, 50 of each in stock."""
@@ -2960,13 +2995,18 @@ def _describe(order):
     )
 
 
-def serve_demo(argv=None):
+def serve_demo(argv=None, environ=None):
     """The demo shop for ``scripts/run``: serves the Admin API on port 8071,
     waits until Odoo answers, then creates an order every ``--interval``
     seconds and delivers its signed ``orders/create`` webhook to the demo
     backend. A delivery that fails is retried on the next rounds (up to 5
     attempts, with the same event id, as Shopify retries); Odoo's order
-    catch-up also pulls what it missed. Stops cleanly on SIGTERM/SIGINT."""
+    catch-up also pulls what it missed. Stops cleanly on SIGTERM/SIGINT.
+
+    The demo backend's webhook token, access token and client secret come
+    from the environment (``SHOPIFY_DEMO_WEBHOOK_TOKEN``,
+    ``SHOPIFY_DEMO_ACCESS_TOKEN``, ``SHOPIFY_DEMO_CLIENT_SECRET``), which
+    scripts/run fills from the database; there are no default values."""
     parser = argparse.ArgumentParser(description="Run the demo Shopify shop next to the demo database.")
     parser.add_argument("--demo", action="store_true", help="demo mode (this one)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -2977,22 +3017,38 @@ def serve_demo(argv=None):
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for Odoo to answer")
     parser.add_argument("--seed", type=int, help="random seed of the orders (default: random)")
     args = parser.parse_args(argv)
+    environ = os.environ if environ is None else environ
+    names = (DEMO_ENV_WEBHOOK_TOKEN, DEMO_ENV_ACCESS_TOKEN, DEMO_ENV_CLIENT_SECRET)
+    missing = [name for name in names if not environ.get(name)]
+    if missing:
+        _log(
+            f"{', '.join(missing)} not set: the demo shop needs the demo backend's webhook token and "
+            "secrets, which are random per database; scripts/run sets them from the database "
+            '(eval "$(scripts/demo_secrets.py --database DB --format shell)")'
+        )
+        return 2
     odoo_url = args.odoo_url.rstrip("/")
-    webhook_url = f"{odoo_url}/integration/webhook/shopify/{DEMO_WEBHOOK_TOKEN}"
+    webhook_url = f"{odoo_url}/integration/webhook/shopify/{environ[DEMO_ENV_WEBHOOK_TOKEN]}"
     rng = random.Random(args.seed)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda number, frame: stop.set())
-    shop = DemoShop(host=args.host, port=args.port, webhook_url=webhook_url)
+    shop = DemoShop(
+        host=args.host,
+        port=args.port,
+        webhook_url=webhook_url,
+        access_token=environ[DEMO_ENV_ACCESS_TOKEN],
+        client_secret=environ[DEMO_ENV_CLIENT_SECRET],
+    )
     try:
         url = shop.start()
     except OSError as exc:
         _log(f"cannot listen on {args.host}:{args.port}: {exc}")
         return 1
-    _log(f"serving {url} (Admin API {shop.graphql_url}, token {shop.access_token})")
+    _log(f"serving {url} (Admin API {shop.graphql_url}, the demo backend's access token)")
     _log(f"products: {', '.join(sku for sku, *_rest in DEMO_PRODUCTS)} at location {DEMO_LOCATION_ID}")
-    _log(f"webhooks to {webhook_url}, signed with the demo client secret")
+    _log(f"webhooks to {odoo_url}/integration/webhook/shopify/<the demo backend's token>, signed with its client secret")
     try:
         _log(f"waiting for Odoo on {odoo_url} (database {args.database or '?'}, up to {args.wait:.0f} s)")
         deadline = time.monotonic() + args.wait
@@ -3006,6 +3062,9 @@ def serve_demo(argv=None):
                 _log(f"Odoo answers: a new order every {args.interval:g} s")
         retries = []  # [(order, event_id, attempts)]
         while not stop.is_set():
+            if shop.paused.is_set():
+                stop.wait(1.0)
+                continue
             pending, retries = retries, []
             for order, event_id, attempts in pending:
                 retries.extend(_demo_deliver(shop, order, event_id, attempts + 1))
@@ -3041,16 +3100,16 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--webhook-url", help="where to deliver webhooks (e.g. the Odoo webhook endpoint)")
-    parser.add_argument("--secret", default=DEFAULT_CLIENT_SECRET, help="client secret used to sign webhooks")
-    parser.add_argument("--token", default=DEFAULT_ACCESS_TOKEN, help="accepted X-Shopify-Access-Token")
+    parser.add_argument("--secret", help="client secret used to sign webhooks (default: a random one, printed)")
+    parser.add_argument("--token", help="accepted X-Shopify-Access-Token (default: a random one, printed)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION)
     parser.add_argument("--bucket-size", type=float, default=STANDARD_BUCKET_SIZE)
     parser.add_argument("--restore-rate", type=float, default=STANDARD_RESTORE_RATE)
     parser.add_argument("--fixtures", help="also load Shopify's REST sample resources from this folder")
     args = parser.parse_args(argv)
     sandbox = ShopifySandbox(
-        access_token=args.token,
-        client_secret=args.secret,
+        access_token=args.token or f"shpat_{secrets.token_hex(16)}",
+        client_secret=args.secret or secrets.token_urlsafe(32),
         api_version=args.api_version,
         webhook_url=args.webhook_url,
         bucket_size=args.bucket_size,
@@ -3063,7 +3122,10 @@ def main(argv=None):
     url = sandbox.start()
     print(f"Shopify sandbox on {url}", flush=True)
     print(f"  GraphQL:  POST {sandbox.graphql_url}  (X-Shopify-Access-Token: {sandbox.access_token})")
-    print(f"  Webhooks: {sandbox.webhook_url or '(none: pass --webhook-url)'}  signed with --secret")
+    print(
+        f"  Webhooks: {sandbox.webhook_url or '(none: pass --webhook-url)'}  signed with the client secret "
+        f"{sandbox.client_secret if not args.secret else '(--secret)'}"
+    )
     print(
         f"  Control:  POST {url}/_sandbox/orders | /_sandbox/faults | /_sandbox/webhooks; GET {url}/_sandbox/state"
     )
