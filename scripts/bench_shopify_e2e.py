@@ -337,8 +337,12 @@ def main(argv=None):
     parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--token", help="the backend's webhook token (default: the demo backend's, from the database)")
-    parser.add_argument("--secret", help="the backend's client secret (default: the demo backend's, from the database)")
+    parser.add_argument(
+        "--token", help="the backend's webhook token (default: the demo backend's, from the database)"
+    )
+    parser.add_argument(
+        "--secret", help="the backend's client secret (default: the demo backend's, from the database)"
+    )
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--senders", type=int, default=4, help="threads sending the webhooks")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for confirmations")

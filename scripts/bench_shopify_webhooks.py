@@ -135,8 +135,12 @@ def percentile(sorted_values, fraction):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
-    parser.add_argument("--token", help="the backend's webhook token (default: the demo backend's, from the database)")
-    parser.add_argument("--secret", help="the backend's client secret (default: the demo backend's, from the database)")
+    parser.add_argument(
+        "--token", help="the backend's webhook token (default: the demo backend's, from the database)"
+    )
+    parser.add_argument(
+        "--secret", help="the backend's client secret (default: the demo backend's, from the database)"
+    )
     parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
     parser.add_argument("--deliveries", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)

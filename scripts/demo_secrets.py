@@ -154,7 +154,9 @@ def demo_backend(database=DEFAULT_DATABASE, peer="shopify", *, keys=None):
             )
             row = cr.fetchone()
             if not row:
-                raise DemoSecretsError(f"database {database} has no demo backend {xmlid} (installed without demo data?)")
+                raise DemoSecretsError(
+                    f"database {database} has no demo backend {xmlid} (installed without demo data?)"
+                )
             cr.execute(
                 "SELECT key, value_encrypted FROM integration_credential WHERE backend_id = %s",
                 [row[0]],

@@ -47,7 +47,7 @@ import xmlrpc.client
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import requests
 
@@ -102,7 +102,9 @@ class Factory:
         digest = hmac.new((secret or self.secret).encode(), body, hashlib.sha256).digest()
         return base64.b64encode(digest).decode()
 
-    def headers(self, body, topic="orders/create", *, sign=True, content_type="application/json", domain=None):
+    def headers(
+        self, body, topic="orders/create", *, sign=True, content_type="application/json", domain=None
+    ):
         self.count += 1
         headers = {
             "Content-Type": content_type,
@@ -158,7 +160,9 @@ class Factory:
 
         def hmac_hex():
             body = self.order_body()
-            return with_hmac("hmac-hex-not-base64", hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest(), body)
+            return with_hmac(
+                "hmac-hex-not-base64", hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest(), body
+            )
 
         def hmac_other_secret():
             body = self.order_body()
@@ -172,7 +176,9 @@ class Factory:
             return with_hmac("hmac-truncated", self.sign(body)[:-4], body)
 
         def hmac_garbage():
-            return with_hmac("hmac-garbage-chars", r.choice(["%%%", "=" * 44, "A" * 5000, "é" * 10, "sha256=" + "0" * 64]))
+            return with_hmac(
+                "hmac-garbage-chars", r.choice(["%%%", "=" * 44, "A" * 5000, "é" * 10, "sha256=" + "0" * 64])
+            )
 
         def token_unknown():
             delivery = with_hmac("token-unknown", None)
@@ -192,7 +198,9 @@ class Factory:
             return delivery
 
         def urlencoded(sign):
-            body = f"id={r.randrange(10**9)}&email=a%40b.c&line_items[0][sku]=FURN_7800&total_price=1".encode()
+            body = (
+                f"id={r.randrange(10**9)}&email=a%40b.c&line_items[0][sku]=FURN_7800&total_price=1".encode()
+            )
             kind = "urlencoded-signed" if sign else "urlencoded"
             if sign:
                 return signed_garbage(kind, body, "application/x-www-form-urlencoded")
@@ -202,9 +210,15 @@ class Factory:
             boundary = uuid.uuid4().hex
             order = self.order_body()
             body = (
-                f"--{boundary}\r\nContent-Disposition: form-data; name=\"order\"\r\n"
-                f"Content-Type: application/json\r\n\r\n"
-            ).encode() + order + f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n".encode() + r.randbytes(64) + f"\r\n--{boundary}--\r\n".encode()
+                (
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="order"\r\n'
+                    f"Content-Type: application/json\r\n\r\n"
+                ).encode()
+                + order
+                + f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.bin"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + r.randbytes(64)
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
             content_type = f"multipart/form-data; boundary={boundary}"
             kind = "multipart-signed" if sign else "multipart"
             if sign:
@@ -214,7 +228,10 @@ class Factory:
         def text_plain_signed():
             # an authentic order with a content type Shopify never sends
             return signed_garbage(
-                "text-plain-order-signed", self.order_body(), r.choice(["text/plain", "application/xml"]), expect=(200, 400, 415)
+                "text-plain-order-signed",
+                self.order_body(),
+                r.choice(["text/plain", "application/xml"]),
+                expect=(200, 400, 415),
             )
 
         def oversize():
@@ -223,7 +240,9 @@ class Factory:
 
         def chunked():
             body = self.order_body()
-            delivery = Delivery("no-content-length", "forged", body, self.headers(body), self.token, expect={411})
+            delivery = Delivery(
+                "no-content-length", "forged", body, self.headers(body), self.token, expect={411}
+            )
             return delivery
 
         def missing_topic():
@@ -243,7 +262,7 @@ class Factory:
             return unsigned(kind, body)
 
         def json_not_object():
-            body = r.choice([b"[]", b'"order"', b"null", b"42", b"true", b"[{\"id\": 1}]"])
+            body = r.choice([b"[]", b'"order"', b"null", b"42", b"true", b'[{"id": 1}]'])
             return signed_garbage("json-not-an-object-signed", body)
 
         def json_broken():
@@ -363,8 +382,37 @@ class Factory:
             "\uffff\ufffe",
             "Ω≈ç√∫˜µ≤≥÷" * 50,
         ]
-        bad_dates = ["yesterday", "2025-13-45T99:99:99Z", 0, -1, "", None, 1e20, "9999-12-31T23:59:59Z", "0000-00-00", "2025-02-30", "NaN", [2025, 1, 1], {"date": "2025-01-01"}]
-        nanish = ["NaN", "nan", "Infinity", "-Infinity", "inf", "1e309", "-0", "0x1A", "1,000.00", "", " ", "1e308", "١٢٣", "12.345.678"]
+        bad_dates = [
+            "yesterday",
+            "2025-13-45T99:99:99Z",
+            0,
+            -1,
+            "",
+            None,
+            1e20,
+            "9999-12-31T23:59:59Z",
+            "0000-00-00",
+            "2025-02-30",
+            "NaN",
+            [2025, 1, 1],
+            {"date": "2025-01-01"},
+        ]
+        nanish = [
+            "NaN",
+            "nan",
+            "Infinity",
+            "-Infinity",
+            "inf",
+            "1e309",
+            "-0",
+            "0x1A",
+            "1,000.00",
+            "",
+            " ",
+            "1e308",
+            "١٢٣",
+            "12.345.678",
+        ]
 
         kinds = [
             ("type-id-string", setter(["id"], "abc")),
@@ -417,14 +465,20 @@ class Factory:
             ("deep-nesting-900", nested(900)),
             ("unicode-name", setter(["customer", "first_name"], lambda: r.choice(odd_unicode))),
             ("unicode-sku", setter(["line_items", 0, "sku"], lambda: r.choice(odd_unicode))),
-            ("unicode-email", setter(["email"], lambda: r.choice(["ö@ü.example", "a\u0000@b.c", "\ud800@x.y", "x@xn--"]))),
+            (
+                "unicode-email",
+                setter(["email"], lambda: r.choice(["ö@ü.example", "a\u0000@b.c", "\ud800@x.y", "x@xn--"])),
+            ),
             ("unicode-address", setter(["billing_address", "city"], lambda: r.choice(odd_unicode))),
             ("unicode-currency", setter(["currency"], lambda: r.choice(["€", "usd", "XXX", "\u0000"]))),
             ("date-created-at", setter(["created_at"], lambda: r.choice(bad_dates))),
             ("date-updated-at", setter(["updated_at"], lambda: r.choice(bad_dates))),
             ("date-processed-at", setter(["processed_at"], lambda: r.choice(bad_dates))),
             ("date-cancelled-at", setter(["cancelled_at"], lambda: r.choice(bad_dates[:6]))),
-            ("status-unknown", setter(["financial_status"], lambda: r.choice(["stolen", "", None, 1, "PAID"]))),
+            (
+                "status-unknown",
+                setter(["financial_status"], lambda: r.choice(["stolen", "", None, 1, "PAID"])),
+            ),
             ("foreign-shop-domain", None),
             ("topic-internal", None),
             ("topic-unknown", None),
@@ -445,17 +499,42 @@ class Factory:
             order = self.order()
             if kind == "foreign-shop-domain":
                 deliveries.append(
-                    self.signed(kind, "mutated", order, domain=self.rng.choice(["evil-shop.myshopify.com", "", "x" * 300]))
+                    self.signed(
+                        kind,
+                        "mutated",
+                        order,
+                        domain=self.rng.choice(["evil-shop.myshopify.com", "", "x" * 300]),
+                    )
                 )
             elif kind == "topic-internal":
-                topic = self.rng.choice(["orders.catch_up", "stock.export", "fulfillment.export", "order.pull", "products.import", "orders.bulk_poll"])
+                topic = self.rng.choice(
+                    [
+                        "orders.catch_up",
+                        "stock.export",
+                        "fulfillment.export",
+                        "order.pull",
+                        "products.import",
+                        "orders.bulk_poll",
+                    ]
+                )
                 deliveries.append(self.signed(kind, "mutated", order, topic=topic))
             elif kind == "topic-unknown":
-                topic = self.rng.choice(["orders/delete", "app/uninstalled", "shop/redact", "ORDERS/CREATE", "orders/create ", "x" * 500])
+                topic = self.rng.choice(
+                    [
+                        "orders/delete",
+                        "app/uninstalled",
+                        "shop/redact",
+                        "ORDERS/CREATE",
+                        "orders/create ",
+                        "x" * 500,
+                    ]
+                )
                 deliveries.append(self.signed(kind, "mutated", order, topic=topic))
             elif kind == "replay-as-cancelled":
                 captured = self.rng.choice(self.captured)
-                deliveries.append(self.signed(kind, "replay", json.dumps(captured).encode(), topic="orders/cancelled"))
+                deliveries.append(
+                    self.signed(kind, "replay", json.dumps(captured).encode(), topic="orders/cancelled")
+                )
             else:
                 try:
                     body = json.dumps(mutate(order), allow_nan=True).encode("utf-8")
@@ -526,7 +605,9 @@ class Odoo:
         self._object = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
 
     def __call__(self, model, method, *args, **kwargs):
-        return self._object.execute_kw(self.database, self.uid, self.password, model, method, list(args), kwargs)
+        return self._object.execute_kw(
+            self.database, self.uid, self.password, model, method, list(args), kwargs
+        )
 
 
 def scope(backend_id, first_id):
@@ -567,7 +648,9 @@ def sandbox_pause(url, paused):
 
 
 def status_text(counter):
-    return "  ".join(f"{status}:{count}" for status, count in sorted(counter.items(), key=lambda kv: str(kv[0])))
+    return "  ".join(
+        f"{status}:{count}" for status, count in sorted(counter.items(), key=lambda kv: str(kv[0]))
+    )
 
 
 def report_sending(deliveries, results):
@@ -580,10 +663,15 @@ def report_sending(deliveries, results):
             groups[delivery.kind] = delivery.group
     unsent = sum(1 for result in results if result is None)
     print()
-    print(f"HTTP statuses of {len(results) - unsent} deliveries" + (f" ({unsent} not sent: time bound)" if unsent else ""))
+    print(
+        f"HTTP statuses of {len(results) - unsent} deliveries"
+        + (f" ({unsent} not sent: time bound)" if unsent else "")
+    )
     for status, count in sorted(statuses.items(), key=lambda kv: str(kv[0])):
         print(f"  {status!s:>22} {count:7d}")
-    server_errors = {kind: c for kind, c in by_kind.items() if any(isinstance(s, int) and s >= 500 for s in c)}
+    server_errors = {
+        kind: c for kind, c in by_kind.items() if any(isinstance(s, int) and s >= 500 for s in c)
+    }
     fivexx = sum(count for status, count in statuses.items() if isinstance(status, int) and status >= 500)
     print(f"5xx answers: {fivexx} (target 0)")
     for kind, counter in sorted(server_errors.items()):
@@ -604,17 +692,30 @@ def report_sending(deliveries, results):
             expect = expectations.get(kind)
             odd = expect and any(status not in expect for status in counter)
             if group == "forged":
-                accepted_forged += sum(c for s, c in counter.items() if isinstance(s, int) and 200 <= s < 300 and kind != "text-plain-order-signed")
+                accepted_forged += sum(
+                    c
+                    for s, c in counter.items()
+                    if isinstance(s, int) and 200 <= s < 300 and kind != "text-plain-order-signed"
+                )
             print(f"  {'!' if odd else ' '} {kind:34} {sum(counter.values()):6d}   {status_text(counter)}")
     print(f"forged deliveries answered 2xx: {accepted_forged} (target 0)")
     return fivexx, accepted_forged
 
 
 def report_events(odoo, domain, waited, pending):
-    groups = odoo("integration.event", "read_group", domain, ["state", "error_category"], ["state", "error_category"], lazy=False)
+    groups = odoo(
+        "integration.event",
+        "read_group",
+        domain,
+        ["state", "error_category"],
+        ["state", "error_category"],
+        lazy=False,
+    )
     total = sum(group["__count"] for group in groups)
     print()
-    print(f"Events created by these deliveries: {total} (waited {waited:.0f} s for the queue; {pending} still pending)")
+    print(
+        f"Events created by these deliveries: {total} (waited {waited:.0f} s for the queue; {pending} still pending)"
+    )
     print(f"  {'state':10} {'error category':15} {'events':>7}")
     for group in sorted(groups, key=lambda g: (str(g["state"]), str(g["error_category"]))):
         print(f"  {group['state'] or '-':10} {group['error_category'] or '-':15} {group['__count']:7d}")
@@ -622,9 +723,13 @@ def report_events(odoo, domain, waited, pending):
         g["__count"] for g in groups if g["error_category"] == "internal" and g["state"] in ("failed", "dead")
     )
     by_topic = odoo("integration.event", "read_group", domain, ["topic"], ["topic", "state"], lazy=False)
-    print("  by topic and state: " + "; ".join(
-        f"{g['topic'][:40]} {g['state']} {g['__count']}" for g in sorted(by_topic, key=lambda g: (g["topic"], g["state"]))
-    ))
+    print(
+        "  by topic and state: "
+        + "; ".join(
+            f"{g['topic'][:40]} {g['state']} {g['__count']}"
+            for g in sorted(by_topic, key=lambda g: (g["topic"], g["state"]))
+        )
+    )
     print(f"internal errors (failed or dead, category internal): {internal_count} (target 0)")
     if internal_count:
         rows = odoo(
@@ -634,7 +739,12 @@ def report_events(odoo, domain, waited, pending):
             fields=["error_message", "topic"],
             limit=2000,
         )
-        messages = Counter((row["error_message"] or "").strip().splitlines()[0][:150] if row["error_message"] else "(no message)" for row in rows)
+        messages = Counter(
+            (row["error_message"] or "").strip().splitlines()[0][:150]
+            if row["error_message"]
+            else "(no message)"
+            for row in rows
+        )
         print("  most frequent messages:")
         for message, count in messages.most_common(10):
             print(f"  {count:6d}  {message}")
@@ -674,7 +784,9 @@ def main(argv=None):
         return 2
     try:
         odoo = Odoo(base, args.database, args.login, args.password)
-        max_bytes = odoo("integration.backend", "read", [demo.id], ["webhook_max_bytes"])[0]["webhook_max_bytes"]
+        max_bytes = odoo("integration.backend", "read", [demo.id], ["webhook_max_bytes"])[0][
+            "webhook_max_bytes"
+        ]
         before = odoo("integration.event", "search", [], limit=1, order="id desc")
     except (OSError, xmlrpc.client.Error) as exc:
         print(f"Odoo does not answer on {base} ({args.database}): {exc}", file=sys.stderr)
@@ -683,7 +795,10 @@ def main(argv=None):
     run = datetime.now().strftime("%H%M%S")
     rng = random.Random(args.seed)
     print(f"fuzz-webhooks: {base}, database {args.database}, backend '{demo.name}' (id {demo.id}), run {run}")
-    print(f"building {args.forged} forged/garbage and {args.mutated} signed mutated deliveries (seed {args.seed})", flush=True)
+    print(
+        f"building {args.forged} forged/garbage and {args.mutated} signed mutated deliveries (seed {args.seed})",
+        flush=True,
+    )
     factory = Factory(rng, secret, demo.webhook_token, run, max_bytes or 2 * 1024 * 1024)
     forged = factory.forged(args.forged)
     mutated = factory.mutated(args.mutated)
@@ -696,13 +811,18 @@ def main(argv=None):
     start = time.monotonic()
     deadline = start + args.send_timeout
     try:
-        print(f"sending from {args.concurrency} threads, {TIMEOUT:g} s timeout each, at most {args.send_timeout:g} s", flush=True)
+        print(
+            f"sending from {args.concurrency} threads, {TIMEOUT:g} s timeout each, at most {args.send_timeout:g} s",
+            flush=True,
+        )
         results = send_all(base, captures, args.concurrency, deadline)
         time.sleep(1.0)  # the originals are in before their replays
         results += send_all(base, mixed, args.concurrency, deadline)
         deliveries = captures + mixed
         sent_seconds = time.monotonic() - start
-        print(f"sent in {sent_seconds:.1f} s ({sum(r is not None for r in results) / max(sent_seconds, 1e-9):.0f} deliveries/s)")
+        print(
+            f"sent in {sent_seconds:.1f} s ({sum(r is not None for r in results) / max(sent_seconds, 1e-9):.0f} deliveries/s)"
+        )
         fivexx, accepted_forged = report_sending(deliveries, results)
         domain = scope(demo.id, first_id)
         print()
@@ -714,7 +834,9 @@ def main(argv=None):
             sandbox_pause(demo.url, False)
     ok = not fivexx and not accepted_forged and not internal
     print()
-    print(f"RESULT: 5xx {fivexx}, forged accepted {accepted_forged}, internal errors {internal}: {'PASS' if ok else 'FAIL'}")
+    print(
+        f"RESULT: 5xx {fivexx}, forged accepted {accepted_forged}, internal errors {internal}: {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

@@ -1271,7 +1271,9 @@ class ShopifySandbox:
                 "operations": dict(operations),
                 "throttled": sum(1 for call in self.calls if call.get("throttled")),
                 "faults_pending": len(self._faults),
-                "faulted": dict(Counter(_fault_label(call["fault"]) for call in self.calls if call.get("fault"))),
+                "faulted": dict(
+                    Counter(_fault_label(call["fault"]) for call in self.calls if call.get("fault"))
+                ),
                 "fault_rate": self._fault_rate,
                 "outage_remaining": round(max(self._outage_until - time.monotonic(), 0.0), 1),
                 "bucket": self.bucket.status(),
@@ -3048,7 +3050,9 @@ def serve_demo(argv=None, environ=None):
         return 1
     _log(f"serving {url} (Admin API {shop.graphql_url}, the demo backend's access token)")
     _log(f"products: {', '.join(sku for sku, *_rest in DEMO_PRODUCTS)} at location {DEMO_LOCATION_ID}")
-    _log(f"webhooks to {odoo_url}/integration/webhook/shopify/<the demo backend's token>, signed with its client secret")
+    _log(
+        f"webhooks to {odoo_url}/integration/webhook/shopify/<the demo backend's token>, signed with its client secret"
+    )
     try:
         _log(f"waiting for Odoo on {odoo_url} (database {args.database or '?'}, up to {args.wait:.0f} s)")
         deadline = time.monotonic() + args.wait
@@ -3100,7 +3104,9 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--webhook-url", help="where to deliver webhooks (e.g. the Odoo webhook endpoint)")
-    parser.add_argument("--secret", help="client secret used to sign webhooks (default: a random one, printed)")
+    parser.add_argument(
+        "--secret", help="client secret used to sign webhooks (default: a random one, printed)"
+    )
     parser.add_argument("--token", help="accepted X-Shopify-Access-Token (default: a random one, printed)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION)
     parser.add_argument("--bucket-size", type=float, default=STANDARD_BUCKET_SIZE)

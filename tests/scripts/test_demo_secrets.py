@@ -33,7 +33,12 @@ def test_connection_follows_lib_sh(monkeypatch):
     monkeypatch.delenv("PGHOST", raising=False)
     monkeypatch.setenv("EMBEDDED_PG_PORT", "55999")
     params = demo_secrets.connection_params("db")
-    assert (params["host"], params["port"], params["user"], params["dbname"]) == ("127.0.0.1", 55999, "odoo", "db")
+    assert (params["host"], params["port"], params["user"], params["dbname"]) == (
+        "127.0.0.1",
+        55999,
+        "odoo",
+        "db",
+    )
     monkeypatch.setenv("PGHOST", "db.internal")
     monkeypatch.setenv("PGUSER", "me")
     params = demo_secrets.connection_params("db")
