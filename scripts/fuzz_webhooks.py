@@ -618,7 +618,7 @@ def scope(backend_id, first_id):
 
 def wait_for_events(odoo, domain, timeout):
     start = time.monotonic()
-    last = None
+    shown = start
     while True:
         pending = odoo("integration.event", "search_count", domain + [("state", "in", PENDING_STATES)])
         elapsed = time.monotonic() - start
@@ -626,9 +626,9 @@ def wait_for_events(odoo, domain, timeout):
             return 0, elapsed
         if elapsed >= timeout:
             return pending, elapsed
-        if pending != last:
+        if time.monotonic() - shown >= 15:
+            shown = time.monotonic()
             print(f"  {pending} events still received/queued/processing after {elapsed:.0f} s", flush=True)
-            last = pending
         time.sleep(3)
 
 
