@@ -131,6 +131,10 @@ ensure_postgres() {
     pg_as_owner initdb -D "$PG_DIR" -U odoo --auth=trust --encoding=UTF8 --locale=C >/dev/null
   fi
   if pg_as_owner pg_ctl -D "$PG_DIR" status >/dev/null 2>&1; then
+    local running_port
+    running_port="$(sed -n 4p "$PG_DIR/postmaster.pid" 2>/dev/null || true)"
+    [[ -z "$running_port" || "$running_port" == "$DB_PORT" ]] \
+      || die "the embedded PostgreSQL (.local/pg) already runs on port $running_port (scripts/run?): use EMBEDDED_PG_PORT=$running_port"
     return
   fi
   touch "$PG_LOG"; [[ "$(id -u)" == "0" ]] && chown "$PG_OS_USER" "$PG_LOG"
