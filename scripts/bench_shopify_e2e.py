@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark: Shopify orders to confirmed sale orders, webhook path vs middleware.
 
-    scripts/bench_shopify_e2e.py --odoo-url http://127.0.0.1:8069 --database integration_demo \
-        --login admin --password admin --token demo-shopify --secret demo_client_secret [--orders 100]
+    scripts/bench_shopify_e2e.py [--odoo-url http://127.0.0.1:8069] [--database integration_demo] \
+        [--login admin --password admin] [--orders 100]
 
 Run it against a served database (scripts/run: 2 HTTP workers and the
-queue_job runner) with the Shopify demo backend.
+queue_job runner) with the Shopify demo backend, whose webhook token and
+client secret are random per database and read from it
+(scripts/demo_secrets.py); --token and --secret override them.
 
 1. Webhook path (the suite): N signed orders/create webhooks (paid orders of
    the demo products, built by the Shopify sandbox's REST serialisation, a
@@ -34,6 +36,7 @@ import base64
 import hashlib
 import hmac
 import json
+import os
 import random
 import sys
 import threading
@@ -47,7 +50,9 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from demo_secrets import DemoSecretsError, demo_backend  # noqa: E402
 from sandbox.shopify import DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
@@ -328,12 +333,16 @@ def middleware_path(odoo, orders):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo-url", default="http://127.0.0.1:8069")
-    parser.add_argument("--database", required=True)
+    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
+    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
-    parser.add_argument("--token", default="demo-shopify", help="the backend's webhook token")
-    parser.add_argument("--secret", default="demo_client_secret", help="the backend's client secret")
+    parser.add_argument(
+        "--token", help="the backend's webhook token (default: the demo backend's, from the database)"
+    )
+    parser.add_argument(
+        "--secret", help="the backend's client secret (default: the demo backend's, from the database)"
+    )
     parser.add_argument("--orders", type=int, default=100)
     parser.add_argument("--senders", type=int, default=4, help="threads sending the webhooks")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for confirmations")
@@ -342,6 +351,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 1 <= args.orders <= 10_000 or not 1 <= args.senders <= 50 or not 0.05 <= args.poll <= 10:
         parser.error("--orders must be 1..10000, --senders 1..50, --poll 0.05..10")
+    if not args.token or not args.secret:
+        try:
+            demo = demo_backend(args.database)
+        except DemoSecretsError as exc:
+            print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
+            return 2
+        args.token = args.token or demo.webhook_token
+        args.secret = args.secret or demo.secrets.get("client_secret")
     args.odoo_url = args.odoo_url.rstrip("/")
     try:
         odoo = Odoo(args.odoo_url, args.database, args.login, args.password)

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Benchmark: how fast Odoo acknowledges Shopify's orders/create webhooks.
 
-    scripts/bench_shopify_webhooks.py --odoo-url http://127.0.0.1:8069 \
-        --token demo-shopify --secret demo_client_secret [--deliveries 500] [--concurrency 20]
+    scripts/bench_shopify_webhooks.py [--odoo-url http://127.0.0.1:8069] [--database integration_demo] \
+        [--deliveries 500] [--concurrency 20]
 
-Run it against a served database (scripts/run) with the Shopify demo backend.
+Run it against a served database (scripts/run) with the Shopify demo backend:
+its webhook token and client secret are random per database and read from
+it (scripts/demo_secrets.py: the embedded PostgreSQL on $EMBEDDED_PG_PORT,
+the key in .local/encryption.key); --token and --secret override them for
+another backend. --odoo-url defaults to port $ODOO_HTTP_PORT (8069).
 Builds N orders with the Shopify sandbox's own REST serialisation (the demo
 shop: Odoo's demo products, USD, unique order ids and customer emails), signs
 each body as Shopify does (base64 HMAC-SHA256 of the raw body with the client
@@ -27,6 +31,7 @@ import hashlib
 import hmac
 import json
 import math
+import os
 import random
 import sys
 import threading
@@ -39,7 +44,9 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from demo_secrets import DemoSecretsError, demo_backend  # noqa: E402
 from sandbox.shopify import DEFAULT_API_VERSION, DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
@@ -127,9 +134,14 @@ def percentile(sorted_values, fraction):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo-url", default="http://127.0.0.1:8069")
-    parser.add_argument("--token", default="demo-shopify", help="the backend's webhook token")
-    parser.add_argument("--secret", default="demo_client_secret", help="the backend's client secret")
+    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
+    parser.add_argument(
+        "--token", help="the backend's webhook token (default: the demo backend's, from the database)"
+    )
+    parser.add_argument(
+        "--secret", help="the backend's client secret (default: the demo backend's, from the database)"
+    )
+    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
     parser.add_argument("--deliveries", type=int, default=500)
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=10, help="deliveries sent first, not measured")
@@ -137,6 +149,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 1 <= args.deliveries <= 100_000 or not 1 <= args.concurrency <= 200:
         parser.error("--deliveries must be 1..100000 and --concurrency 1..200")
+    if not args.token or not args.secret:
+        try:
+            demo = demo_backend(args.database)
+        except DemoSecretsError as exc:
+            print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
+            return 2
+        args.token = args.token or demo.webhook_token
+        args.secret = args.secret or demo.secrets.get("client_secret")
     url = f"{args.odoo_url.rstrip('/')}/integration/webhook/shopify/{args.token}"
     rng = random.Random(args.seed)
     tag = datetime.now().strftime("%H%M%S")

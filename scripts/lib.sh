@@ -131,6 +131,10 @@ ensure_postgres() {
     pg_as_owner initdb -D "$PG_DIR" -U odoo --auth=trust --encoding=UTF8 --locale=C >/dev/null
   fi
   if pg_as_owner pg_ctl -D "$PG_DIR" status >/dev/null 2>&1; then
+    local running_port
+    running_port="$(sed -n 4p "$PG_DIR/postmaster.pid" 2>/dev/null || true)"
+    [[ -z "$running_port" || "$running_port" == "$DB_PORT" ]] \
+      || die "the embedded PostgreSQL (.local/pg) already runs on port $running_port (scripts/run?): use EMBEDDED_PG_PORT=$running_port"
     return
   fi
   touch "$PG_LOG"; [[ "$(id -u)" == "0" ]] && chown "$PG_OS_USER" "$PG_LOG"
@@ -255,19 +259,32 @@ ensure_database() {
 
 # --- sandbox peers for the demo database ------------------------------------------------
 # Each external system has a sandbox peer under tests/sandbox. scripts/run
-# starts those the demo backends point at, on fixed loopback ports.
+# starts those the demo backends point at, on loopback ports: the peer's own
+# default (Shopify: 8071) or <PEER>_SANDBOX_PORT (e.g. SHOPIFY_SANDBOX_PORT),
+# in which case the demo backend is pointed at that port. The demo backends'
+# webhook tokens and secrets are random per database: scripts/demo_secrets.py
+# reads them from the database into the peer's environment (never its
+# command line, never a log).
 
 SANDBOX_PIDS=()
 
 start_sandboxes() {  # $1 = database the demo backends live in
-  local peer
+  local peer name port_var port
   for peer in "$REPO_DIR"/tests/sandbox/*.py; do
     [[ -f "$peer" ]] || continue
     grep -q "^def serve_demo" "$peer" || continue
-    log "starting sandbox peer $(basename "$peer" .py)"
-    (cd "$REPO_DIR/tests" && exec "$VPY" -m "sandbox.$(basename "$peer" .py)" --demo \
-      --odoo-url "http://127.0.0.1:${ODOO_HTTP_PORT:-8069}" --database "$1") \
-      >>"$LOCAL_DIR/sandbox-$(basename "$peer" .py).log" 2>&1 &
+    name="$(basename "$peer" .py)"
+    port_var="$(tr '[:lower:]' '[:upper:]' <<<"$name")_SANDBOX_PORT"
+    port="${!port_var:-}"
+    log "starting sandbox peer $name${port:+ on port $port}"
+    (
+      cd "$REPO_DIR/tests"
+      exports="$("$VPY" "$REPO_DIR/scripts/demo_secrets.py" --database "$1" --peer "$name" --format shell \
+        ${port:+--sandbox-url "http://127.0.0.1:$port"})" || exit 2
+      eval "$exports"
+      exec "$VPY" -m "sandbox.$name" --demo ${port:+--port "$port"} \
+        --odoo-url "http://127.0.0.1:${ODOO_HTTP_PORT:-8069}" --database "$1"
+    ) >>"$LOCAL_DIR/sandbox-$name.log" 2>&1 &
     SANDBOX_PIDS+=("$!")
   done
 }

@@ -46,23 +46,34 @@ client, so that tests of the client meet the behaviour of the real peer:
   ``-Shop-Domain``, ``-Webhook-Id``, ``-Event-Id``, ``-Triggered-At`` and
   ``-API-Version`` headers; ``duplicate=True`` re-sends the same delivery
   (same ids) as Shopify's retries do; :meth:`deliver_out_of_order`.
-- A fault plan for the next N API calls (429 with Retry-After, 5xx, delays).
+- A fault plan for the next N API calls (429 with Retry-After, 5xx, delays),
+  a random share of faulty calls (:meth:`ShopifySandbox.set_fault_rate`) and
+  an outage window during which every call fails
+  (:meth:`ShopifySandbox.start_outage`).
 - A control API for demos and the Odoo-side tests: ``POST /_sandbox/orders``
-  (creates an order, fires ``orders/create``), ``POST /_sandbox/faults``
-  (``{"faults": [...], "count": n}``; ``{"bulk_fail": "TIMEOUT"}`` fails the
-  next bulk operation),
-  ``POST /_sandbox/webhooks``, ``POST /_sandbox/reset``,
-  ``GET /_sandbox/state``.
+  (creates an order, fires ``orders/create``; ``"webhook": false`` does
+  not), ``POST /_sandbox/faults`` (``{"faults": [...], "count": n}``;
+  ``{"bulk_fail": "TIMEOUT"}`` fails the next bulk operation;
+  ``{"random": {"rate": 0.2, "faults": [...], "seed": 1}}`` disturbs each
+  call with that probability, rate 0 stops it; ``{"outage": {"seconds":
+  30, "status": 503}}`` takes the shop down; ``{"clear": true}`` first
+  drops every fault), ``POST /_sandbox/webhooks``, ``POST /_sandbox/reset``,
+  ``GET /_sandbox/state``; the demo shop adds ``/_sandbox/demo``
+  (``{"paused": true}`` stops its order a minute).
 
 Every API call is recorded in :attr:`ShopifySandbox.calls`.
 
-Standalone::
+Standalone (``--secret``/``--token`` default to random values, printed)::
 
-    python3 tests/sandbox/shopify.py --port 8071 --webhook-url URL --secret S
+    python3 tests/sandbox/shopify.py --port 8071 --webhook-url URL [--secret S] [--token T]
 
 Demo shop (what ``scripts/run`` starts, see :func:`serve_demo`): Odoo's demo
-products, location 1, an order every minute delivered to the demo backend::
+products, location 1, an order every minute delivered to the demo backend,
+with the demo backend's own webhook token and secrets, which are random per
+database: ``scripts/demo_secrets.py`` reads them from the database into the
+``SHOPIFY_DEMO_*`` environment variables::
 
+    eval "$(scripts/demo_secrets.py --database DB --format shell)"
     cd tests && python3 -m sandbox.shopify --demo --odoo-url http://127.0.0.1:8069 --database DB
 """
 
@@ -73,8 +84,10 @@ import hashlib
 import hmac
 import itertools
 import json
+import os
 import random
 import re
+import secrets
 import signal
 import sys
 import threading
@@ -113,6 +126,15 @@ DEFAULT_API_VERSION = "2025-01"
 DEFAULT_ACCESS_TOKEN = "shpat_sandbox_0123456789abcdef"
 DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
 DEFAULT_SHOP_DOMAIN = "sandbox-outdoor.myshopify.com"
+# what set_fault_rate draws from by default: throttling, server errors, a
+# call that answers only after a client's timeout
+DEFAULT_RANDOM_FAULTS = (
+    {"status": 429, "retry_after": 2},
+    {"status": 500},
+    {"status": 502},
+    {"status": 503},
+    {"delay": 30},
+)
 STANDARD_BUCKET_SIZE = 2000
 STANDARD_RESTORE_RATE = 100
 MAX_QUERY_COST = 1000
@@ -395,6 +417,11 @@ class ShopifySandbox:
             self.calls = []
             self.webhook_deliveries = []
             self._faults = []
+            self._fault_rate = 0.0
+            self._rate_faults = []
+            self._fault_rng = random.Random()
+            self._outage_until = 0.0
+            self._outage_status = 503
             self.bulk_operations = {}
             self.bulk_files = {}
             self.bulk_downloads = []
@@ -1115,10 +1142,48 @@ class ShopifySandbox:
         with self._lock:
             self._faults.extend(itertools.islice(itertools.cycle(faults), count))
 
+    def set_fault_rate(self, rate, faults=None, seed=None):
+        """Disturb each API call with probability ``rate`` (0 stops it), with
+        a fault drawn at random from ``faults`` (dicts as for
+        :meth:`inject_faults`; default: 429, 500, 502, 503 and a 30 s delay,
+        equally likely). The plan of :meth:`inject_faults` goes first."""
+        rate = float(rate or 0)
+        if not 0 <= rate <= 1:
+            raise ValueError("the fault rate is a fraction between 0 and 1")
+        faults = [dict(fault) for fault in (faults or DEFAULT_RANDOM_FAULTS)]
+        with self._lock:
+            self._fault_rate = rate
+            self._rate_faults = faults
+            self._fault_rng = random.Random(seed)
+
+    def start_outage(self, seconds, status=503):
+        """The shop is down for ``seconds`` from now: every API call (and
+        bulk file download) is answered ``status``; 0 ends an outage."""
+        with self._lock:
+            self._outage_until = time.monotonic() + max(float(seconds), 0.0)
+            self._outage_status = int(status)
+
+    def outage_remaining(self):
+        with self._lock:
+            return max(self._outage_until - time.monotonic(), 0.0)
+
     def clear_faults(self):
+        """Drop the fault plan, the random faults, an outage and a bulk failure."""
         with self._lock:
             self._faults.clear()
             self._bulk_fail_next = None
+            self._fault_rate = 0.0
+            self._outage_until = 0.0
+
+    def _next_fault(self):
+        """The fault for the call being handled (under the lock), or None."""
+        if self._outage_until > time.monotonic():
+            return {"status": self._outage_status, "outage": True}
+        if self._faults:
+            return self._faults.pop(0)
+        if self._fault_rate and self._fault_rng.random() < self._fault_rate:
+            return dict(self._fault_rng.choice(self._rate_faults), random=True)
+        return None
 
     def fail_next_bulk_operation(self, error_code="INTERNAL_SERVER_ERROR"):
         """The next bulk operation started ends ``FAILED`` with ``error_code``
@@ -1206,6 +1271,11 @@ class ShopifySandbox:
                 "operations": dict(operations),
                 "throttled": sum(1 for call in self.calls if call.get("throttled")),
                 "faults_pending": len(self._faults),
+                "faulted": dict(
+                    Counter(_fault_label(call["fault"]) for call in self.calls if call.get("fault"))
+                ),
+                "fault_rate": self._fault_rate,
+                "outage_remaining": round(max(self._outage_until - time.monotonic(), 0.0), 1),
                 "bucket": self.bucket.status(),
                 "orders": len(self.orders),
                 "products": len(self.products),
@@ -1273,7 +1343,7 @@ class ShopifySandbox:
         with self._lock:
             self.calls.append(call)
             call["n"] = len(self.calls)
-            fault = self._faults.pop(0) if self._faults else None
+            fault = self._next_fault()
         call["fault"] = fault
         try:
             payload = json.loads(raw or b"{}")
@@ -1326,6 +1396,9 @@ class ShopifySandbox:
         with self._lock:
             self.bulk_downloads.append({"id": operation_id, "headers": dict(handler.headers)})
             data = self.bulk_files.get(operation_id)
+            down = self._outage_status if self._outage_until > time.monotonic() else None
+        if down:
+            return handler.reply(down, {"errors": "Service Unavailable"})
         if data is None:
             return handler.reply(404, {"errors": "Not Found"})
         return handler.reply_raw(200, data, "application/jsonl")
@@ -1346,10 +1419,24 @@ class ShopifySandbox:
             deliveries = self.send_webhook("orders/create", order) if notify else []
             return handler.reply(201, {"order": order, "webhooks": _strip_headers(deliveries)})
         if path == "/_sandbox/faults" and method == "POST":
-            self.inject_faults(data.get("faults") or [], data.get("count"))
-            if data.get("bulk_fail"):
-                self.fail_next_bulk_operation(data["bulk_fail"])
-            return handler.reply(200, {"faults_pending": len(self._faults)})
+            try:
+                if data.get("clear"):
+                    self.clear_faults()
+                self.inject_faults(data.get("faults") or [], data.get("count"))
+                if data.get("bulk_fail"):
+                    self.fail_next_bulk_operation(data["bulk_fail"])
+                if data.get("random") is not None:
+                    rand = data["random"] or {}
+                    self.set_fault_rate(rand.get("rate", 0), rand.get("faults"), rand.get("seed"))
+                if data.get("outage") is not None:
+                    outage = data["outage"] or {}
+                    self.start_outage(outage.get("seconds", 0), outage.get("status", 503))
+            except (TypeError, ValueError) as exc:
+                return handler.reply(422, {"error": str(exc)})
+            answer = {"faults_pending": len(self._faults)}
+            if data.get("random") is not None or data.get("outage") is not None or data.get("clear"):
+                answer.update(fault_rate=self._fault_rate, outage_remaining=round(self.outage_remaining(), 1))
+            return handler.reply(200, answer)
         if path == "/_sandbox/webhooks" and method == "POST":
             payload = data.get("payload")
             if payload is None and data.get("order_id"):
@@ -2690,6 +2777,15 @@ def _operation_label(query):
     return None
 
 
+def _fault_label(fault):
+    """'outage', '429', '503', 'delay' ... for the state's fault counts."""
+    if fault.get("outage"):
+        return "outage"
+    if fault.get("status"):
+        return str(fault["status"])
+    return "delay" if fault.get("delay") else "other"
+
+
 def _strip_headers(results):
     return [{key: value for key, value in result.items() if key != "headers"} for result in results]
 
@@ -2743,9 +2839,12 @@ class _Handler(BaseHTTPRequestHandler):
 # ----------------------------------------------------------------------------
 
 DEMO_PORT = 8071
-DEMO_ACCESS_TOKEN = "shpat_demo_access_token"
-DEMO_CLIENT_SECRET = "demo_client_secret"
-DEMO_WEBHOOK_TOKEN = "demo-shopify"  # webhook token of channel_shopify's demo backend
+# The demo backend's webhook token and secrets are random per database (demo
+# data never publishes them): scripts/run reads them from the database
+# (scripts/demo_secrets.py) into these environment variables for --demo.
+DEMO_ENV_WEBHOOK_TOKEN = "SHOPIFY_DEMO_WEBHOOK_TOKEN"
+DEMO_ENV_ACCESS_TOKEN = "SHOPIFY_DEMO_ACCESS_TOKEN"
+DEMO_ENV_CLIENT_SECRET = "SHOPIFY_DEMO_CLIENT_SECRET"
 DEMO_SHOP_DOMAIN = "demo-office-furniture.myshopify.com"
 DEMO_LOCATION_ID = 1  # mapped to Odoo's main warehouse in the demo data
 DEMO_TAX_RATE = Decimal("0.15")  # the sales tax of Odoo's generic chart of accounts
@@ -2782,18 +2881,37 @@ class DemoShop(ShopifySandbox):
     Ids and order numbers continue from the clock: a demo shop restarted
     next to the same database never reuses an order id (Odoo would take the
     new order for an update of the old one) or an order name.
+
+    The access token and client secret are those of the demo backend
+    (``access_token=``, ``client_secret=``); without them, random ones.
+    :attr:`paused` (``POST /_sandbox/demo {"paused": true}``) tells
+    :func:`serve_demo` to stop creating orders, e.g. while a script measures.
     """
 
     def __init__(self, **kwargs):
         now = time.time()
-        kwargs.setdefault("access_token", DEMO_ACCESS_TOKEN)
-        kwargs.setdefault("client_secret", DEMO_CLIENT_SECRET)
+        kwargs.setdefault("access_token", f"shpat_{secrets.token_hex(16)}")
+        kwargs.setdefault("client_secret", secrets.token_urlsafe(32))
         kwargs.setdefault("shop_domain", DEMO_SHOP_DOMAIN)
         kwargs.setdefault("currency", "USD")
         kwargs.setdefault("timezone_name", "America/Los_Angeles")
         kwargs.setdefault("first_id", int(now * 1000) * 100)
         kwargs.setdefault("first_order_number", 1001 + int(now - _DEMO_EPOCH) // 10)
+        self.paused = threading.Event()
         super().__init__(**kwargs)
+
+    def _handle_control(self, handler, method, path, raw):
+        if path != "/_sandbox/demo":
+            return super()._handle_control(handler, method, path, raw)
+        if method == "POST":
+            try:
+                data = json.loads(raw) if raw else {}
+            except ValueError:
+                return handler.reply(400, {"error": "invalid JSON"})
+            if "paused" in data:
+                (self.paused.set if data["paused"] else self.paused.clear)()
+                _log("demo orders paused" if data["paused"] else "demo orders resumed")
+        return handler.reply(200, {"paused": self.paused.is_set()})
 
     def seed_default(self):
         """Location 1 and the five demo products, 50 of each in stock."""
@@ -2886,13 +3004,18 @@ def _describe(order):
     )
 
 
-def serve_demo(argv=None):
+def serve_demo(argv=None, environ=None):
     """The demo shop for ``scripts/run``: serves the Admin API on port 8071,
     waits until Odoo answers, then creates an order every ``--interval``
     seconds and delivers its signed ``orders/create`` webhook to the demo
     backend. A delivery that fails is retried on the next rounds (up to 5
     attempts, with the same event id, as Shopify retries); Odoo's order
-    catch-up also pulls what it missed. Stops cleanly on SIGTERM/SIGINT."""
+    catch-up also pulls what it missed. Stops cleanly on SIGTERM/SIGINT.
+
+    The demo backend's webhook token, access token and client secret come
+    from the environment (``SHOPIFY_DEMO_WEBHOOK_TOKEN``,
+    ``SHOPIFY_DEMO_ACCESS_TOKEN``, ``SHOPIFY_DEMO_CLIENT_SECRET``), which
+    scripts/run fills from the database; there are no default values."""
     parser = argparse.ArgumentParser(description="Run the demo Shopify shop next to the demo database.")
     parser.add_argument("--demo", action="store_true", help="demo mode (this one)")
     parser.add_argument("--host", default="127.0.0.1")
@@ -2903,22 +3026,40 @@ def serve_demo(argv=None):
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for Odoo to answer")
     parser.add_argument("--seed", type=int, help="random seed of the orders (default: random)")
     args = parser.parse_args(argv)
+    environ = os.environ if environ is None else environ
+    names = (DEMO_ENV_WEBHOOK_TOKEN, DEMO_ENV_ACCESS_TOKEN, DEMO_ENV_CLIENT_SECRET)
+    missing = [name for name in names if not environ.get(name)]
+    if missing:
+        _log(
+            f"{', '.join(missing)} not set: the demo shop needs the demo backend's webhook token and "
+            "secrets, which are random per database; scripts/run sets them from the database "
+            '(eval "$(scripts/demo_secrets.py --database DB --format shell)")'
+        )
+        return 2
     odoo_url = args.odoo_url.rstrip("/")
-    webhook_url = f"{odoo_url}/integration/webhook/shopify/{DEMO_WEBHOOK_TOKEN}"
+    webhook_url = f"{odoo_url}/integration/webhook/shopify/{environ[DEMO_ENV_WEBHOOK_TOKEN]}"
     rng = random.Random(args.seed)
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda number, frame: stop.set())
-    shop = DemoShop(host=args.host, port=args.port, webhook_url=webhook_url)
+    shop = DemoShop(
+        host=args.host,
+        port=args.port,
+        webhook_url=webhook_url,
+        access_token=environ[DEMO_ENV_ACCESS_TOKEN],
+        client_secret=environ[DEMO_ENV_CLIENT_SECRET],
+    )
     try:
         url = shop.start()
     except OSError as exc:
         _log(f"cannot listen on {args.host}:{args.port}: {exc}")
         return 1
-    _log(f"serving {url} (Admin API {shop.graphql_url}, token {shop.access_token})")
+    _log(f"serving {url} (Admin API {shop.graphql_url}, the demo backend's access token)")
     _log(f"products: {', '.join(sku for sku, *_rest in DEMO_PRODUCTS)} at location {DEMO_LOCATION_ID}")
-    _log(f"webhooks to {webhook_url}, signed with the demo client secret")
+    _log(
+        f"webhooks to {odoo_url}/integration/webhook/shopify/<the demo backend's token>, signed with its client secret"
+    )
     try:
         _log(f"waiting for Odoo on {odoo_url} (database {args.database or '?'}, up to {args.wait:.0f} s)")
         deadline = time.monotonic() + args.wait
@@ -2932,6 +3073,9 @@ def serve_demo(argv=None):
                 _log(f"Odoo answers: a new order every {args.interval:g} s")
         retries = []  # [(order, event_id, attempts)]
         while not stop.is_set():
+            if shop.paused.is_set():
+                stop.wait(1.0)
+                continue
             pending, retries = retries, []
             for order, event_id, attempts in pending:
                 retries.extend(_demo_deliver(shop, order, event_id, attempts + 1))
@@ -2967,16 +3111,18 @@ def main(argv=None):
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--webhook-url", help="where to deliver webhooks (e.g. the Odoo webhook endpoint)")
-    parser.add_argument("--secret", default=DEFAULT_CLIENT_SECRET, help="client secret used to sign webhooks")
-    parser.add_argument("--token", default=DEFAULT_ACCESS_TOKEN, help="accepted X-Shopify-Access-Token")
+    parser.add_argument(
+        "--secret", help="client secret used to sign webhooks (default: a random one, printed)"
+    )
+    parser.add_argument("--token", help="accepted X-Shopify-Access-Token (default: a random one, printed)")
     parser.add_argument("--api-version", default=DEFAULT_API_VERSION)
     parser.add_argument("--bucket-size", type=float, default=STANDARD_BUCKET_SIZE)
     parser.add_argument("--restore-rate", type=float, default=STANDARD_RESTORE_RATE)
     parser.add_argument("--fixtures", help="also load Shopify's REST sample resources from this folder")
     args = parser.parse_args(argv)
     sandbox = ShopifySandbox(
-        access_token=args.token,
-        client_secret=args.secret,
+        access_token=args.token or f"shpat_{secrets.token_hex(16)}",
+        client_secret=args.secret or secrets.token_urlsafe(32),
         api_version=args.api_version,
         webhook_url=args.webhook_url,
         bucket_size=args.bucket_size,
@@ -2989,7 +3135,10 @@ def main(argv=None):
     url = sandbox.start()
     print(f"Shopify sandbox on {url}", flush=True)
     print(f"  GraphQL:  POST {sandbox.graphql_url}  (X-Shopify-Access-Token: {sandbox.access_token})")
-    print(f"  Webhooks: {sandbox.webhook_url or '(none: pass --webhook-url)'}  signed with --secret")
+    print(
+        f"  Webhooks: {sandbox.webhook_url or '(none: pass --webhook-url)'}  signed with the client secret "
+        f"{sandbox.client_secret if not args.secret else '(--secret)'}"
+    )
     print(
         f"  Control:  POST {url}/_sandbox/orders | /_sandbox/faults | /_sandbox/webhooks; GET {url}/_sandbox/state"
     )

@@ -405,13 +405,19 @@ class IntegrationBackend(models.Model):
 
     @api.model
     def _demo_shopify_credentials(self, backend_xmlid):
-        """Demo data: the sandbox's token and secret (encrypted like any
-        other credential; skipped when no encryption key is configured)."""
+        """Demo data: a random access token and client secret for the demo
+        store, new for every database and every call (Odoo loads demo data
+        unless told not to, so fixed values would let anyone who reads the
+        repository sign orders into such a database). Encrypted like any
+        other credential; skipped when no encryption key is configured. The
+        local sandbox learns them from the database (scripts/demo_secrets.py)."""
+        import secrets
+
         backend = self.env.ref(backend_xmlid, raise_if_not_found=False)
         if not backend:
             return
         try:
-            backend._set_secret("access_token", "shpat_demo_access_token")
-            backend._set_secret("client_secret", "demo_client_secret")
+            backend._set_secret("access_token", f"shpat_{secrets.token_hex(16)}")
+            backend._set_secret("client_secret", secrets.token_urlsafe(32))
         except UserError as exc:
             _logger.warning("Demo Shopify credentials not set: %s", exc)

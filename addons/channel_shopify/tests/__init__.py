@@ -1,5 +1,6 @@
 from . import (
     test_bulk_import,
+    test_demo_data,
     test_fixtures_contract,
     test_fulfillment_stock_refund,
     test_orders,
