@@ -99,6 +99,7 @@ def test_waiting_on_an_open_circuit_spends_no_attempt():
     assert exc.CircuitOpen("paused", retry_after=30).counts_attempt is False
     assert exc.StillRunning("busy", retry_after=5).counts_attempt is False
     assert exc.RemoteServerError("503").counts_attempt is True
+    assert exc.LockContention("busy").counts_attempt is False
 
 
 def test_backoff_is_never_negative():

@@ -501,12 +501,21 @@ class ShopifyImporter(models.AbstractModel):
 
     def _bind_products(self, backend, product_nodes):
         """Bind the variants of GraphQL ``Product`` nodes (paged or bulk, same
-        shape); returns ``{bound, created, unmatched}``."""
+        shape); returns ``{bound, created, unmatched, invalid}``. A product
+        the mapper refuses (no variant, a bad price...) is counted and named
+        in the import's log; the others are still bound."""
         Binding = self.env["integration.binding"].sudo()
         Product = self.env["product.product"].sudo().with_context(active_test=False)
-        counts = {"bound": 0, "created": 0, "unmatched": 0}
+        counts = {"bound": 0, "created": 0, "unmatched": 0, "invalid": 0, "problems": []}
         for node in product_nodes:
-            product_data = mapper.product_to_canonical(node)
+            try:
+                product_data = mapper.product_to_canonical(node)
+            except ValidationFailed as exc:
+                counts["invalid"] += 1
+                if len(counts["problems"]) < 5:
+                    ident = node.get("id") if isinstance(node, dict) else None
+                    counts["problems"].append(f"{ident or '?'}: {exc.message}")
+                continue
             for variant in product_data["variants"]:
                 data = {"inventory_item_id": variant.get("inventory_item_id")}
                 binding = Binding._find(backend, "product.product", variant["external_id"])
@@ -540,8 +549,14 @@ class ShopifyImporter(models.AbstractModel):
 
     def _log_product_import(self, event, counts):
         summary = _(
-            "%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched",
-            **counts,
+            "%(bound)s variants bound, %(created)s products created, %(unmatched)s unmatched, "
+            "%(invalid)s refused",
+            bound=counts["bound"],
+            created=counts["created"],
+            unmatched=counts["unmatched"],
+            invalid=counts.get("invalid", 0),
         )
         event.external_id = summary
-        event.backend_id._message_log(body=_("Product import: %s.", summary))
+        problems = counts.get("problems") or []
+        details = (" " + _("Refused: %s", "; ".join(problems))) if problems else ""
+        event.backend_id._message_log(body=_("Product import: %s.", summary) + details)

@@ -45,6 +45,20 @@ class TestShopifyBulkImport(ShopifyCase):
         self.assertFalse([call for call in self.sandbox.calls if call["operation"] == "products"])
         self.assertEqual(len(self.sandbox.bulk_downloads), 1)
 
+    def test_a_product_the_mapper_refuses_does_not_fail_the_whole_import(self):
+        """The mapper now refuses a product without variants (product.v1
+        requires one); one such product in a bulk file must not fail the
+        import of all the others."""
+        self.sandbox.add_product("Empty shell", [])
+        start = self.run_topic("products.import")
+        poll = self.bulk_poll_event(start)
+        self.assertEqual(poll.state, "done", poll.error_message)
+        self.assertIn("5 variants bound", poll.external_id)
+        self.assertIn("1 refused", poll.external_id)
+        self.assertEqual(len(self.bindings()), 5)
+        log = self.shopify.message_ids[:1].body
+        self.assertIn("Refused", log)
+
     def test_waiting_spends_no_attempt(self):
         self.sandbox.bulk_running_polls = 4  # more polls than the backend's 3 attempts
         start = self.run_topic("products.import")

@@ -5,7 +5,9 @@
 - ``rate_limit`` and ``circuit_breaker``: what the HTTP client consults per call;
 - ``signature``: webhook HMAC signatures; ``crypto``: encrypted credentials;
 - ``masking``: secrets and personal data hidden from logs and non-managers;
-- ``canonical``: the canonical JSON Schemas (``../schemas``) and their validation.
+- ``canonical``: the canonical JSON Schemas (``../schemas``) and their validation;
+- ``reader``: typed, bounded reads of untrusted payloads for mappers, each bad
+  value a ValidationFailed naming its path (``line_items[2].quantity``).
 
 Import the modules directly (``from ..lib.exceptions import MappingError``).
 """

@@ -19,7 +19,7 @@ layer writes on the failed event, so users can filter the exception queue.
     │   ├── RemoteTimeout                remote
     │   ├── RateLimited                  remote     (HTTP 429, throttled API)
     │   ├── RemoteServerError            remote     (HTTP 5xx, connection errors)
-    │   ├── LockContention               internal
+    │   ├── LockContention               internal   (spends no attempt, up to a bound)
     │   ├── CircuitOpen                  remote     (spends no attempt)
     │   └── StillRunning                 remote     (a remote batch not finished yet; no attempt)
     └── PermanentError                   internal   no
@@ -94,9 +94,12 @@ class RemoteServerError(RetryableError):
 
 
 class LockContention(RetryableError):
-    """Another worker holds the lock on the same object."""
+    """Another worker holds the lock on the same object. Nobody's fault: the
+    retry spends no attempt (the event processor still bounds how many such
+    retries in a row are free)."""
 
     category = "internal"
+    counts_attempt = False
 
 
 class CircuitOpen(RetryableError):
