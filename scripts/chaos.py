@@ -549,7 +549,8 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
             arrived = created >= args.orders and elapsed >= outage_start + outage_seconds
             all_in = arrived and len(confirmed) >= args.orders and not shipping
             quiet = not pending and not deliverer.pending() and not shipping
-            stuck = arrived and quiet and now - progress[1] >= max(60.0, 3 * catch_up_every)
+            # no new confirmation for two scenario hours: the faults have had their chance
+            stuck = arrived and now - progress[1] >= max(60.0, 2 * 3600 / scale)
             if now - last_report >= 5:
                 last_report = now
                 log(
@@ -561,7 +562,13 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
             if faults_on and (all_in or stuck or now >= hard_deadline - settle_reserve):
                 faults_on, faults_off_at = False, now
                 sandbox.post("faults", {"clear": True})
-                why = "all confirmed and shipped" if all_in else "no progress" if stuck else "time bound near"
+                why = (
+                    "all confirmed and shipped"
+                    if all_in
+                    else "no new confirmation for two scenario hours"
+                    if stuck
+                    else "time bound near"
+                )
                 log(f"faults off at t={elapsed:.0f} s ({why}); waiting for the backend's pending events")
             if not faults_on:
                 if quiet and len(confirmed) < args.orders and not final_catch_up:
