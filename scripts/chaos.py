@@ -629,7 +629,7 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
     )
     print(f"  sandbox API calls                  {state.get('calls')}, faulted {state.get('faulted')}")
     print(
-        f"  Odoo HTTP workers SIGKILLed        {len([k for k in kills if k])} {[k for k in kills if k]}; HTTP workers now {respawned}"
+        f"  Odoo HTTP workers SIGKILLed        {len([k for k in kills if k])} {[k for k in kills if k]}; children holding the HTTP port now {respawned} (Odoo respawns killed workers)"
     )
     print(f"  orders delivered to Odoo           {len(per_name)} (with a sale order)")
     print(f"  orders confirmed                   {len(confirmed)} / {len(names)}")
@@ -653,8 +653,10 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
                 row["state"],
                 row["topic"],
                 row["error_category"],
-                # numbers (delays, costs, ids) vary: one line per cause
-                re.sub(r"\d+(\.\d+)?", "N", (row["error_message"] or "").strip().splitlines()[0])[:110]
+                # numbers (delays, costs, ids; not HTTP statuses) vary: one line per cause
+                re.sub(r"(?<!HTTP )\b\d+(\.\d+)?", "N", (row["error_message"] or "").strip().splitlines()[0])[
+                    :110
+                ]
                 if row["error_message"]
                 else "",
             )
