@@ -68,7 +68,7 @@ from demo_secrets import DemoSecretsError, demo_backend, is_loopback_url  # noqa
 from sandbox.shopify import DEMO_SHOP_DOMAIN, DemoShop  # noqa: E402
 
 PENDING_STATES = ["received", "queued", "processing"]
-SCALED_SETTINGS = ("retry_base_delay", "circuit_cool_down", "request_timeout")
+SCALED_SETTINGS = ("retry_base_delay", "retry_max_delay", "circuit_cool_down", "request_timeout")
 REQUEST_TIMEOUT = 2.0  # the backend's request timeout during the run (s)
 WEBHOOK_SENDERS = 4
 MAX_DELIVERY_ATTEMPTS = 8
@@ -400,6 +400,7 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
     saved.pop("id", None)
     scaled = {
         "retry_base_delay": max(1, round(saved["retry_base_delay"] / scale)),
+        "retry_max_delay": max(1, round(saved["retry_max_delay"] / scale)),
         "circuit_cool_down": max(1, round(saved["circuit_cool_down"] / scale)),
         "request_timeout": REQUEST_TIMEOUT,
     }

@@ -202,9 +202,10 @@ class Factory:
                 f"id={r.randrange(10**9)}&email=a%40b.c&line_items[0][sku]=FURN_7800&total_price=1".encode()
             )
             kind = "urlencoded-signed" if sign else "urlencoded"
+            # forms are refused for their content type before anything reads them: 415
             if sign:
-                return signed_garbage(kind, body, "application/x-www-form-urlencoded")
-            return unsigned(kind, body, content_type="application/x-www-form-urlencoded")
+                return signed_garbage(kind, body, "application/x-www-form-urlencoded", expect=(415,))
+            return unsigned(kind, body, content_type="application/x-www-form-urlencoded", expect=(415,))
 
         def multipart(sign):
             boundary = uuid.uuid4().hex
@@ -222,8 +223,8 @@ class Factory:
             content_type = f"multipart/form-data; boundary={boundary}"
             kind = "multipart-signed" if sign else "multipart"
             if sign:
-                return signed_garbage(kind, body, content_type)
-            return unsigned(kind, body, content_type=content_type)
+                return signed_garbage(kind, body, content_type, expect=(415,))
+            return unsigned(kind, body, content_type=content_type, expect=(415,))
 
         def text_plain_signed():
             # an authentic order with a content type Shopify never sends
@@ -252,13 +253,16 @@ class Factory:
             return delivery
 
         def no_headers():
-            return Delivery("no-headers-at-all", "forged", self.order_body(), {}, self.token, expect={401})
+            # no Content-Type either: refused before the signature is even looked at
+            return Delivery("no-headers-at-all", "forged", self.order_body(), {}, self.token, expect={415})
 
         def garbage(sign):
             body = r.randbytes(r.randint(1, 4096))
             kind = "garbage-bytes-signed" if sign else "garbage-bytes"
             if sign:
-                return signed_garbage(kind, body, r.choice(["application/json", "application/octet-stream"]))
+                # as JSON: 400 (not JSON); as octet-stream: 415 (not a type Shopify sends)
+                content_type = r.choice(["application/json", "application/octet-stream"])
+                return signed_garbage(kind, body, content_type, expect=(400, 415))
             return unsigned(kind, body)
 
         def json_not_object():
