@@ -282,20 +282,63 @@ class ShopifyImporter(models.AbstractModel):
         if not backend.shopify_orders_cursor and backend.shopify_use_bulk:
             return self._start_bulk_read(event, ORDERS_BULK_POLL_TOPIC)
         with backend._shopify_client() as client:
-            self._pull_orders(event, client.iter_orders(updated_since=backend.shopify_orders_cursor or None))
+            self._pull_orders(
+                event,
+                client.iter_orders(updated_since=backend.shopify_orders_cursor or None),
+                resumable=True,
+            )
         return None
 
-    def _pull_orders(self, event, order_nodes, cursor_if_none=None):
+    def _continue_catch_up(self, event, count, error):
+        """A catch-up interrupted by a retryable error after it had read
+        some pages keeps them: the cursor stands at the newest order read
+        (pages come oldest update first), and a new catch-up event goes on
+        from there after the error's delay. Throwing the pages away and
+        retrying the whole read would, under a 20 % fault rate, almost never
+        get through a dozen pages, and spend an attempt per try."""
+        Event = self.env["integration.event"]
+        follow, created = Event._receive(
+            event.backend_id,
+            topic="orders.catch_up",
+            payload={"continues": event.id},
+            idempotency_key=f"orders.catch_up:continues:{event.id}",
+            trace_id=event.trace_id,
+        )
+        if created:
+            follow._enqueue(eta=error.retry_after or 30)
+        event.external_id = _(
+            "%(count)s orders; interrupted (%(error)s), continued by event %(follow)s",
+            count=count,
+            error=error.message[:200],
+            follow=follow.id,
+        )
+
+    def _pull_orders(self, event, order_nodes, cursor_if_none=None, resumable=False):
         """One 'order.pull' event per GraphQL ``Order`` node (paged or bulk,
         same shape); moves the backend's cursor to the newest update seen
-        (or to ``cursor_if_none`` when there was no order)."""
+        (or to ``cursor_if_none`` when there was no order).
+
+        ``resumable``: a retryable error after at least one order keeps what
+        was read and continues in a new event (:meth:`_continue_catch_up`)."""
         backend = event.backend_id
         Event = self.env["integration.event"]
         parse = self.env["integration.order.importer"]._parse_datetime
         cursor = backend.shopify_orders_cursor
         newest = cursor
-        count = 0
-        for node in order_nodes:
+        count = seen = 0
+        interrupted = None
+        nodes = iter(order_nodes)
+        while True:
+            try:
+                node = next(nodes, None)
+            except RetryableError as exc:
+                if not (resumable and seen):
+                    raise
+                interrupted = exc
+                break
+            if node is None:
+                break
+            seen += 1
             external_id = from_gid(node.get("legacyResourceId") or node["id"])
             updated = node.get("updatedAt")
             child, created = Event._receive(
@@ -316,7 +359,10 @@ class ShopifyImporter(models.AbstractModel):
             newest = parse(cursor_if_none)
         if newest != cursor:
             backend.shopify_orders_cursor = newest
-        event.external_id = _("%s orders", count)
+        if interrupted:
+            self._continue_catch_up(event, count, interrupted)
+        else:
+            event.external_id = _("%s orders", count)
         return count
 
     # ------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import json
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import ShopifyCase
@@ -147,6 +148,43 @@ class TestShopifyOrders(ShopifyCase):
             ),
             3,
         )
+
+    def test_interrupted_catch_up_keeps_its_pages_and_continues(self):
+        """A catch-up reads page after page in one job; a fault on page 2
+        threw page 1 away and spent an attempt, so under a steady fault rate
+        a long catch-up almost never got through (chaos run: dead catch-ups,
+        orders never pulled). Now the pages read stay, the cursor stands at
+        the newest order read, and a new event continues from there."""
+        self.import_products()
+        self.shopify.shopify_orders_cursor = "2000-01-01 00:00:00"
+        for _i in range(4):
+            self.sandbox.create_order(
+                {"lines": [{"sku": "TRS-43", "quantity": 1}], "financial_status": "paid"}
+            )
+        total = len(self.sandbox.orders)
+        self.assertGreater(total, 5, "more than one page (5 orders a page)")
+        self.sandbox.inject_faults([{"delay": 0}, {"status": 503}])  # page 1 answers, page 2 fails
+        event = self.shopify._shopify_enqueue("orders.catch_up", {})
+        self.run_job(event.job_id)
+        event.invalidate_recordset()
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertIn("continued by event", event.external_id)
+        Event = self.env["integration.event"]
+        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        self.assertEqual(len(pulled), 5, "page 1 is kept")
+        self.assertGreater(self.shopify.shopify_orders_cursor, fields.Datetime.to_datetime("2000-01-01"))
+        follow = Event.search(
+            [
+                ("backend_id", "=", self.shopify.id),
+                ("idempotency_key", "=", f"orders.catch_up:continues:{event.id}"),
+            ]
+        )
+        self.assertEqual(follow.state, "queued")
+        self.run_job(follow.job_id)
+        follow.invalidate_recordset()
+        self.assertEqual(follow.state, "done", follow.error_message)
+        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        self.assertEqual(len(set(pulled.mapped("external_id"))), total, "every order pulled, none twice")
 
     def test_throttled_api_is_retried_later(self):
         self.sandbox.inject_faults([{"status": 429, "retry_after": 9}])
