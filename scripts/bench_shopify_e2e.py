@@ -52,7 +52,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_secrets import DemoSecretsError, demo_backend  # noqa: E402
+from demo_secrets import DemoSecretsError, webhook_credentials  # noqa: E402
 from sandbox.shopify import DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
@@ -351,14 +351,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 1 <= args.orders <= 10_000 or not 1 <= args.senders <= 50 or not 0.05 <= args.poll <= 10:
         parser.error("--orders must be 1..10000, --senders 1..50, --poll 0.05..10")
-    if not args.token or not args.secret:
-        try:
-            demo = demo_backend(args.database)
-        except DemoSecretsError as exc:
-            print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
-            return 2
-        args.token = args.token or demo.webhook_token
-        args.secret = args.secret or demo.secrets.get("client_secret")
+    try:
+        args.token, args.secret = webhook_credentials(args.database, args.token, args.secret)
+    except DemoSecretsError as exc:
+        print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
+        return 2
     args.odoo_url = args.odoo_url.rstrip("/")
     try:
         odoo = Odoo(args.odoo_url, args.database, args.login, args.password)

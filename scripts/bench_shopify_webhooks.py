@@ -46,7 +46,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from demo_secrets import DemoSecretsError, demo_backend  # noqa: E402
+from demo_secrets import DemoSecretsError, webhook_credentials  # noqa: E402
 from sandbox.shopify import DEFAULT_API_VERSION, DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
@@ -149,14 +149,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if not 1 <= args.deliveries <= 100_000 or not 1 <= args.concurrency <= 200:
         parser.error("--deliveries must be 1..100000 and --concurrency 1..200")
-    if not args.token or not args.secret:
-        try:
-            demo = demo_backend(args.database)
-        except DemoSecretsError as exc:
-            print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
-            return 2
-        args.token = args.token or demo.webhook_token
-        args.secret = args.secret or demo.secrets.get("client_secret")
+    try:
+        args.token, args.secret = webhook_credentials(args.database, args.token, args.secret)
+    except DemoSecretsError as exc:
+        print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
+        return 2
     url = f"{args.odoo_url.rstrip('/')}/integration/webhook/shopify/{args.token}"
     rng = random.Random(args.seed)
     tag = datetime.now().strftime("%H%M%S")

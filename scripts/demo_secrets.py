@@ -174,6 +174,15 @@ def demo_backend(database=DEFAULT_DATABASE, peer="shopify", *, keys=None):
     return DemoBackend(peer, database, row[0], row[1], row[2], row[3], row[4], secrets)
 
 
+def webhook_credentials(database, token=None, secret=None):
+    """``(token, secret)``: the ones given, else the demo Shopify store's from
+    ``database``. Raises :class:`DemoSecretsError` when they cannot be read."""
+    if token and secret:
+        return token, secret
+    demo = demo_backend(database)
+    return token or demo.webhook_token, secret or demo.secrets.get("client_secret")
+
+
 def point_at(database, peer, url):
     """Point the demo backend of ``peer`` at ``url`` (a sandbox on another
     port), only when it points at a loopback URL now: a backend someone
