@@ -25,7 +25,9 @@ import binascii
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+
+from odoo.addons.integration_core.lib import reader as read
+from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
 HEADER_TOPIC = "X-Shopify-Topic"
 HEADER_SHOP_DOMAIN = "X-Shopify-Shop-Domain"
@@ -142,12 +144,13 @@ def _is_id(value):
 
 
 def _is_timestamp(value):
-    """An ISO 8601 date-time as Shopify writes them (``2024-05-14T10:21:39-07:00``)."""
+    """An ISO 8601 date-time as Shopify writes them (``2024-05-14T10:21:39-07:00``),
+    by the same rule the mappers read it with (:func:`reader.timestamp`)."""
     if not isinstance(value, str) or not 10 < len(value) <= 40 or "T" not in value:
         return False
     try:
-        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        read.timestamp(value, "")
+    except ValidationFailed:
         return False
     return True
 

@@ -4,6 +4,7 @@
 - ``http_client``: the outbound HTTP client base every channel client subclasses;
 - ``rate_limit`` and ``circuit_breaker``: what the HTTP client consults per call;
 - ``signature``: webhook HMAC signatures; ``crypto``: encrypted credentials;
+- ``locks``: advisory lock keys (one per external object, one per customer email);
 - ``masking``: secrets and personal data hidden from logs and non-managers;
 - ``canonical``: the canonical JSON Schemas (``../schemas``) and their validation;
 - ``reader``: typed, bounded reads of untrusted payloads for mappers, each bad

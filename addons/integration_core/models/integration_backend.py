@@ -2,7 +2,6 @@ import json
 import logging
 import secrets
 import threading
-import traceback
 from collections import namedtuple
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
@@ -16,7 +15,7 @@ from odoo.tools import mute_logger
 
 from ..lib import signature
 from ..lib.circuit_breaker import CircuitBreaker, CircuitState
-from ..lib.exceptions import IntegrationError, PermanentError, ValidationFailed
+from ..lib.exceptions import PermanentError, ValidationFailed
 from ..lib.http_client import IntegrationHttpClient
 from ..lib.masking import mask_text
 from ..lib.rate_limit import get_bucket
@@ -543,14 +542,18 @@ class IntegrationBackend(models.Model):
         except Exception as exc:  # noqa: BLE001 - an authentic delivery is never lost
             if _is_database_failure(exc):
                 raise
-            _logger.exception(
-                "Webhook for backend %s: unexpected error, the body is kept as a failed event", self.id
+            # the event processor's own internal error: _mark_failed masks its traceback
+            error = self.env["integration.event"]._internal_error(exc)
+            status, answer = self._webhook_refuse(
+                headers, body, error, answer="internal error, delivery kept"
             )
             secrets = self.env["integration.credential"].sudo()._known_secrets(self)
-            error = IntegrationError(
-                f"{type(exc).__name__}: {exc}", details=mask_text(traceback.format_exc(), secrets)
+            _logger.error(
+                "Webhook for backend %s: unexpected error, the body is kept as a failed event:\n%s",
+                self.id,
+                mask_text(error.details, secrets),
             )
-            return self._webhook_refuse(headers, body, error, answer="internal error, delivery kept")
+            return status, answer
 
     def _webhook_accept(self, headers, body):
         """Parse, store and enqueue an authentic delivery; a body that cannot

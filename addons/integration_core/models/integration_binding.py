@@ -1,6 +1,6 @@
-import hashlib
-
 from odoo import api, fields, models
+
+from ..lib.locks import advisory_key
 
 
 class IntegrationBinding(models.Model):
@@ -53,9 +53,9 @@ class IntegrationBinding(models.Model):
     def _lock(self, backend, model, external_id):
         """Transaction-level advisory lock on one external object: whoever
         holds it may create the record and its binding."""
-        digest = hashlib.sha256(f"{backend.id}:{model}:{external_id}".encode()).digest()
-        key = int.from_bytes(digest[:8], "big", signed=True)
-        self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        self.env.cr.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [advisory_key(backend.id, model, external_id)]
+        )
 
     @api.model
     def _find(self, backend, model, external_id):

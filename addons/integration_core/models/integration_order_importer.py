@@ -1,4 +1,3 @@
-import hashlib
 import logging
 from datetime import datetime, timezone
 
@@ -6,6 +5,7 @@ from odoo import _, api, fields, models
 from odoo.tools import float_compare, float_round
 
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError
+from ..lib.locks import advisory_key
 from .integration_event import StaleUpdate
 
 _logger = logging.getLogger(__name__)
@@ -351,8 +351,7 @@ class IntegrationOrderImporter(models.AbstractModel):
     @api.model
     def _customer_lock_key(self, company, email):
         """Advisory lock key of one normalised email in one company."""
-        digest = hashlib.sha256(f"res.partner:email:{company.id}:{email}".encode()).digest()
-        return int.from_bytes(digest[:8], "big", signed=True)
+        return advisory_key("res.partner:email", company.id, email)
 
     def _lock_customer_email(self, backend, email):
         """Serialise the creation of the customer with ``email`` (normalised)
