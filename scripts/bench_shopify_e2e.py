@@ -53,29 +53,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_secrets import DemoSecretsError, webhook_credentials  # noqa: E402
+from odoo_rpc import Odoo  # noqa: E402
 from sandbox.shopify import DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
 TARGET_RATIO = 2.0
-
-
-class Odoo:
-    """XML-RPC to one database; counts the calls."""
-
-    def __init__(self, url, database, login, password):
-        self.url, self.database, self.password = url, database, password
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
-        self.uid = common.authenticate(database, login, password, {})
-        if not self.uid:
-            raise SystemExit(f"cannot log in to {database} as {login}")
-        self._object = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-        self.calls = 0
-
-    def __call__(self, model, method, *args, **kwargs):
-        self.calls += 1
-        return self._object.execute_kw(
-            self.database, self.uid, self.password, model, method, list(args), kwargs
-        )
 
 
 def wait_until_idle(odoo, timeout):

@@ -65,6 +65,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_secrets import DemoSecretsError, demo_backend, is_loopback_url  # noqa: E402
+from odoo_rpc import Odoo  # noqa: E402
 from sandbox.shopify import DEMO_SHOP_DOMAIN, DemoShop  # noqa: E402
 
 PENDING_STATES = ["received", "queued", "processing"]
@@ -76,39 +77,6 @@ MAX_DELIVERY_ATTEMPTS = 8
 
 def log(message):
     print(f"[{datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-class _Transport(xmlrpc.client.Transport):
-    """XML-RPC with a socket timeout: a call is never waited for forever."""
-
-    def __init__(self, timeout):
-        super().__init__()
-        self.timeout = timeout
-
-    def make_connection(self, host):
-        connection = super().make_connection(host)
-        connection.timeout = self.timeout
-        return connection
-
-
-class Odoo:
-    """XML-RPC as one user, one proxy per thread, calls time out after 120 s."""
-
-    def __init__(self, url, database, login, password):
-        self.url, self.database, self.password = url, database, password
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
-        self.uid = common.authenticate(database, login, password, {})
-        if not self.uid:
-            raise SystemExit(f"cannot log in to {database} as {login}")
-        self._local = threading.local()
-
-    def __call__(self, model, method, *args, **kwargs):
-        proxy = getattr(self._local, "proxy", None)
-        if proxy is None:
-            proxy = self._local.proxy = xmlrpc.client.ServerProxy(
-                f"{self.url}/xmlrpc/2/object", allow_none=True, transport=_Transport(120)
-            )
-        return proxy.execute_kw(self.database, self.uid, self.password, model, method, list(args), kwargs)
 
 
 class Sandbox:

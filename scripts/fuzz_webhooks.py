@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_secrets import DemoSecretsError, demo_backend, is_loopback_url  # noqa: E402
+from odoo_rpc import Odoo  # noqa: E402
 from sandbox.shopify import DEMO_SHOP_DOMAIN, DemoShop  # noqa: E402
 
 TIMEOUT = 30.0
@@ -597,21 +598,6 @@ def send_all(base, deliveries, concurrency, deadline):
 # ----------------------------------------------------------------------------
 # Odoo
 # ----------------------------------------------------------------------------
-
-
-class Odoo:
-    def __init__(self, url, database, login, password):
-        self.database, self.password = database, password
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", allow_none=True)
-        self.uid = common.authenticate(database, login, password, {})
-        if not self.uid:
-            raise SystemExit(f"cannot log in to {database} as {login}")
-        self._object = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self._object.execute_kw(
-            self.database, self.uid, self.password, model, method, list(args), kwargs
-        )
 
 
 def scope(backend_id, first_id):
