@@ -20,6 +20,7 @@ layer writes on the failed event, so users can filter the exception queue.
     │   ├── RateLimited                  remote     (HTTP 429, throttled API)
     │   ├── RemoteServerError            remote     (HTTP 5xx, connection errors)
     │   ├── LockContention               internal   (spends no attempt, up to a bound)
+    │   ├── DatabaseBusy                 internal   (statement_timeout)
     │   ├── CircuitOpen                  remote     (spends no attempt)
     │   └── StillRunning                 remote     (a remote batch not finished yet; no attempt)
     └── PermanentError                   internal   no
@@ -100,6 +101,13 @@ class LockContention(RetryableError):
 
     category = "internal"
     counts_attempt = False
+
+
+class DatabaseBusy(RetryableError):
+    """Our own database was too slow (a statement timed out): try again;
+    it spends an attempt, since it may also be the event's own doing."""
+
+    category = "internal"
 
 
 class CircuitOpen(RetryableError):

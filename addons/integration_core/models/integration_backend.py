@@ -15,6 +15,7 @@ from odoo.tools import mute_logger
 
 from ..lib import signature
 from ..lib.circuit_breaker import CircuitBreaker, CircuitState
+from ..lib.db_errors import database_trouble
 from ..lib.exceptions import PermanentError, ValidationFailed
 from ..lib.http_client import IntegrationHttpClient
 from ..lib.masking import mask_text
@@ -49,21 +50,6 @@ def _json_depth_exceeds(value, limit):
                 if depth + 1 > limit:
                     return True
                 stack.append((child, depth + 1))
-    return False
-
-
-def _is_database_failure(exc):
-    """True for errors that mean nothing can be stored now: the connection
-    is gone, the server refuses (shutting down, out of resources), or the
-    transaction must be retried as a whole (concurrent update: Odoo retries
-    the request). The webhook then answers 5xx and Shopify delivers again."""
-    if isinstance(exc, psycopg2.InterfaceError):
-        return True
-    if isinstance(exc, psycopg2.Error):
-        code = exc.pgcode or ""
-        return code[:2] in ("08", "40", "53", "57", "58") or (
-            not code and isinstance(exc, psycopg2.OperationalError)
-        )
     return False
 
 
@@ -540,7 +526,7 @@ class IntegrationBackend(models.Model):
             with self.env.cr.savepoint():
                 return self._webhook_accept(headers, body)
         except Exception as exc:  # noqa: BLE001 - an authentic delivery is never lost
-            if _is_database_failure(exc):
+            if database_trouble(exc):  # nothing can be stored now: 5xx, the sender retries
                 raise
             # the event processor's own internal error: _mark_failed masks its traceback
             error = self.env["integration.event"]._internal_error(exc)

@@ -17,9 +17,11 @@ from odoo.tools import mute_logger
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..lib import canonical
+from ..lib import canonical, db_errors
+from ..lib.db_errors import database_trouble
 from ..lib.exceptions import (
     BusinessRuleError,
+    DatabaseBusy,
     IntegrationError,
     LockContention,
     PermanentError,
@@ -30,16 +32,6 @@ from ..lib.exceptions import (
 from ..lib.masking import mask_payload, mask_text, unmask_edits
 
 _logger = logging.getLogger(__name__)
-
-# PostgreSQL errors that mean "another transaction got there first": the
-# whole job is rolled back and queue_job runs it again.
-CONCURRENCY_ERRORS = (
-    psycopg2.errors.SerializationFailure,
-    psycopg2.errors.DeadlockDetected,
-    psycopg2.errors.LockNotAvailable,
-)
-# A statement cancelled by statement_timeout: the database was slow, not the data wrong.
-QUERY_CANCELED = "57014"
 
 # Runs that started but never wrote an outcome (the worker was killed for
 # time or memory, or crashed): after this many the event is dead.
@@ -508,12 +500,9 @@ class IntegrationEvent(models.Model):
             return "Retry scheduled: concurrent creation"
         except RetryableJobError:
             raise
-        except psycopg2.InterfaceError as exc:
-            # the connection is gone: nothing can be written on it; queue_job
-            # postpones the job through a new connection
-            raise RetryableJobError(f"Lost the database connection: {exc}", seconds=10) from exc
-        except psycopg2.OperationalError as exc:
-            if isinstance(exc, CONCURRENCY_ERRORS) or exc.pgcode in ("40001", "40P01", "55P03"):
+        except (psycopg2.InterfaceError, psycopg2.OperationalError) as exc:
+            trouble = database_trouble(exc)
+            if trouble == db_errors.CONTENTION:
                 # Another transaction changed the same rows (e.g. two orders
                 # confirming against one reordering rule) and has committed.
                 # The handler's savepoint is rolled back; run again at once
@@ -524,15 +513,18 @@ class IntegrationEvent(models.Model):
                     count_attempt=False,
                 )
                 return "Retry scheduled: concurrent update"
-            if exc.pgcode == QUERY_CANCELED:
+            if trouble == db_errors.TIMEOUT:
                 # statement_timeout: the database was overloaded; the data may be fine
                 self._schedule_retry(
-                    LockContention(_("A database statement timed out (statement_timeout); retrying."))
+                    DatabaseBusy(_("A database statement timed out (statement_timeout); retrying."))
                 )
                 return "Retry scheduled: statement timeout"
-            if exc.pgcode is None:
-                # no SQLSTATE: the server closed the connection (restart, network)
-                raise RetryableJobError(f"Lost the database connection: {exc}", seconds=10) from exc
+            if trouble in (db_errors.CONNECTION, db_errors.UNAVAILABLE):
+                # the connection is gone or the server refuses: nothing can be
+                # written on it; queue_job postpones the job through a new one
+                raise RetryableJobError(
+                    f"The database is unavailable ({trouble}): {exc}", seconds=10
+                ) from exc
             self._mark_failed(self._internal_error(exc))
             return "Failed: internal error"
         except Exception as exc:  # noqa: BLE001 - a bug must not block the queue
