@@ -488,17 +488,12 @@ class ShopifyClient(IntegrationHttpClient):
         """The order's ``FulfillmentOrder`` nodes (status, assigned location, lines)."""
         return _nodes(self._fulfillment_context(order_id).get("fulfillmentOrders"))
 
-    def create_fulfillment(
-        self,
-        order_id,
-        lines=None,
-        tracking_number=None,
-        tracking_url=None,
-        carrier=None,
-        notify_customer=False,
-    ):
+    def create_fulfillment(self, order_id, lines=None, **options):
         """Mark ``lines`` of an order as shipped; returns the created
         ``Fulfillment`` nodes (one per assigned location).
+
+        ``options``: ``tracking_number``, ``tracking_url``, ``carrier``,
+        ``notify_customer`` (see :meth:`ensure_fulfillment`).
 
         ``lines``: ``[{line_item_id, quantity}]`` with the order's line ids
         (legacy ids or GIDs); None fulfils everything still open. Quantities
@@ -512,14 +507,7 @@ class ShopifyClient(IntegrationHttpClient):
         :meth:`ensure_fulfillment`). Asking for more than is still open
         raises :class:`BusinessRuleError`.
         """
-        return self.ensure_fulfillment(
-            order_id,
-            lines,
-            tracking_number=tracking_number,
-            tracking_url=tracking_url,
-            carrier=carrier,
-            notify_customer=notify_customer,
-        )[0]
+        return self.ensure_fulfillment(order_id, lines, **options)[0]
 
     def ensure_fulfillment(
         self,
