@@ -38,3 +38,9 @@ def test_database_trouble(code, kind):
 def test_lost_connection_and_other_errors():
     assert db_errors.database_trouble(psycopg2.InterfaceError("closed")) == "connection"
     assert db_errors.database_trouble(ValueError("not the database")) is None
+
+
+def test_errors_raised_by_hand_are_classified_by_their_class():
+    assert db_errors.database_trouble(psycopg2.errors.SerializationFailure("x")) == "contention"
+    assert db_errors.database_trouble(psycopg2.errors.LockNotAvailable("x")) == "contention"
+    assert db_errors.database_trouble(psycopg2.errors.QueryCanceled("x")) == "timeout"

@@ -18,6 +18,7 @@ None           anything else                                    about the data: 
 """
 
 import psycopg2
+import psycopg2.errors
 
 CONTENTION = "contention"
 TIMEOUT = "timeout"
@@ -26,6 +27,12 @@ UNAVAILABLE = "unavailable"
 
 _CONTENTION_CODES = ("40001", "40P01", "55P03")
 _QUERY_CANCELED = "57014"
+# by class too: an error raised by hand (or by a driver shim) may carry no SQLSTATE
+_CONTENTION_CLASSES = (
+    psycopg2.errors.SerializationFailure,
+    psycopg2.errors.DeadlockDetected,
+    psycopg2.errors.LockNotAvailable,
+)
 
 
 def database_trouble(exc):
@@ -35,9 +42,9 @@ def database_trouble(exc):
     if not isinstance(exc, psycopg2.Error):
         return None
     code = exc.pgcode or ""
-    if code in _CONTENTION_CODES or code.startswith("40"):
+    if isinstance(exc, _CONTENTION_CLASSES) or code in _CONTENTION_CODES or code.startswith("40"):
         return CONTENTION
-    if code == _QUERY_CANCELED:
+    if isinstance(exc, psycopg2.errors.QueryCanceled) or code == _QUERY_CANCELED:
         return TIMEOUT
     if code.startswith("08") or (not code and isinstance(exc, psycopg2.OperationalError)):
         return CONNECTION
