@@ -3,6 +3,7 @@ from . import (
     integration_binding,
     integration_credential,
     integration_event,
+    integration_event_lineage,
     integration_event_run,
     integration_flow,
     integration_location_map,
