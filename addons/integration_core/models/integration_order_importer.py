@@ -200,30 +200,72 @@ class IntegrationOrderImporter(models.AbstractModel):
         return lines
 
     def _product(self, backend, line):
-        """By variant binding, then SKU (internal reference), then barcode."""
-        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        """By variant binding, then SKU (internal reference), then barcode.
+
+        A line matched by SKU or barcode binds its variant to the product, so
+        that the channel's stock and price exports know the variant even when
+        its catalogue was never imported. A variant bound to another product
+        than the one its SKU or barcode names is a mapping error naming both:
+        a binding is never changed silently.
+        """
         Binding = self.env["integration.binding"].sudo()
-        if line.get("variant_external_id"):
-            record = Binding._get_record(backend, "product.product", line["variant_external_id"])
-            if record:
-                return record
-        company_domain = ["|", ("company_id", "=", False), ("company_id", "=", backend.company_id.id)]
-        if line.get("sku"):
-            product = Product.search([("default_code", "=", line["sku"])] + company_domain, limit=1)
-            if product:
-                return product
-        if line.get("barcode"):
-            product = Product.search([("barcode", "=", line["barcode"])] + company_domain, limit=1)
-            if product:
-                return product
-        if backend.create_missing_products and line.get("sku"):
-            product = Product.create(
-                {"name": line.get("name") or line["sku"], "default_code": line["sku"], "type": "product"}
+        variant_id = line.get("variant_external_id")
+        bound = Binding._get_record(backend, "product.product", variant_id) if variant_id else None
+        if bound:
+            if line.get("sku") and bound.default_code != line["sku"]:
+                self._check_variant_binding(backend, line, bound, self._product_by_code(backend, line))
+            return bound
+        product = self._product_by_code(backend, line)
+        if not product and backend.create_missing_products and line.get("sku"):
+            product = (
+                self.env["product.product"]
+                .sudo()
+                .create(
+                    {"name": line.get("name") or line["sku"], "default_code": line["sku"], "type": "product"}
+                )
             )
-            if line.get("variant_external_id"):
-                Binding._bind(backend, product, line["variant_external_id"])
-            return product
+        if product and variant_id:
+            self._bind_variant(backend, line, product)
+        return product
+
+    def _product_by_code(self, backend, line):
+        """The product whose internal reference is the line's SKU, else whose
+        barcode is the line's barcode; None."""
+        Product = self.env["product.product"].sudo().with_context(active_test=False)
+        company_domain = ["|", ("company_id", "=", False), ("company_id", "=", backend.company_id.id)]
+        for field, key in (("default_code", "sku"), ("barcode", "barcode")):
+            if line.get(key):
+                product = Product.search([(field, "=", line[key])] + company_domain, limit=1)
+                if product:
+                    return product
         return None
+
+    def _bind_variant(self, backend, line, product):
+        """Bind the line's variant to ``product``, under the variant's lock so
+        that two orders for a new variant at once bind it once."""
+        Binding = self.env["integration.binding"].sudo()
+        variant_id = line["variant_external_id"]
+        Binding._lock(backend, "product.product", variant_id)
+        binding = Binding._find(backend, "product.product", variant_id)
+        if binding and binding._record():
+            self._check_variant_binding(backend, line, binding._record(), product)
+            return binding
+        return Binding._bind(backend, product, variant_id, binding=binding or None)
+
+    def _check_variant_binding(self, backend, line, bound, matched):
+        if matched and matched != bound:
+            raise MappingError(
+                _(
+                    "Variant %(variant)s (SKU %(sku)s) is bound to the product %(bound)s, but its SKU "
+                    "or barcode names the product %(matched)s. Fix the product's internal reference, or "
+                    "delete the variant's binding on %(backend)s to bind it anew, then replay.",
+                    variant=line.get("variant_external_id"),
+                    sku=line.get("sku") or line.get("barcode") or "-",
+                    bound=bound.display_name,
+                    matched=matched.display_name,
+                    backend=backend.name,
+                )
+            )
 
     def _service_product(self, backend, kind):
         field = f"{kind}_product_id"
