@@ -142,6 +142,21 @@ def test_products_with_many_variants_are_completed(shop, client):
     assert len(mapper.product_to_canonical(big)["variants"]) == 60
 
 
+def test_variant_inventory_items_by_variant_id(shop, client):
+    variants = sorted(shop.variants.values(), key=lambda v: v["id"])
+    ids = [str(v["id"]) for v in variants] + ["999999999"]  # the last one Shopify does not have
+    found = client.variant_inventory_items(ids)
+    assert found == {str(v["id"]): str(v["inventory_item_id"]) for v in variants}
+    assert len(graphql_calls(shop, "nodes")) == 1
+
+
+def test_variant_inventory_items_take_250_ids_a_call(shop, client):
+    shop.add_product("Big", [{"title": f"V{n}", "sku": f"BIG-{n}", "price": "2"} for n in range(260)])
+    ids = [str(v["id"]) for v in shop.variants.values()]
+    assert len(client.variant_inventory_items(ids)) == len(ids)
+    assert len(graphql_calls(shop, "nodes")) == 2
+
+
 # ----------------------------------------------------------------------------
 # failures
 # ----------------------------------------------------------------------------

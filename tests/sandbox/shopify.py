@@ -1650,6 +1650,7 @@ class ShopifySandbox:
         query["webhookSubscriptions"].resolve = self._resolve_webhook_subscriptions
         query["currentBulkOperation"].resolve = self._resolve_current_bulk_operation
         query["node"].resolve = lambda root, info, id: self._resolve_node(id)
+        query["nodes"].resolve = self._resolve_nodes
         mutation = self.schema.mutation_type.fields
         mutation["inventorySetQuantities"].resolve = self._mutate_inventory_set_quantities
         mutation["fulfillmentCreate"].resolve = self._mutate_fulfillment_create
@@ -2252,12 +2253,24 @@ class ShopifySandbox:
         return self._v_bulk_operation(op)
 
     def _resolve_node(self, gid_value):
-        """``node(id:)``: bulk operations only (other types answer null here)."""
+        """``node(id:)``: bulk operations and product variants (other types
+        answer null here, as an unknown id does on Shopify)."""
+        variant_id = _legacy(gid_value, "ProductVariant")
+        if variant_id is not None and str(gid_value).startswith(GID):
+            variant = self._v_variant_by_id(variant_id)
+            return dict(variant, __typename="ProductVariant") if variant else None
         op = self.bulk_operations.get(_legacy(gid_value, "BulkOperation"))
         if op is None:
             return None
         self._bulk_advance(op)
         return self._v_bulk_operation(op)
+
+    def _resolve_nodes(self, root, info, ids):
+        """``nodes(ids:)``: one answer per id, in order, null for an unknown
+        one; Shopify takes at most 250 ids a call."""
+        if len(ids) > 250:
+            raise GraphQLError("The ids argument accepts at most 250 ids.")
+        return [self._resolve_node(gid_value) for gid_value in ids]
 
     def _bulk_advance(self, op):
         """One poll: CREATED -> RUNNING for ``running_polls`` polls -> COMPLETED

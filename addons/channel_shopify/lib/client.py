@@ -353,6 +353,21 @@ class ShopifyClient(IntegrationHttpClient):
         for node in self._paginate(queries.PRODUCTS_QUERY, "products", {"query": query}, first):
             yield self._complete_connection(node, "variants", queries.PRODUCT_VARIANTS_QUERY, "product")
 
+    def variant_inventory_items(self, variant_ids):
+        """{variant id: inventory item id} of the variants (legacy ids);
+        a variant Shopify no longer has is left out."""
+        found = {}
+        ids = [str(v) for v in variant_ids]
+        for start in range(0, len(ids), queries.NODES_PER_CALL):
+            chunk = ids[start : start + queries.NODES_PER_CALL]
+            gids = [to_gid("ProductVariant", variant_id) for variant_id in chunk]
+            data = self.graphql(queries.VARIANT_INVENTORY_ITEMS_QUERY, {"ids": gids})
+            for node in data.get("nodes") or []:
+                item = (node or {}).get("inventoryItem") or {}
+                if node and node.get("legacyResourceId") and item.get("id"):
+                    found[str(node["legacyResourceId"])] = from_gid(item["id"])
+        return found
+
     def iter_locations(self, page_size=50):
         """Yield ``Location`` nodes (id, legacyResourceId, name, isActive, address)."""
         first = self._page_size(page_size, queries.LOCATION_NODE_COST)

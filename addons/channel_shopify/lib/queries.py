@@ -152,6 +152,17 @@ query ShopifyOrderLineItems($id: ID!, $after: String) {
 
 _VARIANT_FIELDS = "id legacyResourceId title sku barcode price inventoryItem { id }"
 
+# The inventory items of variants known by id only (an order line names its
+# variant, not the variant's inventory item): at most 250 ids a call.
+VARIANT_INVENTORY_ITEMS_QUERY = """
+query ShopifyVariantInventoryItems($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on ProductVariant { id legacyResourceId inventoryItem { id } }
+  }
+}
+"""
+NODES_PER_CALL = 250
+
 PRODUCTS_QUERY = """
 query ShopifyProducts($first: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query, sortKey: ID) {

@@ -6,6 +6,8 @@ from odoo import _, api, models
 
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError
 
+from ..lib import queries
+
 _logger = logging.getLogger(__name__)
 
 # Shopify's clock and ours may differ a little: a fulfilment stamped up to
@@ -43,9 +45,12 @@ class ShopifyExporter(models.AbstractModel):
             .sudo()
             .search([("backend_id", "=", backend.id), ("res_model", "=", "product.product")])
         )
-        bindings = bindings.filtered(lambda b: (b.data or {}).get("inventory_item_id"))
         if not maps or not bindings:
             return {"calls": 0, "changed": 0, "seconds": 0.0}
+        resolved_calls = self._resolve_inventory_items(backend, bindings)
+        bindings = bindings.filtered(lambda b: (b.data or {}).get("inventory_item_id"))
+        if not bindings:
+            return {"calls": resolved_calls, "changed": 0, "seconds": round(time.monotonic() - start, 3)}
         products = self.env["product.product"].sudo().browse(bindings.mapped("res_id")).exists()
         # quantities are computed per location context and cached: read them fresh
         products.invalidate_recordset(["qty_available", "free_qty", "virtual_available"])
@@ -80,7 +85,36 @@ class ShopifyExporter(models.AbstractModel):
                 data = dict(binding.data or {})
                 data["pushed"] = dict(data.get("pushed") or {}, **by_location)
                 binding.data = data
-        return {"calls": calls, "changed": len(changes), "seconds": round(time.monotonic() - start, 3)}
+        return {
+            "calls": resolved_calls + calls,
+            "changed": len(changes),
+            "seconds": round(time.monotonic() - start, 3),
+        }
+
+    @api.model
+    def _resolve_inventory_items(self, backend, bindings):
+        """Learn the inventory item of variants bound without one (bound from
+        an order line, which names the variant only): one ``nodes`` call per
+        250 variants, remembered on the binding. A variant Shopify no longer
+        has is marked, and skipped from then on. Returns the calls made."""
+        missing = bindings.filtered(
+            lambda b: not (b.data or {}).get("inventory_item_id") and not (b.data or {}).get("variant_gone")
+        )
+        if not missing:
+            return 0
+        with backend._shopify_client() as client:
+            items = client.variant_inventory_items(missing.mapped("external_id"))
+        for binding in missing:
+            data = dict(binding.data or {})
+            if items.get(binding.external_id):
+                data["inventory_item_id"] = items[binding.external_id]
+            else:
+                data["variant_gone"] = True
+                _logger.info(
+                    "Shopify has no variant %s any more: its stock is not exported", binding.external_id
+                )
+            binding.data = data
+        return -(-len(missing) // queries.NODES_PER_CALL)
 
     # ------------------------------------------------------------------------------
     # fulfilments
