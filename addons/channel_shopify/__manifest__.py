@@ -14,6 +14,7 @@
         "security/channel_shopify_security.xml",
         "data/queue_job_data.xml",
         "views/integration_backend_views.xml",
+        "views/integration_backend_sold_variants_views.xml",
         "views/channel_shopify_menus.xml",
     ],
     "demo": ["demo/channel_shopify_demo.xml"],

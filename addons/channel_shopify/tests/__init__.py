@@ -5,5 +5,6 @@ from . import (
     test_fulfillment_stock_refund,
     test_orders,
     test_ui,
+    test_variant_binding,
     test_webhooks,
 )
