@@ -2,7 +2,7 @@ import logging
 from datetime import datetime, timezone
 
 from odoo import _, api, fields, models
-from odoo.tools import float_compare, float_round
+from odoo.tools import escape_psql, float_compare, float_round
 
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError
 from ..lib.locks import advisory_key
@@ -380,7 +380,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             .with_context(active_test=False)
             .search(
                 [
-                    ("email", "=ilike", email),
+                    ("email", "=ilike", escape_psql(email)),  # an email's "_" is no wildcard
                     ("parent_id", "=", False),
                     "|",
                     ("company_id", "=", False),
@@ -405,16 +405,37 @@ class IntegrationOrderImporter(models.AbstractModel):
         cannot see the partner the holder created (its snapshot is older),
         so waiting is not enough: when the lock is taken, wait for the
         holder to finish, then retry the event at once with a fresh
-        snapshot, which finds that partner."""
+        snapshot, which finds that partner. The holder may also have
+        finished between the start of our transaction and our lock: the
+        lock is free, but our snapshot still misses its partner, which the
+        latest committed state shows (read on a connection of its own)."""
         key = self._customer_lock_key(backend.company_id, email)
         self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
         if self.env.cr.fetchone()[0]:
+            if self._customer_committed_since_snapshot(backend, email):
+                raise LockContention(
+                    _("The customer %s was created by another import meanwhile; retrying.", email),
+                    retry_after=0,
+                )
             return
         self.env.cr.execute("SELECT pg_advisory_xact_lock(%s)", [key])
         raise LockContention(
             _("Another import was creating the customer %s at the same time; retrying.", email),
             retry_after=0,
         )
+
+    def _customer_committed_since_snapshot(self, backend, email):
+        """True when the latest committed state has a customer with ``email``
+        that this transaction's snapshot (which found none) does not show."""
+        with backend._independent_cursor() as cr:
+            cr.execute(
+                """SELECT 1 FROM res_partner
+                    WHERE email ILIKE %s AND parent_id IS NULL
+                      AND (company_id IS NULL OR company_id = %s)
+                    LIMIT 1""",
+                [escape_psql(email), backend.company_id.id],
+            )
+            return bool(cr.fetchone())
 
     def _address(self, customer, address, kind):
         """A child address of the customer; reused when identical."""

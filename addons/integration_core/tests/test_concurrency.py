@@ -103,9 +103,11 @@ class TestConcurrentWorkers(TransactionCase):
             cr.commit()
         return ids
 
-    def _run_workers(self, event_ids):
+    def _run_workers(self, event_ids, meanwhile=None):
         """Run ``_job_process`` for each id in its own thread and connection,
-        released together by a barrier. Returns each worker's outcome."""
+        released together by a barrier. Returns each worker's outcome.
+        ``meanwhile()`` runs in each worker after its snapshot is taken and
+        before it processes the event (what another worker commits then)."""
         barrier = threading.Barrier(len(event_ids))
         outcomes = [None] * len(event_ids)
         key = Fernet.generate_key().decode()
@@ -117,6 +119,8 @@ class TestConcurrentWorkers(TransactionCase):
                 event = env["integration.event"].browse(event_id)
                 cr.execute("SELECT 1")  # open the transaction (its snapshot) like a job would
                 barrier.wait(timeout=10)
+                if meanwhile:
+                    meanwhile()
                 try:
                     outcomes[index] = event._job_process()
                     cr.commit()
@@ -203,4 +207,29 @@ class TestConcurrentWorkers(TransactionCase):
                 "SELECT count(DISTINCT partner_id) FROM sale_order WHERE client_order_ref LIKE %s",
                 [f"#{self.tag}-%"],
             )
+            self.assertEqual(cr.fetchone()[0], 1)
+
+    def test_customer_committed_after_the_snapshot_is_not_created_twice(self):
+        """Another import creates and commits the customer after this
+        worker's transaction started, before it looks for the customer: the
+        lock is free by then, and the snapshot misses the partner. The worker
+        retries with a fresh snapshot instead of creating a second one."""
+        email = f"ada-{self.tag}@example.com"
+        order = self._order()
+        order["customer"] = dict(order["customer"], external_id=f"C-{self.tag}", email=email)
+        (event_id,) = self._create_events([order])
+
+        def other_import_commits_the_customer():
+            with self._cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["res.partner"].create({"name": "Ada (other import)", "email": email, "customer_rank": 1})
+                cr.commit()
+
+        outcomes = self._run_workers([event_id], meanwhile=other_import_commits_the_customer)
+        self.assertFalse(outcomes[0].startswith("error"), outcomes)
+        self.assertEqual(self._states([event_id])[event_id], "queued", outcomes)  # to run again at once
+        self._run_workers([event_id])
+        self.assertEqual(self._states([event_id])[event_id], "done")
+        with self._cursor() as cr:
+            cr.execute("SELECT count(*) FROM res_partner WHERE email = %s AND parent_id IS NULL", [email])
             self.assertEqual(cr.fetchone()[0], 1)

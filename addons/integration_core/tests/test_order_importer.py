@@ -40,6 +40,15 @@ class TestOrderImporter(IntegrationCase):
         )
         self.assertEqual(self.importer()._import_order(self.backend, second).partner_id, existing)
 
+    def test_an_email_underscore_is_no_wildcard(self):
+        other = self.env["res.partner"].create({"name": "Adam", "email": "adaXlove@example.com"})
+        order = canonical_order(
+            "7010", customer={"external_id": "C-7010", "name": "Ada", "email": "ada_love@example.com"}
+        )
+        partner = self.importer()._import_order(self.backend, order).partner_id
+        self.assertNotEqual(partner, other)
+        self.assertEqual(partner.email, "ada_love@example.com")
+
     def test_new_customer_is_created_under_an_advisory_lock_on_its_email(self):
         order = canonical_order("7020")
         order["customer"]["email"] = "  New.Customer.7020@Example.com "
