@@ -86,10 +86,11 @@ class PeerHandler(BaseHTTPRequestHandler):
 class Peer:
     """Base of the sandbox peers (Shopify; EDI AS2/SFTP, 3PL, bank ones to come).
 
-    ``host``/``port`` (0: a free port, known after :meth:`start`) and
+    ``host``/``port`` (0: a free port, known after :meth:`start`);
     ``clock``, the monotonic clock of the fault plan's outage window (default
-    :func:`time.monotonic`; tests pass a :class:`ManualClock`). Delays of
-    faults wait on the peer's stop event, so :meth:`stop` cuts them short.
+    :func:`time.monotonic`), and ``wait(seconds)``, how a delay fault waits
+    (default: on the peer's stop event, so :meth:`stop` cuts it short).
+    A test passes a :class:`ManualClock` and its ``wait``: no real time passes.
 
     Class attributes a peer sets: :attr:`name` (thread names, logs),
     :attr:`server_version` (the ``Server`` header), :attr:`methods` (the HTTP
@@ -104,14 +105,14 @@ class Peer:
     default_random_faults = None  # None: the fault plan's own default list
     default_retry_after = 2.0  # Retry-After of a 429 fault that names none
 
-    def __init__(self, *, host="127.0.0.1", port=0, clock=None):
+    def __init__(self, *, host="127.0.0.1", port=0, clock=None, wait=None):
         self.host = host
         self.port = port
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._server = None
         self._thread = None
-        options = {"clock": clock, "wait": self._stopping.wait}
+        options = {"clock": clock, "wait": wait or self._stopping.wait}
         if self.default_random_faults is not None:
             options["default_random"] = self.default_random_faults
         self.faults = FaultPlan(**options)

@@ -9,6 +9,7 @@ from graphql import GraphQLError, execute, is_leaf_type, parse, validate
 from graphql.language import FragmentDefinitionNode, OperationDefinitionNode
 
 from .common import BULK_ACTIVE, BULK_ERROR_CODES, _gid, _is_connection, _legacy, _utc_text
+from .graphql import connection_nodes
 
 
 class BulkMixin:
@@ -218,12 +219,7 @@ class BulkMixin:
             if not selections or not isinstance(connection, dict):
                 continue
             kind, sel = selections[0]
-            items = (
-                connection.get("nodes") or []
-                if kind == "nodes"
-                else [edge.get("node") for edge in connection.get("edges") or []]
-            )
-            for item in items:
+            for item in connection_nodes(connection, kind):
                 child = {}
                 out.append(child)
                 self._bulk_flatten(node_type, sel, fragments, item, owner_id, out, child)

@@ -36,6 +36,14 @@ class CostBucket(LeakyBucket):
         }
 
 
+def connection_nodes(value, kind):
+    """The nodes of a connection's answer, where the selection asked for
+    them: ``kind`` is ``"nodes"`` or ``"edges"`` (``edges.node``)."""
+    if kind == "nodes":
+        return value.get("nodes") or []
+    return [edge.get("node") for edge in value.get("edges") or []]
+
+
 def operation_label(query):
     """The first root field of a document (e.g. ``orders``), for call stats."""
     if not isinstance(query, str):
@@ -211,11 +219,7 @@ class GraphQLMixin:
                 if not selections:
                     continue
                 kind, sel = selections[0]
-                items = (
-                    value.get("nodes") or []
-                    if kind == "nodes"
-                    else [edge.get("node") for edge in value.get("edges") or []]
-                )
+                items = connection_nodes(value, kind)
                 total += sum(1 + self._actual_cost(node_type, sel, fragments, item) for item in items)
             elif isinstance(value, list):
                 total += 1 + max(
