@@ -8,7 +8,7 @@ import json
 from graphql import GraphQLError, execute, is_leaf_type, parse, validate
 from graphql.language import FragmentDefinitionNode, OperationDefinitionNode
 
-from .common import BULK_ACTIVE, BULK_ERROR_CODES, _gid, _is_connection, _legacy, _utc_text
+from .common import BULK_ACTIVE, BULK_ERROR_CODES, gid, is_connection, legacy, utc_text
 from .graphql import connection_nodes
 
 
@@ -49,7 +49,7 @@ class BulkMixin:
         if running:
             return refused(
                 "A bulk query operation for this app and shop is already in progress: "
-                f"{_gid('BulkOperation', running[-1]['id'])}.",
+                f"{gid('BulkOperation', running[-1]['id'])}.",
                 code="OPERATION_IN_PROGRESS",
                 field=None,
             )
@@ -80,7 +80,7 @@ class BulkMixin:
             "id": operation_id,
             "status": "CREATED",
             "query": query,
-            "created_at": _utc_text(self.now()),
+            "created_at": utc_text(self.now()),
             "completed_at": None,
             "error_code": None,
             "object_count": 0,
@@ -98,7 +98,7 @@ class BulkMixin:
     def _mutate_bulk_operation_cancel(self, root, info, id):  # noqa: A002 - Shopify's name
         """``bulkOperationCancel``: a running operation goes CANCELING, and
         CANCELED at the next poll; a finished one cannot be canceled."""
-        op = self.bulk_operations.get(_legacy(id, "BulkOperation"))
+        op = self.bulk_operations.get(legacy(id, "BulkOperation"))
         if op is None:
             return {
                 "bulkOperation": None,
@@ -127,7 +127,7 @@ class BulkMixin:
             field, named = self._field(node, owner)
             if field is None or is_leaf_type(named):
                 continue
-            if _is_connection(named):
+            if is_connection(named):
                 count += 1
                 if in_node and not selects_id:
                     without_id.append(node.name.value)
@@ -147,7 +147,7 @@ class BulkMixin:
 
     def _resolve_node(self, gid_value):
         """``node(id:)``: bulk operations only (other types answer null here)."""
-        op = self.bulk_operations.get(_legacy(gid_value, "BulkOperation"))
+        op = self.bulk_operations.get(legacy(gid_value, "BulkOperation"))
         if op is None:
             return None
         self._bulk_advance(op)
@@ -157,7 +157,7 @@ class BulkMixin:
         """One poll: CREATED -> RUNNING for ``running_polls`` polls -> COMPLETED
         (or FAILED); CANCELING -> CANCELED."""
         if op["status"] == "CANCELING":
-            op.update(status="CANCELED", completed_at=_utc_text(self.now()))
+            op.update(status="CANCELED", completed_at=utc_text(self.now()))
             return
         if op["status"] not in ("CREATED", "RUNNING"):
             return
@@ -172,7 +172,7 @@ class BulkMixin:
         data = b"".join(json.dumps(line, separators=(",", ":")).encode() + b"\n" for line in lines)
         op.update(
             status="COMPLETED",
-            completed_at=_utc_text(self.now()),
+            completed_at=utc_text(self.now()),
             object_count=len(lines),
             root_object_count=sum(1 for line in lines if "__parentId" not in line),
         )
@@ -207,7 +207,7 @@ class BulkMixin:
             key = node.alias.value if node.alias else node.name.value
             if not isinstance(value, dict) or key not in value:
                 continue
-            if field is not None and _is_connection(named):
+            if field is not None and is_connection(named):
                 children.append((named, node, value[key]))
             elif line is not None:
                 line[key] = value[key]
@@ -227,7 +227,7 @@ class BulkMixin:
     def _v_bulk_operation(self, op):
         return {
             "__typename": "BulkOperation",
-            "id": _gid("BulkOperation", op["id"]),
+            "id": gid("BulkOperation", op["id"]),
             "status": op["status"],
             "type": "QUERY",
             "errorCode": op["error_code"],

@@ -50,7 +50,7 @@ INVENTORY_REASONS = {
     "safety_stock",
     "shrinkage",
 }
-_FINANCIAL = {
+FINANCIAL = {
     "pending",
     "authorized",
     "partially_paid",
@@ -60,14 +60,14 @@ _FINANCIAL = {
     "voided",
     "expired",
 }
-_FULFILLMENT_DISPLAY = {
+FULFILLMENT_DISPLAY = {
     None: "UNFULFILLED",
     "unfulfilled": "UNFULFILLED",
     "partial": "PARTIALLY_FULFILLED",
     "fulfilled": "FULFILLED",
     "restocked": "RESTOCKED",
 }
-_SEARCH_TERM = re.compile(r"""(-?)([A-Za-z_]+):(>=|<=|>|<)?("[^"]*"|'[^']*'|\S+)""")
+SEARCH_TERM = re.compile(r"""(-?)([A-Za-z_]+):(>=|<=|>|<)?("[^"]*"|'[^']*'|\S+)""")
 
 
 # ----------------------------------------------------------------------------
@@ -75,7 +75,7 @@ _SEARCH_TERM = re.compile(r"""(-?)([A-Za-z_]+):(>=|<=|>|<)?("[^"]*"|'[^']*'|\S+)
 # ----------------------------------------------------------------------------
 
 
-def _dec(value):
+def dec(value):
     if value is None or value == "":
         return ZERO
     if isinstance(value, dict):
@@ -83,38 +83,38 @@ def _dec(value):
     return Decimal(str(value))
 
 
-def _cents(value):
+def cents(value):
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _rest_amount_text(value):
-    return str(_cents(value))
+def rest_amount_text(value):
+    return str(cents(value))
 
 
-def _graphql_amount_text(value):
+def graphql_amount_text(value):
     """Shopify's Decimal scalar: ``"199.0"``, ``"11.94"``."""
-    text = format(_cents(value).normalize(), "f")
+    text = format(cents(value).normalize(), "f")
     return text if "." in text else text + ".0"
 
 
-def _rest_bag(value, currency):
-    money = {"amount": _rest_amount_text(value), "currency_code": currency}
+def rest_bag(value, currency):
+    money = {"amount": rest_amount_text(value), "currency_code": currency}
     return {"shop_money": money, "presentment_money": dict(money)}
 
 
-def _rest_money(obj, field):
+def rest_money(obj, field):
     """Shop money of a REST field: ``field_set.shop_money.amount`` or ``field``."""
     bag = obj.get(field + "_set") if isinstance(obj, dict) else None
     if isinstance(bag, dict) and isinstance(bag.get("shop_money"), dict):
-        return _dec(bag["shop_money"].get("amount"))
-    return _dec(obj.get(field) if isinstance(obj, dict) else None)
+        return dec(bag["shop_money"].get("amount"))
+    return dec(obj.get(field) if isinstance(obj, dict) else None)
 
 
-def _gid(kind, value):
+def gid(kind, value):
     return f"{GID}{kind}/{value}"
 
 
-def _legacy(gid_value, kind=None):
+def legacy(gid_value, kind=None):
     """Numeric id of a GID (or of a plain id) as int; None when unusable."""
     text = str(gid_value or "")
     if text.startswith(GID):
@@ -128,7 +128,7 @@ def _legacy(gid_value, kind=None):
         return None
 
 
-def _parse_time(value):
+def parse_time(value):
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -145,12 +145,12 @@ def _parse_time(value):
     return moment
 
 
-def _utc_text(value):
-    moment = _parse_time(value)
+def utc_text(value):
+    moment = parse_time(value)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
 
 
-def _split_tags(value):
+def split_tags(value):
     if not value:
         return []
     if isinstance(value, str):
@@ -158,16 +158,16 @@ def _split_tags(value):
     return [str(tag) for tag in value]
 
 
-def _encode_cursor(key):
+def encode_cursor(key):
     return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode()
 
 
-def _decode_cursor(cursor):
+def decode_cursor(cursor):
     try:
         return tuple(json.loads(base64.urlsafe_b64decode(cursor.encode()).decode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise GraphQLError("Invalid cursor for current pagination sort.") from exc
 
 
-def _is_connection(named_type):
+def is_connection(named_type):
     return named_type.name.endswith("Connection") and "pageInfo" in getattr(named_type, "fields", {})

@@ -17,7 +17,7 @@ from graphql.language import (
 )
 
 from ..peer import LeakyBucket
-from .common import MUTATION_COST, STANDARD_BUCKET_SIZE, STANDARD_RESTORE_RATE, _is_connection
+from .common import MUTATION_COST, STANDARD_BUCKET_SIZE, STANDARD_RESTORE_RATE, is_connection
 
 
 class CostBucket(LeakyBucket):
@@ -188,7 +188,7 @@ class GraphQLMixin:
             field, named = self._field(node, owner)
             if field is None or is_leaf_type(named):
                 continue
-            if _is_connection(named):
+            if is_connection(named):
                 args = get_argument_values(field, node, variables)
                 size = args.get("first") if args.get("first") is not None else args.get("last") or 0
                 node_type, selections = self._node_selections(named, node.selection_set, fragments)
@@ -211,7 +211,7 @@ class GraphQLMixin:
             if field is None or is_leaf_type(named) or key not in data:
                 continue
             value = data[key]
-            if _is_connection(named):
+            if is_connection(named):
                 total += 2
                 if not isinstance(value, dict):
                     continue

@@ -7,7 +7,7 @@ import re
 
 from graphql import GraphQLError
 
-from .common import INVENTORY_NAMES, INVENTORY_REASONS, MAX_INPUT_ARRAY, _gid, _legacy, _utc_text
+from .common import INVENTORY_NAMES, INVENTORY_REASONS, MAX_INPUT_ARRAY, gid, legacy, utc_text
 
 
 class MutationsMixin:
@@ -41,8 +41,8 @@ class MutationsMixin:
         resolved = []
         for index, quantity in enumerate(quantities):
             field = ["input", "quantities", str(index)]
-            item_id = _legacy(quantity["inventoryItemId"], "InventoryItem")
-            location_id = _legacy(quantity["locationId"], "Location")
+            item_id = legacy(quantity["inventoryItemId"], "InventoryItem")
+            location_id = legacy(quantity["locationId"], "Location")
             if item_id not in self.inventory_items:
                 errors.append(
                     {
@@ -112,7 +112,7 @@ class MutationsMixin:
         if errors:
             return {"inventoryAdjustmentGroup": None, "userErrors": errors}
         changes = []
-        stamp = _utc_text(self.now())
+        stamp = utc_text(self.now())
         for item_id, location_id, value, level in resolved:
             delta = value - level.get(name, 0)
             level[name] = value
@@ -154,7 +154,7 @@ class MutationsMixin:
         orders, locations, plan = set(), set(), []
         for index, entry in enumerate(requested):
             field = ["fulfillment", "lineItemsByFulfillmentOrder", str(index)]
-            fo = self.fulfillment_orders.get(_legacy(entry["fulfillmentOrderId"], "FulfillmentOrder"))
+            fo = self.fulfillment_orders.get(legacy(entry["fulfillmentOrderId"], "FulfillmentOrder"))
             if fo is None:
                 return {
                     "fulfillment": None,
@@ -190,7 +190,7 @@ class MutationsMixin:
                     (
                         l
                         for l in fo["line_items"]
-                        if l["id"] == _legacy(item["id"], "FulfillmentOrderLineItem")
+                        if l["id"] == legacy(item["id"], "FulfillmentOrderLineItem")
                     ),
                     None,
                 )
@@ -261,11 +261,11 @@ class MutationsMixin:
             fo["status"] = (
                 "CLOSED" if not any(l["remaining_quantity"] for l in fo["line_items"]) else "IN_PROGRESS"
             )
-            fo["updated_at"] = _utc_text(self.now())
+            fo["updated_at"] = utc_text(self.now())
         stamp = self._rest_time(self.now())
         record = {
             "id": fulfillment_id,
-            "admin_graphql_api_id": _gid("Fulfillment", fulfillment_id),
+            "admin_graphql_api_id": gid("Fulfillment", fulfillment_id),
             "order_id": order["id"],
             "name": f"{order['name']}.{len(order.get('fulfillments') or []) + 1}",
             "status": "success",
@@ -320,7 +320,7 @@ class MutationsMixin:
                     ],
                 }
         sub_id = self._next_id()
-        stamp = _utc_text(self.now())
+        stamp = utc_text(self.now())
         sub = {
             "id": sub_id,
             "topic": topic,
@@ -334,7 +334,7 @@ class MutationsMixin:
         return {"webhookSubscription": self._v_webhook_subscription(sub), "userErrors": []}
 
     def _mutate_webhook_subscription_delete(self, root, info, id):
-        sub_id = _legacy(id, "WebhookSubscription")
+        sub_id = legacy(id, "WebhookSubscription")
         if self.webhook_subscriptions.pop(sub_id, None) is None:
             return {
                 "deletedWebhookSubscriptionId": None,

@@ -4,7 +4,7 @@ allocations, line and shipping taxes, and their fulfillment orders."""
 import copy
 from decimal import Decimal
 
-from .common import ZERO, _cents, _dec, _gid, _parse_time, _rest_amount_text, _rest_bag, _utc_text
+from .common import ZERO, cents, dec, gid, parse_time, rest_amount_text, rest_bag, utc_text
 
 
 class OrdersMixin:
@@ -27,7 +27,7 @@ class OrdersMixin:
                 "first_name": spec.get("first_name", "Jane"),
                 "last_name": spec.get("last_name", "Doe"),
                 "phone": spec.get("phone"),
-                "admin_graphql_api_id": _gid("Customer", customer_id),
+                "admin_graphql_api_id": gid("Customer", customer_id),
             }
             self.customers[email] = customer
         return customer
@@ -56,8 +56,8 @@ class OrdersMixin:
         if not rate:
             return ZERO
         if included:
-            return _cents(net - net / (1 + rate))
-        return _cents(net * rate)
+            return cents(net - net / (1 + rate))
+        return cents(net * rate)
 
     def create_order(self, spec=None, *, notify=False):
         """Create an order the way Shopify would present it (REST shape of a
@@ -87,8 +87,8 @@ class OrdersMixin:
         currency = spec.get("currency") or self.currency
         included = bool(spec.get("taxes_included", False))
         default_rate = Decimal(str(spec.get("tax_rate", self.default_tax_rate)))
-        created = _parse_time(spec.get("created_at")) or self.now()
-        updated = _parse_time(spec.get("updated_at")) or created
+        created = parse_time(spec.get("created_at")) or self.now()
+        updated = parse_time(spec.get("updated_at")) or created
         order_id = spec.get("id") or self._next_id()
         number = next(self._order_numbers)
         customer = self._customer(spec.get("customer") or {})
@@ -101,14 +101,14 @@ class OrdersMixin:
             if variant is None and line_spec.get("price") is None:
                 raise ValueError(f"unknown SKU {line_spec.get('sku')!r} and no price given")
             quantity = int(line_spec.get("quantity", 1))
-            price = _dec(line_spec.get("price", variant and variant["price"]))
+            price = dec(line_spec.get("price", variant and variant["price"]))
             rate = Decimal(str(line_spec.get("tax_rate", default_rate)))
             title = product["title"] if product else line_spec.get("title", "Custom item")
             variant_title = variant["title"] if variant else None
             line_id = self._next_id()
             line = {
                 "id": line_id,
-                "admin_graphql_api_id": _gid("LineItem", line_id),
+                "admin_graphql_api_id": gid("LineItem", line_id),
                 "product_id": product["id"] if product else None,
                 "variant_id": variant["id"] if variant else None,
                 "sku": (variant or {}).get("sku") or line_spec.get("sku") or "",
@@ -125,10 +125,10 @@ class OrdersMixin:
                 "taxable": bool(rate),
                 "gift_card": False,
                 "grams": 0,
-                "price": _rest_amount_text(price),
-                "price_set": _rest_bag(price, currency),
+                "price": rest_amount_text(price),
+                "price_set": rest_bag(price, currency),
                 "total_discount": "0.00",
-                "total_discount_set": _rest_bag(ZERO, currency),
+                "total_discount_set": rest_bag(ZERO, currency),
                 "discount_allocations": [],
                 "tax_lines": [],
                 "properties": [],
@@ -136,13 +136,13 @@ class OrdersMixin:
                 "_rate": rate,
             }
             if line_spec.get("discount"):
-                amount = _cents(_dec(line_spec["discount"]))
+                amount = cents(dec(line_spec["discount"]))
                 applications.append(
                     {
                         "type": "manual",
                         "title": "Line discount",
                         "description": "Line discount",
-                        "value": _rest_amount_text(amount),
+                        "value": rest_amount_text(amount),
                         "value_type": "fixed_amount",
                         "allocation_method": "one",
                         "target_selection": "explicit",
@@ -151,27 +151,27 @@ class OrdersMixin:
                 )
                 line["discount_allocations"].append(
                     {
-                        "amount": _rest_amount_text(amount),
-                        "amount_set": _rest_bag(amount, currency),
+                        "amount": rest_amount_text(amount),
+                        "amount_set": rest_bag(amount, currency),
                         "discount_application_index": len(applications) - 1,
                     }
                 )
             lines.append(line)
 
         def net(line):
-            gross = _dec(line["price"]) * line["quantity"]
-            return gross - sum((_dec(a["amount"]) for a in line["discount_allocations"]), ZERO)
+            gross = dec(line["price"]) * line["quantity"]
+            return gross - sum((dec(a["amount"]) for a in line["discount_allocations"]), ZERO)
 
         discount_codes = []
         code = spec.get("discount_code")
         if code:
             base = sum((net(line) for line in lines), ZERO)
             if code.get("percentage") is not None:
-                amount = _cents(base * Decimal(str(code["percentage"])) / 100)
+                amount = cents(base * Decimal(str(code["percentage"])) / 100)
                 value, value_type = str(code["percentage"]), "percentage"
             else:
-                amount = _cents(_dec(code.get("amount")))
-                value, value_type = _rest_amount_text(amount), "fixed_amount"
+                amount = cents(dec(code.get("amount")))
+                value, value_type = rest_amount_text(amount), "fixed_amount"
             amount = min(amount, base)
             applications.append(
                 {
@@ -190,20 +190,20 @@ class OrdersMixin:
                 share = (
                     remaining
                     if position == len(lines) - 1
-                    else _cents(amount * net(line) / base)
+                    else cents(amount * net(line) / base)
                     if base
                     else ZERO
                 )
                 remaining -= share
                 line["discount_allocations"].append(
                     {
-                        "amount": _rest_amount_text(share),
-                        "amount_set": _rest_bag(share, currency),
+                        "amount": rest_amount_text(share),
+                        "amount_set": rest_bag(share, currency),
                         "discount_application_index": index,
                     }
                 )
             discount_codes.append(
-                {"code": code["code"], "amount": _rest_amount_text(amount), "type": value_type}
+                {"code": code["code"], "amount": rest_amount_text(amount), "type": value_type}
             )
 
         subtotal = total_tax = total_discounts = line_items_price = ZERO
@@ -217,8 +217,8 @@ class OrdersMixin:
                     {
                         "title": self.default_tax_title,
                         "rate": float(rate),
-                        "price": _rest_amount_text(tax),
-                        "price_set": _rest_bag(tax, currency),
+                        "price": rest_amount_text(tax),
+                        "price_set": rest_bag(tax, currency),
                         "channel_liable": False,
                     }
                 ]
@@ -227,14 +227,14 @@ class OrdersMixin:
                 )
             subtotal += line_net
             total_tax += tax
-            total_discounts += _dec(line["price"]) * line["quantity"] - line_net
-            line_items_price += _dec(line["price"]) * line["quantity"]
+            total_discounts += dec(line["price"]) * line["quantity"] - line_net
+            line_items_price += dec(line["price"]) * line["quantity"]
 
         shipping_lines = []
         shipping_total = ZERO
         ship = spec.get("shipping")
         if ship:
-            price = _cents(_dec(ship.get("price")))
+            price = cents(dec(ship.get("price")))
             rate = Decimal(str(ship.get("tax_rate", default_rate)))
             tax = self._tax(price, rate, included)
             shipping_lines.append(
@@ -243,17 +243,17 @@ class OrdersMixin:
                     "title": ship.get("title", "Standard"),
                     "code": ship.get("code", ship.get("title", "Standard")),
                     "source": "shopify",
-                    "price": _rest_amount_text(price),
-                    "price_set": _rest_bag(price, currency),
-                    "discounted_price": _rest_amount_text(price),
-                    "discounted_price_set": _rest_bag(price, currency),
+                    "price": rest_amount_text(price),
+                    "price_set": rest_bag(price, currency),
+                    "discounted_price": rest_amount_text(price),
+                    "discounted_price_set": rest_bag(price, currency),
                     "discount_allocations": [],
                     "tax_lines": [
                         {
                             "title": self.default_tax_title,
                             "rate": float(rate),
-                            "price": _rest_amount_text(tax),
-                            "price_set": _rest_bag(tax, currency),
+                            "price": rest_amount_text(tax),
+                            "price_set": rest_bag(tax, currency),
                             "channel_liable": False,
                         }
                     ]
@@ -276,7 +276,7 @@ class OrdersMixin:
         rest_created = self._rest_time(created)
         order = {
             "id": order_id,
-            "admin_graphql_api_id": _gid("Order", order_id),
+            "admin_graphql_api_id": gid("Order", order_id),
             "name": spec.get("name") or f"#{number}",
             "number": number - 1000,
             "order_number": number,
@@ -304,28 +304,28 @@ class OrdersMixin:
             "tags": spec.get("tags", ""),
             "discount_codes": discount_codes,
             "discount_applications": applications,
-            "subtotal_price": _rest_amount_text(subtotal),
-            "subtotal_price_set": _rest_bag(subtotal, currency),
-            "total_line_items_price": _rest_amount_text(line_items_price),
-            "total_line_items_price_set": _rest_bag(line_items_price, currency),
-            "total_discounts": _rest_amount_text(total_discounts),
-            "total_discounts_set": _rest_bag(total_discounts, currency),
-            "total_shipping_price_set": _rest_bag(shipping_total, currency),
-            "total_tax": _rest_amount_text(total_tax),
-            "total_tax_set": _rest_bag(total_tax, currency),
-            "total_price": _rest_amount_text(total),
-            "total_price_set": _rest_bag(total, currency),
-            "current_subtotal_price": _rest_amount_text(subtotal),
-            "current_total_discounts": _rest_amount_text(total_discounts),
-            "current_total_tax": _rest_amount_text(total_tax),
-            "current_total_price": _rest_amount_text(total),
-            "current_total_price_set": _rest_bag(total, currency),
+            "subtotal_price": rest_amount_text(subtotal),
+            "subtotal_price_set": rest_bag(subtotal, currency),
+            "total_line_items_price": rest_amount_text(line_items_price),
+            "total_line_items_price_set": rest_bag(line_items_price, currency),
+            "total_discounts": rest_amount_text(total_discounts),
+            "total_discounts_set": rest_bag(total_discounts, currency),
+            "total_shipping_price_set": rest_bag(shipping_total, currency),
+            "total_tax": rest_amount_text(total_tax),
+            "total_tax_set": rest_bag(total_tax, currency),
+            "total_price": rest_amount_text(total),
+            "total_price_set": rest_bag(total, currency),
+            "current_subtotal_price": rest_amount_text(subtotal),
+            "current_total_discounts": rest_amount_text(total_discounts),
+            "current_total_tax": rest_amount_text(total_tax),
+            "current_total_price": rest_amount_text(total),
+            "current_total_price_set": rest_bag(total, currency),
             "tax_lines": [
                 {
                     "title": title,
                     "rate": rate,
-                    "price": _rest_amount_text(amount),
-                    "price_set": _rest_bag(amount, currency),
+                    "price": rest_amount_text(amount),
+                    "price_set": rest_bag(amount, currency),
                     "channel_liable": False,
                 }
                 for (title, rate), amount in tax_summary.items()
@@ -357,7 +357,7 @@ class OrdersMixin:
                 locations_by_sku.get(line.get("sku"), order.get("location_id") or default_location or 0)
             )
             groups.setdefault(location, []).append(line)
-        stamp = _utc_text(self.now())
+        stamp = utc_text(self.now())
         for location_id, lines in groups.items():
             fo_id = self._next_id()
             self.fulfillment_orders[fo_id] = {

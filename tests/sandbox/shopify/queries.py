@@ -7,13 +7,13 @@ from datetime import datetime
 from graphql import GraphQLError
 
 from .common import (
-    _SEARCH_TERM,
     MAX_PAGE_SIZE,
-    _decode_cursor,
-    _encode_cursor,
-    _legacy,
-    _parse_time,
-    _utc_text,
+    SEARCH_TERM,
+    decode_cursor,
+    encode_cursor,
+    legacy,
+    parse_time,
+    utc_text,
 )
 
 
@@ -25,20 +25,20 @@ class QueriesMixin:
         query["shop"].resolve = lambda root, info: self._v_shop()
         query["order"].resolve = lambda root, info, id: self._v_order_by_gid(id)
         query["orders"].resolve = self._resolve_orders
-        query["product"].resolve = lambda root, info, id: self._v_product_by_id(_legacy(id, "Product"))
+        query["product"].resolve = lambda root, info, id: self._v_product_by_id(legacy(id, "Product"))
         query["products"].resolve = self._resolve_products
         query["location"].resolve = lambda root, info, id=None: self._v_location_by_id(
-            _legacy(id, "Location") if id else next(iter(self.locations), None)
+            legacy(id, "Location") if id else next(iter(self.locations), None)
         )
         query["locations"].resolve = self._resolve_locations
         query["inventoryItem"].resolve = lambda root, info, id: self._v_inventory_item_by_id(
-            _legacy(id, "InventoryItem")
+            legacy(id, "InventoryItem")
         )
         query["fulfillmentOrder"].resolve = lambda root, info, id: self._v_fulfillment_order_by_id(
-            _legacy(id, "FulfillmentOrder")
+            legacy(id, "FulfillmentOrder")
         )
         query["fulfillment"].resolve = lambda root, info, id: self._v_fulfillment_by_id(
-            _legacy(id, "Fulfillment")
+            legacy(id, "Fulfillment")
         )
         query["webhookSubscriptions"].resolve = self._resolve_webhook_subscriptions
         query["currentBulkOperation"].resolve = self._resolve_current_bulk_operation
@@ -64,10 +64,10 @@ class QueriesMixin:
         reverse = bool(args.get("reverse"))
         seq = sorted(entries, key=lambda entry: entry[0], reverse=reverse)
         if args.get("after"):
-            mark = _decode_cursor(args["after"])
+            mark = decode_cursor(args["after"])
             seq = [e for e in seq if (e[0] < mark if reverse else e[0] > mark)]
         if args.get("before"):
-            mark = _decode_cursor(args["before"])
+            mark = decode_cursor(args["before"])
             seq = [e for e in seq if (e[0] > mark if reverse else e[0] < mark)]
         has_next = has_previous = False
         if first is not None:
@@ -78,7 +78,7 @@ class QueriesMixin:
             seq = seq[len(seq) - last :] if last else []
         has_previous = has_previous or bool(args.get("after"))
         has_next = has_next or bool(args.get("before"))
-        edges = [{"cursor": _encode_cursor(key), "node": view(raw)} for key, raw in seq]
+        edges = [{"cursor": encode_cursor(key), "node": view(raw)} for key, raw in seq]
         return {
             "edges": edges,
             "nodes": [edge["node"] for edge in edges],
@@ -98,7 +98,7 @@ class QueriesMixin:
     def _search(query, getters):
         """Filter predicate for Shopify's search syntax (the subset in ``getters``)."""
         tests = []
-        for negate, field, op, raw in _SEARCH_TERM.findall(query or ""):
+        for negate, field, op, raw in SEARCH_TERM.findall(query or ""):
             getter = getters.get(field.lower())
             if getter is None:
                 continue  # Shopify ignores unknown filters (with a search warning)
@@ -110,7 +110,7 @@ class QueriesMixin:
                 actual = getter(obj)
                 if isinstance(actual, datetime):
                     try:
-                        expected = _parse_time(value)
+                        expected = parse_time(value)
                     except ValueError:
                         return False
                 elif isinstance(actual, int):
@@ -140,9 +140,9 @@ class QueriesMixin:
         matches = self._search(
             query,
             {
-                "updated_at": lambda o: _parse_time(o.get("updated_at")),
-                "created_at": lambda o: _parse_time(o.get("created_at")),
-                "processed_at": lambda o: _parse_time(o.get("processed_at") or o.get("created_at")),
+                "updated_at": lambda o: parse_time(o.get("updated_at")),
+                "created_at": lambda o: parse_time(o.get("created_at")),
+                "processed_at": lambda o: parse_time(o.get("processed_at") or o.get("created_at")),
                 "id": lambda o: o["id"],
                 "name": lambda o: o.get("name"),
                 "financial_status": lambda o: o.get("financial_status"),
@@ -152,9 +152,9 @@ class QueriesMixin:
 
         def key(order):
             if sortKey == "UPDATED_AT":
-                return (_utc_text(order.get("updated_at")) or "", order["id"])
+                return (utc_text(order.get("updated_at")) or "", order["id"])
             if sortKey in ("CREATED_AT", "PROCESSED_AT"):
-                return (_utc_text(order.get("processed_at") or order.get("created_at")) or "", order["id"])
+                return (utc_text(order.get("processed_at") or order.get("created_at")) or "", order["id"])
             if sortKey == "ORDER_NUMBER":
                 return (order.get("order_number") or 0, order["id"])
             return (order["id"],)
@@ -166,8 +166,8 @@ class QueriesMixin:
         matches = self._search(
             query,
             {
-                "updated_at": lambda p: _parse_time(p.get("updated_at")),
-                "created_at": lambda p: _parse_time(p.get("created_at")),
+                "updated_at": lambda p: parse_time(p.get("updated_at")),
+                "created_at": lambda p: parse_time(p.get("created_at")),
                 "id": lambda p: p["id"],
                 "title": lambda p: p.get("title"),
                 "sku": lambda p: " ".join(v.get("sku") or "" for v in p["variants"]),
@@ -177,7 +177,7 @@ class QueriesMixin:
 
         def key(product):
             if sortKey == "UPDATED_AT":
-                return (_utc_text(product.get("updated_at")) or "", product["id"])
+                return (utc_text(product.get("updated_at")) or "", product["id"])
             if sortKey == "TITLE":
                 return (product.get("title") or "", product["id"])
             return (product["id"],)

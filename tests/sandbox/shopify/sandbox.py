@@ -27,7 +27,7 @@ from .common import (
     SCHEMA_PATH,
     STANDARD_BUCKET_SIZE,
     STANDARD_RESTORE_RATE,
-    _gid,
+    gid,
 )
 from .graphql import CostBucket, GraphQLMixin
 from .mutations import MutationsMixin
@@ -53,7 +53,11 @@ class ShopifySandbox(
     StoreMixin,
     Peer,
 ):
-    """A local Shopify shop. ``with ShopifySandbox() as shop: shop.base_url``."""
+    """A local Shopify shop. ``with ShopifySandbox() as shop: shop.base_url``.
+
+    ``clock`` (default :func:`time.monotonic`) is what the cost bucket
+    restores by and outages end by; a test passes a
+    :class:`sandbox.peer.ManualClock` to move time by hand."""
 
     name = "shopify-sandbox"
     server_version = "ShopifySandbox/1.0"
@@ -77,8 +81,9 @@ class ShopifySandbox(
         first_id=5_100_000_001,
         first_order_number=1001,
         bulk_running_polls=1,
+        clock=None,
     ):
-        super().__init__(host=host, port=port)
+        super().__init__(host=host, port=port, clock=clock)
         self.access_token = access_token
         self.client_secret = client_secret
         self.shop_domain = shop_domain
@@ -92,7 +97,7 @@ class ShopifySandbox(
         self.first_order_number = first_order_number
         self.default_bulk_running_polls = bulk_running_polls
         self._bulk_unbounded = False
-        self.bucket = CostBucket(bucket_size, restore_rate)
+        self.bucket = CostBucket(bucket_size, restore_rate, clock)
         self.schema = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"))
         self._install_resolvers()
         self._seed_on_reset = seed
@@ -189,7 +194,7 @@ class ShopifySandbox(
                 ],
                 "webhook_subscriptions": len(self.webhook_subscriptions),
                 "bulk_operations": {
-                    _gid("BulkOperation", op["id"]): op["status"] for op in self.bulk_operations.values()
+                    gid("BulkOperation", op["id"]): op["status"] for op in self.bulk_operations.values()
                 },
                 "webhooks": {
                     "sent": len(self.webhook_deliveries),

@@ -5,7 +5,7 @@ import copy
 import re
 from datetime import datetime, timezone
 
-from .common import _dec, _gid, _parse_time, _rest_amount_text, _utc_text
+from .common import dec, gid, parse_time, rest_amount_text, utc_text
 
 
 class StoreMixin:
@@ -18,7 +18,7 @@ class StoreMixin:
         return datetime.now(timezone.utc).replace(microsecond=0)
 
     def _rest_time(self, value):
-        moment = _parse_time(value)
+        moment = parse_time(value)
         return moment.astimezone(self.tz).isoformat(timespec="seconds") if moment else None
 
     def _next_id(self):
@@ -45,7 +45,7 @@ class StoreMixin:
                 "active": True,
                 "created_at": now,
                 "updated_at": now,
-                "admin_graphql_api_id": _gid("Location", location_id),
+                "admin_graphql_api_id": gid("Location", location_id),
             }
             return copy.deepcopy(self.locations[location_id])
 
@@ -69,7 +69,7 @@ class StoreMixin:
                 "tags": "",
                 "created_at": stamp,
                 "updated_at": stamp,
-                "admin_graphql_api_id": _gid("Product", product_id),
+                "admin_graphql_api_id": gid("Product", product_id),
                 "options": [{"name": "Title"}],
                 "images": [],
                 "variants": [],
@@ -89,7 +89,7 @@ class StoreMixin:
             "title": title,
             "sku": spec.get("sku") or "",
             "barcode": spec.get("barcode"),
-            "price": _rest_amount_text(_dec(spec.get("price"))),
+            "price": rest_amount_text(dec(spec.get("price"))),
             "position": len(product["variants"]) + 1,
             "inventory_item_id": item_id,
             "inventory_management": "shopify",
@@ -100,7 +100,7 @@ class StoreMixin:
             "option1": title,
             "created_at": product["created_at"],
             "updated_at": product["updated_at"],
-            "admin_graphql_api_id": _gid("ProductVariant", variant_id),
+            "admin_graphql_api_id": gid("ProductVariant", variant_id),
         }
         product["variants"].append(variant)
         self.variants[variant_id] = variant
@@ -121,7 +121,7 @@ class StoreMixin:
         self.levels[(item_id, location_id)] = {
             "available": available,
             "on_hand": available if on_hand is None else on_hand,
-            "updated_at": _utc_text(self.now()),
+            "updated_at": utc_text(self.now()),
         }
 
     def add_rest_order(self, order):

@@ -6,17 +6,17 @@ import hashlib
 import json
 
 from .common import (
-    _FINANCIAL,
-    _FULFILLMENT_DISPLAY,
+    FINANCIAL,
+    FULFILLMENT_DISPLAY,
     GID,
     ZERO,
-    _dec,
-    _gid,
-    _graphql_amount_text,
-    _legacy,
-    _rest_money,
-    _split_tags,
-    _utc_text,
+    dec,
+    gid,
+    graphql_amount_text,
+    legacy,
+    rest_money,
+    split_tags,
+    utc_text,
 )
 
 
@@ -24,13 +24,13 @@ class ViewsMixin:
     """The ``_v_*`` views, one per GraphQL type."""
 
     def _v_money(self, amount, currency=None):
-        money = {"amount": _graphql_amount_text(amount), "currencyCode": currency or self.currency}
+        money = {"amount": graphql_amount_text(amount), "currencyCode": currency or self.currency}
         return {"shopMoney": money, "presentmentMoney": dict(money)}
 
     def _v_shop(self):
         shop = self.shop
         return {
-            "id": _gid("Shop", shop["id"]),
+            "id": gid("Shop", shop["id"]),
             "name": shop["name"],
             "email": shop["email"],
             "myshopifyDomain": shop["myshopify_domain"],
@@ -49,7 +49,7 @@ class ViewsMixin:
 
     def _v_location(self, location):
         return {
-            "id": _gid("Location", location["id"]),
+            "id": gid("Location", location["id"]),
             "legacyResourceId": str(location["id"]),
             "name": location["name"],
             "isActive": location.get("active", True),
@@ -73,16 +73,16 @@ class ViewsMixin:
 
     def _v_product(self, product):
         return {
-            "id": _gid("Product", product["id"]),
+            "id": gid("Product", product["id"]),
             "legacyResourceId": str(product["id"]),
             "title": product["title"],
             "handle": product.get("handle") or "",
             "status": (product.get("status") or "active").upper(),
             "vendor": product.get("vendor") or "",
             "productType": product.get("product_type") or "",
-            "tags": _split_tags(product.get("tags")),
-            "createdAt": _utc_text(product.get("created_at")),
-            "updatedAt": _utc_text(product.get("updated_at")),
+            "tags": split_tags(product.get("tags")),
+            "createdAt": utc_text(product.get("created_at")),
+            "updatedAt": utc_text(product.get("updated_at")),
             "variants": lambda info, **args: self._list_connection(
                 product["variants"], args, lambda v: self._v_variant(v, product)
             ),
@@ -97,13 +97,13 @@ class ViewsMixin:
     def _v_variant(self, variant, product):
         title = variant.get("title") or "Default Title"
         return {
-            "id": _gid("ProductVariant", variant["id"]),
+            "id": gid("ProductVariant", variant["id"]),
             "legacyResourceId": str(variant["id"]),
             "title": title,
             "displayName": f"{product['title']} - {title}",
             "sku": variant.get("sku") or None,
             "barcode": variant.get("barcode") or None,
-            "price": _graphql_amount_text(_dec(variant.get("price"))),
+            "price": graphql_amount_text(dec(variant.get("price"))),
             "inventoryItem": lambda info, **_: self._v_inventory_item_by_id(variant["inventory_item_id"]),
             "product": lambda info, **_: self._v_product(product),
         }
@@ -117,14 +117,14 @@ class ViewsMixin:
             return sorted((loc, level) for (iid, loc), level in self.levels.items() if iid == item_id)
 
         return {
-            "id": _gid("InventoryItem", item_id),
+            "id": gid("InventoryItem", item_id),
             "legacyResourceId": str(item_id),
             "sku": item.get("sku") or None,
             "tracked": item.get("tracked", True),
             "inventoryLevel": lambda info, locationId: self._v_level(
                 item_id,
-                _legacy(locationId, "Location"),
-                self.levels.get((item_id, _legacy(locationId, "Location"))),
+                legacy(locationId, "Location"),
+                self.levels.get((item_id, legacy(locationId, "Location"))),
             ),
             "inventoryLevels": lambda info, **args: self._list_connection(
                 levels(), args, lambda pair: self._v_level(item_id, pair[0], pair[1])
@@ -152,7 +152,7 @@ class ViewsMixin:
 
     def _v_adjustment_group(self, group):
         return {
-            "id": _gid("InventoryAdjustmentGroup", group["id"]),
+            "id": gid("InventoryAdjustmentGroup", group["id"]),
             "createdAt": group["created_at"],
             "reason": group["reason"],
             "referenceDocumentUri": group["reference_document_uri"],
@@ -169,7 +169,7 @@ class ViewsMixin:
         }
 
     def _v_order_by_gid(self, gid_value):
-        order = self.orders.get(_legacy(gid_value, "Order"))
+        order = self.orders.get(legacy(gid_value, "Order"))
         return self._v_order(order) if order else None
 
     def _v_tax(self, tax, currency):
@@ -177,7 +177,7 @@ class ViewsMixin:
             "title": tax.get("title") or "Tax",
             "rate": tax.get("rate"),
             "ratePercentage": round(float(tax["rate"]) * 100, 4) if tax.get("rate") is not None else None,
-            "priceSet": self._v_money(_rest_money(tax, "price"), currency),
+            "priceSet": self._v_money(rest_money(tax, "price"), currency),
             "channelLiable": tax.get("channel_liable"),
         }
 
@@ -209,7 +209,7 @@ class ViewsMixin:
             return None
         name = " ".join(p for p in (customer.get("first_name"), customer.get("last_name")) if p)
         return {
-            "id": _gid("Customer", customer["id"]),
+            "id": gid("Customer", customer["id"]),
             "legacyResourceId": str(customer["id"]),
             "firstName": customer.get("first_name"),
             "lastName": customer.get("last_name"),
@@ -220,11 +220,11 @@ class ViewsMixin:
 
     def _v_line_item(self, line, currency):
         quantity = line.get("quantity") or 0
-        price = _rest_money(line, "price")
-        allocations = [_rest_money(alloc, "amount") for alloc in line.get("discount_allocations") or []]
+        price = rest_money(line, "price")
+        allocations = [rest_money(alloc, "amount") for alloc in line.get("discount_allocations") or []]
         discounted = price - (sum(allocations, ZERO) / quantity if quantity else ZERO)
         return {
-            "id": _gid("LineItem", line["id"]),
+            "id": gid("LineItem", line["id"]),
             "name": line.get("name") or line.get("title") or "",
             "title": line.get("title") or line.get("name") or "",
             "variantTitle": line.get("variant_title"),
@@ -239,7 +239,7 @@ class ViewsMixin:
             "originalUnitPriceSet": self._v_money(price, currency),
             "discountedUnitPriceSet": self._v_money(discounted, currency),
             "totalDiscountSet": self._v_money(
-                sum(allocations, ZERO) if allocations else _rest_money(line, "total_discount"), currency
+                sum(allocations, ZERO) if allocations else rest_money(line, "total_discount"), currency
             ),
             "discountAllocations": [
                 {"allocatedAmountSet": self._v_money(amount, currency)} for amount in allocations
@@ -250,10 +250,10 @@ class ViewsMixin:
         }
 
     def _v_shipping_line(self, ship, currency):
-        allocations = [_rest_money(alloc, "amount") for alloc in ship.get("discount_allocations") or []]
-        price = _rest_money(ship, "price")
+        allocations = [rest_money(alloc, "amount") for alloc in ship.get("discount_allocations") or []]
+        price = rest_money(ship, "price")
         return {
-            "id": _gid("ShippingLine", ship["id"]) if ship.get("id") else None,
+            "id": gid("ShippingLine", ship["id"]) if ship.get("id") else None,
             "code": ship.get("code"),
             "title": ship.get("title") or ship.get("code") or "Shipping",
             "source": ship.get("source"),
@@ -272,45 +272,45 @@ class ViewsMixin:
         gateways = order.get("payment_gateway_names") or ([order["gateway"]] if order.get("gateway") else [])
         lines = order.get("line_items") or []
         shipping = order.get("shipping_lines") or []
-        shipping_total = sum((_rest_money(s, "price") for s in shipping), ZERO)
+        shipping_total = sum((rest_money(s, "price") for s in shipping), ZERO)
         return {
-            "id": _gid("Order", order["id"]),
+            "id": gid("Order", order["id"]),
             "legacyResourceId": str(order["id"]),
             "name": order.get("name") or f"#{order.get('order_number')}",
-            "createdAt": _utc_text(order.get("created_at")),
-            "updatedAt": _utc_text(order.get("updated_at") or order.get("created_at")),
-            "processedAt": _utc_text(order.get("processed_at") or order.get("created_at")),
-            "cancelledAt": _utc_text(order.get("cancelled_at")),
-            "closedAt": _utc_text(order.get("closed_at")),
+            "createdAt": utc_text(order.get("created_at")),
+            "updatedAt": utc_text(order.get("updated_at") or order.get("created_at")),
+            "processedAt": utc_text(order.get("processed_at") or order.get("created_at")),
+            "cancelledAt": utc_text(order.get("cancelled_at")),
+            "closedAt": utc_text(order.get("closed_at")),
             "currencyCode": currency,
             "presentmentCurrencyCode": order.get("presentment_currency") or currency,
             "taxesIncluded": bool(order.get("taxes_included")),
             "email": order.get("email"),
             "phone": order.get("phone"),
             "note": order.get("note"),
-            "tags": _split_tags(order.get("tags")),
+            "tags": split_tags(order.get("tags")),
             "test": bool(order.get("test")),
             "paymentGatewayNames": gateways,
             "discountCodes": [
                 code.get("code") for code in order.get("discount_codes") or [] if code.get("code")
             ],
-            "displayFinancialStatus": status.upper() if status in _FINANCIAL else None,
-            "displayFulfillmentStatus": _FULFILLMENT_DISPLAY.get(
+            "displayFinancialStatus": status.upper() if status in FINANCIAL else None,
+            "displayFulfillmentStatus": FULFILLMENT_DISPLAY.get(
                 order.get("fulfillment_status"), "UNFULFILLED"
             ),
             "retailLocation": lambda info, **_: self._v_location_by_id(order.get("location_id")),
             "customer": self._v_customer(order.get("customer")),
             "billingAddress": self._v_address(order.get("billing_address")),
             "shippingAddress": self._v_address(order.get("shipping_address")),
-            "subtotalPriceSet": self._v_money(_rest_money(order, "subtotal_price"), currency),
-            "totalTaxSet": self._v_money(_rest_money(order, "total_tax"), currency),
-            "totalDiscountsSet": self._v_money(_rest_money(order, "total_discounts"), currency),
-            "totalPriceSet": self._v_money(_rest_money(order, "total_price"), currency),
+            "subtotalPriceSet": self._v_money(rest_money(order, "subtotal_price"), currency),
+            "totalTaxSet": self._v_money(rest_money(order, "total_tax"), currency),
+            "totalDiscountsSet": self._v_money(rest_money(order, "total_discounts"), currency),
+            "totalPriceSet": self._v_money(rest_money(order, "total_price"), currency),
             "totalShippingPriceSet": self._v_money(shipping_total, currency),
             "currentTotalPriceSet": self._v_money(
-                _rest_money(order, "current_total_price")
+                rest_money(order, "current_total_price")
                 if order.get("current_total_price")
-                else _rest_money(order, "total_price"),
+                else rest_money(order, "total_price"),
                 currency,
             ),
             "taxLines": [self._v_tax(tax, currency) for tax in order.get("tax_lines") or []],
@@ -349,8 +349,8 @@ class ViewsMixin:
             else []
         )
         return {
-            "id": _gid("FulfillmentOrder", fo["id"]),
-            "orderId": _gid("Order", fo["order_id"]),
+            "id": gid("FulfillmentOrder", fo["id"]),
+            "orderId": gid("Order", fo["order_id"]),
             "status": fo["status"],
             "requestStatus": fo["request_status"],
             "createdAt": fo["created_at"],
@@ -367,7 +367,7 @@ class ViewsMixin:
                 fo["line_items"],
                 args,
                 lambda line: {
-                    "id": _gid("FulfillmentOrderLineItem", line["id"]),
+                    "id": gid("FulfillmentOrderLineItem", line["id"]),
                     "sku": line.get("sku"),
                     "totalQuantity": line["total_quantity"],
                     "remainingQuantity": line["remaining_quantity"],
@@ -396,12 +396,12 @@ class ViewsMixin:
             for index, number in enumerate(numbers)
         ]
         return {
-            "id": _gid("Fulfillment", record["id"]),
+            "id": gid("Fulfillment", record["id"]),
             "legacyResourceId": str(record["id"]),
             "name": record.get("name") or str(record["id"]),
             "status": (record.get("status") or "success").upper(),
-            "createdAt": _utc_text(record.get("created_at")),
-            "updatedAt": _utc_text(record.get("updated_at") or record.get("created_at")),
+            "createdAt": utc_text(record.get("created_at")),
+            "updatedAt": utc_text(record.get("updated_at") or record.get("created_at")),
             "location": lambda info, **_: self._v_location_by_id(record.get("location_id")),
             "order": lambda info, **_: self._v_order(order),
             "trackingInfo": lambda info, first=None: tracking[: first or None],
@@ -409,7 +409,7 @@ class ViewsMixin:
                 record.get("line_items") or [],
                 args,
                 lambda line: {
-                    "id": _gid("FulfillmentLineItem", f"{record['id']}{line['id']}"),
+                    "id": gid("FulfillmentLineItem", f"{record['id']}{line['id']}"),
                     "quantity": line.get("quantity"),
                     "lineItem": self._v_line_item(line, currency),
                 },
@@ -418,7 +418,7 @@ class ViewsMixin:
 
     def _v_webhook_subscription(self, sub):
         return {
-            "id": _gid("WebhookSubscription", sub["id"]),
+            "id": gid("WebhookSubscription", sub["id"]),
             "legacyResourceId": str(sub["id"]),
             "topic": sub["topic"],
             "format": sub["format"],
