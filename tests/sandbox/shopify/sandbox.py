@@ -56,8 +56,10 @@ class ShopifySandbox(
     """A local Shopify shop. ``with ShopifySandbox() as shop: shop.base_url``.
 
     ``clock`` (default :func:`time.monotonic`) is what the cost bucket
-    restores by and outages end by; a test passes a
-    :class:`sandbox.peer.ManualClock` to move time by hand."""
+    restores by and outages end by, ``wait(seconds)`` how a delay fault waits
+    (default: really, cut short by :meth:`stop`); a test passes a
+    :class:`sandbox.peer.ManualClock` and its ``wait`` to move time by hand
+    (but a test of a client's timeout needs the real wait)."""
 
     name = "shopify-sandbox"
     server_version = "ShopifySandbox/1.0"
@@ -82,8 +84,9 @@ class ShopifySandbox(
         first_order_number=1001,
         bulk_running_polls=1,
         clock=None,
+        wait=None,
     ):
-        super().__init__(host=host, port=port, clock=clock)
+        super().__init__(host=host, port=port, clock=clock, wait=wait)
         self.access_token = access_token
         self.client_secret = client_secret
         self.shop_domain = shop_domain
