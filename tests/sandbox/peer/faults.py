@@ -15,7 +15,8 @@ same language:
 - ``{"drop": true}``: close the connection without answering (after a
   delay, if one is given);
 - ``{"body": "<not json"}``: answer ``status`` (default 200) with exactly
-  these bytes, a malformed or truncated body.
+  these bytes, a malformed or truncated body (``"content_type"``, default
+  ``application/json``, says what it claims to be).
 
 Three sources, consulted in this order for every call the peer counts:
 
