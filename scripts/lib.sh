@@ -258,10 +258,11 @@ ensure_database() {
 }
 
 # --- sandbox peers for the demo database ------------------------------------------------
-# Each external system has a sandbox peer under tests/sandbox. scripts/run
-# starts those the demo backends point at, on loopback ports: the peer's own
-# default (Shopify: 8071) or <PEER>_SANDBOX_PORT (e.g. SHOPIFY_SANDBOX_PORT),
-# in which case the demo backend is pointed at that port. The demo backends'
+# Each external system has a sandbox peer under tests/sandbox (a package, see
+# tests/sandbox/README.md). scripts/run starts those the demo backends point
+# at, on loopback ports: the peer's own default (Shopify: 8071) or
+# <PEER>_SANDBOX_PORT (e.g. SHOPIFY_SANDBOX_PORT), in which case the demo
+# backend is pointed at that port. The demo backends'
 # webhook tokens and secrets are random per database: scripts/demo_secrets.py
 # reads them from the database into the peer's environment (never its
 # command line, never a log).
@@ -270,10 +271,12 @@ SANDBOX_PIDS=()
 
 start_sandboxes() {  # $1 = database the demo backends live in
   local peer name port_var port
-  for peer in "$REPO_DIR"/tests/sandbox/*.py; do
+  # a peer is a package tests/sandbox/<name>/ whose demo.py defines serve_demo
+  # (run as python -m sandbox.<name> --demo); the shared base (peer/) has none
+  for peer in "$REPO_DIR"/tests/sandbox/*/demo.py; do
     [[ -f "$peer" ]] || continue
     grep -q "^def serve_demo" "$peer" || continue
-    name="$(basename "$peer" .py)"
+    name="$(basename "$(dirname "$peer")")"
     port_var="$(tr '[:lower:]' '[:upper:]' <<<"$name")_SANDBOX_PORT"
     port="${!port_var:-}"
     log "starting sandbox peer $name${port:+ on port $port}"

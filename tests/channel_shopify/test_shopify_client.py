@@ -4,7 +4,8 @@ import math
 from datetime import datetime, timezone
 
 import pytest
-from sandbox.shopify import ShopifySandbox
+from sandbox.peer import ManualClock
+from sandbox.shopify import CostBucket, ShopifySandbox
 
 from odoo.addons.channel_shopify.lib import mapper, queries
 from odoo.addons.channel_shopify.lib.client import (
@@ -162,12 +163,14 @@ def test_variant_inventory_items_take_250_ids_a_call(shop, client):
 # ----------------------------------------------------------------------------
 
 
-def test_throttled_query_raises_rate_limited_with_retry_after(shop, client):
+def test_throttled_query_raises_rate_limited_with_retry_after(shop, client, monkeypatch):
+    # the bucket on a clock that stands still: nothing restores between the drain and the query
+    monkeypatch.setattr(shop, "bucket", CostBucket(shop.bucket.size, shop.bucket.restore_rate, ManualClock()))
     shop.bucket.drain()
     with pytest.raises(RateLimited) as info:
         next(client.iter_orders(page_size=1))
     requested = 2 + queries.ORDER_NODE_COST
-    # (requested - available) / restoreRate, available being ~0 after the drain
+    # (requested - available) / restoreRate, available being 0 after the drain
     assert info.value.retry_after == pytest.approx(requested / 100.0, abs=0.1)
     assert info.value.retryable
     assert shop.calls[-1]["throttled"]

@@ -1,6 +1,7 @@
 """The sandbox peer itself: webhooks, control API, fixtures, cost model."""
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -221,8 +222,13 @@ def test_seed_from_shopify_fixtures(shopify_fixtures_dir):
 def test_standalone_help():
     from sandbox import shopify as module
 
+    # the peer is a package: run its folder, as one would run the file it once was
     result = subprocess.run(
-        [sys.executable, module.__file__, "--help"], capture_output=True, text=True, timeout=30, check=False
+        [sys.executable, os.path.dirname(module.__file__), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
     )
     assert result.returncode == 0
     assert "--webhook-url" in result.stdout

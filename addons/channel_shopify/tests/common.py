@@ -1,4 +1,4 @@
-"""Shopify tests run against the sandbox peer (tests/sandbox/shopify.py of
+"""Shopify tests run against the sandbox peer (tests/sandbox/shopify/ of
 the repository) over real HTTP on 127.0.0.1."""
 
 import sys
@@ -14,7 +14,7 @@ REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
 def sandbox_class():
     """ShopifySandbox from the repository's tests/sandbox, which the addon's
     tests need: they fail, clearly, when it is not there."""
-    if not (REPO_TESTS / "sandbox" / "shopify.py").is_file():
+    if not (REPO_TESTS / "sandbox" / "shopify" / "__init__.py").is_file():
         raise RuntimeError(
             f"The Shopify sandbox peer is not at {REPO_TESTS / 'sandbox'}: run these tests from the "
             "integration suite's repository (scripts/test)."
