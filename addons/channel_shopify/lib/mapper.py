@@ -698,32 +698,18 @@ def refund_to_canonical(refund: dict) -> dict:
     }
 
 
-_WEIGHT_UNITS = {"g": "g", "grams": "g", "kg": "kg", "kilograms": "kg", "lb": "lb", "pounds": "lb"}
-_WEIGHT_UNITS.update({"oz": "oz", "ounces": "oz"})
-
-
 def _active(status):
     """Shopify's product status (REST ``active``/``archived``/``draft``,
     GraphQL ``ACTIVE``/...): only an archived product is inactive."""
     return (status or "").lower() != "archived"
 
 
-def _weight(variant):
-    """(weight, unit) of a REST variant: ``weight`` + ``weight_unit``, else
-    ``grams``; (None, None) when it gives none."""
-    unit = _WEIGHT_UNITS.get((variant.string("weight_unit") or "").lower())
-    weight = variant.number("weight", limit=read.QUANTITY_LIMIT, minimum=0)
-    if unit and weight is not None:
-        return weight, unit
-    grams = variant.number("grams", limit=read.QUANTITY_LIMIT, minimum=0)
-    return (grams, "g") if grams is not None else (None, None)
-
-
 def product_to_canonical(product: dict) -> dict:
-    """Canonical product v1 (``{schema_version, external_id, name, vendor,
-    product_type, active, updated_at, variants: [{external_id, sku, barcode,
-    price, inventory_item_id, title, weight, weight_unit}]}``) from a REST
-    product or a GraphQL ``Product``.
+    """Canonical product v1 (``{schema_version, external_id, name, active,
+    updated_at, variants: [{external_id, sku, barcode, price,
+    inventory_item_id, title}]}``) from a REST product or a GraphQL
+    ``Product``: what both shapes give (the GraphQL queries read no vendor,
+    type or weight), so both map the same product to the same payload.
 
     The GraphQL shape is recognised by its GID / connection of variants. A
     Shopify product always has at least one variant (the default one); a
@@ -739,14 +725,12 @@ def product_to_canonical(product: dict) -> dict:
         raise read.invalid(product.at("id"), "the product has no id")
     variants = []
     for variant in _nodes(product, "variants"):
-        weight = unit = None
         if graphql:
             inventory_item = _ident(variant.object("inventoryItem"), "id")
             price = _amount(variant, "price")
         else:
             inventory_item = _ident(variant, "inventory_item_id")
             price = _rest_amount(variant, "price")
-            weight, unit = _weight(variant)
         variant_id = variant.ident("legacyResourceId") or _ident(variant, "id")
         if not variant_id:
             raise read.invalid(variant.at("id"), "a variant has no id")
@@ -760,16 +744,12 @@ def product_to_canonical(product: dict) -> dict:
                 "title": variant.text("title"),
             }
         )
-        if unit:
-            variants[-1].update(weight=weight, weight_unit=unit)
     if not variants:
         raise read.invalid(product.at("variants"), "a product has at least one variant")
     return {
         "schema_version": SCHEMA_VERSION,
         "external_id": product_id,
         "name": product.text("title") or product_id,
-        "vendor": product.text("vendor"),
-        "product_type": product.text("product_type") or product.text("productType"),
         "active": _active(product.string("status")),
         "updated_at": product.timestamp("updatedAt" if graphql else "updated_at"),
         "variants": variants,
@@ -813,6 +793,11 @@ def refund_to_credit_note(refund: dict, currency=None) -> dict:
         )
     if not lines:
         raise read.invalid("refund_line_items", "the refund credits nothing (no line, no amount refunded)")
+    code = (refund["currency"] or currency or "").upper()
+    if len(code) != 3 or not (code.isascii() and code.isalpha()):
+        raise read.invalid(
+            "transactions", f"expected a 3-letter currency code, got {read.show(refund['currency'] or currency)}"
+        )
     return {
         "schema_version": SCHEMA_VERSION,
         "external_id": refund["external_id"],
@@ -820,7 +805,7 @@ def refund_to_credit_note(refund: dict, currency=None) -> dict:
         "move_type": "credit_note",
         "order_ref": refund["order_external_id"],
         "note": refund["note"],
-        "currency": (refund["currency"] or currency or "").upper(),
+        "currency": code,
         "lines": lines,
     }
 
