@@ -796,7 +796,8 @@ def refund_to_credit_note(refund: dict, currency=None) -> dict:
     code = (refund["currency"] or currency or "").upper()
     if len(code) != 3 or not (code.isascii() and code.isalpha()):
         raise read.invalid(
-            "transactions", f"expected a 3-letter currency code, got {read.show(refund['currency'] or currency)}"
+            "transactions",
+            f"expected a 3-letter currency code, got {read.show(refund['currency'] or currency)}",
         )
     return {
         "schema_version": SCHEMA_VERSION,

@@ -192,8 +192,9 @@ class ShopifyImporter(models.AbstractModel):
             if line.get("restock_type") in (None, "return", "cancel", "legacy_restock"):
                 sale_line = self._sale_line(sale, line)
                 if sale_line:
-                    to_return[sale_line.product_id] = (
-                        to_return.get(sale_line.product_id, 0) + line["quantity"]
+                    # an int, or a Decimal when not whole: the ORM takes floats
+                    to_return[sale_line.product_id] = to_return.get(sale_line.product_id, 0.0) + float(
+                        line["quantity"]
                     )
         if not to_return:
             return None
