@@ -150,3 +150,36 @@ def test_float_sums_are_what_this_avoids():
     amounts = ["0.10"] * 10
     assert sum(float(a) for a in amounts) != 1.0
     assert money.total(amounts) == Decimal("1.00")
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text()
+    | st.decimals(allow_nan=False, allow_infinity=False),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(value=json_values, indent=st.sampled_from([None, 2]), sort_keys=st.booleans())
+def test_dumps_is_json_that_reads_back_the_same(value, indent, sort_keys):
+    import json
+
+    text = canonical.dumps(value, indent=indent, sort_keys=sort_keys)
+    assert canonical.loads(text) == _floats_as_printed(value)  # Decimals exact; a float as it prints
+    json.loads(text)  # plain JSON for any other reader too
+
+
+def _floats_as_printed(value):
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _floats_as_printed(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_floats_as_printed(item) for item in value]
+    return value

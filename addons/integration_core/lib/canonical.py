@@ -246,8 +246,18 @@ def dumps(value, indent=None, sort_keys=False):
     return "".join(parts)
 
 
+_encode_string = json.encoder.encode_basestring_ascii  # json.dumps's own (C) string encoder
+
+
 def _encode(value, parts, indent, sort_keys, level):
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind is str:
+        parts.append(_encode_string(value))
+    elif value is None or kind is bool:
+        parts.append("null" if value is None else "true" if value else "false")
+    elif kind is int:
+        parts.append(int.__repr__(value))
+    elif isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{value} is not a finite number")
         parts.append(str(value))  # 19.90, -0, 1E+2, 5E-7: all JSON numbers
@@ -261,7 +271,7 @@ def _encode(value, parts, indent, sort_keys, level):
         parts.append("{")
         for index, (key, item) in enumerate(items):
             parts.append(("," if index else "") + _newline(indent, level + 1))
-            parts.append(json.dumps(key) + (": " if indent is not None else ":"))
+            parts.append(_encode_string(key) + (": " if indent is not None else ":"))
             _encode(item, parts, indent, sort_keys, level + 1)
         parts.append(_newline(indent, level) + "}")
     elif isinstance(value, (list, tuple)):
