@@ -179,3 +179,16 @@ def test_timestamps(value, expected):
 )
 def test_timestamps_refused(value, message):
     assert problem(read.timestamp, value, "updated_at") == f"updated_at: {message}"
+
+
+def test_numbers_read_with_decimal_json_are_taken_as_they_are():
+    # canonical.loads (parse_float=Decimal) gives Decimals: same rules, no float on the way
+    node = Reader(
+        {"price": Decimal("89.90"), "qty": Decimal("2"), "bad": Decimal("NaN"), "huge": Decimal("1e13")}
+    )
+    assert str(node.money("price")) == "89.90"
+    assert node.quantity("qty") == 2
+    with pytest.raises(ValidationFailed, match="bad: expected a finite number"):
+        node.money("bad")
+    with pytest.raises(ValidationFailed, match="huge: .* is out of range"):
+        node.money("huge")

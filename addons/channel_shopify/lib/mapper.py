@@ -16,7 +16,10 @@ that into the canonical order, so the business rules live in one place:
 - ids are the numeric Shopify ids as strings (GIDs are reduced with
   :func:`.gid.from_gid`), so REST and GraphQL agree;
 - money is read in the shop currency (``shop_money`` of a bag when present,
-  else the plain field) and handed over as floats;
+  else the plain field) and handed over as :class:`~decimal.Decimal`, digit
+  for digit as Shopify sent it (``"89.90"`` -> ``Decimal("89.90")``): never
+  through a binary float. Tax rates are Decimals too; quantities are ints
+  (Decimals when not whole). ``canonical.dumps``/``loads`` store them exactly;
 - ``line.discount_amount`` is the sum of the line's discount allocations,
   else the legacy ``total_discount``;
 - shipping lines are net of their own discount allocations;
@@ -44,7 +47,7 @@ in the Shopify payload, e.g. ``line_items[2].quantity: expected a number,
 got 'abc'``. Any other exception out of a mapper is a bug.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo.addons.integration_core.lib import reader as read
 from odoo.addons.integration_core.lib.reader import Reader
@@ -53,6 +56,7 @@ from .gid import from_gid
 
 SCHEMA_VERSION = 1
 ZERO = Decimal("0")
+CENT = Decimal("0.01")
 
 FINANCIAL_STATUSES = frozenset(
     {"pending", "authorized", "partially_paid", "paid", "partially_refunded", "refunded", "voided"}
@@ -126,12 +130,19 @@ def _nodes(node, key):
 
 
 def _count(number):
-    """A quantity as an int when whole, else a float."""
-    return int(number) if number == number.to_integral_value() else float(number)
+    """A quantity as an int when whole, else a Decimal."""
+    return int(number) if number == number.to_integral_value() else number
 
 
 def _money(value):
-    return float(value) if value is not None else None
+    """An amount (a Decimal read by the Reader, or computed from such) as it
+    goes into a canonical payload: the Decimal itself, never a float."""
+    return value
+
+
+def _cents(amount):
+    """A computed amount (a pro rata share) to the cent, half away from zero."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _bounded(amount, path, what):
@@ -147,9 +158,9 @@ def _total(amounts, path, what):
 
 
 def _rate(node, key):
-    """A tax rate as a float fraction (0.06); absent is 0, negative is 0."""
+    """A tax rate as a Decimal fraction (0.06); absent is 0, negative is 0."""
     rate = node.number(key, limit=read.RATE_LIMIT)
-    return max(float(rate), 0.0) if rate is not None else 0.0
+    return max(rate, ZERO) if rate is not None else ZERO
 
 
 def _tags(node, key):
@@ -316,7 +327,7 @@ def _normalise_rest(order):
 def _graphql_tax(tax):
     if tax.get("rate") is None and tax.get("ratePercentage") is not None:
         percentage = tax.number("ratePercentage", limit=read.RATE_LIMIT * 100)
-        rate = max(float(percentage) / 100.0, 0.0) if percentage is not None else 0.0
+        rate = max(percentage / 100, ZERO) if percentage is not None else ZERO
     else:
         rate = _rate(tax, "rate")
     return {
@@ -611,7 +622,7 @@ def refund_to_canonical(refund: dict) -> dict:
          "restock": bool,            # legacy flag, or any line restocked
          "lines": [{"line_external_id", "sku", "quantity",
                     "subtotal", "tax", "restock_type"}],
-         "amount": float,            # successful refund transactions
+         "amount": Decimal,          # successful refund transactions
          "currency": str | None}
 
     ``subtotal``/``tax`` come from ``refund_line_items[].subtotal`` /
@@ -658,8 +669,8 @@ def refund_to_canonical(refund: dict) -> dict:
                 "line_external_id": _ident(item, "line_item_id") or _ident(line_item, "id"),
                 "sku": line_item.text("sku"),
                 "quantity": _count(quantity),
-                "subtotal": round(float(subtotal), 2),
-                "tax": round(float(tax), 2),
+                "subtotal": _cents(subtotal),
+                "tax": _cents(tax),
                 "restock_type": restock_type,
             }
         )
@@ -687,14 +698,23 @@ def refund_to_canonical(refund: dict) -> dict:
     }
 
 
+def _active(status):
+    """Shopify's product status (REST ``active``/``archived``/``draft``,
+    GraphQL ``ACTIVE``/...): only an archived product is inactive."""
+    return (status or "").lower() != "archived"
+
+
 def product_to_canonical(product: dict) -> dict:
-    """Canonical product v1 (``{schema_version, external_id, name, variants:
-    [{external_id, sku, barcode, price, inventory_item_id, title}]}``) from a
-    REST product or a GraphQL ``Product``.
+    """Canonical product v1 (``{schema_version, external_id, name, active,
+    updated_at, variants: [{external_id, sku, barcode, price,
+    inventory_item_id, title}]}``) from a REST product or a GraphQL
+    ``Product``: what both shapes give (the GraphQL queries read no vendor,
+    type or weight), so both map the same product to the same payload.
 
     The GraphQL shape is recognised by its GID / connection of variants. A
     Shopify product always has at least one variant (the default one); a
-    product without any is refused, as the schema wants.
+    product without any is refused, as the schema wants. Prices are
+    Decimals, as Shopify wrote them.
     """
     product = _root(product, "product")
     graphql = isinstance(product.get("variants"), dict) or "legacyResourceId" in product
@@ -730,5 +750,70 @@ def product_to_canonical(product: dict) -> dict:
         "schema_version": SCHEMA_VERSION,
         "external_id": product_id,
         "name": product.text("title") or product_id,
+        "active": _active(product.string("status")),
+        "updated_at": product.timestamp("updatedAt" if graphql else "updated_at"),
         "variants": variants,
     }
+
+
+def refund_to_credit_note(refund: dict, currency=None) -> dict:
+    """Canonical invoice v1 of kind credit note from a refund as
+    :func:`refund_to_canonical` gives it: what integration_core's credit
+    note importer books. ``currency``: the order's, for a refund whose
+    transactions name none. The credit note is dated when Odoo books it.
+
+    Each refunded line with a quantity credits its order line (by the
+    line item's id, else its SKU) at its refunded subtotal (net of its
+    discount share) divided by the quantity. A refund of no line (shipping,
+    goodwill) is one line of the refunded amount, without taxes. A refund
+    of nothing at all is refused.
+    """
+    lines = []
+    for index, line in enumerate(refund["lines"]):
+        if not line["quantity"]:
+            continue
+        quantity = Decimal(line["quantity"])
+        lines.append(
+            {
+                "order_line_external_id": line["line_external_id"],
+                "sku": line["sku"],
+                "name": line["sku"] or f"Refunded line {line['line_external_id'] or index + 1}",
+                "quantity": line["quantity"],
+                "unit_price": _unit_price(line["subtotal"], quantity),
+            }
+        )
+    if not lines and refund["amount"]:
+        lines.append(
+            {
+                "name": refund["note"] or "Shopify refund",
+                "quantity": 1,
+                "unit_price": refund["amount"],
+                "taxes": [],
+            }
+        )
+    if not lines:
+        raise read.invalid("refund_line_items", "the refund credits nothing (no line, no amount refunded)")
+    code = (refund["currency"] or currency or "").upper()
+    if len(code) != 3 or not (code.isascii() and code.isalpha()):
+        raise read.invalid(
+            "transactions",
+            f"expected a 3-letter currency code, got {read.show(refund['currency'] or currency)}",
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "external_id": refund["external_id"],
+        "number": f"Shopify refund {refund['external_id']}",
+        "move_type": "credit_note",
+        "order_ref": refund["order_external_id"],
+        "note": refund["note"],
+        "currency": code,
+        "lines": lines,
+    }
+
+
+def _unit_price(subtotal, quantity):
+    """``subtotal / quantity``, exact when it divides, else to 6 places
+    (Odoo rounds a unit price to its own digits anyway)."""
+    price = subtotal / quantity
+    exact = price.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return price if price == exact else exact

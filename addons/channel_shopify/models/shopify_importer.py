@@ -149,8 +149,10 @@ class ShopifyImporter(models.AbstractModel):
 
     @api.model
     def _import_refund(self, event, payload):
-        """refunds/create: a credit note for the refunded lines, and a return
-        of the shipped goods when Shopify restocked them.
+        """refunds/create: a credit note for the refunded lines (through
+        integration_core's credit note importer, from the refund mapped to a
+        canonical credit note), and a return of the shipped goods when
+        Shopify restocked them.
 
         No staleness rule by time here: a refund is created once and never
         changes, and a refund arriving after a newer version of its order is
@@ -165,8 +167,8 @@ class ShopifyImporter(models.AbstractModel):
         if existing:
             return existing
         sale = self._order_of(backend, refund["order_external_id"])
-        credit_note = self._credit_note(sale, refund)
-        Binding._bind(backend, credit_note, refund["external_id"])
+        credit = mapper.refund_to_credit_note(refund, currency=sale.currency_id.name)
+        credit_note = self.env["integration.credit_note.importer"]._import_credit_note(backend, credit)
         if refund["restock"]:
             self._return_goods(sale, refund)
         return credit_note
@@ -179,57 +181,6 @@ class ShopifyImporter(models.AbstractModel):
             else lines.browse()
         )
 
-    def _credit_note(self, sale, refund):
-        move_lines = []
-        for line in refund["lines"]:
-            sale_line = self._sale_line(sale, line)
-            if not sale_line or not line["quantity"]:
-                continue
-            move_lines.append(
-                fields.Command.create(
-                    {
-                        "product_id": sale_line.product_id.id,
-                        "name": sale_line.name,
-                        "quantity": line["quantity"],
-                        "price_unit": line["subtotal"] / line["quantity"],
-                        "tax_ids": [fields.Command.set(sale_line.tax_id.ids)],
-                        "sale_line_ids": [fields.Command.set(sale_line.ids)],
-                    }
-                )
-            )
-        if not move_lines and refund.get("amount"):
-            # an amount-only refund (e.g. shipping or goodwill)
-            move_lines.append(
-                fields.Command.create(
-                    {
-                        "name": refund.get("note") or _("Shopify refund"),
-                        "quantity": 1,
-                        "price_unit": refund["amount"],
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
-            )
-        if not move_lines:
-            raise BusinessRuleError(_("Refund %s refunds nothing Odoo can credit.", refund["external_id"]))
-        credit_note = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(sale.company_id)
-            .create(
-                {
-                    "move_type": "out_refund",
-                    "partner_id": sale.partner_invoice_id.id,
-                    "currency_id": sale.currency_id.id,
-                    "invoice_origin": sale.name,
-                    "ref": _("Shopify refund %s", refund["external_id"]),
-                    "narration": refund.get("note") or False,
-                    "invoice_line_ids": move_lines,
-                }
-            )
-        )
-        credit_note.action_post()
-        return credit_note
-
     def _return_goods(self, sale, refund):
         """A return of the refunded quantities from the done deliveries
         (left ready: the warehouse receives it)."""
@@ -241,8 +192,9 @@ class ShopifyImporter(models.AbstractModel):
             if line.get("restock_type") in (None, "return", "cancel", "legacy_restock"):
                 sale_line = self._sale_line(sale, line)
                 if sale_line:
-                    to_return[sale_line.product_id] = (
-                        to_return.get(sale_line.product_id, 0) + line["quantity"]
+                    # an int, or a Decimal when not whole: the ORM takes floats
+                    to_return[sale_line.product_id] = to_return.get(sale_line.product_id, 0.0) + float(
+                        line["quantity"]
                     )
         if not to_return:
             return None
@@ -546,51 +498,19 @@ class ShopifyImporter(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     def _bind_products(self, backend, product_nodes):
-        """Bind the variants of GraphQL ``Product`` nodes (paged or bulk, same
-        shape); returns ``{bound, created, unmatched, invalid}``. A product
-        the mapper refuses (no variant, a bad price...) is counted and named
-        in the import's log; the others are still bound."""
-        Binding = self.env["integration.binding"].sudo()
-        Product = self.env["product.product"].sudo().with_context(active_test=False)
-        counts = {"bound": 0, "created": 0, "unmatched": 0, "invalid": 0, "problems": []}
+        """Map GraphQL ``Product`` nodes (paged or bulk, same shape) to
+        canonical products and hand them to integration_core's product
+        importer; returns ``{bound, created, unmatched, invalid, problems}``.
+        A product the mapper or the schema refuses (no variant, a bad
+        price...) is counted and named in the import's log; the others are
+        still bound."""
+        importer = self.env["integration.product.importer"]
+        counts = importer._new_counts()
         for node in product_nodes:
             try:
-                product_data = mapper.product_to_canonical(node)
+                importer._import_product(backend, mapper.product_to_canonical(node), counts)
             except ValidationFailed as exc:
-                counts["invalid"] += 1
-                if len(counts["problems"]) < 5:
-                    ident = node.get("id") if isinstance(node, dict) else None
-                    counts["problems"].append(f"{ident or '?'}: {exc.message}")
-                continue
-            for variant in product_data["variants"]:
-                data = {"inventory_item_id": variant.get("inventory_item_id")}
-                binding = Binding._find(backend, "product.product", variant["external_id"])
-                if binding:
-                    binding.data = dict(binding.data or {}, **data)
-                    continue
-                product = Product.browse()
-                if variant.get("sku"):
-                    product = Product.search([("default_code", "=", variant["sku"])], limit=1)
-                if not product and variant.get("barcode"):
-                    product = Product.search([("barcode", "=", variant["barcode"])], limit=1)
-                if not product and backend.create_missing_products and variant.get("sku"):
-                    title = variant.get("title")
-                    product = Product.create(
-                        {
-                            "name": product_data["name"]
-                            + (f" ({title})" if title and title != "Default Title" else ""),
-                            "default_code": variant["sku"],
-                            "barcode": variant.get("barcode") or False,
-                            "list_price": variant.get("price") or 0.0,
-                            "type": "product",
-                        }
-                    )
-                    counts["created"] += 1
-                if not product:
-                    counts["unmatched"] += 1
-                    continue
-                Binding._bind(backend, product, variant["external_id"], data=data)
-                counts["bound"] += 1
+                importer._count_invalid(counts, node.get("id") if isinstance(node, dict) else None, exc)
         return counts
 
     def _log_product_import(self, event, counts):

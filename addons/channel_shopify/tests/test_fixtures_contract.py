@@ -8,7 +8,7 @@ from pathlib import Path
 
 from odoo.tests import tagged
 
-from odoo.addons.integration_core.lib import canonical
+from odoo.addons.integration_core.lib import canonical, money
 
 from ..lib import mapper
 from .common import ShopifyCase
@@ -43,19 +43,21 @@ class TestShopifySampleOrders(ShopifyCase):
                 data = mapper.order_to_canonical(dict(sample, id=f"{sample['id']}{index}"))
                 self.assertEqual(canonical.iter_errors("order", data), [])
                 sale = self.env["integration.order.importer"]._import_order(self.shopify, data)
+                # the mapper's amounts are Decimals: exact sums, compared in the currency's rounding
                 expected_untaxed = (
-                    sum(
+                    money.total(
                         line["quantity"] * line["unit_price"] - (line.get("discount_amount") or 0)
                         for line in data["lines"]
                     )
-                    + sum(s["price"] for s in data.get("shipping_lines") or [])
-                    - sum(d["amount"] for d in data.get("discounts") or [])
+                    + money.total(s["price"] for s in data.get("shipping_lines") or [])
+                    - money.total(d["amount"] for d in data.get("discounts") or [])
                 )
-                expected_tax = sum(
-                    round(line["quantity"] * line["unit_price"] * tax["rate"], 2)
+                expected_tax = money.total(
+                    money.round_amount(line["quantity"] * line["unit_price"] * tax["rate"])
                     for line in data["lines"]
                     for tax in line.get("taxes") or []
                 )
-                self.assertAlmostEqual(sale.amount_untaxed, expected_untaxed, places=2)
-                self.assertAlmostEqual(sale.amount_tax, expected_tax, places=2)
+                currency = sale.currency_id
+                self.assertEqual(currency.compare_amounts(sale.amount_untaxed, float(expected_untaxed)), 0)
+                self.assertEqual(currency.compare_amounts(sale.amount_tax, float(expected_tax)), 0)
                 self.assertEqual(len(sale.order_line.filtered("integration_external_id")), len(data["lines"]))

@@ -23,19 +23,50 @@ Numbers must be finite: Python's ``json`` module reads ``NaN`` and
 bound money (absolute value at most 10^12) and quantities (at most 10^9),
 so that a payload which never met a mapper (a generic backend's canonical
 payload, a user's fix) cannot carry ``1e308`` into Odoo either.
+
+Kinds per addon
+---------------
+
+The schemas are a registry that any addon adds to: integration_core
+registers its own folder (the core kinds of :data:`KINDS`), and a channel
+registers its ``schemas/`` folder from its plain package, so that it works
+the same in plain tests and in Odoo::
+
+    # addons/channel_edi/lib/__init__.py
+    from pathlib import Path
+    from odoo.addons.integration_core.lib.canonical import register_schema_dir
+    register_schema_dir(Path(__file__).resolve().parent.parent / "schemas")  # asn.v1.json, ...
+
+Files are named ``<kind>.v<version>.json``. Registering the same schema
+again (tests may import an addon twice) is a no-op; a kind and version
+registered twice with different content is a :class:`SchemaConflict`.
+
+Money is Decimal
+----------------
+
+Canonical payloads are read with :func:`loads` (JSON numbers with a
+fraction become :class:`~decimal.Decimal`, never binary floats) and written
+with :func:`dumps` (Decimals become JSON numbers, digit for digit), so a
+stored payload reads back exactly as it was mapped. Validation takes
+Decimals as numbers; :mod:`.money` compares amounts with a currency's
+rounding.
 """
 
 import functools
 import json
 import math
 import re
+import threading
+from collections import namedtuple
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
 
 from .exceptions import ValidationFailed
 
+# the core kinds (integration_core's own folder); kinds() lists every registered kind
 KINDS = ("customer", "product", "stock_level", "order", "shipment", "invoice", "payment")
 SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 MESSAGE_LIMIT = 200  # characters of one problem's message (values are quoted in them)
@@ -75,8 +106,10 @@ def is_date(value):
 
 
 def is_finite_number(checker, instance):
-    """The ``number`` type without NaN and +/-Infinity."""
+    """The ``number`` type without NaN and +/-Infinity (floats and Decimals)."""
     if isinstance(instance, float) and not math.isfinite(instance):
+        return False
+    if isinstance(instance, Decimal) and not instance.is_finite():
         return False
     return Draft202012Validator.TYPE_CHECKER.is_type(instance, "number")
 
@@ -87,38 +120,185 @@ Validator = validators.extend(
 )
 
 
-# --- schemas -----------------------------------------------------------------------
+# --- the registry of schemas -------------------------------------------------------
 
 
-def load_schema(kind, version=1):
-    """The schema of ``kind`` (one of :data:`KINDS`) at ``version``, as a dict.
-
-    Loaded once per process and shared: do not modify it. Raises ValueError
-    for an unknown kind or version, and jsonschema's SchemaError for a
-    broken schema file.
-    """
-    _check_kind(kind)
-    return _load_schema(kind, version)
+class SchemaConflict(ValueError):
+    """A kind and version registered twice with different content."""
 
 
-@functools.cache
-def _load_schema(kind, version):
-    path = SCHEMAS_DIR / f"{kind}.v{version}.json"
-    if not path.is_file():
-        raise ValueError(f"There is no version {version} of the canonical {kind} schema ({path.name}).")
-    schema = json.loads(path.read_text(encoding="utf-8"))
+SchemaEntry = namedtuple("SchemaEntry", "schema source")
+_SCHEMA_FILE = re.compile(r"^(?P<kind>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)\.json$")
+_KIND = re.compile(r"^[a-z][a-z0-9_]*$")
+_registry = {}  # (kind, version) -> SchemaEntry
+_registry_lock = threading.Lock()
+
+
+def register_schema(kind, version, schema, source="(code)"):
+    """Register ``schema`` (a dict, JSON Schema draft 2020-12) as ``kind``
+    at ``version``; returns the registered schema. The same content again:
+    nothing happens; other content: :class:`SchemaConflict`. A broken schema
+    raises jsonschema's SchemaError, an ``$id`` naming another kind or
+    version a ValueError."""
+    if not isinstance(kind, str) or not _KIND.match(kind):
+        raise ValueError(f"A canonical kind is lower snake case, not {kind!r} ({source}).")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"A schema version is a positive integer, not {version!r} ({source}).")
+    if not isinstance(schema, dict):
+        raise ValueError(f"The schema of {kind} v{version} must be a JSON object ({source}).")
     Draft202012Validator.check_schema(schema)
+    schema_id = schema.get("$id")
+    if schema_id is not None and not str(schema_id).endswith(f":{kind}:{version}"):
+        raise ValueError(f"{source}: its $id {schema_id!r} does not name {kind} version {version}.")
+    with _registry_lock:
+        existing = _registry.get((kind, version))
+        if existing is not None:
+            if existing.schema == schema:
+                return existing.schema
+            raise SchemaConflict(
+                f"The canonical kind {kind} v{version} is registered twice with different content: "
+                f"{existing.source} and {source}."
+            )
+        _registry[(kind, version)] = SchemaEntry(schema, str(source))
     return schema
 
 
-@functools.cache
+def register_schema_dir(path):
+    """Register every ``<kind>.v<version>.json`` of the folder ``path``
+    (an addon's ``schemas/``); returns the (kind, version) pairs, sorted.
+    Any other ``.json`` file there is an error: a misnamed schema is not
+    silently left out."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise ValueError(f"No schema folder at {folder}.")
+    registered = []
+    for file in sorted(folder.glob("*.json")):
+        match = _SCHEMA_FILE.match(file.name)
+        if not match:
+            raise ValueError(f"{file}: schema files are named <kind>.v<version>.json (e.g. asn.v1.json).")
+        kind, version = match["kind"], int(match["version"])
+        register_schema(kind, version, json.loads(file.read_text(encoding="utf-8")), source=str(file))
+        registered.append((kind, version))
+    return registered
+
+
+def kinds():
+    """Every registered kind, sorted (the core ones and the addons' ones)."""
+    with _registry_lock:
+        return tuple(sorted({kind for kind, _version in _registry}))
+
+
+def versions(kind):
+    """The registered versions of ``kind``, sorted."""
+    _check_kind(kind)
+    with _registry_lock:
+        return tuple(sorted(version for each, version in _registry if each == kind))
+
+
+def load_schema(kind, version=1):
+    """The schema of ``kind`` (a registered kind) at ``version``, as a dict.
+
+    Shared: do not modify it. Raises ValueError for an unknown kind or
+    version.
+    """
+    _check_kind(kind)
+    entry = _registry.get((kind, version))
+    if entry is None:
+        raise ValueError(
+            f"There is no version {version} of the canonical {kind} schema ({kind}.v{version}.json)."
+        )
+    return entry.schema
+
+
+@functools.lru_cache(maxsize=512)
 def _validator(kind, version):
+    # registered schemas never change, so a validator built once stays right
     return Validator(load_schema(kind, version), format_checker=FORMAT_CHECKER)
 
 
 def _check_kind(kind):
-    if kind not in KINDS:
-        raise ValueError(f"Unknown canonical kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    if kind not in kinds():
+        raise ValueError(f"Unknown canonical kind {kind!r}; known kinds: {', '.join(kinds())}")
+
+
+# --- JSON with exact money ---------------------------------------------------------
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def loads(text):
+    """A canonical payload from JSON text: numbers with a fraction or an
+    exponent become Decimals (``19.99`` stays 19.99, not 19.989999...),
+    integers stay ints; NaN and Infinity (which Python's json reads) are a
+    ValueError."""
+    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+
+
+def dumps(value, indent=None, sort_keys=False):
+    """JSON text of a canonical payload, Decimals written as JSON numbers
+    digit for digit (``Decimal("19.90")`` -> ``19.90``), floats as Python
+    prints them (the shortest text that reads back the same). Non-finite
+    numbers are a ValueError. ``indent`` and ``sort_keys`` as for json.dumps."""
+    parts = []
+    _encode(value, parts, indent, sort_keys, 0)
+    return "".join(parts)
+
+
+_encode_string = json.encoder.encode_basestring_ascii  # json.dumps's own (C) string encoder
+
+
+def _encode(value, parts, indent, sort_keys, level):
+    kind = type(value)
+    if kind is str:
+        parts.append(_encode_string(value))
+    elif value is None or kind is bool:
+        parts.append("null" if value is None else "true" if value else "false")
+    elif kind is int:
+        parts.append(int.__repr__(value))
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a finite number")
+        parts.append(str(value))  # 19.90, -0, 1E+2, 5E-7: all JSON numbers
+    elif isinstance(value, dict):
+        if not value:
+            parts.append("{}")
+            return
+        items = [(_key(key), item) for key, item in value.items()]
+        if sort_keys:
+            items.sort(key=lambda pair: pair[0])
+        parts.append("{")
+        for index, (key, item) in enumerate(items):
+            parts.append(("," if index else "") + _newline(indent, level + 1))
+            parts.append(_encode_string(key) + (": " if indent is not None else ":"))
+            _encode(item, parts, indent, sort_keys, level + 1)
+        parts.append(_newline(indent, level) + "}")
+    elif isinstance(value, (list, tuple)):
+        if not value:
+            parts.append("[]")
+            return
+        parts.append("[")
+        for index, item in enumerate(value):
+            parts.append(("," if index else "") + _newline(indent, level + 1))
+            _encode(item, parts, indent, sort_keys, level + 1)
+        parts.append(_newline(indent, level) + "]")
+    else:
+        parts.append(json.dumps(value, allow_nan=False))
+
+
+def _key(key):
+    """Object keys as json.dumps writes them (ints, floats, booleans and
+    None become strings)."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, Decimal):
+        return str(key)
+    return next(iter(json.loads(json.dumps({key: None}))))
+
+
+def _newline(indent, level):
+    return "" if indent is None else "\n" + " " * (indent * level)
 
 
 # --- validation --------------------------------------------------------------------
@@ -229,3 +409,6 @@ def _relative(error):
 def _shorten(text, limit=MESSAGE_LIMIT):
     """Messages quote the offending value, which can be a whole object."""
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+register_schema_dir(SCHEMAS_DIR)

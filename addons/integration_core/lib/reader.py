@@ -20,7 +20,7 @@ The rules, the same for every channel:
   for a list, an empty (falsy) :class:`Reader` for an object. For text,
   numbers, ids and timestamps an empty string counts as absent too;
 - numbers come back as :class:`~decimal.Decimal` (never through a binary
-  float), from JSON numbers or decimal strings (``"89.90"``). They must be
+  float), from JSON numbers, Decimals or decimal strings (``"89.90"``). They must be
   finite and within bounds that nothing downstream can overflow: money
   below :data:`MONEY_LIMIT` in absolute value, quantities from 0 to below
   :data:`QUANTITY_LIMIT`; a non-zero value closer to zero than
@@ -72,7 +72,7 @@ def _type(value):
 def show(value):
     """The offending value, quoted and cut short; only the type of a list or
     an object (whose repr may be huge or nested beyond the recursion limit)."""
-    if not isinstance(value, (str, int, float)) and value is not None:
+    if not isinstance(value, (str, int, float, Decimal)) and value is not None:
         return _type(value)
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         return "a very large integer"
@@ -140,10 +140,11 @@ def number(value, path, *, limit, minimum=None):
     given), from a JSON number or a decimal string; None when absent."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise invalid(path, f"expected a number, got {_type(value)}")
     try:
-        result = Decimal(value) if isinstance(value, (int, str)) else Decimal(repr(value))
+        # a payload read with parse_float=Decimal (canonical.loads) gives Decimals
+        result = Decimal(value) if isinstance(value, (int, str, Decimal)) else Decimal(repr(value))
     except (InvalidOperation, ValueError):
         raise invalid(path, f"expected a number, got {show(value)}") from None
     if not result.is_finite():

@@ -219,11 +219,11 @@ class IntegrationEvent(models.Model):
                 event.payload_canonical_masked = False
                 continue
             try:
-                data = json.loads(text)
+                data = canonical.loads(text)
             except ValueError:
                 event.payload_canonical_masked = _("(not valid JSON: shown to integration managers only)")
                 continue
-            event.payload_canonical_masked = json.dumps(mask_payload(data), indent=2, sort_keys=True)
+            event.payload_canonical_masked = canonical.dumps(mask_payload(data), indent=2, sort_keys=True)
 
     def _inverse_payload_canonical_masked(self):
         """A user's fix of the masked payload, merged into the real one."""
@@ -231,16 +231,16 @@ class IntegrationEvent(models.Model):
             if event.state not in FIXABLE_STATES:
                 raise UserError(_("The canonical payload can be fixed on failed or dead events only."))
             try:
-                edited = json.loads(event.payload_canonical_masked or "null")
+                edited = canonical.loads(event.payload_canonical_masked or "null")
             except ValueError as exc:
                 raise UserError(_("The canonical payload is not valid JSON: %s", exc)) from exc
             original_text = event.sudo().payload_canonical
             try:
-                original = json.loads(original_text) if original_text else None
+                original = canonical.loads(original_text) if original_text else None
             except ValueError:
                 original = None
             merged = unmask_edits(original, edited) if original is not None else edited
-            event.sudo().payload_canonical = json.dumps(merged, indent=2, sort_keys=True)
+            event.sudo().payload_canonical = canonical.dumps(merged, indent=2, sort_keys=True)
 
     @api.depends("res_model", "res_id")
     def _compute_record_name(self):
@@ -340,7 +340,9 @@ class IntegrationEvent(models.Model):
             "content_key": content_key or False,
             "external_id": external_id or False,
             "payload_raw": payload if isinstance(payload, str) else json.dumps(payload),
-            "payload_canonical": json.dumps(canonical_payload) if canonical_payload is not None else False,
+            "payload_canonical": canonical.dumps(canonical_payload)
+            if canonical_payload is not None
+            else False,
             "source_updated_at": source_updated_at or False,
             "max_attempts": backend.max_attempts or 1,
         }
@@ -544,18 +546,23 @@ class IntegrationEvent(models.Model):
             return self._raw_data()
         if self.payload_canonical:
             try:
-                data = json.loads(self.payload_canonical)
+                data = canonical.loads(self.payload_canonical)  # money as Decimal
             except ValueError as exc:
                 raise ValidationFailed(_("The canonical payload is not valid JSON: %s", exc)) from exc
         else:
-            raw = self._raw_data()
+            # read exactly (numbers with a fraction as Decimal): a mapper's
+            # Reader takes them, and a generic backend's raw payload is the
+            # canonical one
+            raw = self._raw_data(exact=True)
             data = handler.map(raw) if handler.map else raw
-            self.payload_canonical = json.dumps(data, indent=2, sort_keys=True)
+            self.payload_canonical = canonical.dumps(data, indent=2, sort_keys=True)
         return canonical.validate(handler.kind, data)
 
-    def _raw_data(self):
+    def _raw_data(self, exact=False):
         raw = self.sudo().payload_raw
         try:
+            if exact:
+                return canonical.loads(raw) if raw else {}
             return json.loads(raw) if raw else {}
         except ValueError as exc:
             raise ValidationFailed(_("The raw payload is not valid JSON: %s", exc)) from exc
@@ -655,7 +662,7 @@ class IntegrationEvent(models.Model):
                 raise UserError(_("Only failed or dead events can be replayed."))
             if event.payload_canonical:
                 try:
-                    json.loads(event.payload_canonical)
+                    canonical.loads(event.payload_canonical)
                 except ValueError as exc:
                     raise UserError(_("The canonical payload is not valid JSON: %s", exc)) from exc
         for event in self:

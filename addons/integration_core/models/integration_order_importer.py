@@ -2,8 +2,9 @@ import logging
 from datetime import datetime, timezone
 
 from odoo import _, api, fields, models
-from odoo.tools import escape_psql, float_compare, float_round
+from odoo.tools import escape_psql
 
+from ..lib import money
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError
 from ..lib.locks import advisory_key
 from .integration_event import StaleUpdate
@@ -117,12 +118,17 @@ class IntegrationOrderImporter(models.AbstractModel):
             sale.action_confirm()
 
     def _check_totals(self, backend, sale, order):
+        """The channel's total against Odoo's, both rounded to the order
+        currency's rounding: a difference of more than the backend's
+        tolerance (at least one rounding unit) is refused. Decimals, so
+        ``0.1 + 0.2`` is 0.3 and a tolerance of 0.01 is 0.01."""
         expected = (order.get("totals") or {}).get("total")
         if not backend.check_totals or expected is None:
             return
-        precision = sale.currency_id.rounding
-        tolerance = max(backend.total_tolerance, precision)
-        if abs(sale.amount_total - expected) > tolerance + precision / 2:
+        currency = sale.currency_id
+        rounding = money.to_decimal(currency.rounding)
+        tolerance = max(money.to_decimal(backend.total_tolerance), rounding)
+        if money.differs_by_more(sale.amount_total, expected, tolerance, rounding):
             raise BusinessRuleError(
                 _(
                     "Order %(name)s: Odoo computes a total of %(odoo).2f but the channel says %(channel).2f. "
@@ -148,18 +154,19 @@ class IntegrationOrderImporter(models.AbstractModel):
             if not product:
                 unknown.append(line.get("sku") or line.get("barcode") or line.get("name"))
                 continue
-            quantity = line["quantity"]
-            price = line["unit_price"]
+            # Decimals (canonical.loads, the mappers) or numbers of a caller: exact either way
+            quantity = money.to_decimal(line["quantity"])
+            price = money.to_decimal(line["unit_price"])
             gross = quantity * price
-            discount = line.get("discount_amount") or 0.0
+            discount = money.to_decimal(line.get("discount_amount")) or money.ZERO
             lines.append(
                 {
                     "product_id": product.id,
                     "integration_external_id": line["external_id"],
                     "name": line.get("name") or product.display_name,
-                    "product_uom_qty": quantity,
-                    "price_unit": price,
-                    "discount": float_round(100.0 * discount / gross, 6) if gross and discount else 0.0,
+                    "product_uom_qty": money.to_float(quantity),
+                    "price_unit": money.to_float(price),
+                    "discount": float(round(100 * discount / gross, 6)) if gross and discount else 0.0,
                     "tax_id": [
                         fields.Command.set(self._taxes(backend, line.get("taxes") or [], included).ids)
                     ],
@@ -179,7 +186,7 @@ class IntegrationOrderImporter(models.AbstractModel):
                     "product_id": self._service_product(backend, "shipping").id,
                     "name": shipping.get("title") or _("Shipping"),
                     "product_uom_qty": 1,
-                    "price_unit": shipping["price"],
+                    "price_unit": money.to_float(shipping["price"]),
                     "tax_id": [
                         fields.Command.set(self._taxes(backend, shipping.get("taxes") or [], included).ids)
                     ],
@@ -193,7 +200,7 @@ class IntegrationOrderImporter(models.AbstractModel):
                     "product_id": self._service_product(backend, "discount").id,
                     "name": _("Discount %s", discount["code"]),
                     "product_uom_qty": 1,
-                    "price_unit": -abs(discount["amount"]),
+                    "price_unit": -abs(money.to_float(discount["amount"])),
                     "tax_id": [fields.Command.clear()],
                 }
             )
@@ -230,15 +237,11 @@ class IntegrationOrderImporter(models.AbstractModel):
 
     def _product_by_code(self, backend, line):
         """The product whose internal reference is the line's SKU, else whose
-        barcode is the line's barcode; None."""
-        Product = self.env["product.product"].sudo().with_context(active_test=False)
-        company_domain = ["|", ("company_id", "=", False), ("company_id", "=", backend.company_id.id)]
-        for field, key in (("default_code", "sku"), ("barcode", "barcode")):
-            if line.get(key):
-                product = Product.search([(field, "=", line[key])] + company_domain, limit=1)
-                if product:
-                    return product
-        return None
+        barcode is the line's barcode (the product importer's match); None."""
+        found = self.env["integration.product.importer"]._match(
+            backend, {"sku": line.get("sku"), "barcode": line.get("barcode")}
+        )
+        return found or None
 
     def _bind_variant(self, backend, line, product):
         """Bind the line's variant to ``product``, under the variant's lock so
@@ -282,7 +285,7 @@ class IntegrationOrderImporter(models.AbstractModel):
         a sales tax of the same rate and price inclusion in the company.
         Looked up once per distinct tax within one import."""
         cache = self.env.context.get("integration_tax_cache")
-        key = (backend.id, included, tuple((t["title"], t["rate"]) for t in taxes))
+        key = (backend.id, included, tuple((t["title"], money.to_decimal(t["rate"])) for t in taxes))
         if cache is not None and key in cache:
             return cache[key]
         result = self._find_taxes(backend, taxes, included)
@@ -294,20 +297,22 @@ class IntegrationOrderImporter(models.AbstractModel):
         Tax = self.env["account.tax"].sudo()
         result = Tax
         for tax in taxes:
-            rate = tax["rate"]
+            rate = money.to_decimal(tax["rate"])  # a fraction: 0.06 is 6 %
             mapping = backend.tax_map_ids.filtered(
-                lambda m, t=tax: m.title == t["title"] and (not m.rate or abs(m.rate - t["rate"]) < 1e-6)
+                lambda m, r=rate, t=tax: m.title == t["title"]
+                and (not m.rate or abs(money.to_decimal(m.rate) - r) < money.to_decimal("1e-6"))
             )[:1]
             if mapping:
                 result |= mapping.tax_id
                 continue
-            if float_compare(rate, 0.0, precision_digits=6) == 0:
+            if round(rate, 6) == 0:
                 continue
+            percent = float(round(rate * 100, 4))
             found = Tax.search(
                 [
                     ("type_tax_use", "=", "sale"),
                     ("amount_type", "=", "percent"),
-                    ("amount", "=", float_round(rate * 100, 4)),
+                    ("amount", "=", percent),
                     ("price_include", "=", included),
                     ("company_id", "=", backend.company_id.id),
                 ],
@@ -319,7 +324,7 @@ class IntegrationOrderImporter(models.AbstractModel):
                         "Unmapped tax '%(title)s' at %(rate)s%% (%(incl)s): add a tax mapping on the backend "
                         "or create a sales tax of that rate, then replay.",
                         title=tax["title"],
-                        rate=float_round(rate * 100, 4),
+                        rate=percent,
                         incl=_("taxes included") if included else _("taxes excluded"),
                     )
                 )

@@ -1,8 +1,10 @@
 from collections import defaultdict
+from decimal import Decimal
 
 from odoo import _, api, models
 from odoo.tools import float_compare
 
+from ..lib import money
 from ..lib.exceptions import BusinessRuleError, MappingError
 
 
@@ -89,13 +91,14 @@ class IntegrationShipmentImporter(models.AbstractModel):
         return pickings[0]
 
     def _shipped_quantities(self, shipment):
-        """{sku: quantity} over the packages' lines, or the shipment's lines."""
-        quantities = defaultdict(float)
+        """{sku: quantity} over the packages' lines, or the shipment's lines,
+        summed exactly (canonical quantities may be Decimals)."""
+        quantities = defaultdict(Decimal)
         lines = [line for package in shipment.get("packages") or [] for line in package.get("lines") or []]
         if not lines:
             lines = shipment.get("lines") or []
         for line in lines:
-            quantities[line["sku"]] += line["quantity"]
+            quantities[line["sku"]] += money.to_decimal(line["quantity"])
         if not quantities:
             raise MappingError(_("The shipment has no shipped lines."))
         return quantities
@@ -116,7 +119,7 @@ class IntegrationShipmentImporter(models.AbstractModel):
         for move in picking.move_ids:
             move.picked = False
         for sku, quantity in quantities.items():
-            remaining = quantity
+            remaining = float(quantity)  # the ORM's float, rounded per move's unit below
             for move in moves_by_sku[sku]:
                 take = min(remaining, move.product_uom_qty)
                 if float_compare(take, 0.0, precision_rounding=move.product_uom.rounding) <= 0:
