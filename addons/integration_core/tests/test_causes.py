@@ -1,7 +1,9 @@
 """Exception root causes: fingerprints on events, the cause view, the
 one-click fix that replays every event of a cause once, the owner's alert."""
 
+import importlib.util
 import json
+from pathlib import Path
 
 from odoo.tests import tagged
 
@@ -116,6 +118,26 @@ class TestEventFingerprint(CauseCase):
         event, _created = self.receive(canonical_order("RC-S"))
         event._mark_failed(MappingError(template="Unknown %(x)s", params={"x": "s3cr3t-value-123"}))
         self.assertNotIn("s3cr3t-value-123", event.error_variables + event.error_message)
+
+    def test_upgrade_gives_old_failures_their_cause(self):
+        """migrations/17.0.1.2.0: failures from before root causes get one."""
+        event = self.fail_orders([STATE_TAX], prefix="RU")
+        message = event.error_message
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE integration_event SET error_fingerprint = NULL, error_template = NULL WHERE id = %s",
+            [event.id],
+        )
+        event.invalidate_recordset()
+        path = Path(__file__).parent.parent / "migrations" / "17.0.1.2.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("integration_core_migration_1_2", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "17.0.1.1.0")
+        event.invalidate_recordset()
+        self.assertTrue(event.error_template.startswith("Unmapped tax '{str}' at {num}%"))
+        self.assertEqual(event.error_message, message)
+        self.assertEqual(len(self.cause_of(event)), 1)
 
 
 @tagged("post_install", "-at_install")

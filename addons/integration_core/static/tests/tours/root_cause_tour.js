@@ -34,11 +34,11 @@ registry.category("web_tour.tours").add("integration_core_root_causes", {
         },
         {
             content: "The wizard lists the two distinct taxes: pick the Odoo tax of the first",
-            trigger: '.modal .o_data_row:has(td:contains("State Tax")) td[name="tax_id"]',
+            trigger: '.o_data_row:has(td:contains("State Tax")) td[name="tax_id"]',
         },
         {
             content: "Type the tax",
-            trigger: '.modal .o_data_row td[name="tax_id"] input',
+            trigger: '.o_data_row td[name="tax_id"] input',
             run: "text Tour State",
         },
         {
@@ -47,11 +47,11 @@ registry.category("web_tour.tours").add("integration_core_root_causes", {
         },
         {
             content: "Pick the Odoo tax of the second",
-            trigger: '.modal .o_data_row:has(td:contains("County Tax")) td[name="tax_id"]',
+            trigger: '.o_data_row:has(td:contains("County Tax")) td[name="tax_id"]',
         },
         {
             content: "Type the tax",
-            trigger: '.modal .o_data_row:has(td:contains("County Tax")) td[name="tax_id"] input',
+            trigger: '.o_data_row:has(td:contains("County Tax")) td[name="tax_id"] input',
             run: "text Tour County",
         },
         {
