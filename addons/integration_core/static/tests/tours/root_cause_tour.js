@@ -15,8 +15,12 @@ registry.category("web_tour.tours").add("integration_core_root_causes", {
             trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
         },
         {
+            content: "Open the exception menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_exceptions"]',
+        },
+        {
             content: "Open the root causes",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_cause_menu"]',
+            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_cause_menu"]',
         },
         {
             content: "The unmapped tax is one cause of three events",
