@@ -46,15 +46,38 @@ class IntegrationError(Exception):
     ``message`` is meant for users (it ends up on the failed event);
     ``details`` is optional extra text for technicians (a traceback, a
     remote answer).
+
+    The root cause of a failure (see :mod:`.fingerprint`) is found best
+    when the error says how its message was made: ``template`` is the
+    message with ``%s``/``%(name)s`` placeholders, ``params`` their values
+    (a tuple or a dict, which may hold more keys than the template uses:
+    what a fix needs), and ``code`` an optional stable name of the cause
+    (``"tax.unmapped"``) that does not change with the user's language.
+    Without a message, it is the template filled with the params.
     """
 
     category = "internal"
     retryable = False
 
-    def __init__(self, message, *, details=None):
+    def __init__(self, message=None, *, details=None, template=None, params=None, code=None):
+        if message is None and template is not None:
+            message = fill_template(template, params)
         super().__init__(message)
         self.message = str(message)
         self.details = details
+        self.template = str(template) if template is not None else None
+        self.params = params
+        self.code = code
+
+
+def fill_template(template, params):
+    """``template % params`` (a dict or a sequence); the template alone when
+    the params do not fit it, so a bad call site never hides the error."""
+    values = params if isinstance(params, dict) else tuple(params or ())
+    try:
+        return str(template) % values
+    except (TypeError, ValueError, KeyError):
+        return str(template)
 
     def __str__(self):
         return self.message
@@ -77,8 +100,8 @@ class RetryableError(IntegrationError):
     #: still running): the retry does not spend one of the event's attempts.
     counts_attempt = True
 
-    def __init__(self, message, *, retry_after=None, details=None):
-        super().__init__(message, details=details)
+    def __init__(self, message=None, *, retry_after=None, details=None, **cause):
+        super().__init__(message, details=details, **cause)
         self.retry_after = float(retry_after) if retry_after is not None else None
 
 
@@ -143,8 +166,8 @@ class RemoteRejected(PermanentError):
 
     category = "remote"
 
-    def __init__(self, message, *, status_code=None, body=None, details=None):
-        super().__init__(message, details=details)
+    def __init__(self, message=None, *, status_code=None, body=None, details=None, **cause):
+        super().__init__(message, details=details, **cause)
         self.status_code = status_code
         self.body = (body or "")[:BODY_LIMIT]
 
@@ -158,11 +181,11 @@ class ValidationFailed(PermanentError):
 
     category = "validation"
 
-    def __init__(self, message=None, *, errors=None, details=None):
+    def __init__(self, message=None, *, errors=None, details=None, **cause):
         errors = list(errors or [])
-        if message is None:
+        if message is None and cause.get("template") is None:
             message = _summarise(errors)
-        super().__init__(message, details=details)
+        super().__init__(message, details=details, **cause)
         self.errors = errors
 
 

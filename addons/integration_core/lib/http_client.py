@@ -166,8 +166,11 @@ def classify_response(response, max_retry_after=DEFAULT_MAX_RETRY_AFTER, secrets
             f"The remote system failed (HTTP {status}) on {where}", retry_after=retry_after
         )
     body = mask_text(response.text or "", secrets)[:BODY_LIMIT]  # masked before cut: no half secret
+    # the status is part of the root cause; where and what the remote said are its values
     raise RemoteRejected(
-        f"The remote system refused the request (HTTP {status}) on {where}: {body[:MESSAGE_BODY_LIMIT]}",
+        template=f"The remote system refused the request (HTTP {status}) on %(where)s: %(answer)s",
+        params={"where": where, "answer": body[:MESSAGE_BODY_LIMIT]},
+        code=f"http.rejected.{status}",
         status_code=status,
         body=body,
     )

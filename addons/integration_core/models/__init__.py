@@ -1,9 +1,12 @@
 from . import (
     integration_backend,
+    integration_backend_cause,
     integration_binding,
+    integration_cause,
     integration_credential,
     integration_credit_note_importer,
     integration_event,
+    integration_event_cause,
     integration_event_lineage,
     integration_event_run,
     integration_flow,

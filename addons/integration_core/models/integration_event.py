@@ -597,6 +597,7 @@ class IntegrationEvent(models.Model):
                 "error_message": self._error_text(error),
                 "error_details": self._error_text(details) if details else False,
                 "next_retry_at": False,
+                **self._error_cause_values(error),  # models/integration_event_cause.py
             }
         )
 
@@ -610,6 +611,7 @@ class IntegrationEvent(models.Model):
         values = {
             "error_category": error.category,
             "error_message": self._error_text(error),
+            **self._error_cause_values(error),  # models/integration_event_cause.py
         }
         if isinstance(error, LockContention) and not count_attempt:
             # free, but not forever: past FREE_CONTENTION_RETRIES in a row they count

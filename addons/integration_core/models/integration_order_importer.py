@@ -174,11 +174,12 @@ class IntegrationOrderImporter(models.AbstractModel):
             )
         if unknown:
             raise MappingError(
-                _(
+                template=_(
                     "Unknown product(s) %(skus)s: no binding, SKU (internal reference) or barcode matches. "
-                    "Create or bind the product, then replay.",
-                    skus=", ".join(str(s) for s in unknown),
-                )
+                    "Create or bind the product, then replay."
+                ),
+                params={"skus": ", ".join(str(s) for s in unknown), "sku_list": [str(s) for s in unknown]},
+                code="product.unknown",
             )
         for shipping in order.get("shipping_lines") or []:
             lines.append(
@@ -258,16 +259,19 @@ class IntegrationOrderImporter(models.AbstractModel):
     def _check_variant_binding(self, backend, line, bound, matched):
         if matched and matched != bound:
             raise MappingError(
-                _(
+                template=_(
                     "Variant %(variant)s (SKU %(sku)s) is bound to the product %(bound)s, but its SKU "
                     "or barcode names the product %(matched)s. Fix the product's internal reference, or "
-                    "delete the variant's binding on %(backend)s to bind it anew, then replay.",
-                    variant=line.get("variant_external_id"),
-                    sku=line.get("sku") or line.get("barcode") or "-",
-                    bound=bound.display_name,
-                    matched=matched.display_name,
-                    backend=backend.name,
-                )
+                    "delete the variant's binding on %(backend)s to bind it anew, then replay."
+                ),
+                params={
+                    "variant": line.get("variant_external_id"),
+                    "sku": line.get("sku") or line.get("barcode") or "-",
+                    "bound": bound.display_name,
+                    "matched": matched.display_name,
+                    "backend": backend.name,
+                },
+                code="product.variant_bound_elsewhere",
             )
 
     def _service_product(self, backend, kind):
@@ -320,13 +324,18 @@ class IntegrationOrderImporter(models.AbstractModel):
             )
             if not found:
                 raise MappingError(
-                    _(
+                    template=_(
                         "Unmapped tax '%(title)s' at %(rate)s%% (%(incl)s): add a tax mapping on the backend "
-                        "or create a sales tax of that rate, then replay.",
-                        title=tax["title"],
-                        rate=percent,
-                        incl=_("taxes included") if included else _("taxes excluded"),
-                    )
+                        "or create a sales tax of that rate, then replay."
+                    ),
+                    params={
+                        "title": tax["title"],
+                        "rate": percent,
+                        "incl": _("taxes included") if included else _("taxes excluded"),
+                        "fraction": float(rate),  # what a tax mapping stores
+                        "included": included,
+                    },
+                    code="tax.unmapped",
                 )
             result |= found
         return result
@@ -462,7 +471,11 @@ class IntegrationOrderImporter(models.AbstractModel):
         if address.get("country_code"):
             country = country.search([("code", "=", address["country_code"])], limit=1)
             if not country:
-                raise MappingError(_("Unknown country code %s in an address.", address["country_code"]))
+                raise MappingError(
+                    template=_("Unknown country code %(code)s in an address."),
+                    params={"code": address["country_code"]},
+                    code="country.unknown",
+                )
         if address.get("state_code") and country:
             state = self.env["res.country.state"].search(
                 [("country_id", "=", country.id), ("code", "=", address["state_code"])], limit=1
@@ -515,10 +528,16 @@ class IntegrationOrderImporter(models.AbstractModel):
             .search([("name", "=", order["currency"])], limit=1)
         )
         if not currency:
-            raise MappingError(_("Unknown currency %s.", order["currency"]))
+            raise MappingError(
+                template=_("Unknown currency %(currency)s."),
+                params={"currency": order["currency"]},
+                code="currency.unknown",
+            )
         if not currency.active:
             raise MappingError(
-                _("The currency %s is not active in Odoo: activate it, then replay.", currency.name)
+                template=_("The currency %(currency)s is not active in Odoo: activate it, then replay."),
+                params={"currency": currency.name},
+                code="currency.inactive",
             )
         if backend.pricelist_id and backend.pricelist_id.currency_id == currency:
             return backend.pricelist_id

@@ -1,5 +1,9 @@
 from . import (
     test_access_rpc,
+    test_causes,
+    test_causes_concurrency,
+    test_causes_security,
+    test_causes_ui,
     test_circuit_outage,
     test_concurrency,
     test_credentials,

@@ -1,1 +1,1 @@
-from . import integration_event_ignore_wizard
+from . import integration_cause_fix, integration_event_ignore_wizard

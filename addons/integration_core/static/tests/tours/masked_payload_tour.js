@@ -15,8 +15,12 @@ registry.category("web_tour.tours").add("integration_core_masked_payload", {
             trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
         },
         {
-            content: "Open the exception queue",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_event_menu_exceptions"]',
+            content: "Open the exception menu",
+            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_exceptions"]',
+        },
+        {
+            content: "Open the exception queue in it",
+            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_event_menu_exceptions"]',
         },
         {
             content: "Open the failed event",
