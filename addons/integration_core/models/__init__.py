@@ -1,10 +1,12 @@
 from . import (
     integration_backend,
+    integration_backend_topics,
     integration_binding,
     integration_credential,
     integration_event,
     integration_event_lineage,
     integration_event_run,
+    integration_event_topics,
     integration_flow,
     integration_location_map,
     integration_order_importer,
