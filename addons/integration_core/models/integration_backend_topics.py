@@ -206,7 +206,10 @@ class IntegrationBackend(models.Model):
     def _enqueue_action(self, topic, payload, message):
         self.ensure_one()
         self._check_manager()
-        self._topic(topic)  # a clear refusal on a backend that lacks it
+        if topic not in self._topics():
+            raise UserError(
+                _("A %(type)s backend has no %(topic)s topic.", type=self.backend_type, topic=topic)
+            )
         self._enqueue_topic(topic, payload)
         return self._notify(message)
 

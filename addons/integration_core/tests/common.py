@@ -144,15 +144,16 @@ class IntegrationCase(TransactionCase):
         )
 
     @contextmanager
-    def topic_handled_by(self, topic, apply, direction="out", backend=None):
+    def topic_handled_by(self, topic, apply, direction="out", backend=None, feed="manual", **row):
         """While the block runs, the backend's table has one more ``topic``
         whose apply is ``apply(event, data)`` (a test double of a channel's
-        handler, e.g. one calling a scripted HTTP server)."""
+        handler, e.g. one calling a scripted HTTP server); ``row``: more
+        columns of its row (kind, mapper...)."""
         backend = backend or self.backend
         Backend = type(backend)
         table = TopicTable(
             [t for t in backend._topics() if t.name != topic]
-            + [Topic(topic, direction, "manual", "_test_topic_apply")]
+            + [Topic(topic, direction, feed, "_test_topic_apply", **row)]
         )
         hook = f"_{backend.backend_type}_topics"
         with (
