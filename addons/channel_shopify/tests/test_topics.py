@@ -4,7 +4,7 @@ its capability flags, its flows, and the migration to the new names."""
 import importlib.util
 import os
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
 
@@ -127,6 +127,50 @@ class TestShopifyTopics(ShopifyCase):
             self.assertEqual(len(event), 1, action)
             self.assertEqual(event.state, "queued")
             self.assertEqual(event.sudo().payload_raw, payload)
+
+    def test_actions_are_for_managers_of_the_stores_company(self):
+        """Buttons hidden by ``groups`` are still callable over RPC."""
+        Users = self.env["res.users"].with_context(no_reset_password=True)
+        company_b = self.env["res.company"].create({"name": "Company B (topics)"})
+
+        def user(login, group, company):
+            return Users.create(
+                {
+                    "name": login,
+                    "login": login,
+                    "company_id": company.id,
+                    "company_ids": [(6, 0, [company.id])],
+                    "groups_id": [(6, 0, [self.env.ref(group).id])],
+                }
+            )
+
+        attackers = (
+            user("topics_portal", "base.group_portal", self.shopify.company_id),
+            user("topics_ops", "integration_core.group_integration_user", self.shopify.company_id),
+            user("topics_mgr_b", "integration_core.group_integration_manager", company_b),
+        )
+        Event = self.env["integration.event"]
+        before = Event.search_count([("backend_id", "=", self.shopify.id)])
+        for attacker in attackers:
+            for action in (
+                "action_sync_orders",
+                "action_import_products",
+                "action_export_stock",
+                "action_register_webhooks",
+                "action_import_locations",
+            ):
+                with self.assertRaises(AccessError, msg=f"{attacker.login} {action}"):
+                    getattr(self.shopify.with_user(attacker), action)()
+        self.assertEqual(Event.search_count([("backend_id", "=", self.shopify.id)]), before)
+        self.assertFalse(self.sandbox.webhook_subscriptions)  # nothing registered with Shopify
+
+    def test_the_same_key_twice_is_one_event_and_one_job(self):
+        with trap_jobs() as trap:
+            first = self.shopify._enqueue_topic("stock.export", {"full": False}, key="stock:once")
+            again = self.shopify._enqueue_topic("stock.export", {"full": True}, key="stock:once")
+            trap.assert_jobs_count(1)
+        self.assertEqual(first, again)
+        self.assertEqual(first.sudo().payload_raw, '{"full": false}')
 
     def test_default_flows_and_their_runs(self):
         flows = {flow.code: flow for flow in self.shopify.flow_ids}
