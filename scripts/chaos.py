@@ -441,7 +441,7 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
         domain = [("backend_id", "=", demo.id), ("id", ">", first_event)]
         catch_up_domain = [
             ("backend_id", "=", demo.id),
-            ("topic", "in", ["orders.catch_up", "orders.bulk_poll"]),
+            ("topic", "in", ["order.catch_up", "order.bulk_poll"]),
             ("state", "in", PENDING_STATES),
         ]
         faults_on, faults_off_at, final_catch_up = True, None, False
@@ -489,7 +489,7 @@ def main(argv=None):  # noqa: C901 - one scenario, read top to bottom
                 next_catch_up = now + catch_up_every
                 try:
                     if not odoo("integration.event", "search_count", catch_up_domain):
-                        odoo("integration.backend", "action_shopify_sync_orders", [demo.id])
+                        odoo("integration.backend", "action_sync_orders", [demo.id])
                         catch_ups += 1
                 except (OSError, xmlrpc.client.Error) as exc:
                     log(f"catch-up not triggered: {exc}")

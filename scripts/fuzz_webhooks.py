@@ -514,12 +514,13 @@ class Factory:
             elif kind == "topic-internal":
                 topic = self.rng.choice(
                     [
-                        "orders.catch_up",
+                        "order.catch_up",
                         "stock.export",
                         "fulfillment.export",
-                        "order.pull",
-                        "products.import",
-                        "orders.bulk_poll",
+                        "order.fetched",
+                        "product.import",
+                        "order.bulk_poll",
+                        "order.created",
                     ]
                 )
                 deliveries.append(self.signed(kind, "mutated", order, topic=topic))

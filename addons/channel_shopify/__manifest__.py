@@ -2,7 +2,7 @@
     "name": "Shopify Channel",
     "summary": "A Shopify store's order-to-cash through Odoo: orders, customers, "
     "products, stock, fulfilments, cancellations and refunds",
-    "version": "17.0.1.2.0",
+    "version": "17.0.1.3.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Integration Suite",

@@ -1,5 +1,4 @@
 import logging
-import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
@@ -7,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.integration_core.lib.exceptions import IntegrationError, ValidationFailed
-from odoo.addons.integration_core.models.integration_backend import EventHandler
+from odoo.addons.integration_core.lib.topics import Topic, TopicTable
 
 from ..lib import mapper
 from ..lib import webhook as shopify_webhook
@@ -15,7 +14,117 @@ from ..lib.client import DEFAULT_API_VERSION, ShopifyClient
 
 _logger = logging.getLogger(__name__)
 
-WEBHOOK_TOPICS = ("orders/create", "orders/updated", "orders/cancelled", "refunds/create")
+# Everything a Shopify store does, in one table. Webhook topics keep
+# Shopify's own names as ``remote`` (what X-Shopify-Topic says and what is
+# registered with Shopify); our names follow <object>.<action>.
+SHOPIFY_TOPICS = TopicTable(
+    [
+        Topic(
+            "order.created",
+            "in",
+            "webhook",
+            "_import_order",
+            model="shopify.importer",
+            kind="order",
+            mapper=mapper.order_to_canonical,
+            remote=("orders/create",),
+            label="Orders created",
+        ),
+        Topic(
+            "order.updated",
+            "in",
+            "webhook",
+            "_import_order",
+            model="shopify.importer",
+            kind="order",
+            mapper=mapper.order_to_canonical,
+            remote=("orders/updated",),
+            label="Orders updated",
+        ),
+        Topic(
+            "order.cancelled",
+            "in",
+            "webhook",
+            "_cancel_order",
+            model="shopify.importer",
+            remote=("orders/cancelled",),
+            label="Orders cancelled",
+        ),
+        Topic(
+            "refund.created",
+            "in",
+            "webhook",
+            "_import_refund",
+            model="shopify.importer",
+            remote=("refunds/create",),
+            label="Refunds",
+        ),
+        Topic(
+            "order.catch_up",
+            "in",
+            "schedule",
+            "_catch_up_orders",
+            model="shopify.importer",
+            label="Order catch-up (pull since the cursor)",
+        ),
+        Topic(
+            "order.fetched",
+            "in",
+            "schedule",
+            "_import_order",
+            model="shopify.importer",
+            kind="order",
+            mapper=mapper.graphql_order_to_canonical,
+            label="Orders pulled by the catch-up",
+        ),
+        Topic(
+            "order.bulk_poll",
+            "in",
+            "schedule",
+            "_poll_bulk_read",
+            model="shopify.importer",
+            label="Order bulk read (waits for Shopify's file)",
+        ),
+        Topic(
+            "product.import",
+            "in",
+            "manual",
+            "_import_products",
+            model="shopify.importer",
+            label="Products and variants in",
+        ),
+        Topic(
+            "product.bulk_poll",
+            "in",
+            "manual",
+            "_poll_bulk_read",
+            model="shopify.importer",
+            label="Product bulk read (waits for Shopify's file)",
+        ),
+        Topic(
+            "stock.export",
+            "out",
+            "odoo_event",
+            "_export_stock_event",
+            model="shopify.exporter",
+            odoo_event="stock_move.done",
+            listener="_listen_stock_moves_done",
+            label="Stock levels out",
+        ),
+        Topic(
+            "fulfillment.export",
+            "out",
+            "odoo_event",
+            "_export_fulfillment",
+            model="shopify.exporter",
+            odoo_event="picking.done",
+            listener="_listen_pickings_done",
+            label="Fulfilments out",
+        ),
+    ]
+)
+# Registered with Shopify: the remote names of the topics fed by webhooks.
+WEBHOOK_TOPICS = tuple(remote for topic in SHOPIFY_TOPICS.fed_by("webhook") for remote in topic.remote)
 
 # The flows of a Shopify backend, created with it (see _shopify_default_flows).
 DEFAULT_FLOWS = [
@@ -27,7 +136,7 @@ DEFAULT_FLOWS = [
         "webhook",
         "realtime",
         0,
-        "orders/create,orders/updated,orders/cancelled,refunds/create",
+        "order.created,order.updated,order.cancelled,refund.created",
     ),
     (
         "order_catch_up",
@@ -36,7 +145,7 @@ DEFAULT_FLOWS = [
         "schedule",
         "batch",
         15,
-        "orders.catch_up,orders.bulk_poll,order.pull",
+        "order.catch_up,order.bulk_poll,order.fetched",
     ),
     (
         "stock_delta",
@@ -64,9 +173,14 @@ DEFAULT_FLOWS = [
         "manual",
         "realtime",
         0,
-        "products.import,products.bulk_poll",
+        "product.import,product.bulk_poll",
     ),
 ]
+# What a due batch flow enqueues: flow code -> [(topic, payload)].
+FLOW_RUNS = {
+    "order_catch_up": [("order.catch_up", {})],
+    "stock_full": [("stock.export", {"full": True})],
+}
 
 
 class IntegrationBackend(models.Model):
@@ -143,47 +257,26 @@ class IntegrationBackend(models.Model):
     # integration_core hooks
     # ------------------------------------------------------------------------------
 
-    def _get_event_handler(self, event):
-        if self.backend_type != "shopify":
-            return super()._get_event_handler(event)
-        importer = self.env["shopify.importer"]
-        exporter = self.env["shopify.exporter"]
-        order_from_webhook = EventHandler("order", mapper.order_to_canonical, importer._import_order)
-        return {
-            "orders/create": order_from_webhook,
-            "orders/updated": order_from_webhook,
-            "order.pull": EventHandler("order", mapper.graphql_order_to_canonical, importer._import_order),
-            "orders/cancelled": EventHandler(None, None, importer._cancel_order),
-            "refunds/create": EventHandler(None, None, importer._import_refund),
-            "orders.catch_up": EventHandler(None, None, importer._catch_up_orders),
-            "products.import": EventHandler(None, None, importer._import_products),
-            "products.bulk_poll": EventHandler(None, None, importer._poll_bulk_read),
-            "orders.bulk_poll": EventHandler(None, None, importer._poll_bulk_read),
-            "stock.export": EventHandler(None, None, exporter._export_stock_event),
-            "fulfillment.export": EventHandler(None, None, exporter._export_fulfillment),
-        }.get(event.topic)
+    def _shopify_topics(self):
+        return SHOPIFY_TOPICS
 
-    def _job_channel(self):
-        if self.backend_type != "shopify":
-            return super()._job_channel()
+    def _shopify_job_channel(self):
         return "root.integration.shopify"
 
-    def _webhook_verify(self, headers, body):
-        if self.backend_type != "shopify":
-            return super()._webhook_verify(headers, body)
+    def _shopify_webhook_verify(self, headers, body):
         secret = self._get_secret("client_secret", required=False)
         return shopify_webhook.verify_hmac(secret, body, headers.get("X-Shopify-Hmac-Sha256"))
 
-    def _webhook_parse(self, headers, body):
+    def _shopify_webhook_parse(self, headers, body):
         """Only the body is signed: the headers (topic, event id, shop) are
         checked against it and against this backend before anything is
-        trusted (see lib/webhook.py)."""
-        if self.backend_type != "shopify":
-            return super()._webhook_parse(headers, body)
+        trusted (see lib/webhook.py). X-Shopify-Topic is Shopify's name of
+        the topic: the table gives ours."""
         info = shopify_webhook.parse_headers(headers)
         if not info.topic:
             raise ValidationFailed(_("The X-Shopify-Topic header is missing."))
-        if info.topic not in WEBHOOK_TOPICS:
+        topic = self._topics().by_remote(info.topic)
+        if topic is None or topic.feed != "webhook":
             raise ValidationFailed(
                 _(
                     "Topic %(topic)s is not one this backend takes by webhook (%(topics)s).",
@@ -209,7 +302,7 @@ class IntegrationBackend(models.Model):
         except (AttributeError, TypeError, ValueError) as exc:
             raise ValidationFailed(_("updated_at: %r is not a date-time.", str(updated_at)[:40])) from exc
         return {
-            "topic": info.topic,
+            "topic": topic.name,
             "idempotency_key": shopify_webhook.idempotency_key(headers, body),
             "content_key": shopify_webhook.content_key(info.topic, payload, body),
             "external_id": str(payload.get("order_id") or payload["id"]),
@@ -240,23 +333,14 @@ class IntegrationBackend(models.Model):
                 )
             )
 
-    def _webhook_topic_hint(self, headers):
-        if self.backend_type != "shopify":
-            return super()._webhook_topic_hint(headers)
-        return headers.get("X-Shopify-Topic") or "webhook.malformed"
+    def _shopify_webhook_topic_hint(self, headers):
+        topic = self._topics().by_remote(headers.get("X-Shopify-Topic") or "")
+        return topic.name if topic else None
 
-    def _run_flow(self, flow):
-        if self.backend_type != "shopify":
-            return super()._run_flow(flow)
-        if flow.code == "order_catch_up":
-            return self._shopify_enqueue("orders.catch_up", {})
-        if flow.code == "stock_full":
-            return self._shopify_enqueue("stock.export", {"full": True})
-        return None
+    def _shopify_run_flow(self, flow):
+        return FLOW_RUNS.get(flow.code, [])
 
-    def _test_connection(self):
-        if self.backend_type != "shopify":
-            return super()._test_connection()
+    def _shopify_test_connection(self):
         with self._shopify_client() as client:
             shop = client.shop()
         if not self.shopify_shop_domain and shop.get("myshopifyDomain"):
@@ -275,82 +359,33 @@ class IntegrationBackend(models.Model):
     # Shopify actions (buttons, flows)
     # ------------------------------------------------------------------------------
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        backends = super().create(vals_list)
-        backends.filtered(lambda b: b.backend_type == "shopify")._shopify_default_flows()
-        return backends
-
     def _shopify_default_flows(self):
-        """Create the catalog's default flows a store lacks; flows it has
-        get the default topics they miss (a user's own topics stay)."""
-        Flow = self.env["integration.flow"]
-        for backend in self:
-            existing = {flow.code: flow for flow in backend.flow_ids}
-            for code, name, direction, trigger, policy, minutes, topics in DEFAULT_FLOWS:
-                if code in existing:
-                    flow = existing[code]
-                    have = flow._topic_list()
-                    missing = [t for t in topics.split(",") if t not in have]
-                    if missing:
-                        flow.topics = ",".join(have + missing)
-                    continue
-                values = {
-                    "backend_id": backend.id,
-                    "code": code,
-                    "name": name,
-                    "direction": direction,
-                    "trigger": trigger,
-                    "policy": policy,
-                    "topics": topics,
-                    "user_id": backend.user_id.id,
-                }
-                if minutes:
-                    values.update(interval_number=minutes, interval_type="minutes")
-                Flow.create(values)
+        """The catalog's default flows (integration.flow values), created
+        with a store; see _ensure_default_flows."""
+        flows = []
+        for code, name, direction, trigger, policy, minutes, topics in DEFAULT_FLOWS:
+            values = {
+                "code": code,
+                "name": name,
+                "direction": direction,
+                "trigger": trigger,
+                "policy": policy,
+                "topics": topics,
+            }
+            if minutes:
+                values.update(interval_number=minutes, interval_type="minutes")
+            flows.append(values)
+        return flows
 
     def _shopify_enqueue(self, topic, payload, key=None, res_record=None, trace_id=None):
-        """Create an outbound/scheduled event and hand it to queue_job (the
-        existing event when ``key`` was used before: not queued again)."""
-        self.ensure_one()
-        event, created = self.env["integration.event"]._receive(
-            self,
-            topic=topic,
-            payload=payload,
-            idempotency_key=key or f"{topic}:{uuid.uuid4().hex}",
-            direction="out" if topic in ("stock.export", "fulfillment.export") else "in",
-            res_record=res_record,
-            trace_id=trace_id,
-        )
-        if created:
-            event._enqueue()
-        return event
+        """Kept for the stock move and picking triggers until the core's
+        Odoo-event dispatch replaces them: the core path, nothing more."""
+        return self._enqueue_topic(topic, payload, key=key, res_record=res_record, trace_id=trace_id)
 
-    def action_shopify_sync_orders(self):
-        self.ensure_one()
-        self._check_manager()
-        self._shopify_enqueue("orders.catch_up", {})
-        return self._notify(
-            _("Order catch-up queued: orders updated since %s.", self.shopify_orders_cursor or _("ever"))
-        )
-
-    def action_shopify_import_products(self):
-        self.ensure_one()
-        self._check_manager()
-        self._shopify_enqueue("products.import", {})
-        return self._notify(_("Product import queued."))
-
-    def action_shopify_export_stock(self):
-        self.ensure_one()
-        self._check_manager()
-        self._shopify_enqueue("stock.export", {"full": True})
-        return self._notify(_("Full stock export queued."))
-
-    def action_shopify_import_locations(self):
+    def _shopify_import_locations(self):
         """Create a location mapping for each Shopify location not mapped yet
-        (to the default warehouse; adjust them afterwards)."""
-        self.ensure_one()
-        self._check_manager()
+        (to the default warehouse; adjust them afterwards); returns what to
+        tell the user (see action_import_locations)."""
         warehouse = self.warehouse_id or self.env["stock.warehouse"].search(
             [("company_id", "=", self.company_id.id)], limit=1
         )
@@ -371,12 +406,11 @@ class IntegrationBackend(models.Model):
                 }
             )
             created += 1
-        return self._notify(_("%s Shopify location(s) added: check their warehouses.", created))
+        return _("%s Shopify location(s) added: check their warehouses.", created)
 
-    def action_shopify_register_webhooks(self):
-        """Subscribe the store's webhooks to this backend's URL (idempotent)."""
-        self.ensure_one()
-        self._check_manager()
+    def _shopify_register_webhooks(self):
+        """Subscribe the store's webhooks to this backend's URL (idempotent);
+        Shopify's own topic names are registered (the table's remote names)."""
         if not self.webhook_url:
             raise UserError(_("Save the backend first."))
         with self._shopify_client() as client:
@@ -384,14 +418,7 @@ class IntegrationBackend(models.Model):
             registered = sorted({s.get("topic") for s in client.webhook_subscriptions() if s.get("topic")})
         self.shopify_webhook_topics = ", ".join(registered)
         self._message_log(body=_("Webhooks registered: %s", self.shopify_webhook_topics))
-        return self._notify(_("Webhooks registered: %s", self.shopify_webhook_topics))
-
-    def _notify(self, message):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"title": self.name, "message": message, "type": "success", "sticky": False},
-        }
+        return _("Webhooks registered: %s", self.shopify_webhook_topics)
 
     # ------------------------------------------------------------------------------
     # stock

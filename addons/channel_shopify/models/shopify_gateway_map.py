@@ -12,12 +12,6 @@ class ShopifyGatewayMap(models.Model):
     backend_id = fields.Many2one("integration.backend", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="backend_id.company_id", store=True)
     gateway = fields.Char(required=True, help="As Shopify names it in payment_gateway_names.")
-    journal_id = fields.Many2one(
-        "account.journal",
-        domain="[('type', 'in', ('bank', 'cash'))]",
-        check_company=True,
-        help="Journal the payouts of this gateway are settled in.",
-    )
     confirm_order = fields.Boolean(
         string="Confirm unpaid orders",
         help="Confirm orders paid with this gateway even while payment is pending (e.g. cash on delivery).",

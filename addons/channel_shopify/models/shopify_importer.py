@@ -23,8 +23,8 @@ _logger = logging.getLogger(__name__)
 # each read is: its query, how the file's lines nest again (child type ->
 # connection), the connections every root node gets even when empty, the
 # importer method that takes the root nodes, and what users run to start it.
-PRODUCTS_BULK_POLL_TOPIC = "products.bulk_poll"
-ORDERS_BULK_POLL_TOPIC = "orders.bulk_poll"
+PRODUCTS_BULK_POLL_TOPIC = "product.bulk_poll"
+ORDERS_BULK_POLL_TOPIC = "order.bulk_poll"
 BulkRead = namedtuple("BulkRead", "query children connections method action")
 BULK_READS = {
     PRODUCTS_BULK_POLL_TOPIC: BulkRead(
@@ -223,11 +223,11 @@ class ShopifyImporter(models.AbstractModel):
     @api.model
     def _catch_up_orders(self, event, _payload):
         """Pull orders updated since the backend's cursor; each becomes an
-        'order.pull' event (deduplicated by order id and update time).
+        'order.fetched' event (deduplicated by order id and update time).
 
         The first catch-up of a store (no cursor: possibly years of orders)
         reads them with a bulk query when ``shopify_use_bulk`` is set, and an
-        ``orders.bulk_poll`` event finishes it (:meth:`_bulk_orders_done`);
+        ``order.bulk_poll`` event finishes it (:meth:`_bulk_orders_done`);
         later ones read the few recent orders page by page.
         """
         backend = event.backend_id
@@ -251,9 +251,9 @@ class ShopifyImporter(models.AbstractModel):
         Event = self.env["integration.event"]
         follow, created = Event._receive(
             event.backend_id,
-            topic="orders.catch_up",
+            topic="order.catch_up",
             payload={"continues": event.id},
-            idempotency_key=f"orders.catch_up:continues:{event.id}",
+            idempotency_key=f"order.catch_up:continues:{event.id}",
             trace_id=event.trace_id,
         )
         if created:
@@ -266,7 +266,7 @@ class ShopifyImporter(models.AbstractModel):
         )
 
     def _pull_orders(self, event, order_nodes, cursor_if_none=None, resumable=False):
-        """One 'order.pull' event per GraphQL ``Order`` node (paged or bulk,
+        """One 'order.fetched' event per GraphQL ``Order`` node (paged or bulk,
         same shape); moves the backend's cursor to the newest update seen
         (or to ``cursor_if_none`` when there was no order).
 
@@ -295,7 +295,7 @@ class ShopifyImporter(models.AbstractModel):
             updated = node.get("updatedAt")
             child, created = Event._receive(
                 backend,
-                topic="order.pull",
+                topic="order.fetched",
                 payload=node,
                 idempotency_key=f"order:{external_id}:{updated}",
                 external_id=external_id,
@@ -327,7 +327,7 @@ class ShopifyImporter(models.AbstractModel):
         create missing products when the backend says so.
 
         With ``shopify_use_bulk`` (the default) this only starts a Shopify
-        bulk query and leaves the rest to a ``products.bulk_poll`` event
+        bulk query and leaves the rest to a ``product.bulk_poll`` event
         (:meth:`_bulk_products_done`); otherwise it reads the products page
         by page, here and now.
         """
@@ -374,7 +374,7 @@ class ShopifyImporter(models.AbstractModel):
                 operation = client.run_bulk_query(read.query)
             except RemoteRejected as exc:
                 operation = self._our_running_bulk_operation(client, exc, read.query)
-        poll = backend._shopify_enqueue(
+        poll = backend._enqueue_topic(
             poll_topic,
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(fields.Datetime.now())},
             key=f"{poll_topic}:{operation['id']}",
@@ -409,7 +409,7 @@ class ShopifyImporter(models.AbstractModel):
 
     @api.model
     def _poll_bulk_read(self, event, payload):
-        """``products.bulk_poll``, ``orders.bulk_poll``: look at the bulk
+        """``product.bulk_poll``, ``order.bulk_poll``: look at the bulk
         operation; while Shopify runs it, raise StillRunning (the event comes
         back after 5 to 30 s without spending an attempt); once COMPLETED,
         stream the JSONL file, nest the children under their parents and hand

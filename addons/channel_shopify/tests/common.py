@@ -90,16 +90,16 @@ class ShopifyCase(IntegrationCase):
     def import_products(self):
         """Run a product import to its end; returns the event with the
         summary (the bulk poll event when the backend imports in bulk)."""
-        event = self.run_topic("products.import")
+        event = self.run_topic("product.import")
         self.assertEqual(event.state, "done", event.error_message)
         if self.shopify.shopify_use_bulk:
             event = self.bulk_poll_event(event)
             self.assertEqual(event.state, "done", event.error_message)
         return event
 
-    def bulk_poll_event(self, import_event, topic="products.bulk_poll"):
-        """The ``topic`` poll event a bulk read (products.import, or the
-        first orders.catch_up) started."""
+    def bulk_poll_event(self, import_event, topic="product.bulk_poll"):
+        """The ``topic`` poll event a bulk read (product.import, or the
+        first order.catch_up) started."""
         return self.env["integration.event"].search(
             [
                 ("backend_id", "=", self.shopify.id),
@@ -110,7 +110,7 @@ class ShopifyCase(IntegrationCase):
             limit=1,
         )
 
-    def order_event(self, rest_order, topic="orders/create", key=None):
+    def order_event(self, rest_order, topic="order.created", key=None):
         external_id = str(rest_order["id"])
         event, _created = self.env["integration.event"]._receive(
             self.shopify,

@@ -9,7 +9,7 @@ from .common import ShopifyCase
 
 @tagged("post_install", "-at_install")
 class TestShopifyBulkImport(ShopifyCase):
-    """products.import through a Shopify bulk query (the sandbox's
+    """product.import through a Shopify bulk query (the sandbox's
     bulkOperationRunQuery, polls and JSONL file)."""
 
     def bindings(self):
@@ -33,7 +33,7 @@ class TestShopifyBulkImport(ShopifyCase):
         self.sandbox.calls.clear()
 
         self.shopify.shopify_use_bulk = True
-        start = self.run_topic("products.import")
+        start = self.run_topic("product.import")
         self.assertEqual(start.state, "done", start.error_message)
         self.assertIn("bulk operation gid://shopify/BulkOperation/", start.external_id)
         poll = self.bulk_poll_event(start)
@@ -50,7 +50,7 @@ class TestShopifyBulkImport(ShopifyCase):
         requires one); one such product in a bulk file must not fail the
         import of all the others."""
         self.sandbox.add_product("Empty shell", [])
-        start = self.run_topic("products.import")
+        start = self.run_topic("product.import")
         poll = self.bulk_poll_event(start)
         self.assertEqual(poll.state, "done", poll.error_message)
         self.assertIn("5 variants bound", poll.external_id)
@@ -61,7 +61,7 @@ class TestShopifyBulkImport(ShopifyCase):
 
     def test_waiting_spends_no_attempt(self):
         self.sandbox.bulk_running_polls = 4  # more polls than the backend's 3 attempts
-        start = self.run_topic("products.import")
+        start = self.run_topic("product.import")
         poll = self.bulk_poll_event(start)
         self.assertEqual(poll.state, "done", poll.error_message)
         self.assertEqual(len(self.node_polls()), 5)
@@ -74,7 +74,7 @@ class TestShopifyBulkImport(ShopifyCase):
         with self.shopify._shopify_client() as client:
             operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
         poll = self.shopify._shopify_enqueue(
-            "products.bulk_poll",
+            "product.bulk_poll",
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(fields.Datetime.now())},
         )
         poll._process()
@@ -89,7 +89,7 @@ class TestShopifyBulkImport(ShopifyCase):
 
     def test_failed_operation_fails_the_event_with_its_cause(self):
         self.sandbox.fail_next_bulk_operation("INTERNAL_SERVER_ERROR")
-        start = self.run_topic("products.import")
+        start = self.run_topic("product.import")
         poll = self.bulk_poll_event(start)
         self.assertEqual(poll.state, "failed")
         self.assertEqual(poll.error_category, "remote")
@@ -103,7 +103,7 @@ class TestShopifyBulkImport(ShopifyCase):
             operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
         long_ago = fields.Datetime.now() - timedelta(hours=5)
         poll = self.shopify._shopify_enqueue(
-            "products.bulk_poll",
+            "product.bulk_poll",
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(long_ago)},
         )
         self.run_jobs()
@@ -120,7 +120,7 @@ class TestShopifyBulkImport(ShopifyCase):
         one-at-a-time rule."""
         with self.shopify._shopify_client() as client:
             operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
-        start = self.run_topic("products.import")
+        start = self.run_topic("product.import")
         self.assertEqual(start.state, "done", start.error_message)
         poll = self.bulk_poll_event(start)
         self.assertEqual(poll.state, "done", poll.error_message)
@@ -131,7 +131,7 @@ class TestShopifyBulkImport(ShopifyCase):
     def test_someone_elses_bulk_query_is_waited_for(self):
         with self.shopify._shopify_client() as client:
             client.run_bulk_query("{ products { edges { node { id title } } } }")
-        event = self.shopify._shopify_enqueue("products.import", {})
+        event = self.shopify._shopify_enqueue("product.import", {})
         event._process()
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.attempts, 1)
@@ -141,17 +141,17 @@ class TestShopifyBulkImport(ShopifyCase):
 
     def pulled_orders(self):
         return self.env["integration.event"].search(
-            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.fetched")]
         )
 
     def test_first_catch_up_reads_orders_in_bulk_then_pages(self):
         self.import_products()
         self.sandbox.calls.clear()
         self.assertFalse(self.shopify.shopify_orders_cursor)
-        start = self.run_topic("orders.catch_up")
+        start = self.run_topic("order.catch_up")
         self.assertEqual(start.state, "done", start.error_message)
         self.assertIn("bulk operation gid://shopify/BulkOperation/", start.external_id)
-        poll = self.bulk_poll_event(start, topic="orders.bulk_poll")
+        poll = self.bulk_poll_event(start, topic="order.bulk_poll")
         self.assertEqual(poll.state, "done", poll.error_message)
         self.assertEqual(poll.external_id, "3 orders")
         pulled = self.pulled_orders()
@@ -171,7 +171,7 @@ class TestShopifyBulkImport(ShopifyCase):
 
         # later catch-ups read pages since the cursor: no new bulk query, no duplicate
         operations = len(self.sandbox.bulk_operations)
-        again = self.run_topic("orders.catch_up")
+        again = self.run_topic("order.catch_up")
         self.assertEqual(again.state, "done", again.error_message)
         self.assertEqual(len(self.sandbox.bulk_operations), operations)
         self.assertTrue([call for call in self.sandbox.calls if call["operation"] == "orders"])
@@ -179,8 +179,8 @@ class TestShopifyBulkImport(ShopifyCase):
 
     def test_first_catch_up_of_an_empty_store_sets_the_cursor(self):
         self.sandbox.orders.clear()
-        start = self.run_topic("orders.catch_up")
-        poll = self.bulk_poll_event(start, topic="orders.bulk_poll")
+        start = self.run_topic("order.catch_up")
+        poll = self.bulk_poll_event(start, topic="order.bulk_poll")
         self.assertEqual(poll.state, "done", poll.error_message)
         self.assertEqual(poll.external_id, "0 orders")
         self.assertFalse(self.pulled_orders())
@@ -190,7 +190,7 @@ class TestShopifyBulkImport(ShopifyCase):
     def test_existing_flows_get_the_bulk_topics(self):
         """What the 17.0.1.1.0 migration does for stores created before bulk reads."""
         flow = self.shopify.flow_ids.filtered(lambda f: f.code == "order_catch_up")
-        flow.topics = "orders.catch_up,order.pull,my.own.topic"
-        self.shopify._shopify_default_flows()
-        self.assertEqual(flow.topics, "orders.catch_up,order.pull,my.own.topic,orders.bulk_poll")
+        flow.topics = "order.catch_up,order.fetched,product.import"
+        self.shopify._ensure_default_flows()
+        self.assertEqual(flow.topics, "order.catch_up,order.fetched,product.import,order.bulk_poll")
         self.assertEqual(len(self.shopify.flow_ids.filtered(lambda f: f.code == "order_catch_up")), 1)

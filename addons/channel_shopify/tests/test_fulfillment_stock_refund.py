@@ -157,7 +157,7 @@ class TestShopifyOut(ShopifyCase):
                 {"kind": "refund", "status": "success", "amount": line["price"], "currency": "EUR"}
             ],
         }
-        event = self.order_event(refund, topic="refunds/create", key="refund-777001")
+        event = self.order_event(refund, topic="refund.created", key="refund-777001")
         self.process(event)
         self.assertEqual(event.state, "done", event.error_message)
         credit_note = self.env["account.move"].browse(event.res_id)
@@ -168,7 +168,7 @@ class TestShopifyOut(ShopifyCase):
         self.assertEqual(len(returns), 1)
         self.assertEqual(returns.move_ids.product_uom_qty, 1)
         # the same refund again: nothing new
-        again = self.order_event(refund, topic="refunds/create", key="refund-777001-retry")
+        again = self.order_event(refund, topic="refund.created", key="refund-777001-retry")
         self.process(again)
         self.assertEqual(again.res_id, credit_note.id)
         self.assertEqual(len(sale.picking_ids.filtered(lambda p: p.picking_type_code == "incoming")), 1)

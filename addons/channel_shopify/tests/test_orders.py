@@ -117,9 +117,9 @@ class TestShopifyOrders(ShopifyCase):
         )
         newer = dict(order, note="newest", updated_at="2030-01-02T10:00:00+01:00", financial_status="paid")
         older = dict(order, note="older", updated_at="2030-01-01T10:00:00+01:00")
-        first = self.order_event(newer, topic="orders/updated", key="u2")
+        first = self.order_event(newer, topic="order.updated", key="u2")
         self.process(first)
-        second = self.order_event(older, topic="orders/updated", key="u1")
+        second = self.order_event(older, topic="order.updated", key="u1")
         self.process(second)
         self.assertEqual(first.state, "done")
         self.assertEqual(second.state, "ignored")
@@ -129,10 +129,10 @@ class TestShopifyOrders(ShopifyCase):
 
     def test_catch_up_pulls_missed_orders_once(self):
         self.import_products()
-        event = self.run_topic("orders.catch_up")
+        event = self.run_topic("order.catch_up")
         self.assertEqual(event.state, "done", event.error_message)
         pulled = self.env["integration.event"].search(
-            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+            [("backend_id", "=", self.shopify.id), ("topic", "=", "order.fetched")]
         )
         self.assertEqual(len(pulled), 3)
         self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
@@ -141,10 +141,10 @@ class TestShopifyOrders(ShopifyCase):
             sale = self.sale_of(order_id)
             self.assertAlmostEqual(sale.amount_total, float(order["total_price"]), places=2)
         # again: the cursor is inclusive, the keys dedupe: no new order
-        self.run_topic("orders.catch_up")
+        self.run_topic("order.catch_up")
         self.assertEqual(
             self.env["integration.event"].search_count(
-                [("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")]
+                [("backend_id", "=", self.shopify.id), ("topic", "=", "order.fetched")]
             ),
             3,
         )
@@ -164,31 +164,31 @@ class TestShopifyOrders(ShopifyCase):
         total = len(self.sandbox.orders)
         self.assertGreater(total, 5, "more than one page (5 orders a page)")
         self.sandbox.inject_faults([{"delay": 0}, {"status": 503}])  # page 1 answers, page 2 fails
-        event = self.shopify._shopify_enqueue("orders.catch_up", {})
+        event = self.shopify._shopify_enqueue("order.catch_up", {})
         self.run_job(event.job_id)
         event.invalidate_recordset()
         self.assertEqual(event.state, "done", event.error_message)
         self.assertIn("continued by event", event.external_id)
         Event = self.env["integration.event"]
-        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.fetched")])
         self.assertEqual(len(pulled), 5, "page 1 is kept")
         self.assertGreater(self.shopify.shopify_orders_cursor, fields.Datetime.to_datetime("2000-01-01"))
         follow = Event.search(
             [
                 ("backend_id", "=", self.shopify.id),
-                ("idempotency_key", "=", f"orders.catch_up:continues:{event.id}"),
+                ("idempotency_key", "=", f"order.catch_up:continues:{event.id}"),
             ]
         )
         self.assertEqual(follow.state, "queued")
         self.run_job(follow.job_id)
         follow.invalidate_recordset()
         self.assertEqual(follow.state, "done", follow.error_message)
-        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.pull")])
+        pulled = Event.search([("backend_id", "=", self.shopify.id), ("topic", "=", "order.fetched")])
         self.assertEqual(len(set(pulled.mapped("external_id"))), total, "every order pulled, none twice")
 
     def test_throttled_api_is_retried_later(self):
         self.sandbox.inject_faults([{"status": 429, "retry_after": 9}])
-        event = self.shopify._shopify_enqueue("orders.catch_up", {})
+        event = self.shopify._shopify_enqueue("order.catch_up", {})
         self.run_jobs(limit=1)
         event.invalidate_recordset()
         self.assertEqual(event.state, "queued")
@@ -202,7 +202,7 @@ class TestShopifyOrders(ShopifyCase):
         self.process(self.order_event(order))
         sale = self.sale_of(order["id"])
         self.assertEqual(sale.state, "sale")
-        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="order.cancelled")
         self.process(cancel)
         self.assertEqual(cancel.state, "done", cancel.error_message)
         self.assertEqual(sale.state, "cancel")
@@ -221,7 +221,7 @@ class TestShopifyOrders(ShopifyCase):
         picking.move_ids.quantity = 1
         picking.move_ids.picked = True
         picking._action_done()
-        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="order.cancelled")
         self.process(cancel)
         self.assertEqual(cancel.state, "failed")
         self.assertEqual(cancel.error_category, "business")
@@ -230,7 +230,7 @@ class TestShopifyOrders(ShopifyCase):
 
     def test_cancellation_before_the_order_waits(self):
         order = self.sandbox.create_order({"lines": [{"sku": "TRS-43", "quantity": 1}]})
-        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="orders/cancelled")
+        cancel = self.order_event(dict(order, cancelled_at="2030-01-01T00:00:00Z"), topic="order.cancelled")
         self.process(cancel)
         self.assertEqual(cancel.state, "queued")
         self.assertIn("not imported yet", cancel.error_message)
@@ -242,7 +242,7 @@ class TestShopifyOrders(ShopifyCase):
         self.process(self.order_event(dict(order, updated_at="2030-01-02T10:00:00Z")))
         sale = self.sale_of(order["id"])
         old = dict(order, cancelled_at="2030-01-01T09:00:00Z", updated_at="2030-01-01T09:00:00Z")
-        cancel = self.order_event(old, topic="orders/cancelled")
+        cancel = self.order_event(old, topic="order.cancelled")
         self.process(cancel)
         self.assertEqual(cancel.state, "ignored")
         self.assertIn("older than the one imported", cancel.ignore_reason)
@@ -254,10 +254,10 @@ class TestShopifyOrders(ShopifyCase):
         )
         self.process(self.order_event(order))
         cancelled = dict(order, cancelled_at="2030-01-03T10:00:00Z", updated_at="2030-01-03T10:00:00Z")
-        self.process(self.order_event(cancelled, topic="orders/cancelled"))
+        self.process(self.order_event(cancelled, topic="order.cancelled"))
         # an update from before the cancellation (after the import), delivered late: stale
         before = dict(order, note="late", updated_at="2030-01-02T10:00:00Z")
-        late = self.order_event(before, topic="orders/updated", key="late")
+        late = self.order_event(before, topic="order.updated", key="late")
         self.process(late)
         self.assertEqual(late.state, "ignored")
         self.assertEqual(self.sale_of(order["id"]).state, "cancel")
@@ -268,7 +268,7 @@ class TestShopifyOrders(ShopifyCase):
         )
         self.process(self.order_event(order))
         captured = self.order_event(
-            order, topic="orders/cancelled"
+            order, topic="order.cancelled"
         )  # e.g. a refused webhook, retried by a user
         self.process(captured)
         self.assertEqual(captured.state, "failed")

@@ -45,7 +45,7 @@ class TestShopifyTours(HttpCase):
         self.assertEqual(backend._get_secret("access_token"), self.sandbox.access_token)
         self.run_jobs()
         pulled = self.env["integration.event"].search(
-            [("backend_id", "=", backend.id), ("topic", "=", "order.pull")]
+            [("backend_id", "=", backend.id), ("topic", "=", "order.fetched")]
         )
         self.assertEqual(len(pulled), 3)
         self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))

@@ -91,7 +91,7 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(result["status"], 200, result)
         event = self.events()
         self.assertEqual(len(event), 1)
-        self.assertEqual(event.topic, "orders/create")
+        self.assertEqual(event.topic, "order.created")
         self.assertEqual(event.external_id, str(order["id"]))
         self.assertEqual(event.job_id.channel, "root.integration.shopify")
         self.run_jobs()
@@ -139,7 +139,7 @@ class TestShopifyWebhooks(HttpCase):
         event = self.events()
         self.assertEqual(event.state, "failed")
         self.assertEqual(event.error_category, "validation")
-        self.assertEqual(event.topic, "orders/create")
+        self.assertEqual(event.topic, "order.created")
 
     def test_out_of_order_delivery_newest_wins(self):
         order = self.sandbox.create_order(
@@ -179,7 +179,7 @@ class TestShopifyWebhooks(HttpCase):
     def test_captured_body_resent_as_cancellation_is_refused(self):
         order, body = self.imported(financial_status="paid")
         failed = self.refused(self.post("orders/cancelled", body))
-        self.assertEqual(failed.topic, "orders/cancelled")
+        self.assertEqual(failed.topic, "order.cancelled")
         self.assertIn("cancelled_at", failed.error_message)
         self.run_jobs()
         self.assertEqual(self.sale(order).state, "sale")
@@ -218,7 +218,7 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(self.post("refunds/create", body).status_code, 200)
         response = self.post("refunds/create", body)
         self.assertEqual((response.status_code, response.json()["status"]), (200, "duplicate"))
-        self.assertEqual(len(self.events().filtered(lambda e: e.topic == "refunds/create")), 1)
+        self.assertEqual(len(self.events().filtered(lambda e: e.topic == "refund.created")), 1)
 
     def test_real_cancellation_is_taken(self):
         order, _body = self.imported(financial_status="paid")

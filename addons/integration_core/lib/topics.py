@@ -15,6 +15,8 @@ transaction set ``850``) are listed in ``remote``.
 import re
 from dataclasses import dataclass, field
 
+from .exceptions import PermanentError
+
 TOPIC_NAME = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 DIRECTIONS = ("in", "out")
@@ -39,6 +41,19 @@ ODOO_EVENTS = (
 class TopicTableError(ValueError):
     """A topic table that contradicts itself: a programming error of the
     channel, raised when the table is built (at import / in tests)."""
+
+
+class UnknownTopic(PermanentError):
+    """An event of a topic its backend's table does not list: refused when
+    the event would be created, failed when an old one is processed."""
+
+    category = "validation"
+
+
+def canonical_as_is(payload):
+    """The mapper of a topic whose payload is canonical already (a generic
+    backend's order.import): the kind is still validated."""
+    return payload
 
 
 @dataclass(frozen=True)

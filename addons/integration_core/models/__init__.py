@@ -1,6 +1,7 @@
 from . import (
     integration_backend,
     integration_backend_cause,
+    integration_backend_topics,
     integration_binding,
     integration_cause,
     integration_credential,
@@ -9,6 +10,7 @@ from . import (
     integration_event_cause,
     integration_event_lineage,
     integration_event_run,
+    integration_event_topics,
     integration_flow,
     integration_location_map,
     integration_order_importer,

@@ -2,7 +2,6 @@ import json
 import logging
 import secrets
 import threading
-from collections import namedtuple
 from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta, timezone
 
@@ -25,13 +24,6 @@ _logger = logging.getLogger(__name__)
 
 PENDING_STATES = ("received", "queued", "processing")
 FAILED_STATES = ("failed", "dead")
-
-# What a backend does with an event of a topic (see _get_event_handler):
-# kind: canonical schema the payload must satisfy (None: no canonical step);
-# map: raw payload (dict) -> canonical dict, or None when the raw payload is
-#      canonical already;
-# apply: (event, canonical) -> the Odoo record(s) produced, or None.
-EventHandler = namedtuple("EventHandler", ["kind", "map", "apply"])
 
 # Webhook bodies nesting deeper than this are refused (ours nest < 10 levels).
 MAX_JSON_DEPTH = 64
@@ -57,8 +49,10 @@ class IntegrationBackend(models.Model):
     """One connected system: a Shopify store, a trading partner, a 3PL...
 
     Channel addons extend ``backend_type`` and add their fields here, the way
-    payment providers extend ``payment.provider``: every channel override
-    starts with ``if self.backend_type != '<channel>': return super()...``.
+    payment providers extend ``payment.provider``; what a channel does is its
+    topic table and its ``_<backend_type>_<hook>`` methods, which the core
+    methods call (see integration_backend_topics.py): no channel overrides a
+    core method.
     """
 
     _name = "integration.backend"
@@ -356,25 +350,8 @@ class IntegrationBackend(models.Model):
         self.env["integration.credential"]._write_secret(self, key, value)
 
     # ------------------------------------------------------------------------------
-    # events: which handler processes a topic
+    # the generic backend's topics (see GENERIC_TOPICS)
     # ------------------------------------------------------------------------------
-
-    def _get_event_handler(self, event):
-        """Return the EventHandler for ``event``, or None when nothing handles it.
-
-        Channel addons override this for their backend type. The generic
-        backend takes canonical payloads as they are.
-        """
-        self.ensure_one()
-        if self.backend_type != "generic":
-            return None
-        importer = self.env["integration.order.importer"]
-        shipments = self.env["integration.shipment.importer"]
-        return {
-            "order.import": EventHandler("order", None, importer._import_from_event),
-            "shipment.import": EventHandler("shipment", None, shipments._import_from_event),
-            "payload.export": EventHandler(None, None, self._generic_export_payload),
-        }.get(event.topic)
 
     def _generic_export_payload(self, event, payload):
         """payload.export: POST the event's payload as JSON to the backend's
@@ -397,14 +374,19 @@ class IntegrationBackend(models.Model):
         return None
 
     def _run_flow(self, flow):
-        """Run one batch flow (called by the scheduler when it is due).
-        Channels override for their flows; nothing to do by default."""
+        """Run one batch flow (called by the scheduler when it is due): the
+        topics of :meth:`_flow_runs` go through the one core path."""
         self.ensure_one()
-        return None
+        events = self.env["integration.event"]
+        for topic, payload in self._flow_runs(flow):
+            events |= self._enqueue_topic(topic, payload)
+        return events
 
     def _job_channel(self):
-        """queue_job channel of this backend's jobs: one sub-channel per addon."""
-        return "root.integration"
+        """queue_job channel of this backend's jobs: one sub-channel per addon
+        (``_<type>_job_channel``)."""
+        hook = self._channel_hook("job_channel")
+        return hook() if hook else "root.integration"
 
     def _job_user(self):
         """The one identity this backend's jobs run as, whoever enqueued
@@ -445,14 +427,15 @@ class IntegrationBackend(models.Model):
     # ------------------------------------------------------------------------------
 
     def _webhook_verify(self, headers, body):
-        """True when the request is authentic. Channels override.
-
-        Generic backends sign the raw body with HMAC-SHA256 (hex) keyed with
-        the 'webhook_secret' credential, in the X-Integration-Signature header.
-        """
+        """True when the request is authentic (``_<type>_webhook_verify``);
+        a backend type without that hook takes no webhooks."""
         self.ensure_one()
-        if self.backend_type != "generic":
-            return False
+        hook = self._channel_hook("webhook_verify")
+        return bool(hook(headers, body)) if hook else False
+
+    def _generic_webhook_verify(self, headers, body):
+        """Generic backends sign the raw body with HMAC-SHA256 (hex) keyed with
+        the 'webhook_secret' credential, in the X-Integration-Signature header."""
         secret = self._get_secret("webhook_secret", required=False)
         if not secret:
             return False
@@ -462,13 +445,26 @@ class IntegrationBackend(models.Model):
     def _webhook_parse(self, headers, body):
         """Turn an authentic request into the fields of an inbound event.
 
-        Returns a dict with topic, idempotency_key, external_id, payload (the
-        parsed body), and optionally source_updated_at. Raises
-        ValidationFailed for a malformed body. Channels override.
+        Returns a dict with topic (ours: a topic of the table fed by webhooks),
+        idempotency_key, external_id, payload (the parsed body), and
+        optionally source_updated_at and content_key. Raises ValidationFailed
+        for a malformed body or a topic the table does not take by webhook.
+        The channel's ``_<type>_webhook_parse`` does the work.
         """
         self.ensure_one()
-        if self.backend_type != "generic":
+        hook = self._channel_hook("webhook_parse")
+        if not hook:
             raise ValidationFailed(_("This backend type takes no webhooks."))
+        values = hook(headers, body)
+        topic = self._topics().get(values.get("topic"))
+        if not topic or topic.direction != "in" or topic.feed != "webhook":
+            raise ValidationFailed(
+                _("Topic %s is not one this backend takes by webhook.", str(values.get("topic"))[:64])
+            )
+        return values
+
+    def _generic_webhook_parse(self, headers, body):
+        """The generic sender names our topic in X-Integration-Topic."""
         topic = headers.get("X-Integration-Topic")
         key = headers.get("X-Integration-Idempotency-Key")
         if not topic or not key:
@@ -564,13 +560,22 @@ class IntegrationBackend(models.Model):
             # PostgreSQL text cannot hold NUL characters
             payload=body.decode("utf-8", errors="replace").replace("\x00", "\ufffd"),
             idempotency_key=Event._body_key(body),
+            refused=True,
         )
         if created:
             event._mark_failed(error)
         return 400, answer or error.message
 
     def _webhook_topic_hint(self, headers):
-        return headers.get("X-Integration-Topic") or "webhook.malformed"
+        """The topic a refused delivery is kept under: our name of the topic
+        the request claims (``_<type>_webhook_topic_hint``), else
+        ``webhook.malformed``."""
+        hook = self._channel_hook("webhook_topic_hint")
+        topic = self._topics().get(hook(headers) if hook else None)
+        return topic.name if topic and topic.direction == "in" else "webhook.malformed"
+
+    def _generic_webhook_topic_hint(self, headers):
+        return headers.get("X-Integration-Topic")
 
     # ------------------------------------------------------------------------------
     # outbound HTTP: rate limit and circuit breaker live on the backend
@@ -739,7 +744,7 @@ class IntegrationBackend(models.Model):
             )
 
     def action_test_connection(self):
-        """Channels override _test_connection(); this shows its answer."""
+        """Shows the answer of the channel's ``_<type>_test_connection()``."""
         self.ensure_one()
         self._check_manager()
         message = self._test_connection()
@@ -750,7 +755,10 @@ class IntegrationBackend(models.Model):
         }
 
     def _test_connection(self):
-        raise UserError(_("This backend type has no connection test."))
+        hook = self._channel_hook("test_connection")
+        if not hook:
+            raise UserError(_("This backend type has no connection test."))
+        return hook()
 
     # ------------------------------------------------------------------------------
     # scheduled actions

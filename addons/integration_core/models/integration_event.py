@@ -97,7 +97,7 @@ class IntegrationEvent(models.Model):
     direction = fields.Selection(
         [("in", "Inbound"), ("out", "Outbound")], required=True, default="in", readonly=True
     )
-    topic = fields.Char(required=True, index=True, readonly=True, help="e.g. orders/create, stock.export")
+    topic = fields.Char(required=True, index=True, readonly=True, help="e.g. order.created, stock.export")
     external_id = fields.Char(index=True, readonly=True, help="Id of the object in the remote system.")
     idempotency_key = fields.Char(
         required=True,
@@ -464,20 +464,13 @@ class IntegrationEvent(models.Model):
         self.attempts += 1
         self.runs_finished += 1
         self.started_at = fields.Datetime.now()
-        handler = self.backend_id._get_event_handler(self)
+        backend = self.backend_id
         try:
-            with self.backend_id._circuits_saved_after():
-                if handler is None:
-                    raise PermanentError(
-                        _(
-                            "No handler for topic %(topic)s on a %(type)s backend.",
-                            topic=self.topic,
-                            type=self.backend_type,
-                        )
-                    )
-                data = self._canonical_data(handler)
+            with backend._circuits_saved_after():
+                topic = backend._topic(self.topic)  # the table's row: UnknownTopic when gone
+                data = self._canonical_data(topic)
                 with self.env.cr.savepoint():
-                    result = handler.apply(self, data)
+                    result = backend._topic_apply(topic)(self, data)
         except StaleUpdate as exc:
             self._mark_ignored(exc.message)
             return self._error_text(exc)
@@ -539,10 +532,11 @@ class IntegrationEvent(models.Model):
         self._mark_done(result)
         return "Done"
 
-    def _canonical_data(self, handler):
+    def _canonical_data(self, topic):
         """The canonical payload: the stored one (possibly fixed by a user), or
-        the raw payload mapped by the handler, stored so a user can fix it."""
-        if not handler.kind:
+        the raw payload mapped by the topic's mapper, stored so a user can fix
+        it; validated against the topic's kind. Without a kind, the raw payload."""
+        if not topic.kind:
             return self._raw_data()
         if self.payload_canonical:
             try:
@@ -554,9 +548,9 @@ class IntegrationEvent(models.Model):
             # Reader takes them, and a generic backend's raw payload is the
             # canonical one
             raw = self._raw_data(exact=True)
-            data = handler.map(raw) if handler.map else raw
+            data = topic.mapper(raw)
             self.payload_canonical = canonical.dumps(data, indent=2, sort_keys=True)
-        return canonical.validate(handler.kind, data)
+        return canonical.validate(topic.kind, data)
 
     def _raw_data(self, exact=False):
         raw = self.sudo().payload_raw

@@ -1,9 +1,11 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class IntegrationFlow(models.Model):
     """One flow of a backend, for the integration catalog and its sync policy:
-    what moves, which way, what triggers it, when, who owns it, its SLA."""
+    what moves, which way, what triggers it, when, who owns it. Its topics
+    are topics of its backend's table."""
 
     _name = "integration.flow"
     _description = "Integration Flow"
@@ -17,7 +19,9 @@ class IntegrationFlow(models.Model):
     code = fields.Char(
         required=True, help="Technical name the channel code uses, e.g. order_import, stock_export."
     )
-    topics = fields.Char(help="Event topics of this flow, comma-separated.")
+    topics = fields.Char(
+        help="Event topics of this flow, comma-separated: topics of its backend (e.g. order.created)."
+    )
     direction = fields.Selection([("in", "Inbound"), ("out", "Outbound")], required=True, default="in")
     trigger = fields.Selection(
         [
@@ -40,7 +44,6 @@ class IntegrationFlow(models.Model):
         [("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")], default="minutes"
     )
     user_id = fields.Many2one("res.users", string="Owner", default=lambda self: self.env.user)
-    sla_minutes = fields.Integer(string="SLA (minutes)", default=30)
     last_run_at = fields.Datetime(readonly=True)
     cursor = fields.Char(readonly=True, help="Where the next batch run resumes (e.g. updated-since).")
     description = fields.Text()
@@ -49,6 +52,22 @@ class IntegrationFlow(models.Model):
     _sql_constraints = [
         ("code_unique", "unique(backend_id, code)", "A backend has one flow per code."),
     ]
+
+    @api.constrains("topics", "backend_id")
+    def _check_topics(self):
+        for flow in self:
+            handled = flow.backend_id._handled_topics()
+            unknown = [topic for topic in flow._topic_list() if topic not in handled]
+            if unknown:
+                raise ValidationError(
+                    _(
+                        "Flow %(flow)s: %(topics)s is not a topic of its %(type)s backend (%(handled)s).",
+                        flow=flow.name,
+                        topics=", ".join(unknown),
+                        type=flow.backend_id.backend_type,
+                        handled=", ".join(handled) or _("none"),
+                    )
+                )
 
     def _topic_list(self):
         self.ensure_one()

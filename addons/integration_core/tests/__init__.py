@@ -16,6 +16,7 @@ from . import (
     test_product_importer,
     test_security,
     test_shipment_importer,
+    test_topics,
     test_ui,
     test_webhook,
 )

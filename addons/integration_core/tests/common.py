@@ -21,6 +21,8 @@ from odoo.tools import config
 
 from odoo.addons.queue_job.job import Job
 
+from ..lib.topics import Topic, TopicTable
+
 TEST_KEY = Fernet.generate_key().decode()
 
 
@@ -140,6 +142,27 @@ class IntegrationCase(TransactionCase):
             external_id=payload.get("external_id"),
             canonical_payload=canonical_payload,
         )
+
+    @contextmanager
+    def topic_handled_by(self, topic, apply, direction="out", backend=None, feed="manual", **row):
+        """While the block runs, the backend's table has one more ``topic``
+        whose apply is ``apply(event, data)`` (a test double of a channel's
+        handler, e.g. one calling a scripted HTTP server); ``row``: more
+        columns of its row (kind, mapper...)."""
+        backend = backend or self.backend
+        Backend = type(backend)
+        table = TopicTable(
+            [t for t in backend._topics() if t.name != topic]
+            + [Topic(topic, direction, feed, "_test_topic_apply", **row)]
+        )
+        hook = f"_{backend.backend_type}_topics"
+        with (
+            patch.object(Backend, hook, lambda _backend: table),
+            patch.object(
+                Backend, "_test_topic_apply", lambda _backend, event, data: apply(event, data), create=True
+            ),
+        ):
+            yield table
 
     def process(self, event):
         """Enqueue the event, then run its job as the job runner would."""

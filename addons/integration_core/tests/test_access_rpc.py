@@ -92,7 +92,7 @@ class TestEventFieldsAreNotWritable(AccessCase):
     def test_integration_user_cannot_write_event_fields_over_rpc(self):
         event = self.failed_event()
         forbidden = {
-            "topic": "orders/cancelled",
+            "topic": "order.cancelled",
             "state": "queued",
             "res_model": "sale.order",
             "res_id": 1,
@@ -165,7 +165,7 @@ class TestPersonalData(AccessCase):
             "billing_address": {"name": "Jane Doe", "city": "Ottawa", "country_code": "CA"},
         }
         event, _c = self.env["integration.event"]._receive(
-            self.backend, topic="orders/create", payload=raw, idempotency_key="raw-1"
+            self.backend, topic="order.import", payload=raw, idempotency_key="raw-1"
         )
         masked = event.with_user(self.ops).payload_raw_masked
         for leak in ("jane@", "k3y", "cart-token-123", "checkout-token-456", "Jane Doe", "Ottawa"):

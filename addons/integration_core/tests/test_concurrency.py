@@ -163,7 +163,7 @@ class TestConcurrentWorkers(TransactionCase):
         self.assertTrue(other.startswith("retry") or other.startswith("Nothing to do"), outcomes)
 
     def test_two_events_of_one_order_two_workers(self):
-        """orders/create and orders/updated of one order delivered at once:
+        """order.created and order.updated of one order delivered at once:
         one sales order, both events end up processed."""
         event_ids = self._create_events([self._order(), self._order(updated_at="2024-05-01T11:00:00+00:00")])
         outcomes = self._run_workers(event_ids)

@@ -75,7 +75,7 @@ class TestCredentials(IntegrationCase):
 
     def test_error_texts_never_show_secrets(self):
         self.backend._set_secret("access_token", "tok_abcdef123456")
-        event, _created = self.receive({"external_id": "S1"}, topic="no.handler")
+        event, _created = self.receive({"external_id": "S1"}, topic="payload.export")
         error = IntegrationError("remote said: bad token tok_abcdef123456")
         event._mark_failed(error)
         self.assertNotIn("tok_abcdef123456", event.error_message)

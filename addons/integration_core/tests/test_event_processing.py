@@ -1,6 +1,5 @@
 import json
 from datetime import timedelta
-from unittest.mock import patch
 
 import psycopg2.errors
 from psycopg2 import IntegrityError
@@ -14,7 +13,6 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from ..lib.exceptions import StillRunning
 from ..lib.http_client import IntegrationHttpClient
-from ..models.integration_backend import EventHandler
 from .common import IntegrationCase, LocalHTTPServer, canonical_order
 
 
@@ -26,7 +24,7 @@ def remote_call_handler(url):
             client.request("POST", "/export", json=data)
         return None
 
-    return EventHandler(None, None, apply)
+    return apply
 
 
 @tagged("post_install", "-at_install")
@@ -139,10 +137,8 @@ class TestEventLifecycle(IntegrationCase):
 
     def test_429_with_retry_after_is_retried_after_that_delay(self):
         with LocalHTTPServer([(429, {"Retry-After": "7"}, {"errors": "Throttled"}, 0)]) as server:
-            event, _created = self.receive({"external_id": "X1"}, topic="stock.export")
-            with patch.object(
-                type(self.backend), "_get_event_handler", lambda backend, ev: remote_call_handler(server.url)
-            ):
+            with self.topic_handled_by("stock.export", remote_call_handler(server.url)):
+                event, _created = self.receive({"external_id": "X1"}, topic="stock.export")
                 before = fields.Datetime.now()
                 self.process(event)
                 self.assertEqual(event.state, "queued")
@@ -163,10 +159,8 @@ class TestEventLifecycle(IntegrationCase):
         """Retryable errors back off exponentially; the last attempt is dead."""
         script = [(503, {}, {}, 0)] * 5
         with LocalHTTPServer(script) as server:
-            event, _created = self.receive({"external_id": "X2"}, topic="stock.export")
-            with patch.object(
-                type(self.backend), "_get_event_handler", lambda backend, ev: remote_call_handler(server.url)
-            ):
+            with self.topic_handled_by("stock.export", remote_call_handler(server.url)):
+                event, _created = self.receive({"external_id": "X2"}, topic="stock.export")
                 event._enqueue()
                 delays = []
                 for _attempt in range(3):
@@ -188,10 +182,8 @@ class TestEventLifecycle(IntegrationCase):
         def apply(event, data):
             raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
 
-        event, _created = self.receive({"external_id": "X6"}, topic="stock.export")
-        with patch.object(
-            type(self.backend), "_get_event_handler", lambda b, ev: EventHandler(None, None, apply)
-        ):
+        with self.topic_handled_by("stock.export", apply):
+            event, _created = self.receive({"external_id": "X6"}, topic="stock.export")
             self.process(event)
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.attempts, 0)
@@ -210,11 +202,9 @@ class TestEventLifecycle(IntegrationCase):
                 raise StillRunning("Bulk operation still running", retry_after=10)
             return None
 
-        event, _created = self.receive({"external_id": "X7"}, topic="stock.export")
-        event.max_attempts = 2
-        with patch.object(
-            type(self.backend), "_get_event_handler", lambda b, ev: EventHandler(None, None, apply)
-        ):
+        with self.topic_handled_by("stock.export", apply):
+            event, _created = self.receive({"external_id": "X7"}, topic="stock.export")
+            event.max_attempts = 2
             before = fields.Datetime.now()
             self.process(event)
             self.assertEqual(event.state, "queued")
@@ -228,27 +218,26 @@ class TestEventLifecycle(IntegrationCase):
 
     def test_timeout_is_retryable(self):
         with LocalHTTPServer([(200, {}, {}, 3)]) as server:
-            event, _created = self.receive({"external_id": "X3"}, topic="stock.export")
-            with patch.object(
-                type(self.backend), "_get_event_handler", lambda backend, ev: remote_call_handler(server.url)
-            ):
+            with self.topic_handled_by("stock.export", remote_call_handler(server.url)):
+                event, _created = self.receive({"external_id": "X3"}, topic="stock.export")
                 self.process(event)
             self.assertEqual(event.state, "queued")
             self.assertIn("imed out", event.error_message)
 
     def test_4xx_is_permanent(self):
         with LocalHTTPServer([(422, {}, {"errors": {"sku": ["is invalid"]}}, 0)]) as server:
-            event, _created = self.receive({"external_id": "X4"}, topic="stock.export")
-            with patch.object(
-                type(self.backend), "_get_event_handler", lambda backend, ev: remote_call_handler(server.url)
-            ):
+            with self.topic_handled_by("stock.export", remote_call_handler(server.url)):
+                event, _created = self.receive({"external_id": "X4"}, topic="stock.export")
                 self.process(event)
             self.assertEqual(event.state, "failed")
             self.assertEqual(event.error_category, "remote")
             self.assertEqual(len(server.requests), 1)
 
     def test_unknown_topic_fails_with_clear_cause(self):
-        event, _created = self.receive({"external_id": "X5"}, topic="no.such.topic")
+        # refused when received (see test_topics); an event stored before its
+        # topic left the table fails when processed
+        with self.topic_handled_by("no.such.topic", lambda event, data: None, direction="in"):
+            event, _created = self.receive({"external_id": "X5"}, topic="no.such.topic")
         self.process(event)
         self.assertEqual(event.state, "failed")
         self.assertIn("No handler for topic no.such.topic", event.error_message)

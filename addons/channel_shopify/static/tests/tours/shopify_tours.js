@@ -78,7 +78,7 @@ registry.category("web_tour.tours").add("channel_shopify_configure", {
         },
         {
             content: "Ask for the orders",
-            trigger: '.o_form_statusbar button[name="action_shopify_sync_orders"]',
+            trigger: '.o_form_statusbar button[name="action_sync_orders"]',
         },
         {
             content: "The catch-up is queued",
