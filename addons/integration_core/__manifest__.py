@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Integration Suite",
     "website": "https://github.com/integration-suite/odoo-integration-suite",
-    "depends": ["mail", "queue_job", "sale_stock", "stock_delivery"],
+    "depends": ["mail", "queue_job", "sale_stock", "stock_delivery", "purchase_stock"],
     "external_dependencies": {"python": ["requests", "jsonschema", "cryptography"]},
     "data": [
         "security/integration_core_groups.xml",

@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.integration_core.lib.exceptions import IntegrationError, ValidationFailed
+from odoo.addons.integration_core.lib.topics import Topic, TopicTable
 from odoo.addons.integration_core.models.integration_backend import EventHandler
 
 from ..lib import mapper
@@ -67,6 +68,31 @@ DEFAULT_FLOWS = [
         "products.import,products.bulk_poll",
     ),
 ]
+
+SHOPIFY_TOPICS = TopicTable(
+    [
+        Topic(
+            "stock.export",
+            "out",
+            "odoo_event",
+            "_export_stock_event",
+            model="shopify.exporter",
+            odoo_event="stock_move.done",
+            listener="_listen_stock_moves_done",
+            label="Stock levels out",
+        ),
+        Topic(
+            "fulfillment.export",
+            "out",
+            "odoo_event",
+            "_export_fulfillment",
+            model="shopify.exporter",
+            odoo_event="picking.done",
+            listener="_listen_pickings_done",
+            label="Fulfilments out",
+        ),
+    ]
+)
 
 
 class IntegrationBackend(models.Model):
@@ -142,6 +168,11 @@ class IntegrationBackend(models.Model):
     # ------------------------------------------------------------------------------
     # integration_core hooks
     # ------------------------------------------------------------------------------
+
+    def _shopify_topics(self):
+        """Shopify's topic table (the outbound rows fed by Odoo events; the
+        core dispatches picking.done and stock_move.done to their listeners)."""
+        return SHOPIFY_TOPICS
 
     def _get_event_handler(self, event):
         if self.backend_type != "shopify":

@@ -462,7 +462,7 @@ class IntegrationEvent(models.Model):
         self.attempts += 1
         self.runs_finished += 1
         self.started_at = fields.Datetime.now()
-        handler = self.backend_id._get_event_handler(self)
+        handler = self._handler()
         try:
             with self.backend_id._circuits_saved_after():
                 if handler is None:

@@ -9,6 +9,7 @@ from . import (
     test_order_importer,
     test_security,
     test_shipment_importer,
+    test_trace,
     test_ui,
     test_webhook,
 )
