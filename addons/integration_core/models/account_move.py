@@ -12,6 +12,8 @@ class AccountMove(models.Model):
     _inherit = ["account.move", "integration.trace.mixin"]
 
     def _integration_trace_parents(self):
+        if not self.is_invoice(include_receipts=True):
+            return []  # journal entries (stock valuation...) are not part of a trace
         lines = self.invoice_line_ids
         parents = [self.reversed_entry_id]
         if "sale_line_ids" in lines._fields:
@@ -22,8 +24,7 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._integration_inherit_trace()
-        self.env["integration.odoo.event"]._dispatch(
-            "invoice.posted", posted.filtered(lambda m: m.is_invoice(include_receipts=True))
-        )
+        invoices = posted.filtered(lambda m: m.is_invoice(include_receipts=True))
+        invoices._integration_inherit_trace()
+        self.env["integration.odoo.event"]._dispatch("invoice.posted", invoices)
         return posted
