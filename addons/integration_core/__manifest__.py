@@ -18,6 +18,7 @@
         "data/product_data.xml",
         "views/integration_event_views.xml",
         "views/integration_backend_views.xml",
+        "views/integration_trace_views.xml",
         "wizards/integration_event_ignore_wizard_views.xml",
         "views/integration_core_menus.xml",
     ],
