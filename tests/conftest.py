@@ -14,6 +14,10 @@ import pytest
 TESTS_DIR = Path(__file__).resolve().parent
 REPO_DIR = TESTS_DIR.parent
 ADDONS_DIR = REPO_DIR / "addons"
+# test-only Odoo addons (the example channel): their lib/ is tested here,
+# their tests/ are Odoo tests that scripts/test runs, not pytest's
+TEST_ADDONS_DIR = TESTS_DIR / "odoo_addons"
+collect_ignore = ["odoo_addons"]
 FIXTURES_DIR = REPO_DIR.parent / "shared" / "fixtures"
 
 try:
@@ -26,8 +30,9 @@ except ImportError as exc:  # pragma: no cover - environment problem
         "'Installing Odoo 17') or run scripts/test, which finds it for you."
     ) from exc
 
-if str(ADDONS_DIR) not in odoo.addons.__path__:
-    odoo.addons.__path__.append(str(ADDONS_DIR))
+for _addons in (ADDONS_DIR, TEST_ADDONS_DIR):
+    if str(_addons) not in odoo.addons.__path__:
+        odoo.addons.__path__.append(str(_addons))
 if str(TESTS_DIR) not in sys.path:
     sys.path.insert(0, str(TESTS_DIR))
 

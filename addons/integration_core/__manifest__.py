@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "Integration Suite",
     "website": "https://github.com/integration-suite/odoo-integration-suite",
-    "depends": ["mail", "queue_job", "sale_stock", "stock_delivery"],
+    "depends": ["mail", "queue_job", "sale_stock", "stock_delivery", "purchase_stock"],
     "external_dependencies": {"python": ["requests", "jsonschema", "cryptography"]},
     "data": [
         "security/integration_core_groups.xml",
@@ -20,6 +20,7 @@
         "views/integration_event_views.xml",
         "views/integration_backend_views.xml",
         "views/integration_cause_views.xml",
+        "views/integration_trace_views.xml",
         "wizards/integration_event_ignore_wizard_views.xml",
         "wizards/integration_cause_fix_views.xml",
         "views/integration_core_menus.xml",

@@ -4,6 +4,4 @@ from . import (
     shopify_exporter,
     shopify_gateway_map,
     shopify_importer,
-    stock_move,
-    stock_picking,
 )

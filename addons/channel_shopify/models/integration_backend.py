@@ -377,11 +377,6 @@ class IntegrationBackend(models.Model):
             flows.append(values)
         return flows
 
-    def _shopify_enqueue(self, topic, payload, key=None, res_record=None, trace_id=None):
-        """Kept for the stock move and picking triggers until the core's
-        Odoo-event dispatch replaces them: the core path, nothing more."""
-        return self._enqueue_topic(topic, payload, key=key, res_record=res_record, trace_id=trace_id)
-
     def _shopify_import_locations(self):
         """Create a location mapping for each Shopify location not mapped yet
         (to the default warehouse; adjust them afterwards); returns what to

@@ -1,3 +1,4 @@
+import hashlib
 import logging
 import time
 from datetime import timedelta
@@ -20,6 +21,113 @@ class ShopifyExporter(models.AbstractModel):
 
     _name = "shopify.exporter"
     _description = "Shopify Exporter"
+
+    # ------------------------------------------------------------------------------
+    # listeners of Odoo events (the core dispatches them: integration_core's odoo_events.py)
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _listen_stock_moves_done(self, backend, moves):
+        """stock_move.done: stock moved for variants sold on this store:
+        schedule one delta export; an export that has not started yet
+        absorbs the move (see _absorb_into_pending_stock_export)."""
+        products = moves.filtered(lambda m: m.state == "done").product_id
+        if not products:
+            return
+        bound = (
+            self.env["integration.binding"]
+            .sudo()
+            .search_count(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("res_model", "=", "product.product"),
+                    ("res_id", "in", products.ids),
+                ],
+                limit=1,
+            )
+        )
+        if not bound:
+            return
+        if not self.env["integration.flow"].sudo()._is_active(backend, "stock_delta", policies=("realtime",)):
+            return
+        if not self._absorb_into_pending_stock_export(backend):
+            backend._emit(
+                "stock.export",
+                {"full": False},
+                key=f"stock.export:moves:{self._ids_digest(moves)}",
+                trace=self.env["integration.odoo.event"]._trace_of(moves),
+            )
+
+    @api.model
+    def _ids_digest(self, records):
+        return hashlib.sha256(",".join(map(str, sorted(records.ids))).encode()).hexdigest()[:32]
+
+    def _absorb_into_pending_stock_export(self, backend):
+        """True when a pending stock export of ``backend`` will push the moves
+        done now.
+
+        An export (delta or full) reads the quantities when it runs, so only
+        one that has not started yet covers a move done now: its job is not ``started``
+        and nobody holds its row (a running export locks its event row
+        first thing). The row is taken with a write, skipping locked rows:
+        an export that starts after this check with a snapshot older than
+        our commit then fails to lock the row we changed (serialization
+        failure) and queue_job runs it again with a fresh snapshot, which
+        sees this move. An export waiting for a retry later on does not
+        absorb either: the change would wait with it.
+        """
+        self.env["integration.event"].flush_model()
+        self.env["queue.job"].flush_model()
+        self.env.cr.execute(
+            """
+            UPDATE integration_event
+               SET write_date = now() AT TIME ZONE 'UTC'
+             WHERE id = (
+                    SELECT event.id
+                      FROM integration_event event
+                 LEFT JOIN queue_job job ON job.id = event.job_id
+                     WHERE event.backend_id = %s
+                       AND event.topic = 'stock.export'
+                       AND event.state IN ('received', 'queued')
+                       AND (job.id IS NULL OR job.state IN ('wait_dependencies', 'pending', 'enqueued'))
+                       AND (event.next_retry_at IS NULL OR event.next_retry_at <= now() AT TIME ZONE 'UTC')
+                  ORDER BY event.id
+                     LIMIT 1
+                       FOR NO KEY UPDATE OF event SKIP LOCKED
+                   )
+         RETURNING id
+            """,
+            [backend.id],
+        )
+        absorbed = self.env.cr.fetchone()
+        if absorbed:
+            self.env["integration.event"].browse(absorbed[0]).invalidate_recordset(["write_date"])
+        return bool(absorbed)
+
+    @api.model
+    def _listen_pickings_done(self, backend, pickings):
+        """picking.done: a delivery of an order of this store done in Odoo (by
+        hand, or confirmed by a 3PL) becomes a Shopify fulfilment: one
+        outbound event per delivery, never two (its idempotency key)."""
+        deliveries = pickings.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing" and p.sale_id
+        )
+        if not deliveries:
+            return
+        if (
+            not self.env["integration.flow"]
+            .sudo()
+            ._is_active(backend, "fulfillment_export", policies=("realtime",))
+        ):
+            return
+        orders = self.env["integration.binding"].sudo()._external_ids(backend, deliveries.sale_id)
+        for picking in deliveries.filtered(lambda p: p.sale_id.id in orders):
+            backend._emit(
+                "fulfillment.export",
+                self._fulfillment_payload(picking),
+                key=f"fulfillment:{picking.id}",
+                record=picking,
+            )
 
     # ------------------------------------------------------------------------------
     # stock

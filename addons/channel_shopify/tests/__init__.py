@@ -5,6 +5,7 @@ from . import (
     test_fulfillment_stock_refund,
     test_orders,
     test_topics,
+    test_trace_dispatch,
     test_ui,
     test_variant_binding,
     test_webhooks,

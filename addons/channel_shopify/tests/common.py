@@ -82,7 +82,7 @@ class ShopifyCase(IntegrationCase):
 
     def run_topic(self, topic, payload=None):
         """Enqueue an event of ``topic`` on the Shopify backend and run all jobs."""
-        event = self.shopify._shopify_enqueue(topic, payload or {})
+        event = self.shopify._enqueue_topic(topic, payload or {})
         self.run_jobs()
         event.invalidate_recordset()
         return event

@@ -73,7 +73,7 @@ class TestShopifyBulkImport(ShopifyCase):
         self.sandbox.bulk_running_polls = 2
         with self.shopify._shopify_client() as client:
             operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
-        poll = self.shopify._shopify_enqueue(
+        poll = self.shopify._enqueue_topic(
             "product.bulk_poll",
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(fields.Datetime.now())},
         )
@@ -102,7 +102,7 @@ class TestShopifyBulkImport(ShopifyCase):
         with self.shopify._shopify_client() as client:
             operation = client.run_bulk_query(queries.PRODUCTS_BULK_QUERY)
         long_ago = fields.Datetime.now() - timedelta(hours=5)
-        poll = self.shopify._shopify_enqueue(
+        poll = self.shopify._enqueue_topic(
             "product.bulk_poll",
             {"operation_id": operation["id"], "started_at": fields.Datetime.to_string(long_ago)},
         )
@@ -131,7 +131,7 @@ class TestShopifyBulkImport(ShopifyCase):
     def test_someone_elses_bulk_query_is_waited_for(self):
         with self.shopify._shopify_client() as client:
             client.run_bulk_query("{ products { edges { node { id title } } } }")
-        event = self.shopify._shopify_enqueue("product.import", {})
+        event = self.shopify._enqueue_topic("product.import", {})
         event._process()
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.attempts, 1)

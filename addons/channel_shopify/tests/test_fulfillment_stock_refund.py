@@ -56,7 +56,9 @@ class TestShopifyOut(ShopifyCase):
         order, sale = self._imported({"lines": [{"sku": "SWB-750", "quantity": 1}]})
         picking = self._ship(sale, {"SWB-750": 1}, tracking="1ZONCE")
         self.run_jobs()
-        picking._shopify_queue_fulfillments()  # a second trigger: same idempotency key
+        self.env["shopify.exporter"]._listen_pickings_done(
+            self.shopify, picking
+        )  # a second trigger: same key
         self.run_jobs()
         fulfillments = [f for f in self.sandbox.fulfillments.values() if f.get("order_id") == order["id"]]
         self.assertEqual(len(fulfillments), 1)

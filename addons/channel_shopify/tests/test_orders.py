@@ -164,7 +164,7 @@ class TestShopifyOrders(ShopifyCase):
         total = len(self.sandbox.orders)
         self.assertGreater(total, 5, "more than one page (5 orders a page)")
         self.sandbox.inject_faults([{"delay": 0}, {"status": 503}])  # page 1 answers, page 2 fails
-        event = self.shopify._shopify_enqueue("order.catch_up", {})
+        event = self.shopify._enqueue_topic("order.catch_up", {})
         self.run_job(event.job_id)
         event.invalidate_recordset()
         self.assertEqual(event.state, "done", event.error_message)
@@ -188,7 +188,7 @@ class TestShopifyOrders(ShopifyCase):
 
     def test_throttled_api_is_retried_later(self):
         self.sandbox.inject_faults([{"status": 429, "retry_after": 9}])
-        event = self.shopify._shopify_enqueue("order.catch_up", {})
+        event = self.shopify._enqueue_topic("order.catch_up", {})
         self.run_jobs(limit=1)
         event.invalidate_recordset()
         self.assertEqual(event.state, "queued")

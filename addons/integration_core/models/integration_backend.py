@@ -426,16 +426,28 @@ class IntegrationBackend(models.Model):
     # webhooks (called by controllers/webhook.py)
     # ------------------------------------------------------------------------------
 
+    def _webhook_hook(self, name):
+        """The channel's ``_<type>_<name>`` webhook hook; without one, the
+        suite's own signed-JSON protocol (``_suite_<name>``) when the table has
+        topics fed by webhooks; None when the backend takes no webhooks."""
+        hook = self._channel_hook(name)
+        if hook:
+            return hook
+        if self.backend_type and self._topics().fed_by("webhook"):
+            return getattr(self, f"_suite_{name}")
+        return None
+
     def _webhook_verify(self, headers, body):
-        """True when the request is authentic (``_<type>_webhook_verify``);
-        a backend type without that hook takes no webhooks."""
+        """True when the request is authentic (see _webhook_hook)."""
         self.ensure_one()
-        hook = self._channel_hook("webhook_verify")
+        hook = self._webhook_hook("webhook_verify")
         return bool(hook(headers, body)) if hook else False
 
-    def _generic_webhook_verify(self, headers, body):
-        """Generic backends sign the raw body with HMAC-SHA256 (hex) keyed with
-        the 'webhook_secret' credential, in the X-Integration-Signature header."""
+    def _suite_webhook_verify(self, headers, body):
+        """The suite's protocol (the generic backend's, and any channel's that
+        declares no hook of its own): the raw body signed with HMAC-SHA256
+        (hex) keyed with the 'webhook_secret' credential, in the
+        X-Integration-Signature header."""
         secret = self._get_secret("webhook_secret", required=False)
         if not secret:
             return False
@@ -452,7 +464,7 @@ class IntegrationBackend(models.Model):
         The channel's ``_<type>_webhook_parse`` does the work.
         """
         self.ensure_one()
-        hook = self._channel_hook("webhook_parse")
+        hook = self._webhook_hook("webhook_parse")
         if not hook:
             raise ValidationFailed(_("This backend type takes no webhooks."))
         values = hook(headers, body)
@@ -463,19 +475,23 @@ class IntegrationBackend(models.Model):
             )
         return values
 
-    def _generic_webhook_parse(self, headers, body):
-        """The generic sender names our topic in X-Integration-Topic."""
-        topic = headers.get("X-Integration-Topic")
+    def _suite_webhook_parse(self, headers, body):
+        """The sender names the topic in X-Integration-Topic (ours, or one of
+        its remote names in the table) and the idempotency key in
+        X-Integration-Idempotency-Key."""
+        name = headers.get("X-Integration-Topic")
         key = headers.get("X-Integration-Idempotency-Key")
-        if not topic or not key:
+        if not name or not key:
             raise ValidationFailed(
                 _("Missing header(s): X-Integration-Topic and X-Integration-Idempotency-Key are required.")
             )
+        table = self._topics()
+        topic = table.by_remote(name) or table.get(name)
         payload = self._parse_json_body(body)
         return {
-            "topic": topic,
+            "topic": topic.name if topic else name,
             "idempotency_key": key,
-            "external_id": str(payload.get("external_id") or "") or False,
+            "external_id": str(payload.get("external_id") or payload.get("id") or "") or False,
             "payload": payload,
         }
 
@@ -570,11 +586,13 @@ class IntegrationBackend(models.Model):
         """The topic a refused delivery is kept under: our name of the topic
         the request claims (``_<type>_webhook_topic_hint``), else
         ``webhook.malformed``."""
-        hook = self._channel_hook("webhook_topic_hint")
-        topic = self._topics().get(hook(headers) if hook else None)
+        hook = self._webhook_hook("webhook_topic_hint")
+        name = hook(headers) if hook else None
+        table = self._topics()
+        topic = table.get(name) or table.by_remote(name)
         return topic.name if topic and topic.direction == "in" else "webhook.malformed"
 
-    def _generic_webhook_topic_hint(self, headers):
+    def _suite_webhook_topic_hint(self, headers):
         return headers.get("X-Integration-Topic")
 
     # ------------------------------------------------------------------------------

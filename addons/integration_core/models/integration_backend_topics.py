@@ -23,6 +23,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.topics import Topic, TopicTable, UnknownTopic, canonical_as_is
+from .integration_trace_mixin import CURRENT_TRACE
+from .odoo_events import DISPATCH_TOPIC
 
 GENERIC_TOPICS = TopicTable(
     [
@@ -56,6 +58,21 @@ GENERIC_TOPICS = TopicTable(
     ]
 )
 
+# The core's own topics, on every backend whatever its channel: a failed
+# Odoo-event listener kept for a retry (models/odoo_events.py).
+CORE_TOPICS = TopicTable(
+    [
+        Topic(
+            DISPATCH_TOPIC,
+            "out",
+            "manual",
+            "_replay_failed",
+            model="integration.odoo.event",
+            label="Odoo event listener, to call again",
+        )
+    ]
+)
+
 # The topic each core action enqueues; its flag is set when the table has it.
 SYNC_ORDERS_TOPIC = "order.catch_up"
 IMPORT_PRODUCTS_TOPIC = "product.import"
@@ -85,7 +102,7 @@ class IntegrationBackend(models.Model):
         for backend in self:
             table = backend._topics() if backend.backend_type else TopicTable()
             backend.can_receive_webhooks = bool(
-                table.fed_by("webhook") and backend._channel_hook("webhook_verify")
+                backend.backend_type and backend._webhook_hook("webhook_verify")
             )
             backend.can_pull_orders = SYNC_ORDERS_TOPIC in table
             backend.can_import_products = IMPORT_PRODUCTS_TOPIC in table
@@ -113,9 +130,10 @@ class IntegrationBackend(models.Model):
         return self._topics().names()
 
     def _topic(self, name):
-        """The row of topic ``name``; UnknownTopic when the table lacks it."""
+        """The row of topic ``name`` (the channel's table, then the core's own
+        topics); UnknownTopic when neither has it."""
         self.ensure_one()
-        topic = self._topics().get(name)
+        topic = self._topics().get(name) or CORE_TOPICS.get(name)
         if topic is None:
             raise UnknownTopic(
                 _(
@@ -136,20 +154,30 @@ class IntegrationBackend(models.Model):
         """The channel's ``_<backend_type>_<name>`` method, or None."""
         return getattr(self, f"_{self.backend_type}_{name}", None) if self.backend_type else None
 
-    def _enqueue_topic(self, topic, payload, key=None, res_record=None, trace_id=None):
+    def _enqueue_topic(self, topic, payload, key=None, res_record=None, trace_id=None, parent=None):
         """The one core path that creates an event of one of this backend's
         topics (its direction from the table) and hands it to queue_job. With
-        a ``key`` used before, the existing event is returned, not queued again."""
+        a ``key`` used before, the existing event is returned, not queued again.
+
+        The trace: ``trace_id``, else the record's (or the one it derives from:
+        its order, its origin...), else the parent's, else the trace of the
+        event being processed, else a new one. ``parent``: the event this one
+        follows from (lineage)."""
         self.ensure_one()
+        if not trace_id and res_record:
+            trace_id = self.env["integration.odoo.event"]._trace_of(res_record.sudo())
+        trace_id = trace_id or (parent.trace_id if parent else None) or self.env.cr.cache.get(CURRENT_TRACE)
         event, created = self.env["integration.event"]._receive(
             self,
             topic=topic,
             payload=payload,
             idempotency_key=key or f"{topic}:{uuid.uuid4().hex}",
             res_record=res_record,
-            trace_id=trace_id,
+            trace_id=trace_id or None,
         )
         if created:
+            if parent:
+                event.sudo().parent_id = parent.id
             event._enqueue()
         return event
 

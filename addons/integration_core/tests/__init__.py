@@ -17,6 +17,7 @@ from . import (
     test_security,
     test_shipment_importer,
     test_topics,
+    test_trace,
     test_ui,
     test_webhook,
 )

@@ -1,0 +1,1 @@
+from . import example_exporter, integration_backend
