@@ -232,26 +232,20 @@ class IntegrationBackend(models.Model):
 
     @contextmanager
     def _shopify_client(self):
-        """A ShopifyClient with this backend's URL, token, timeouts, rate
-        limit and circuit breaker; the breaker's state is saved after use."""
+        """A ShopifyClient built by the core's client factory
+        (``_http_client``: this backend's timeouts, rate limit and circuit
+        breaker, saved after use; secrets masked)."""
         self.ensure_one()
         if not self.shopify_shop_url:
             raise IntegrationError(_("Backend %s has no shop URL.", self.name))
-        breaker = self._circuit_breaker()
-        client = ShopifyClient(
+        with self._http_client(
             self.shopify_shop_url,
-            self._get_secret("access_token"),
-            self.shopify_api_version or DEFAULT_API_VERSION,
-            timeout=(3.05, self.request_timeout or 20.0),
-            rate_limiter=self._rate_limiter(),
-            circuit_breaker=breaker,
-            secrets=[s for s in [self._get_secret("client_secret", required=False)] if s],
-        )
-        try:
+            client_class=ShopifyClient,
+            secrets=[self._get_secret("client_secret", required=False)],
+            access_token=self._get_secret("access_token"),
+            api_version=self.shopify_api_version or DEFAULT_API_VERSION,
+        ) as client:
             yield client
-        finally:
-            client.close()
-            self._save_circuit(breaker)
 
     # ------------------------------------------------------------------------------
     # integration_core hooks
