@@ -62,4 +62,4 @@ class IntegrationBackend(models.Model):
     def action_shopify_bind_unbound_sold(self):
         """Run the product import, which binds every variant whose SKU or
         barcode names an Odoo product (with its inventory item)."""
-        return self.action_shopify_import_products()
+        return self.action_import_products()

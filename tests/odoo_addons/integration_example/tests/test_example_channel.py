@@ -152,7 +152,7 @@ class TestEmit(ExampleCase):
         with self.assertRaises(PermanentError):
             self.example._emit("order.created", {}, "k2")
         with self.assertRaises(PermanentError):
-            self.backend._emit("payload.export", {}, "k3")  # the generic backend declares no table
+            self.backend._emit("order.import", {}, "k3")  # the generic table takes orders in
 
     def test_same_key_twice_gives_the_same_event_and_one_job(self):
         first = self.example._emit("shipment.export", {"n": 1}, "ship-1")
