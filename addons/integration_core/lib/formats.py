@@ -37,7 +37,7 @@ import hashlib
 import io
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -182,27 +182,39 @@ class Separators:
         return [c for c in (self.element, self.component, self.segment, self.repetition, self.release) if c]
 
 
-@dataclass(frozen=True)
 class Segment:
     """One segment: its tag, its elements as written (after the tag, with
     release characters kept), its number (1-based) and character offset."""
 
-    tag: str
-    raw_elements: tuple
-    number: int
-    offset: int
-    separators: Separators = field(repr=False)
+    __slots__ = ("_parts", "number", "offset", "separators")
+
+    def __init__(self, parts, number, offset, separators):
+        self._parts = parts  # [tag, element 1, element 2...]
+        self.number = number
+        self.offset = offset
+        self.separators = separators
+
+    def __repr__(self):
+        return f"Segment({self.text()!r}, number={self.number}, offset={self.offset})"
+
+    @property
+    def tag(self):
+        return self._parts[0]
+
+    @property
+    def raw_elements(self):
+        return tuple(self._parts[1:])
 
     def element(self, position, default=""):
         """Element ``position`` (1-based, as the standards number them),
         release characters removed."""
-        if 1 <= position <= len(self.raw_elements):
-            return _unescape(self.raw_elements[position - 1], self.separators.release)
+        if 1 <= position < len(self._parts):
+            return _unescape(self._parts[position], self.separators.release)
         return default
 
     def components(self, position):
         """The components of element ``position``."""
-        raw = self.raw_elements[position - 1] if 1 <= position <= len(self.raw_elements) else ""
+        raw = self._parts[position] if 1 <= position < len(self._parts) else ""
         return [
             _unescape(part, self.separators.release)
             for part in _split(raw, self.separators.component, self.separators.release)
@@ -210,12 +222,13 @@ class Segment:
 
     @property
     def elements(self):
-        return [self.element(i) for i in range(1, len(self.raw_elements) + 1)]
+        return [self.element(i) for i in range(1, len(self._parts))]
 
     def text(self, raw_elements=None):
         """The segment as written, without its terminator."""
-        elements = self.raw_elements if raw_elements is None else raw_elements
-        return self.separators.element.join((self.tag, *elements))
+        if raw_elements is None:
+            return self.separators.element.join(self._parts)
+        return self.separators.element.join((self._parts[0], *raw_elements))
 
 
 def _split(text, separator, release):
@@ -246,34 +259,48 @@ def _unescape(text, release):
     return re.sub(re.escape(release) + "(.)", r"\1", text, flags=re.S)
 
 
-def _segments(text, separators, start, name, tag_pattern):
-    """Yield the segments of ``text`` from ``start``; ValidationFailed for a
-    segment without a valid tag or an unterminated last segment."""
-    pieces = _split(text[start:], separators.segment, separators.release)
+def _scan(text, separators, start, name, tag_pattern):
+    """Yield (parts, number, offset) for each segment of ``text`` from
+    ``start`` (parts: the tag and the elements as written); ValidationFailed
+    for a segment without a valid tag or an unterminated last segment.
+    Kept lean: a 50 MB file has millions of segments."""
+    terminator, element, release = separators.segment, separators.element, separators.release
+    newline_terminated = terminator in "\r\n"
+    lead = "\r" if newline_terminated else "\r\n\t "
+    pieces = _split(text[start:], terminator, release)
+    step = len(terminator)
     offset = start
     number = 0
     last = len(pieces) - 1
+    tags = set()
     for index, piece in enumerate(pieces):
         here = offset
-        offset += len(piece) + len(separators.segment)
-        body = piece.lstrip("\r\n\t ") if separators.segment not in "\r\n" else piece.lstrip("\r")
-        if not body.strip():
+        offset += len(piece) + step
+        body = piece.lstrip(lead)
+        if not body or body.isspace():
             continue
         here += len(piece) - len(body)
         number += 1
         if index == last:
             raise ValidationFailed(
-                f"{name}: segment {number} at offset {here} ({body[:20]!r}) is not terminated "
-                f"by {separators.segment!r}."
+                f"{name}: segment {number} at offset {here} ({body[:20]!r}) is not terminated by {terminator!r}."
             )
-        body = body.rstrip("\r\n") if separators.segment not in "\r\n" else body
-        parts = _split(body, separators.element, separators.release)
+        if not newline_terminated:
+            body = body.rstrip("\r\n")
+        parts = body.split(element) if not release or release not in body else _split(body, element, release)
         tag = parts[0]
-        if not tag_pattern.match(tag):
-            raise ValidationFailed(
-                f"{name}: segment {number} at offset {here}: {tag[:20]!r} is not a segment tag."
-            )
-        yield Segment(tag, tuple(parts[1:]), number, here, separators)
+        if tag not in tags:
+            if not tag_pattern.match(tag):
+                raise ValidationFailed(
+                    f"{name}: segment {number} at offset {here}: {tag[:20]!r} is not a segment tag."
+                )
+            tags.add(tag)
+        yield parts, number, here
+
+
+def _segments(text, separators, start, name, tag_pattern):
+    for parts, number, here in _scan(text, separators, start, name, tag_pattern):
+        yield Segment(parts, number, here, separators)
 
 
 class _SegmentInterchange:
@@ -281,6 +308,7 @@ class _SegmentInterchange:
     from the text each time (a 50 MB file is not held as a million objects)."""
 
     format_name = ""
+    tag_regex = "."
     tag_pattern = re.compile(r".")
 
     def __init__(self, text, separators, start):
@@ -293,7 +321,13 @@ class _SegmentInterchange:
         self.problems = []
 
     def segments(self):
+        """The segments, as :class:`Segment` objects."""
         return _segments(self.text, self.separators, self.start, self.format_name, self.tag_pattern)
+
+    def scan(self):
+        """The segments as (parts, number, offset) tuples, parts being the
+        tag and the elements as written: the fast way through a big file."""
+        return _scan(self.text, self.separators, self.start, self.format_name, self.tag_pattern)
 
     def __iter__(self):
         return self.segments()
@@ -314,10 +348,74 @@ class _SegmentFormat:
     def read(self, data):  # pragma: no cover - abstract
         raise NotImplementedError
 
+    envelope = ("", "")  # the tags opening and closing a message
+
     def check(self, interchange):
-        """Walk every segment once (tags, terminators, envelope counts)."""
-        for _segment in interchange.segments():
-            pass
+        """Every segment tagged and terminated (fatal), envelopes paired
+        (fatal), their counts and references (``interchange.problems``)."""
+        if not self._looks_sound(interchange):
+            for _parts in interchange.scan():  # raises, naming the segment
+                pass
+        self.check_envelopes(interchange, self._envelope_segments(interchange))
+
+    def check_envelopes(self, interchange, segments):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _fast(self, interchange):
+        """True when regular expressions can walk the text (single-character
+        terminator, no release character in it): C speed for 50 MB files."""
+        seps = interchange.separators
+        return len(seps.segment) == 1 and not (seps.release and seps.release in interchange.text)
+
+    def _lead(self, interchange):
+        return "\\r*" if interchange.separators.segment in "\r\n" else "[\\r\\n\\t ]*"
+
+    def _looks_sound(self, interchange):
+        """Every segment starts with a tag and the last one is terminated,
+        checked by regular expressions; False sends to the slow walk, which
+        names the first bad segment."""
+        if not self._fast(interchange):
+            return False
+        seps = interchange.separators
+        text, start = interchange.text, interchange.start
+        term, elem, lead = re.escape(seps.segment), re.escape(seps.element), self._lead(interchange)
+        tag = interchange.tag_regex
+        first = re.compile(rf"{lead}{tag}(?:{elem}|{term})")
+        if not first.match(text, start):
+            return False
+        bad = re.compile(rf"{term}(?!{lead}(?:{tag}(?:{elem}|{term})|\s*\Z))")
+        if bad.search(text, start):
+            return False
+        tail = text[text.rfind(seps.segment) + 1 :]
+        return not tail.strip()
+
+    def _envelope_segments(self, interchange):
+        """The segments opening and closing messages, with their numbers."""
+        opening, closing = self.envelope
+        seps = interchange.separators
+        if not self._fast(interchange):
+            for parts, number, offset in interchange.scan():
+                if parts[0] in (opening, closing):
+                    yield Segment(parts, number, offset, seps)
+            return
+        text, start = interchange.text, interchange.start
+        term, elem, lead = re.escape(seps.segment), re.escape(seps.element), self._lead(interchange)
+        envelope = rf"((?:{opening}|{closing})(?:{elem}[^{term}]*)?){term}"
+        # starting with the terminator, a literal: the regex engine skips ahead fast
+        pattern = re.compile(rf"{term}{lead}{envelope}")
+        number, counted = 0, start
+        position = start
+        match = re.compile(rf"{lead}{envelope}").match(text, start)  # a message without interchange
+        while True:
+            match = match or pattern.search(text, position)
+            if not match:
+                return
+            number += text.count(seps.segment, counted, match.start(1))
+            counted = match.start(1)
+            body = match.group(1).rstrip("\r\n")
+            yield Segment(body.split(seps.element), number + 1, match.start(1), seps)
+            position = match.end(1)  # the terminator opens the next match
+            match = None
 
     def header(self, interchange):
         return f"# {self.name}: {interchange.separators.describe()}"
@@ -386,7 +484,8 @@ X12_PHONE_QUALIFIERS = frozenset({"TE", "CP", "FX", "HP", "WP", "EX", "BN", "PC"
 
 class X12Interchange(_SegmentInterchange):
     format_name = "X12"
-    tag_pattern = re.compile(r"^[A-Z0-9]{2,3}$")
+    tag_regex = "[A-Z0-9]{2,3}"
+    tag_pattern = re.compile(rf"^{tag_regex}$")
 
 
 class X12Format(_SegmentFormat):
@@ -423,41 +522,39 @@ class X12Format(_SegmentFormat):
         separators = Separators(element, component, terminator, repetition=repetition)
         return X12Interchange(text, separators, start)
 
-    def check(self, interchange):
-        """Segment tags and ST/SE pairing (fatal); each SE's count and control
-        number against its ST (noted in ``interchange.problems``)."""
-        open_st = None
-        for segment in interchange.segments():
+    envelope = ("ST", "SE")
+
+    def check_envelopes(self, interchange, segments):
+        """ST/SE pairing (fatal); each SE's segment count and control number
+        against its ST (noted in ``interchange.problems``)."""
+        opened = None
+        for segment in segments:
             if segment.tag == "ST":
-                if open_st:
+                if opened:
                     raise ValidationFailed(
                         f"X12: segment {segment.number} at offset {segment.offset}: ST before the "
-                        f"SE of the transaction set opened at segment {open_st[0].number}."
+                        f"SE of the transaction set opened at segment {opened.number}."
                     )
-                open_st = [segment, 0]
-            if open_st:
-                open_st[1] += 1
-            if segment.tag == "SE":
-                if not open_st:
-                    raise ValidationFailed(
-                        f"X12: segment {segment.number} at offset {segment.offset}: SE without ST."
-                    )
-                st, count = open_st
-                if segment.element(1) != str(count):
-                    interchange.problems.append(
-                        f"segment {segment.number} (SE of the set opened at segment {st.number}) "
-                        f"counts {segment.element(1)!r} segments, the set has {count}"
-                    )
-                if segment.element(2) != st.element(2):
-                    interchange.problems.append(
-                        f"segment {segment.number}: SE control number {segment.element(2)!r} is "
-                        f"not the ST's {st.element(2)!r}"
-                    )
-                open_st = None
-        if open_st:
-            raise ValidationFailed(
-                f"X12: the transaction set opened at segment {open_st[0].number} has no SE."
-            )
+                opened = segment
+                continue
+            if not opened:
+                raise ValidationFailed(
+                    f"X12: segment {segment.number} at offset {segment.offset}: SE without ST."
+                )
+            count = segment.number - opened.number + 1
+            if segment.element(1) != str(count):
+                interchange.problems.append(
+                    f"segment {segment.number} (SE of the transaction set opened at segment {opened.number}) "
+                    f"counts {segment.element(1)!r} segments, the transaction set has {count}"
+                )
+            if segment.element(2) != opened.element(2):
+                interchange.problems.append(
+                    f"segment {segment.number}: SE control number {segment.element(2)!r} is not "
+                    f"the ST's {opened.element(2)!r}"
+                )
+            opened = None
+        if opened:
+            raise ValidationFailed(f"X12: the transaction set opened at segment {opened.number} has no SE.")
 
     def masked_elements(self, segment):
         tag = segment.tag
@@ -492,7 +589,8 @@ EDIFACT_DEFAULTS = {"component": ":", "element": "+", "decimal": ".", "release":
 
 class EdifactInterchange(_SegmentInterchange):
     format_name = "EDIFACT"
-    tag_pattern = re.compile(r"^[A-Z][A-Z0-9]{2}$")
+    tag_regex = "[A-Z][A-Z0-9]{2}"
+    tag_pattern = re.compile(rf"^{tag_regex}$")
 
 
 class EdifactFormat(_SegmentFormat):
@@ -526,39 +624,39 @@ class EdifactFormat(_SegmentFormat):
     def header(self, interchange):
         return f"# EDIFACT: {interchange.separators.describe()}"
 
-    def check(self, interchange):
-        """Segment tags and UNH/UNT pairing (fatal); each UNT's count and
-        reference against its UNH (noted in ``interchange.problems``)."""
-        open_unh = None
-        for segment in interchange.segments():
+    envelope = ("UNH", "UNT")
+
+    def check_envelopes(self, interchange, segments):
+        """UNH/UNT pairing (fatal); each UNT's segment count and reference
+        against its UNH (noted in ``interchange.problems``)."""
+        opened = None
+        for segment in segments:
             if segment.tag == "UNH":
-                if open_unh:
+                if opened:
                     raise ValidationFailed(
                         f"EDIFACT: segment {segment.number} at offset {segment.offset}: UNH before the "
-                        f"UNT of the message opened at segment {open_unh[0].number}."
+                        f"UNT of the message opened at segment {opened.number}."
                     )
-                open_unh = [segment, 0]
-            if open_unh:
-                open_unh[1] += 1
-            if segment.tag == "UNT":
-                if not open_unh:
-                    raise ValidationFailed(
-                        f"EDIFACT: segment {segment.number} at offset {segment.offset}: UNT without UNH."
-                    )
-                unh, count = open_unh
-                if segment.element(1) != str(count):
-                    interchange.problems.append(
-                        f"segment {segment.number} (UNT of the message opened at segment "
-                        f"{unh.number}) counts {segment.element(1)!r} segments, the message has {count}"
-                    )
-                if segment.element(2) != unh.element(1):
-                    interchange.problems.append(
-                        f"segment {segment.number}: UNT reference {segment.element(2)!r} is not "
-                        f"the UNH's {unh.element(1)!r}"
-                    )
-                open_unh = None
-        if open_unh:
-            raise ValidationFailed(f"EDIFACT: the message opened at segment {open_unh[0].number} has no UNT.")
+                opened = segment
+                continue
+            if not opened:
+                raise ValidationFailed(
+                    f"EDIFACT: segment {segment.number} at offset {segment.offset}: UNT without UNH."
+                )
+            count = segment.number - opened.number + 1
+            if segment.element(1) != str(count):
+                interchange.problems.append(
+                    f"segment {segment.number} (UNT of the message opened at segment {opened.number}) "
+                    f"counts {segment.element(1)!r} segments, the message has {count}"
+                )
+            if segment.element(2) != opened.element(1):
+                interchange.problems.append(
+                    f"segment {segment.number}: UNT reference {segment.element(2)!r} is not "
+                    f"the UNH's {opened.element(1)!r}"
+                )
+            opened = None
+        if opened:
+            raise ValidationFailed(f"EDIFACT: the message opened at segment {opened.number} has no UNT.")
 
     def masked_elements(self, segment):
         tag = segment.tag
