@@ -267,13 +267,11 @@ def _scan(text, separators, start, name, tag_pattern):
     terminator, element, release = separators.segment, separators.element, separators.release
     newline_terminated = terminator in "\r\n"
     lead = "\r" if newline_terminated else "\r\n\t "
-    pieces = _split(text[start:], terminator, release)
     step = len(terminator)
     offset = start
     number = 0
-    last = len(pieces) - 1
     tags = set()
-    for index, piece in enumerate(pieces):
+    for piece, is_last in _pieces(text, start, terminator, release):
         here = offset
         offset += len(piece) + step
         body = piece.lstrip(lead)
@@ -281,7 +279,7 @@ def _scan(text, separators, start, name, tag_pattern):
             continue
         here += len(piece) - len(body)
         number += 1
-        if index == last:
+        if is_last:
             raise ValidationFailed(
                 f"{name}: segment {number} at offset {here} ({body[:20]!r}) is not terminated by {terminator!r}."
             )
@@ -296,6 +294,24 @@ def _scan(text, separators, start, name, tag_pattern):
                 )
             tags.add(tag)
         yield parts, number, here
+
+
+def _pieces(text, start, terminator, release):
+    """(piece, is_last) for the pieces of ``text`` between terminators,
+    lazily: a pretty view of the first lines of 50 MB reads only those."""
+    if release and release in text:
+        pieces = _split(text[start:], terminator, release)
+        for index, piece in enumerate(pieces):
+            yield piece, index == len(pieces) - 1
+        return
+    position, step = start, len(terminator)
+    while True:
+        end = text.find(terminator, position)
+        if end < 0:
+            yield text[position:], True
+            return
+        yield text[position:end], False
+        position = end + step
 
 
 def _segments(text, separators, start, name, tag_pattern):
