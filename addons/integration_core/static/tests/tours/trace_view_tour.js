@@ -17,8 +17,12 @@ registry.category("web_tour.tours").add("integration_core_trace_view", {
             trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
         },
         {
+            content: "Open Reporting",
+            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_reporting"]',
+        },
+        {
             content: "Open the traces",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_trace_menu"]',
+            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_trace_menu"]',
         },
         {
             content: "Open the trace that crosses the tour's shop and warehouse",
