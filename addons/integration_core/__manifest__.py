@@ -22,7 +22,7 @@
         "views/integration_backend_views.xml",
         "wizards/integration_event_ignore_wizard_views.xml",
         "views/integration_core_menus.xml",
-        "views/integration_trace_views.xml",
+        "views/integration_trace_view_views.xml",
     ],
     "demo": ["demo/integration_demo.xml"],
     "assets": {

@@ -6,7 +6,7 @@ from . import (
     integration_event_lineage,
     integration_event_payload,
     integration_event_run,
-    integration_event_trace,
+    integration_event_trace_view,
     integration_flow,
     integration_location_map,
     integration_order_importer,

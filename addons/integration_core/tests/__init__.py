@@ -10,7 +10,7 @@ from . import (
     test_order_importer,
     test_security,
     test_shipment_importer,
-    test_trace,
+    test_trace_view,
     test_trace_ui,
     test_ui,
     test_webhook,
