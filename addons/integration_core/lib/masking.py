@@ -146,6 +146,39 @@ def is_sensitive_key(name, keys=DEFAULT_KEYS):
     return bool(name) and (name in keys or name.endswith(SENSITIVE_SUFFIXES))
 
 
+def key_policy(name, personal=False, extra_keys=()):
+    """How :func:`mask_payload` treats a value found under the key ``name``,
+    for formats that are not JSON (XML elements and attributes, CSV columns):
+
+    - ``"mask"``: a sensitive key, its whole value is masked (by
+      :func:`mask_scalar` with that name: emails and phones keep a hint);
+    - ``"personal"``: a person's data (a personal container, or any key inside
+      one): its text is masked, and keys under it are read with
+      ``personal=True``;
+    - ``"clear"``: shown as it is.
+    """
+    keys = DEFAULT_KEYS | {str(key).lower() for key in extra_keys}
+    lower = name.lower() if isinstance(name, str) else ""
+    if is_sensitive_key(lower, keys):
+        return "mask"
+    if lower in PERSONAL_CONTAINERS:
+        return "personal"
+    if personal and lower in PERSONAL_KEEP:
+        return "clear"
+    return "personal" if personal else "clear"
+
+
+def mask_scalar(name, value):
+    """One value masked as :func:`mask_payload` masks it under the key
+    ``name`` ("" for a plain ``***``): an email keeps its first character and
+    its domain, a phone number its last two digits; empty values stay empty.
+
+    >>> mask_scalar("contact_email", "jane@example.com"), mask_scalar("", "Jane")
+    ('j***@example.com', '***')
+    """
+    return _mask_value(_rule(name.lower()) if isinstance(name, str) and name else "", value)
+
+
 def _walk(node, keys, personal):
     if isinstance(node, dict):
         return {key: _mask_item(key, value, keys, personal) for key, value in node.items()}

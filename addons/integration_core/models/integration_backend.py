@@ -873,6 +873,6 @@ class IntegrationBackend(models.Model):
                 if backend.retention_mode == "delete":
                     events.unlink()
                 else:
-                    events.write({"payload_raw": False, "payload_canonical": False, "payload_stripped": True})
+                    events._payload_strip()  # the row's payloads and the attached file
                 if len(events) < batch_size:
                     break

@@ -324,14 +324,18 @@ class IntegrationEvent(models.Model):
         trace_id=None,
         res_record=None,
         content_key=None,
+        payload_format="json",
     ):
         """Store one event, once. Returns (event, created).
 
         A second call with the same (backend, idempotency_key), or the same
         (backend, content_key) when one is given, even from a concurrent
         transaction, creates nothing and returns the existing event with
-        created=False.
+        created=False. ``payload`` is a dict/list (JSON), str or bytes in
+        ``payload_format``; a large one is kept in an attached file
+        (see integration_event_payload.py).
         """
+        payload_values, payload_file = self._payload_prepare(payload, payload_format)
         values = {
             "backend_id": backend.id,
             "topic": topic,
@@ -339,7 +343,7 @@ class IntegrationEvent(models.Model):
             "idempotency_key": idempotency_key,
             "content_key": content_key or False,
             "external_id": external_id or False,
-            "payload_raw": payload if isinstance(payload, str) else json.dumps(payload),
+            **payload_values,
             "payload_canonical": canonical.dumps(canonical_payload)
             if canonical_payload is not None
             else False,
@@ -361,6 +365,8 @@ class IntegrationEvent(models.Model):
             existing = self.sudo().search([("backend_id", "=", backend.id)] + same, limit=1)
             # empty when a concurrent delivery committed the same key after our snapshot
             return existing, False
+        if payload_file is not None:
+            event._payload_attach(payload_file)
         return event, True
 
     def _enqueue(self, eta=None):

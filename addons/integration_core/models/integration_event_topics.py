@@ -21,7 +21,8 @@ class IntegrationEvent(models.Model):
         refused=False,
         **kwargs,
     ):
-        """See the core ``_receive``; ``direction`` is the table's.
+        """See the core ``_receive``; ``direction`` and, unless given,
+        ``payload_format`` are the table's.
 
         UnknownTopic (a PermanentError) for a topic the backend's table does
         not list, or a direction that contradicts it. ``refused``: a delivery
@@ -43,6 +44,7 @@ class IntegrationEvent(models.Model):
                     )
                 )
             direction = row.direction
+            kwargs.setdefault("payload_format", row.payload_format)
         return super()._receive(
             backend, topic, payload, idempotency_key, external_id=external_id, direction=direction, **kwargs
         )

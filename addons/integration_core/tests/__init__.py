@@ -8,6 +8,7 @@ from . import (
     test_concurrency,
     test_credentials,
     test_credit_note_importer,
+    test_event_payload,
     test_event_processing,
     test_job_runs,
     test_money_exact,
@@ -18,6 +19,8 @@ from . import (
     test_shipment_importer,
     test_topics,
     test_trace,
+    test_trace_ui,
+    test_trace_view,
     test_ui,
     test_webhook,
 )
