@@ -176,6 +176,8 @@ DEFAULT_FLOWS = [
         "product.import,product.bulk_poll",
     ),
 ]
+# The flow whose cursor says where the order catch-up resumes.
+CATCH_UP_FLOW = "order_catch_up"
 # What a due batch flow enqueues: flow code -> [(topic, payload)].
 FLOW_RUNS = {
     "order_catch_up": [("order.catch_up", {})],
@@ -203,7 +205,11 @@ class IntegrationBackend(models.Model):
         string="API version", default=DEFAULT_API_VERSION, help="Shopify Admin API version, e.g. 2025-01."
     )
     shopify_orders_cursor = fields.Datetime(
-        string="Orders pulled up to", copy=False, help="The catch-up pulls orders updated since this time."
+        string="Orders pulled up to",
+        compute="_compute_shopify_orders_cursor",
+        inverse="_inverse_shopify_orders_cursor",
+        help="The catch-up pulls orders updated since this time (kept as the order catch-up "
+        "flow's cursor).",
     )
     shopify_webhook_topics = fields.Char(string="Registered webhooks", readonly=True, copy=False)
     shopify_use_bulk = fields.Boolean(
@@ -215,6 +221,17 @@ class IntegrationBackend(models.Model):
         "Untick to read page by page at once; Shopify runs one bulk query per store at a time.",
     )
     shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
+
+    @api.depends("flow_ids.cursor")
+    def _compute_shopify_orders_cursor(self):
+        for backend in self:
+            cursor = backend._flow_cursor(CATCH_UP_FLOW) if backend.id else None
+            backend.shopify_orders_cursor = fields.Datetime.to_datetime(cursor) if cursor else False
+
+    def _inverse_shopify_orders_cursor(self):
+        for backend in self:
+            value = backend.shopify_orders_cursor
+            backend._set_flow_cursor(CATCH_UP_FLOW, fields.Datetime.to_string(value) if value else False)
 
     @api.depends("shopify_shop_url")
     def _compute_shopify_shop_domain(self):

@@ -4,6 +4,7 @@ its capability flags, its flows, and the migration to the new names."""
 import importlib.util
 import os
 
+from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.module import get_module_path
 from odoo.tests import tagged
@@ -248,3 +249,25 @@ class TestShopifyTopics(ShopifyCase):
         # the renamed events are processed by the table's handlers
         for event in events:
             self.assertTrue(self.shopify._topic(event.topic))
+
+    def test_orders_cursor_is_the_catch_up_flows_and_the_migration_moves_it_there(self):
+        flow = self.shopify.flow_ids.filtered(lambda f: f.code == "order_catch_up")
+        self.shopify.shopify_orders_cursor = "2024-05-01 10:00:00"
+        self.assertEqual(flow.cursor, "2024-05-01 10:00:00")
+        flow.cursor = "2024-06-01 08:30:00"
+        self.assertEqual(
+            self.shopify.shopify_orders_cursor, fields.Datetime.to_datetime("2024-06-01 08:30:00")
+        )
+        # as 17.0.1.2.0 stored it: a column of the store, the flow without a cursor
+        cr = self.env.cr
+        flow.cursor = False
+        self.env.flush_all()
+        cr.execute("ALTER TABLE integration_backend ADD COLUMN shopify_orders_cursor timestamp")
+        cr.execute(
+            "UPDATE integration_backend SET shopify_orders_cursor = '2024-07-02 09:15:00' WHERE id = %s",
+            [self.shopify.id],
+        )
+        self.assertEqual(migration("17.0.1.3.0").move_orders_cursor(cr), 1)
+        self.env.invalidate_all()
+        self.assertEqual(flow.cursor, "2024-07-02 09:15:00")
+        self.assertEqual(migration("17.0.1.3.0").move_orders_cursor(cr), 0)  # run twice: nothing more

@@ -212,6 +212,28 @@ class IntegrationBackend(models.Model):
                     continue
                 Flow.create(dict(values, backend_id=backend.id, user_id=backend.user_id.id))
 
+    def _flow(self, code):
+        """This backend's flow ``code`` (sudo), or an empty recordset."""
+        self.ensure_one()
+        return self.sudo().flow_ids.filtered(lambda flow: flow.code == code)[:1]
+
+    def _flow_cursor(self, code):
+        """Where flow ``code`` resumes (its ``cursor``: the one place a flow's
+        position is kept), or None."""
+        return self._flow(code).cursor or None
+
+    def _set_flow_cursor(self, code, value):
+        flow = self._flow(code)
+        if not flow:
+            raise UserError(
+                _(
+                    "Backend %(backend)s has no %(code)s flow to keep its position in.",
+                    backend=self.name,
+                    code=code,
+                )
+            )
+        flow.cursor = value or False
+
     def _flow_runs(self, flow):
         """What a due batch flow enqueues: [(topic, payload)], from the
         channel's ``_<type>_run_flow(flow)``; by default, the flow's topics

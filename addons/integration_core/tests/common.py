@@ -26,6 +26,18 @@ from ..lib.topics import Topic, TopicTable
 TEST_KEY = Fernet.generate_key().decode()
 
 
+def generic_topics_patch(env, **directions):
+    """A patcher giving generic backends' tables more topics (``name="in"``
+    or ``"out"``, fed by hand, handled by nothing): for tests of events whose
+    processing is not what they test (the trace view, payload storage)."""
+    Backend = type(env["integration.backend"])
+    table = TopicTable(
+        list(Backend._generic_topics(env["integration.backend"]))
+        + [Topic(name, direction, "manual", "_test_topic_apply") for name, direction in directions.items()]
+    )
+    return patch.object(Backend, "_generic_topics", lambda _backend: table)
+
+
 def canonical_order(external_id="1001", **overrides):
     order = {
         "schema_version": 1,
@@ -144,6 +156,12 @@ class IntegrationCase(TransactionCase):
         )
 
     @contextmanager
+    @classmethod
+    def add_generic_topics(cls, **directions):
+        """For the whole class, generic backends' tables have more topics
+        (see generic_topics_patch)."""
+        cls.startClassPatcher(generic_topics_patch(cls.env, **directions))
+
     def topic_handled_by(self, topic, apply, direction="out", backend=None, feed="manual", **row):
         """While the block runs, the backend's table has one more ``topic``
         whose apply is ``apply(event, data)`` (a test double of a channel's

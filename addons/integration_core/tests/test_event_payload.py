@@ -2,14 +2,13 @@
 accessor, processing, pretty and masked views, retention."""
 
 import hashlib
+from contextlib import contextmanager
 from datetime import timedelta
-from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from ..models.integration_backend import EventHandler
 from ..models.integration_event_payload import THRESHOLD_PARAM
 from .common import IntegrationCase, canonical_order
 
@@ -68,13 +67,27 @@ class PayloadCase(IntegrationCase):
         )
         return self.env.cr.fetchone()
 
-    def handled(self, seen):
-        def apply(event, payload):
-            seen.append(payload)
-
-        return patch.object(
-            type(self.backend), "_get_event_handler", lambda backend, event: EventHandler(None, None, apply)
+    def setUp(self):
+        super().setUp()
+        # a topic of files whose handler records what it is given
+        self.seen = []
+        self.enterContext(
+            self.topic_handled_by(
+                "inventory.fetched",
+                lambda event, payload: self.seen.append(payload),
+                direction="in",
+                feed="file",
+            )
         )
+
+    @contextmanager
+    def handled(self, seen):
+        """While the block runs, the handler appends its payloads to ``seen``."""
+        outer, self.seen = self.seen, seen
+        try:
+            yield
+        finally:
+            self.seen = outer
 
 
 @tagged("post_install", "-at_install")

@@ -3,8 +3,8 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config
 
-from .common import TEST_KEY
-from .test_trace import make_chain
+from .common import TEST_KEY, generic_topics_patch
+from .test_trace_view import CHAIN_TOPICS, make_chain
 
 
 @tagged("post_install", "-at_install")
@@ -15,6 +15,7 @@ class TestTraceViewTour(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.startClassPatcher(patch.dict(config.options, {"integration_encryption_key": TEST_KEY}))
+        cls.startClassPatcher(generic_topics_patch(cls.env, **CHAIN_TOPICS))
         Backend = cls.env["integration.backend"]
         backends = [Backend.create({"name": "Tour Shop"}), Backend.create({"name": "Tour 3PL"})]
         partner = cls.env["res.partner"].create({"name": "Tour Customer Ltd"})

@@ -51,6 +51,18 @@ def make_chain(env, backends, trace, partner, start=None):
     return events
 
 
+# what the other channels of the chain will handle (3PL, payouts), here on
+# generic backends
+CHAIN_TOPICS = {
+    "order.created": "in",
+    "release.sent": "out",
+    "shipment.confirmed": "in",
+    "fulfillment.export": "out",
+    "payout.fetched": "in",
+    "inventory.fetched": "in",
+}
+
+
 class TraceCase(IntegrationCase):
     @classmethod
     def setUpClass(cls):
@@ -69,6 +81,7 @@ class TraceCase(IntegrationCase):
                 }
             )
 
+        cls.add_generic_topics(**CHAIN_TOPICS)
         cls.company_b = cls.env["res.company"].create(
             {"name": "Company B (trace)", "currency_id": cls.usd.id}
         )

@@ -1,7 +1,8 @@
 """17.0.1.3.0: topics follow one grammar, <object>.<action> (the topic
 table). Stored events of Shopify stores and their flows' topic lists take
 the new names; the keys that named an internal topic do too, so a step run
-again after the upgrade finds what it made before. What Shopify itself
+again after the upgrade finds what it made before. The order catch-up's
+position moves to its flow's cursor. What Shopify itself
 calls its webhook topics (orders/create...) does not change: that is what
 is registered with Shopify and what X-Shopify-Topic says. Then stores get
 the default flow topics they lack (17.0.1.1.0's bulk polls)."""
@@ -73,3 +74,28 @@ def migrate(cr, version):
     env["integration.backend"].with_context(active_test=False).search(
         [("backend_type", "=", "shopify")]
     )._ensure_default_flows()
+    moved = move_orders_cursor(cr)
+    _logger.info("Shopify order cursors moved to their catch-up flow: %s", moved)
+
+
+def move_orders_cursor(cr):
+    """The order catch-up's position moves from the store's own column to the
+    catch-up flow's cursor, the one place a flow's position is kept."""
+    cr.execute(
+        """SELECT 1 FROM information_schema.columns
+            WHERE table_name = 'integration_backend' AND column_name = 'shopify_orders_cursor'"""
+    )
+    if not cr.fetchone():
+        return 0
+    cr.execute(
+        """
+        UPDATE integration_flow flow
+           SET cursor = to_char(backend.shopify_orders_cursor, 'YYYY-MM-DD HH24:MI:SS')
+          FROM integration_backend backend
+         WHERE flow.backend_id = backend.id
+           AND flow.code = 'order_catch_up'
+           AND backend.shopify_orders_cursor IS NOT NULL
+           AND flow.cursor IS NULL
+        """
+    )
+    return cr.rowcount
