@@ -550,7 +550,7 @@ class IntegrationBackend(models.Model):
             return self._webhook_refuse(headers, body, exc)
         event, created = self.env["integration.event"]._receive(self, **values)
         if created:
-            event._enqueue()
+            event._enqueue_after_answer()  # the job is created once the answer is sent
             return 200, "accepted"
         return 200, "duplicate"
 
