@@ -6,10 +6,8 @@ A content type the backend type does not take (a form, say) is refused with
 415 before anything reads the body (models/ir_http.py); the backend is looked
 up from the URL; the body size is capped before it is read; the channel verifies the signature (401 and nothing stored when it
 fails) and parses the body (400 and a failed event kept when an authentic
-body is malformed); the event is stored and committed, and the answer is sent
-at once; its queue_job job is created right after the answer, in a batch
-with those of concurrent deliveries (models/integration_event_intake.py):
-processing happens in that job. A duplicate delivery (same
+body is malformed); the event is stored and enqueued, and the answer is sent
+at once: processing happens in a queue_job job. A duplicate delivery (same
 idempotency key, or same content key when the channel gives one) answers 200
 without creating anything. Once the signature is verified nothing is lost:
 anything unexpected keeps the body as a failed event and answers 400; only a
@@ -18,12 +16,9 @@ failing database answers 5xx.
 
 import json
 import logging
-from functools import partial
 
 from odoo import http
 from odoo.http import request
-
-from ..models.integration_event_intake import ENQUEUE_AFTER_ANSWER, enqueue_received_after_answer
 
 _logger = logging.getLogger(__name__)
 
@@ -56,11 +51,7 @@ class IntegrationWebhookController(http.Controller):
         status, message = backend._webhook_receive(headers, body)
         if status >= 400:
             _logger.info("Webhook for backend %s refused (%s): %s", backend.id, status, message)
-        response = self._answer(status, message)
-        dbname = request.httprequest.environ.pop(ENQUEUE_AFTER_ANSWER, None)
-        if dbname:  # the event is committed before the answer; its job follows it
-            response.call_on_close(partial(enqueue_received_after_answer, dbname))
-        return response
+        return self._answer(status, message)
 
     def _answer(self, status, message):
         return request.make_response(

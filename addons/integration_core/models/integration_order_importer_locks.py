@@ -29,9 +29,33 @@ class IntegrationOrderImporter(models.AbstractModel):
 
     @api.model
     def _import_order(self, backend, order):
-        if self._will_confirm(backend, order):
+        if self._will_confirm(backend, order) and self._product_locks_enabled():
             self._lock_order_products(backend, order)
-        return super()._import_order(backend, order)
+        # one order's addresses (customer, invoice, delivery) usually share
+        # their country and state: look each up once per import
+        importer = self.with_context(integration_address_cache={})
+        return super(IntegrationOrderImporter, importer)._import_order(backend, order)
+
+    def _address_values(self, address):
+        cache = self.env.context.get("integration_address_cache")
+        if cache is None:
+            return super()._address_values(address)
+        key = (address.get("country_code"), address.get("state_code"))
+        if key not in cache:
+            # the lookups only: the rest of the values are the address's own
+            found = super()._address_values({"country_code": key[0], "state_code": key[1]})
+            cache[key] = (found["country_id"], found["state_id"])
+        values = super()._address_values(
+            {k: v for k, v in address.items() if k not in ("country_code", "state_code")}
+        )
+        values["country_id"], values["state_id"] = cache[key]
+        return values
+
+    @api.model
+    def _product_locks_enabled(self):
+        """System parameter integration_core.order_product_locks (default on)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("integration_core.order_product_locks", "1")
+        return value not in ("0", "false", "False")
 
     @api.model
     def _will_confirm(self, backend, order):

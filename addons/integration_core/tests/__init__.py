@@ -11,4 +11,5 @@ from . import (
     test_shipment_importer,
     test_ui,
     test_webhook,
+    test_webhook_intake,
 )

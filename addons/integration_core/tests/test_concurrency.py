@@ -204,3 +204,58 @@ class TestConcurrentWorkers(TransactionCase):
                 [f"#{self.tag}-%"],
             )
             self.assertEqual(cr.fetchone()[0], 1)
+
+    def _cancel_orders(self):
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].search([("client_order_ref", "=like", f"#{self.tag}%")])
+            orders._action_cancel()
+            orders.picking_ids.unlink()
+            cr.commit()
+
+    def test_two_orders_of_one_product_confirmed_at_once_take_turns(self):
+        """Two new orders of the same storable products, both confirmed on
+        import, run by two workers at once: the second waits for the
+        first's product lock before doing any work, then is queued again
+        (no attempt spent) and confirms its order with a fresh snapshot;
+        nothing is imported twice and nothing fails."""
+        with self._cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["integration.backend"].browse(self.backend_id).order_confirm_policy = "always"
+            env["product.product"].search(
+                [("default_code", "in", [f"W-{self.tag}", f"G-{self.tag}"])]
+            ).product_tmpl_id.write({"type": "product"})
+            cr.commit()
+        self.addCleanup(self._cancel_orders)  # runs before _cleanup: confirmed orders cannot be deleted
+        orders = []
+        for suffix in ("1", "2"):
+            order = self._order()
+            order.update(external_id=f"{self.tag}-{suffix}", name=f"#{self.tag}-{suffix}", tags=[])
+            order["customer"] = dict(
+                order["customer"],
+                external_id=f"C-{self.tag}-{suffix}",
+                email=f"ada-{suffix}-{self.tag}@example.com",
+            )
+            for line in order["lines"]:
+                line["external_id"] = f"{self.tag}-{suffix}-{line['external_id']}"
+            orders.append(order)
+        event_ids = self._create_events(orders)
+        outcomes = self._run_workers(event_ids)
+        self.assertFalse([o for o in outcomes if o.startswith("error")], outcomes)
+        self.assertIn("Done", outcomes)
+        retried = [o for o in outcomes if o != "Done"]
+        self.assertEqual(len(retried), 1, outcomes)
+        self.assertTrue(retried[0].startswith("Retry scheduled"), outcomes)
+        again = [eid for eid, state in self._states(event_ids).items() if state == "queued"]
+        self.assertEqual(len(again), 1)
+        with self._cursor() as cr:
+            cr.execute("SELECT contention_retries, attempts FROM integration_event WHERE id = %s", again)
+            self.assertEqual(cr.fetchone(), (1, 0))  # a free retry
+        self.assertEqual(self._run_workers(again), ["Done"])
+        self.assertEqual(set(self._states(event_ids).values()), {"done"})
+        with self._cursor() as cr:
+            cr.execute(
+                "SELECT state, count(*) FROM sale_order WHERE client_order_ref LIKE %s GROUP BY state",
+                [f"#{self.tag}-%"],
+            )
+            self.assertEqual(dict(cr.fetchall()), {"sale": 2})
