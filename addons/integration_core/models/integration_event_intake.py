@@ -18,10 +18,10 @@ from odoo.addons.queue_job.job import Job
 class IntegrationEvent(models.Model):
     _inherit = "integration.event"
 
-    backend_type = fields.Selection(precompute=True)
-    company_id = fields.Many2one(precompute=True)
-    failed_count = fields.Integer(precompute=True)
-    done_count = fields.Integer(precompute=True)
+    backend_type = fields.Selection(related="backend_id.backend_type", store=True, precompute=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, precompute=True)
+    failed_count = fields.Integer(compute="_compute_counters", store=True, precompute=True)
+    done_count = fields.Integer(compute="_compute_counters", store=True, precompute=True)
 
     def _enqueue_new(self):
         """``_enqueue()`` for events created in the current transaction:
