@@ -9,7 +9,7 @@ from . import (
     integration_flow,
     integration_location_map,
     integration_order_importer,
-    integration_order_importer_locks,
+    integration_order_importer_lookups,
     integration_shipment_importer,
     integration_tax_map,
     ir_http,

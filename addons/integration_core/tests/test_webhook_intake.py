@@ -1,10 +1,12 @@
-"""The lean acknowledgement: a new event's job in one INSERT, no lookups."""
+"""The lean pipeline: a new event's job in one INSERT, no lookups; an
+import looks each country and state up once."""
 
 from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from ..lib.exceptions import MappingError
 from .common import IntegrationCase, canonical_order
 
 
@@ -89,3 +91,31 @@ class TestLeanEnqueue(IntegrationCase):
         self.assertFalse([q for q in seen if 'FROM "queue_job"' in q], seen)  # no identity or uuid lookup
         self.assertEqual(len([q for q in seen if "UPDATE integration_event" in q]), 1, seen)
         self.assertEqual(event.state, "queued")
+
+
+@tagged("post_install", "-at_install")
+class TestImportLookups(IntegrationCase):
+    def test_countries_and_states_are_looked_up_once_per_import(self):
+        order = canonical_order("LK1")
+        for kind in ("billing_address", "shipping_address"):
+            order[kind] = dict(order[kind], country_code="US", state_code="NY")
+        self.env.flush_all()
+        with TestLeanEnqueue.statements(self) as seen:
+            sale = self.env["integration.order.importer"]._import_order(self.backend, order)
+            self.env.flush_all()
+        lookups = [
+            q
+            for q in seen
+            if q.startswith(('SELECT "res_country"."id" FROM', 'SELECT "res_country_state"."id" FROM'))
+        ]
+        self.assertEqual(len(lookups), 2, lookups)  # one country, one state, for three addresses
+        new_york = self.env.ref("base.state_us_27")
+        for partner in (sale.partner_id, sale.partner_invoice_id, sale.partner_shipping_id):
+            self.assertEqual((partner.country_id, partner.state_id), (new_york.country_id, new_york))
+        self.assertNotEqual(sale.partner_shipping_id, sale.partner_id)  # another street: its own address
+
+    def test_an_unknown_country_is_still_refused(self):
+        order = canonical_order("LK2")
+        order["billing_address"] = dict(order["billing_address"], country_code="XX")
+        with self.assertRaises(MappingError):
+            self.env["integration.order.importer"]._import_order(self.backend, order)
