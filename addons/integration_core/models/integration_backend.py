@@ -562,7 +562,7 @@ class IntegrationBackend(models.Model):
             return self._webhook_refuse(headers, body, exc)
         event, created = self.env["integration.event"]._receive(self, **values)
         if created:
-            event._enqueue()
+            event._enqueue_new()  # one INSERT of its job, no lookups: the event is new
             return 200, "accepted"
         return 200, "duplicate"
 

@@ -17,7 +17,7 @@ class IntegrationBinding(models.Model):
     _rec_name = "external_id"
 
     backend_id = fields.Many2one("integration.backend", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="backend_id.company_id", store=True)
+    company_id = fields.Many2one(related="backend_id.company_id", store=True, precompute=True)
     res_model = fields.Char(string="Model", required=True, index=True)
     res_id = fields.Many2oneReference(string="Record id", model_field="res_model", required=True, index=True)
     record_name = fields.Char(compute="_compute_record_name", string="Record")

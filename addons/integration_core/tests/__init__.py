@@ -23,4 +23,5 @@ from . import (
     test_trace_view,
     test_ui,
     test_webhook,
+    test_webhook_intake,
 )
