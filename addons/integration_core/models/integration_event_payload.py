@@ -194,14 +194,20 @@ class IntegrationEvent(models.Model):
     # reading
     # ------------------------------------------------------------------------------
 
-    def _raw_data(self):
+    def _raw_data(self, exact=False):
         """The parsed raw payload: JSON as before, other formats (and
-        payloads in a file) through lib/formats.py."""
+        payloads in a file) through lib/formats.py. ``exact``: JSON numbers
+        with a fraction as Decimal (canonical.loads)."""
         if (self.payload_format or "json") == "json" and not self.payload_in_file:
-            return super()._raw_data()
+            return super()._raw_data(exact=exact)
         data = self._payload_bytes()
         if not data:
             return {}
+        if exact and (self.payload_format or "json") == "json":
+            try:
+                return canonical.loads(data.decode("utf-8"))
+            except (UnicodeDecodeError, ValueError) as exc:
+                raise ValidationFailed(_("The raw payload is not valid JSON: %s", exc)) from exc
         return formats.parse(self.payload_format or "json", data)
 
     def _payload_pretty(self, masked):
