@@ -155,13 +155,13 @@ class IntegrationCase(TransactionCase):
             canonical_payload=canonical_payload,
         )
 
-    @contextmanager
     @classmethod
     def add_generic_topics(cls, **directions):
         """For the whole class, generic backends' tables have more topics
         (see generic_topics_patch)."""
         cls.startClassPatcher(generic_topics_patch(cls.env, **directions))
 
+    @contextmanager
     def topic_handled_by(self, topic, apply, direction="out", backend=None, feed="manual", **row):
         """While the block runs, the backend's table has one more ``topic``
         whose apply is ``apply(event, data)`` (a test double of a channel's
