@@ -271,3 +271,10 @@ class TestShopifyTopics(ShopifyCase):
         self.env.invalidate_all()
         self.assertEqual(flow.cursor, "2024-07-02 09:15:00")
         self.assertEqual(migration("17.0.1.3.0").move_orders_cursor(cr), 0)  # run twice: nothing more
+
+    def test_a_store_created_from_the_form_has_no_cursor_yet(self):
+        backend = self.env["integration.backend"].create(
+            {"name": "New store", "backend_type": "shopify", "shopify_orders_cursor": False}
+        )
+        self.assertFalse(backend.shopify_orders_cursor)
+        self.assertFalse(backend._flow_cursor("order_catch_up"))

@@ -224,6 +224,8 @@ class IntegrationBackend(models.Model):
 
     def _set_flow_cursor(self, code, value):
         flow = self._flow(code)
+        if not flow and not value:
+            return  # nothing to keep (a backend being created has no flows yet)
         if not flow:
             raise UserError(
                 _(

@@ -14,6 +14,7 @@ Everything that reads a raw payload (processing, the pretty and masked
 views) goes through :meth:`_payload_bytes`, which works for both storages.
 """
 
+import json
 import logging
 
 from odoo import _, api, fields, models
@@ -87,6 +88,15 @@ class IntegrationEvent(models.Model):
             return DEFAULT_THRESHOLD
 
     @api.model
+    def _payload_json(self, payload):
+        """JSON text of a payload: as json.dumps writes it, or, when it holds
+        Decimals (a canonical payload emitted as it is), with them exact."""
+        try:
+            return json.dumps(payload)
+        except TypeError:
+            return canonical.dumps(payload)
+
+    @api.model
     def _payload_prepare(self, payload, payload_format="json"):
         """The event row's payload values for ``payload`` (dict/list for
         JSON, str, or bytes), and the bytes to attach after the insert (None
@@ -97,7 +107,7 @@ class IntegrationEvent(models.Model):
             data = bytes(payload)
             text = formats.decode_text(data)
         else:
-            text = payload if isinstance(payload, str) else canonical.dumps(payload)  # Decimals exact
+            text = payload if isinstance(payload, str) else self._payload_json(payload)
             data = None
         values = {"payload_format": payload_format}
         size = len(data) if data is not None else len(text.encode("utf-8"))
