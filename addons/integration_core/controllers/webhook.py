@@ -23,6 +23,11 @@ from odoo.http import request
 _logger = logging.getLogger(__name__)
 
 
+# Seconds a sender is asked to wait when a delivery's signature cannot be
+# checked (the backend's secret cannot be read now).
+VERIFY_RETRY_AFTER = 60
+
+
 class IntegrationWebhookController(http.Controller):
     @http.route(
         "/integration/webhook/<string:backend_type>/<string:token>",
@@ -54,8 +59,7 @@ class IntegrationWebhookController(http.Controller):
         return self._answer(status, message)
 
     def _answer(self, status, message):
-        return request.make_response(
-            json.dumps({"status": message}),
-            headers=[("Content-Type", "application/json")],
-            status=status,
-        )
+        headers = [("Content-Type", "application/json")]
+        if status == 503:
+            headers.append(("Retry-After", str(VERIFY_RETRY_AFTER)))
+        return request.make_response(json.dumps({"status": message}), headers=headers, status=status)

@@ -522,7 +522,10 @@ class IntegrationBackend(models.Model):
     def _webhook_receive(self, headers, body):
         """Store an authentic delivery as an event and enqueue it.
 
-        Returns (http_status, message). 401 stores nothing; 400 keeps the body
+        Returns (http_status, message). 401 stores nothing; 503 (with
+        Retry-After) when the signature cannot be checked at all, e.g. the
+        encryption key is missing: nothing is stored and the sender retries;
+        400 keeps the body
         as a failed event a user can inspect; a duplicate delivery (same
         idempotency key, or same content key) is 200 without a new event.
 
@@ -532,7 +535,24 @@ class IntegrationBackend(models.Model):
         details), answered 400. Only a failing database gives a 5xx.
         """
         self.ensure_one()
-        if not self._webhook_verify(headers, body):
+        try:
+            authentic = self._webhook_verify(headers, body)  # reads only: no savepoint needed
+        except Exception as exc:  # noqa: BLE001 - our trouble, not the sender's
+            if database_trouble(exc):
+                raise
+            # The signature cannot be checked (no encryption key, a secret that
+            # no longer decrypts, a bug in the channel's check): whether the
+            # delivery is authentic is unknown, so nothing is stored, and the
+            # sender, who still has it, is asked to come back.
+            _logger.error(
+                "Webhook for backend %s: its signature cannot be checked (%s: %s); answered 503, "
+                "the sender delivers it again later",
+                self.id,
+                type(exc).__name__,
+                getattr(exc, "message", None) or str(exc)[:200],
+            )
+            return 503, "the signature cannot be checked now: try again later"
+        if not authentic:
             return 401, "invalid signature"
         try:
             with self.env.cr.savepoint():

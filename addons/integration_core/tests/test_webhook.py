@@ -5,7 +5,7 @@ import socket
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config
+from odoo.tools import config, mute_logger
 
 from .common import TEST_KEY, canonical_order
 
@@ -125,3 +125,20 @@ class TestWebhookEndpoint(HttpCase):
         response = self.url_open(self.url, data={"a": "1"}, timeout=10)
         self.assertEqual(response.status_code, 415)
         self.assertIn("application/json", response.json()["status"])
+
+    def test_signature_that_cannot_be_checked_is_503_with_retry_after_and_stores_nothing(self):
+        """No encryption key (or a secret that no longer decrypts): whether
+        the delivery is authentic is unknown, so it is not stored, and the
+        sender is asked to deliver it again (it still has it)."""
+        with (
+            patch.dict(config.options, {"integration_encryption_key": ""}),
+            mute_logger("odoo.addons.integration_core.models.integration_backend"),
+        ):
+            response = self.post(canonical_order("9050"), key="evt-9050")
+        self.assertEqual(response.status_code, 503, response.text)
+        self.assertEqual(response.headers.get("Retry-After"), "60")
+        self.assertFalse(self.events())
+        # once the key is back, the sender's next attempt is taken
+        response = self.post(canonical_order("9050"), key="evt-9050")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(len(self.events()), 1)
