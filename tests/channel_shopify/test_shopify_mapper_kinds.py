@@ -1,5 +1,5 @@
 """Every Shopify mapper's output validates against its canonical kind, on
-Shopify's public samples (/work/shared/fixtures/shopify: Shopify's own
+Shopify's public samples (../shared/fixtures/shopify: Shopify's own
 published REST samples, MIT licence, kept outside the repo) and on our
 payloads (./payloads). A new public mapper must be listed in MAPPER_KINDS,
 so no mapper's output goes unchecked (product_to_canonical once returned

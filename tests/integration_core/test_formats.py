@@ -1,6 +1,6 @@
 """Payload formats: parse, pretty view and masking (lib/formats.py).
 
-Contract tests read public samples (``/work/shared/fixtures/edi``, see its
+Contract tests read public samples (``../shared/fixtures/edi``, see its
 README and licences) unchanged, and assert what the standards say they hold."""
 
 import json
