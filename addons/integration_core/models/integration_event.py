@@ -377,17 +377,29 @@ class IntegrationEvent(models.Model):
         retry, a cron. What it creates and posts is signed by that identity.
         """
         for event in self.sudo():
-            backend = event.backend_id
-            runner = event.with_user(backend._job_user()).with_company(backend.company_id)
-            job = runner.with_delay(
-                channel=event.backend_id._job_channel(),
-                eta=timedelta(seconds=math.ceil(eta)) if eta else None,
-                identity_key=f"integration.event:{event.id}:{event.attempts}",
-                description=_("Process %(topic)s %(ext)s", topic=event.topic, ext=event.external_id or ""),
-            )._job_process()
+            job = (
+                event._job_runner()
+                .with_delay(eta=timedelta(seconds=math.ceil(eta)) if eta else None, **event._job_options())
+                ._job_process()
+            )
             # queue_job returns the pending queue.job record when one has the same identity key
             record = job if isinstance(job, models.BaseModel) else job.db_record() if job else None
             event.write({"state": "queued", "job_id": record.id if record else False})
+
+    def _job_runner(self, job_user=None):
+        """The event as its job runs it: as the backend's job user (see
+        _enqueue), in the backend's company."""
+        backend = self.backend_id
+        return self.with_user(job_user or backend._job_user()).with_company(backend.company_id)
+
+    def _job_options(self):
+        """What queue_job stores for the event's job: channel, the identity
+        key of this attempt (one job per attempt), description."""
+        return {
+            "channel": self.backend_id._job_channel(),
+            "identity_key": f"integration.event:{self.id}:{self.attempts}",
+            "description": _("Process %(topic)s %(ext)s", topic=self.topic, ext=self.external_id or ""),
+        }
 
     # ------------------------------------------------------------------------------
     # processing (runs in a queue_job job)

@@ -10,7 +10,7 @@ event (the identity key, and the new job by its uuid, twice) that a new
 event does not need.
 """
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 from odoo.addons.queue_job.job import Job
 
@@ -40,13 +40,7 @@ class IntegrationEvent(models.Model):
             backend = event.backend_id
             if backend not in job_users:
                 job_users[backend] = backend._job_user()
-            runner = event.with_user(job_users[backend]).with_company(backend.company_id)
-            job = Job(
-                runner._job_process,
-                channel=backend._job_channel(),
-                identity_key=f"integration.event:{event.id}:{event.attempts}",
-                description=_("Process %(topic)s %(ext)s", topic=event.topic, ext=event.external_id or ""),
-            )
+            job = Job(event._job_runner(job_users[backend])._job_process, **event._job_options())
             values.append(job._store_values(create=True))  # what Job.store() writes for a new job
         QueueJob = self.env["queue.job"]
         jobs = QueueJob.with_context(_job_edit_sentinel=QueueJob.EDIT_SENTINEL).sudo().create(values)
