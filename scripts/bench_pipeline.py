@@ -45,7 +45,6 @@ import sys
 import tempfile
 import threading
 import time
-import xmlrpc.client
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,7 +65,7 @@ from bench_shopify_e2e import (  # noqa: E402
     wait_until_idle,
 )
 from demo_secrets import DemoSecretsError, connection_params, webhook_credentials  # noqa: E402
-from odoo_rpc import Odoo  # noqa: E402
+from odoo_rpc import add_odoo_arguments, connect  # noqa: E402
 from sandbox.shopify import DemoShop  # noqa: E402
 
 TARGET_E2E = 1.2
@@ -371,10 +370,7 @@ def intake_vs_health(args, shop, rng, tag, conn):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
-    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
+    add_odoo_arguments(parser)
     parser.add_argument("--token")
     parser.add_argument("--secret")
     parser.add_argument("--orders", type=int, default=120, help="orders per path")
@@ -394,11 +390,8 @@ def main(argv=None):
     except DemoSecretsError as exc:
         print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
         return 2
-    args.odoo_url = args.odoo_url.rstrip("/")
-    try:
-        odoo = Odoo(args.odoo_url, args.database, args.login, args.password)
-    except (OSError, xmlrpc.client.Error) as exc:
-        print(f"Odoo does not answer on {args.odoo_url} ({args.database}): {exc}", file=sys.stderr)
+    odoo = connect(args)
+    if odoo is None:
         return 2
     conn = psycopg2.connect(**connection_params(args.database), connect_timeout=10)
     backend_id = odoo("integration.backend", "search", [("webhook_token", "=", args.token)], limit=1)[0]

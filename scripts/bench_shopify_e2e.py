@@ -36,7 +36,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import random
 import sys
 import threading
@@ -53,7 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from demo_secrets import DemoSecretsError, webhook_credentials  # noqa: E402
-from odoo_rpc import Odoo  # noqa: E402
+from odoo_rpc import add_odoo_arguments, connect  # noqa: E402
 from sandbox.shopify import DemoShop  # noqa: E402
 
 TOPIC = "orders/create"
@@ -315,10 +314,7 @@ def middleware_path(odoo, orders):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
-    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
+    add_odoo_arguments(parser)
     parser.add_argument(
         "--token", help="the backend's webhook token (default: the demo backend's, from the database)"
     )
@@ -338,11 +334,8 @@ def main(argv=None):
     except DemoSecretsError as exc:
         print(f"cannot read the demo backend's token and secret: {exc}", file=sys.stderr)
         return 2
-    args.odoo_url = args.odoo_url.rstrip("/")
-    try:
-        odoo = Odoo(args.odoo_url, args.database, args.login, args.password)
-    except (OSError, xmlrpc.client.Error) as exc:
-        print(f"Odoo does not answer on {args.odoo_url} ({args.database}): {exc}", file=sys.stderr)
+    odoo = connect(args)
+    if odoo is None:
         return 2
     rng = random.Random(args.seed)
     tag = datetime.now().strftime("%H%M%S")

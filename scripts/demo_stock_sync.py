@@ -21,7 +21,6 @@ reached. The order stays delivered in the demo database.
 """
 
 import argparse
-import os
 import sys
 import time
 import xmlrpc.client
@@ -31,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from chaos import Sandbox, log, ship  # noqa: E402
 from demo_secrets import DemoSecretsError, demo_backend  # noqa: E402
-from odoo_rpc import Odoo  # noqa: E402
+from odoo_rpc import Odoo, add_odoo_arguments  # noqa: E402
 
 POLL_SECONDS = 1.0
 
@@ -136,10 +135,7 @@ def wait_for_export(odoo, backend_id, after_id, deadline):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
-    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
+    add_odoo_arguments(parser)
     parser.add_argument("--max-seconds", type=float, default=180.0)
     args = parser.parse_args(argv)
     deadline = time.monotonic() + args.max_seconds

@@ -2,6 +2,8 @@
 (benchmarks, fuzz, chaos): one client, logged in once, safe to share
 between threads, every call bounded in time and counted."""
 
+import os
+import sys
 import threading
 import xmlrpc.client
 
@@ -49,3 +51,23 @@ class Odoo:
         with self._lock:
             self.calls += 1
         return proxy.execute_kw(self.database, self.uid, self.password, model, method, list(args), kwargs)
+
+
+def add_odoo_arguments(parser):
+    """--odoo-url, --database, --login, --password: the running scripts/run
+    (its port and database from ODOO_HTTP_PORT and ODOO_DB, as lib.sh sets them)."""
+    parser.add_argument("--odoo-url", default=f"http://127.0.0.1:{os.environ.get('ODOO_HTTP_PORT') or 8069}")
+    parser.add_argument("--database", default=os.environ.get("ODOO_DB") or "integration_demo")
+    parser.add_argument("--login", default="admin")
+    parser.add_argument("--password", default="admin")
+
+
+def connect(args, timeout=CALL_TIMEOUT):
+    """An :class:`Odoo` logged in as ``args`` (see add_odoo_arguments) say;
+    None, after saying why on stderr, when Odoo does not answer."""
+    args.odoo_url = args.odoo_url.rstrip("/")
+    try:
+        return Odoo(args.odoo_url, args.database, args.login, args.password, timeout=timeout)
+    except (OSError, xmlrpc.client.Error) as exc:
+        print(f"Odoo does not answer on {args.odoo_url} ({args.database}): {exc}", file=sys.stderr)
+        return None
