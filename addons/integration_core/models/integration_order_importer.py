@@ -225,12 +225,12 @@ class IntegrationOrderImporter(models.AbstractModel):
             return bound
         product = self._product_by_code(backend, line)
         if not product and backend.create_missing_products and line.get("sku"):
-            product = (
-                self.env["product.product"]
-                .sudo()
-                .create(
-                    {"name": line.get("name") or line["sku"], "default_code": line["sku"], "type": "product"}
-                )
+            # created as the product importer creates a missing variant
+            product = self.env["integration.product.importer"]._create(
+                backend,
+                {"name": line.get("name") or line["sku"]},
+                {"sku": line["sku"], "barcode": line.get("barcode")},
+                0,
             )
         if product and variant_id:
             self._bind_variant(backend, line, product)
