@@ -374,8 +374,44 @@ class _SegmentFormat:
                 pass
         self.check_envelopes(interchange, self._envelope_segments(interchange))
 
-    def check_envelopes(self, interchange, segments):  # pragma: no cover - abstract
-        raise NotImplementedError
+    unit = ""  # what an envelope holds, in words
+    reference = (0, "")  # the opener's element the closer's second element repeats, and its name
+
+    def check_envelopes(self, interchange, segments):
+        """Openers and closers paired (fatal); each closer's segment count and
+        reference against its opener (noted in ``interchange.problems``)."""
+        opener, closer = self.envelope
+        index, label = self.reference
+        opened = None
+        for segment in segments:
+            if segment.tag == opener:
+                if opened:
+                    raise ValidationFailed(
+                        f"{self.name}: segment {segment.number} at offset {segment.offset}: {opener} before the "
+                        f"{closer} of the {self.unit} opened at segment {opened.number}."
+                    )
+                opened = segment
+                continue
+            if not opened:
+                raise ValidationFailed(
+                    f"{self.name}: segment {segment.number} at offset {segment.offset}: {closer} without {opener}."
+                )
+            count = segment.number - opened.number + 1
+            if segment.element(1) != str(count):
+                interchange.problems.append(
+                    f"segment {segment.number} ({closer} of the {self.unit} opened at segment {opened.number}) "
+                    f"counts {segment.element(1)!r} segments, the {self.unit} has {count}"
+                )
+            if segment.element(2) != opened.element(index):
+                interchange.problems.append(
+                    f"segment {segment.number}: {closer} {label} {segment.element(2)!r} is not "
+                    f"the {opener}'s {opened.element(index)!r}"
+                )
+            opened = None
+        if opened:
+            raise ValidationFailed(
+                f"{self.name}: the {self.unit} opened at segment {opened.number} has no {closer}."
+            )
 
     def _fast(self, interchange):
         """True when regular expressions can walk the text (single-character
@@ -539,38 +575,8 @@ class X12Format(_SegmentFormat):
         return X12Interchange(text, separators, start)
 
     envelope = ("ST", "SE")
-
-    def check_envelopes(self, interchange, segments):
-        """ST/SE pairing (fatal); each SE's segment count and control number
-        against its ST (noted in ``interchange.problems``)."""
-        opened = None
-        for segment in segments:
-            if segment.tag == "ST":
-                if opened:
-                    raise ValidationFailed(
-                        f"X12: segment {segment.number} at offset {segment.offset}: ST before the "
-                        f"SE of the transaction set opened at segment {opened.number}."
-                    )
-                opened = segment
-                continue
-            if not opened:
-                raise ValidationFailed(
-                    f"X12: segment {segment.number} at offset {segment.offset}: SE without ST."
-                )
-            count = segment.number - opened.number + 1
-            if segment.element(1) != str(count):
-                interchange.problems.append(
-                    f"segment {segment.number} (SE of the transaction set opened at segment {opened.number}) "
-                    f"counts {segment.element(1)!r} segments, the transaction set has {count}"
-                )
-            if segment.element(2) != opened.element(2):
-                interchange.problems.append(
-                    f"segment {segment.number}: SE control number {segment.element(2)!r} is not "
-                    f"the ST's {opened.element(2)!r}"
-                )
-            opened = None
-        if opened:
-            raise ValidationFailed(f"X12: the transaction set opened at segment {opened.number} has no SE.")
+    unit = "transaction set"
+    reference = (2, "control number")  # ST02 / SE02
 
     def masked_elements(self, segment):
         tag = segment.tag
@@ -641,38 +647,8 @@ class EdifactFormat(_SegmentFormat):
         return f"# EDIFACT: {interchange.separators.describe()}"
 
     envelope = ("UNH", "UNT")
-
-    def check_envelopes(self, interchange, segments):
-        """UNH/UNT pairing (fatal); each UNT's segment count and reference
-        against its UNH (noted in ``interchange.problems``)."""
-        opened = None
-        for segment in segments:
-            if segment.tag == "UNH":
-                if opened:
-                    raise ValidationFailed(
-                        f"EDIFACT: segment {segment.number} at offset {segment.offset}: UNH before the "
-                        f"UNT of the message opened at segment {opened.number}."
-                    )
-                opened = segment
-                continue
-            if not opened:
-                raise ValidationFailed(
-                    f"EDIFACT: segment {segment.number} at offset {segment.offset}: UNT without UNH."
-                )
-            count = segment.number - opened.number + 1
-            if segment.element(1) != str(count):
-                interchange.problems.append(
-                    f"segment {segment.number} (UNT of the message opened at segment {opened.number}) "
-                    f"counts {segment.element(1)!r} segments, the message has {count}"
-                )
-            if segment.element(2) != opened.element(1):
-                interchange.problems.append(
-                    f"segment {segment.number}: UNT reference {segment.element(2)!r} is not "
-                    f"the UNH's {opened.element(1)!r}"
-                )
-            opened = None
-        if opened:
-            raise ValidationFailed(f"EDIFACT: the message opened at segment {opened.number} has no UNT.")
+    unit = "message"
+    reference = (1, "reference")  # UNH01 / UNT02
 
     def masked_elements(self, segment):
         tag = segment.tag
