@@ -2,7 +2,7 @@
 // An Odoo admin connects a Shopify store (the local sandbox), tests the
 // connection and asks for the orders; then finds an imported order in Sales.
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMenuItem } from "@integration_core/../tests/tours/menu_steps";
 
 const SANDBOX_URL = "http://127.0.0.1:18071";
 
@@ -29,19 +29,11 @@ registry.category("web_tour.tours").add("channel_shopify_configure", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Integrations app",
-            trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
-        },
-        {
-            content: "Open Configuration",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_configuration"]',
-        },
-        {
-            content: "Open Shopify stores",
-            trigger: '.dropdown-item[data-menu-xmlid="channel_shopify.integration_backend_menu_shopify"]',
-        },
+        ...openMenuItem(
+            "integration_core.integration_menu_root",
+            "integration_core.integration_menu_configuration",
+            "channel_shopify.integration_backend_menu_shopify"
+        ),
         {
             content: "Create a store",
             trigger: ".o_list_button_add",
@@ -92,19 +84,11 @@ registry.category("web_tour.tours").add("channel_shopify_order_in_sales", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open Sales",
-            trigger: '.o_app[data-menu-xmlid="sale.sale_menu_root"]',
-        },
-        {
-            content: "Open the Orders menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="sale.sale_order_menu"]',
-        },
-        {
-            content: "Open the sales orders",
-            trigger: '.dropdown-item[data-menu-xmlid="sale.menu_sale_order"]',
-        },
+        ...openMenuItem(
+            "sale.sale_menu_root",
+            "sale.sale_order_menu",
+            "sale.menu_sale_order"
+        ),
         {
             content: "The Shopify order is there",
             trigger: '.o_list_view .o_data_row td:contains("Max Mustermann")',

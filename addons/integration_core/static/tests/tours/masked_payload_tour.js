@@ -3,25 +3,17 @@
 // canonical payload is shown masked, the real one is not on the page, and
 // the user can still retry the event.
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMenuItem } from "@integration_core/../tests/tours/menu_steps";
 
 registry.category("web_tour.tours").add("integration_core_masked_payload", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Integrations app",
-            trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
-        },
-        {
-            content: "Open the exception menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_exceptions"]',
-        },
-        {
-            content: "Open the exception queue in it",
-            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_event_menu_exceptions"]',
-        },
+        ...openMenuItem(
+            "integration_core.integration_menu_root",
+            "integration_core.integration_menu_exceptions",
+            "integration_core.integration_event_menu_exceptions"
+        ),
         {
             content: "Open the failed event",
             trigger: '.o_list_view .o_data_row td[name="external_id"]:contains("TOUR-FAILED")',

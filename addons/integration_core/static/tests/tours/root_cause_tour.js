@@ -3,25 +3,17 @@
 // cause, maps the tax once in the fix wizard and sees every event of the
 // cause replayed and done.
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMenuItem } from "@integration_core/../tests/tours/menu_steps";
 
 registry.category("web_tour.tours").add("integration_core_root_causes", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Integrations app",
-            trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
-        },
-        {
-            content: "Open the exception menu",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_exceptions"]',
-        },
-        {
-            content: "Open the root causes",
-            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_cause_menu"]',
-        },
+        ...openMenuItem(
+            "integration_core.integration_menu_root",
+            "integration_core.integration_menu_exceptions",
+            "integration_core.integration_cause_menu"
+        ),
         {
             content: "The unmapped tax is one cause of three events",
             trigger:

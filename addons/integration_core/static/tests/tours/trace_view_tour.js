@@ -3,7 +3,7 @@
 // trace with its events in time order and their states, then the Odoo record
 // the first event made.
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openMenuItem } from "@integration_core/../tests/tours/menu_steps";
 
 const row = (n) => `.o_field_widget[name="event_ids"] .o_data_row:nth-child(${n})`;
 
@@ -11,19 +11,11 @@ registry.category("web_tour.tours").add("integration_core_trace_view", {
     test: true,
     url: "/web",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Integrations app",
-            trigger: '.o_app[data-menu-xmlid="integration_core.integration_menu_root"]',
-        },
-        {
-            content: "Open Reporting",
-            trigger: '.o_menu_sections [data-menu-xmlid="integration_core.integration_menu_reporting"]',
-        },
-        {
-            content: "Open the traces",
-            trigger: '.dropdown-item[data-menu-xmlid="integration_core.integration_trace_menu"]',
-        },
+        ...openMenuItem(
+            "integration_core.integration_menu_root",
+            "integration_core.integration_menu_reporting",
+            "integration_core.integration_trace_menu"
+        ),
         {
             content: "Open the trace that crosses the tour's shop and warehouse",
             trigger: '.o_list_view .o_data_row td[name="backend_names"]:contains("Tour 3PL")',
