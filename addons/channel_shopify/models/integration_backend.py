@@ -345,7 +345,8 @@ class IntegrationBackend(models.Model):
             )
 
     def _shopify_webhook_topic_hint(self, headers):
-        return headers.get("X-Shopify-Topic")  # Shopify's name: the core maps it to ours
+        topic = self._topics().by_remote(headers.get("X-Shopify-Topic") or "")
+        return topic.name if topic else None
 
     def _shopify_run_flow(self, flow):
         return FLOW_RUNS.get(flow.code, [])
