@@ -1,0 +1,14 @@
+"""ORM-free EDI building blocks of channel_edi, shared with tpl_connector.
+
+- :mod:`.tree`: the lossless segment tree every reader produces and every
+  writer consumes (interchange > group > transaction set > segments);
+- :mod:`.x12` and :mod:`.edifact`: the codecs (bytes <-> tree);
+- :mod:`.validation`: one data-driven engine (loops, cardinality, element
+  types, code lists) with partner rule overrides;
+- :mod:`.documents`: typed business documents (tree <-> document) per
+  transaction set, and the acknowledgements (997/999/CONTRL);
+- :mod:`.inspect`: the sample inspector (``scripts/edi-inspect``);
+- :mod:`.transports`: AS2 (S/MIME, MDN) and SFTP clients.
+
+Import the modules directly (``from .lib import x12``).
+"""
