@@ -37,7 +37,7 @@ class EdiAs2Controller(http.Controller):
         if length > MAX_BYTES:
             return request.make_response(b"body too large", status=413)
         body = request.httprequest.get_data(cache=False)
-        headers = {key: value for key, value in request.httprequest.headers.items()}
+        headers = dict(request.httprequest.headers.items())
         _backend, answer = request.env["trading.partner.transport"].sudo()._as2_receive(headers, body)
         if answer.status >= 400:
             _logger.info("AS2 message refused (%s): %s", answer.status, answer.body[:200])
