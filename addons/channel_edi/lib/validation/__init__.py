@@ -50,6 +50,20 @@ def guide_version(standard, version):
     return version[:6]
 
 
+def _alias(standard, folder):
+    """The folder whose guides stand in for ``folder``: X12 004010VICS without
+    its own 997 uses 004010's; EDIFACT directories per ``edifact/aliases.json``."""
+    if standard == "x12":
+        return folder[:6] if len(folder) > 6 else ""
+    if "edifact" not in _ALIASES:
+        path = GUIDES_DIR / "edifact" / "aliases.json"
+        _ALIASES["edifact"] = json.loads(path.read_text())["aliases"] if path.is_file() else {}
+    return _ALIASES["edifact"].get(folder, "")
+
+
+_ALIASES = {}
+
+
 def guide_for(standard, version, set_id, overrides=None):
     """The effective guide (compiled once and cached) for a set, a version and
     a partner's overrides (a dict, a list of dicts, or None)."""
@@ -63,9 +77,10 @@ def guide_for(standard, version, set_id, overrides=None):
         try:
             guide = load_guide(standard, folder, set_id)
         except GuideError:
-            if standard != "x12" or len(folder) <= 6:
+            alias = _alias(standard, folder)
+            if not alias:
                 raise
-            guide = load_guide(standard, folder[:6], set_id)  # 004010VICS without its own 997: 004010's
+            guide = load_guide(standard, alias, set_id)
         fitting = [o for o in overrides if override_fits(o, guide)]
         if fitting:
             guide = guide.with_overrides(*fitting)
@@ -98,7 +113,21 @@ def validate(transaction, standard, version, overrides=None, decimal_mark="."):
                 severity="warning",
             )
         ]
-    return guide.compiled().validate(transaction, decimal_mark)
+    issues = guide.compiled().validate(transaction, decimal_mark)
+    if guide.version != guide_version(standard, version) and standard.lower() == "edifact":
+        header = transaction.segments[0] if transaction.segments else None
+        issues.insert(
+            0,
+            Issue(
+                "guide_alias",
+                f"{version} {transaction.type} checked with the {guide.version} guide (no guide of its own)",
+                position=header.position if header else 0,
+                segment=header.tag if header else "",
+                set_position=1,
+                severity="warning",
+            ),
+        )
+    return issues
 
 
 def validate_file(edifile, overrides=None):
