@@ -654,8 +654,8 @@ def _receive(message, headers, body, our_keys, partners, now):
             )
             if smime_type == "compressed-data":
                 entity = _decompress(message, der)
-                if not message.signed:
-                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity
+                if message.encrypted and not message.signed:
+                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity (4.3: unencrypted, the content)
             elif smime_type in ("enveloped-data", ""):
                 entity = _decrypt(message, der)
                 mic_data = entity  # 7.3.1: the decrypted MIME header and content
