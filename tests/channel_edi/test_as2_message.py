@@ -626,3 +626,14 @@ def test_unknown_digest_and_cipher():
         smime.digest_name("whirlpool")
     with pytest.raises(smime.SmimeError, match="content encryption"):
         smime.cipher_name("rc2")
+
+
+def test_an_unforeseen_failure_still_gets_an_mdn():
+    def broken_registry(as2_id):
+        raise RuntimeError("database is gone")
+
+    message = as2.build_message(PAYLOAD, identity(), partner_profile())
+    received, answer = as2.handle(message.headers, message.body, partner_station(), broken_registry)
+    assert received.error.modifier == as2.UNEXPECTED_ERROR
+    assert "database is gone" in received.error.message
+    assert b"processed/error: unexpected-processing-error" in answer.body
