@@ -637,3 +637,13 @@ def test_an_unforeseen_failure_still_gets_an_mdn():
     assert received.error.modifier == as2.UNEXPECTED_ERROR
     assert "database is gone" in received.error.message
     assert b"processed/error: unexpected-processing-error" in answer.body
+
+
+@pytest.mark.parametrize("options", [{}, {"sign": False, "encrypt": False, "compress": True}])
+def test_smime_type_may_be_omitted(options):
+    message = as2.build_message(PAYLOAD, identity(), partner_profile(**options))
+    headers = dict(message.headers, **{"Content-Type": "application/x-pkcs7-mime"})
+    requirements = {"require_signed": False, "require_encrypted": False} if options else {}
+    received = as2.receive(headers, message.body, partner_station(), [our_profile_at_partner(**requirements)])
+    assert received.ok, received.error
+    assert received.payload == PAYLOAD and received.mic == message.mic
