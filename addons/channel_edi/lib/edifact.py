@@ -70,6 +70,7 @@ CHARSETS = {
     "UNOY": "utf-8",
 }
 ASCII_LEVELS = ("UNOA", "UNOB")
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class EdifactError(ValidationFailed, ValueError):
@@ -144,6 +145,9 @@ def decode(data):
     level = syntax_identifier(data)
     if isinstance(data, bytes | bytearray | memoryview):
         data = bytes(data)
+        if data.startswith(UTF8_BOM):  # before decoding: UNOC would read it as "ï»¿"
+            data = data[len(UTF8_BOM) :]
+            issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
         codec = CHARSETS.get(level, "utf-8")
         try:
             text = data.decode(codec)
