@@ -33,7 +33,7 @@ import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, segment_class
+from .readsegment import ReadSegment, counts, is_number, segment_class
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -342,7 +342,7 @@ def isa_widths(values):
 def same_number(a, b):
     """Control numbers of type N0 (GS06/GE02, ISA13/IEA02): equal as
     written, or as numbers when both are digits (``000005`` and ``5``)."""
-    return a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
+    return a == b or (is_number(a) and is_number(b) and int(a) == int(b))
 
 
 class _Envelopes:
@@ -494,7 +494,7 @@ class _Envelopes:
             return
         se = segments[-1]
         count = se.get(1)
-        if not (count.isdigit() and int(count) == len(segments)):
+        if not counts(count, len(segments)):
             self.error(
                 "segment_count",
                 f"SE01 says {count!r} segments, the transaction set has {len(segments)}",
@@ -521,7 +521,7 @@ class _Envelopes:
         self.group = None
         ge = group.trailer = self.segment(index)
         count = ge.get(1)
-        if not (count.isdigit() and int(count) == len(group.transactions)):
+        if not counts(count, len(group.transactions)):
             self.error(
                 "transaction_count",
                 f"GE01 says {count!r} transaction sets, the group has {len(group.transactions)}",
@@ -549,7 +549,7 @@ class _Envelopes:
         interchange = self.interchange
         iea = interchange.trailer = self.segment(index)
         count = iea.get(1)
-        if not (count.isdigit() and int(count) == len(interchange.groups)):
+        if not counts(count, len(interchange.groups)):
             self.error(
                 "group_count",
                 f"IEA01 says {count!r} functional groups, the interchange has {len(interchange.groups)}",
@@ -712,7 +712,7 @@ class _Writer:
         fixed = []
         for number, (value, width) in enumerate(zip(values, ISA_WIDTHS, strict=True), 1):
             value = value or ""
-            if number in NUMERIC_ISA and value.isdigit():
+            if number in NUMERIC_ISA and is_number(value):
                 value = value.zfill(width)
             else:
                 value = value.strip().ljust(width) if number not in (11, 16) else value
