@@ -207,27 +207,16 @@ class _Reader:
             raise X12Error("X12: the file is empty.")
         if start:
             self.warn_once("indentation", "whitespace before the first ISA; ignored", 1, "ISA")
-        first = True
-        while start < len(text):
-            if not text.startswith("ISA", start):
-                if first:
-                    raise X12Error(
-                        f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}."
-                    )
-                self.error(
-                    "outside_envelope",
-                    f"text after the interchange that is not an ISA: {text[start : start + 30]!r}",
-                    self.count + 1,
-                )
-                return
+        if not text.startswith("ISA", start):
+            raise X12Error(f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}.")
+        while start < len(text):  # each chunk ends where the next ISA starts
             try:
                 values, delimiters, body_start, fixed = read_isa(text, start)
             except X12Error as exc:
-                if first:
+                if not self.file.interchanges:
                     raise
                 self.error("bad_isa", exc.message, self.count + 1, "ISA", exc.element)
                 return
-            first = False
             start = self.interchange(start, values, delimiters, body_start, fixed)
 
     def interchange(self, isa_start, values, delimiters, body_start, fixed):
