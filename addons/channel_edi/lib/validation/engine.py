@@ -192,8 +192,8 @@ class CompiledGuide:
         for item in structure:
             if item[0] == "seg":
                 _kind, tag, seg_usage, seg_max = item
-                rule = dict(self.guide.segments.get(tag, {}))
-                rule.update(self.guide.segments.get(f"{loop_id}/{tag}", {}))
+                # "REF" names the heading's REF, "PO1/REF" the one directly in loop PO1
+                rule = self.guide.segments.get(f"{loop_id}/{tag}" if loop_id else tag, {})
                 if entries == [] and loop_id:  # a loop's first segment: once per iteration
                     rule = {}
                 entries.append(
@@ -208,8 +208,11 @@ class CompiledGuide:
                 self.tags.add(tag)
             else:
                 _kind, child_id, child_usage, child_max, children = item
-                rule = dict(self.guide.segments.get(children[0][1], {}))
-                rule.update(self.guide.loops.get(child_id, {}))
+                # a loop is named like its first segment: "N1" at the heading, "PO1/N1" inside PO1
+                name = f"{loop_id}/{child_id}" if loop_id else child_id
+                trigger = f"{loop_id}/{children[0][1]}" if loop_id else children[0][1]
+                rule = dict(self.guide.segments.get(trigger, {}))
+                rule.update(self.guide.loops.get(name, {}))
                 entries.append(
                     self._loop(
                         child_id, rule.get("usage", child_usage), _limit(rule.get("max", child_max)), children
@@ -776,7 +779,7 @@ class _Run:
                 f"level {level} needs a parent (HL02): only {', '.join(sorted(rules['roots']))} may be top",
                 level,
             )
-        if rules["levels"] and level and level not in rules["levels"]:
+        if rules["levels"] and level and level not in rules["levels"] and elements[2].codes is None:
             self._element_issue(
                 "hierarchy",
                 segment,
