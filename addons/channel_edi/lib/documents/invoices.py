@@ -79,10 +79,14 @@ def compute_total(document):
 def _charges(items, path):
     total = Decimal(0)
     for index, item in enumerate(items):
+        indicator = need(item, "indicator", f"{path}[{index}]")
+        if indicator not in ("A", "C", "N"):
+            raise DocumentError(
+                f"{path}[{index}].indicator: {indicator!r} is not A (allowance), C (charge) or N (none)."
+            )
         if item.get("amount") is None:
             continue
         amount = decimal(item["amount"], f"{path}[{index}].amount")
-        indicator = item.get("indicator")
         total += amount if indicator == "C" else -amount if indicator == "A" else 0
     return total
 
