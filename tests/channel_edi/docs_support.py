@@ -33,9 +33,10 @@ def edifact_messages(relative):
     return [t for interchange in edifile.interchanges for t in interchange.transactions()]
 
 
-def transaction(set_type, *segments, control_number="0001", version="004010"):
+def transaction(set_type, *segments, control_number="0001", version=None):
     """A transaction from (tag, values...) tuples, ST/SE or UNH/UNT added."""
     edifact = not set_type.isdigit()
+    version = version or ("D:96A:UN" if edifact else "004010")
     body = [tree.Segment.of(tag, *values) for tag, *values in segments]
     if edifact:
         header = tree.Segment.of("UNH", control_number, (set_type, "D", "96A", "UN"))
