@@ -647,3 +647,38 @@ def test_smime_type_may_be_omitted(options):
     received = as2.receive(headers, message.body, partner_station(), [our_profile_at_partner(**requirements)])
     assert received.ok, received.error
     assert received.payload == PAYLOAD and received.mic == message.mic
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"AS2-To": "PARTNER\tAS2"},
+        {"AS2-From": "x" * 300},
+        {"AS2-From": "caf\u00e9"},
+        {"Message-ID": "<caf\u00e9@x>"},
+        {"Content-Type": "multipart/signed"},
+        {"Content-Type": 'multipart/signed; boundary="\u00e9"'},
+        {"Content-Type": "application/pkcs7-mime; smime-type=signed-data"},
+        {"Content-Type": "application/pkcs7-mime; smime-type=compressed-data"},
+        {"Content-Transfer-Encoding": "base64"},
+        {"Disposition-Notification-Options": "garbage;;=,"},
+    ],
+)
+def test_odd_requests_are_answered_not_crashed(changes):
+    message = as2.build_message(PAYLOAD, identity(), partner_profile())
+    headers = dict(message.headers, **changes)
+    received, answer = as2.handle(headers, message.body, partner_station(), [our_profile_at_partner()])
+    assert answer.status in (200, 400)
+    if answer.mdn is not None:
+        mdn = as2.parse_mdn(answer.headers, answer.body, partner_profile())
+        assert mdn.original_message_id == received.message_id
+        assert received.ok or mdn.modifier in ("error", "failure")
+
+
+def test_an_mdn_part_that_does_not_decode_is_an_mdn_error():
+    headers, body = report("<a@b>", "automatic-action/MDN-sent-automatically; processed")
+    body = body.replace(
+        b"Content-Type: text/plain\r\n", b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n"
+    ).replace(b"see below", b"not base64!")
+    with pytest.raises(as2.MdnError, match="does not decode"):
+        as2.parse_mdn(headers, body, partner_profile())

@@ -230,6 +230,20 @@ def quote_as2_name(name):
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _safe_as2_name(name):
+    """:func:`quote_as2_name` for echoing what a sender wrote: characters an
+    AS2 name cannot hold become "?", never an error."""
+    cleaned = "".join(char if 32 <= ord(char) <= 126 else "?" for char in str(name or ""))[:128]
+    return quote_as2_name(cleaned or "unknown")
+
+
+def _clean(value, limit=998):
+    """A received header value fit to echo: printable ASCII, one line."""
+    return "".join(char if 32 <= ord(char) <= 126 else "?" for char in " ".join(str(value or "").split()))[
+        :limit
+    ]
+
+
 def unquote_as2_name(value):
     """The AS2 name in a header value (quotes and escapes removed)."""
     value = (value or "").strip()
@@ -613,10 +627,10 @@ def receive(headers, body, our_keys, partners, *, now=None):
     """
     headers = _headers(headers)
     message = InboundMessage(
-        message_id=(headers.get("Message-ID") or "").strip(),
+        message_id=_clean(headers.get("Message-ID")),
         as2_from=unquote_as2_name(headers.get("AS2-From")),
         as2_to=unquote_as2_name(headers.get("AS2-To")),
-        subject=headers.get("Subject") or "",
+        subject=_clean(headers.get("Subject")),
         mdn_request=parse_mdn_request(headers),
     )
     try:
@@ -823,8 +837,8 @@ def build_mdn(message, *, text=None, reporting_ua=REPORTING_UA, now=None):
     text = text or _mdn_text(message, now)
     fields = [
         ("Reporting-UA", reporting_ua),
-        ("Original-Recipient", f"rfc822; {quote_as2_name(message.as2_to or 'unknown')}"),
-        ("Final-Recipient", f"rfc822; {quote_as2_name(message.as2_to or 'unknown')}"),
+        ("Original-Recipient", f"rfc822; {_safe_as2_name(message.as2_to)}"),
+        ("Final-Recipient", f"rfc822; {_safe_as2_name(message.as2_to)}"),
         ("Original-Message-ID", message.message_id),
         ("Disposition", disposition),
     ]
@@ -843,8 +857,8 @@ def build_mdn(message, *, text=None, reporting_ua=REPORTING_UA, now=None):
     mdn_id = new_message_id(message.as2_to or "as2")
     headers = {
         "AS2-Version": AS2_VERSION,
-        "AS2-From": quote_as2_name(message.as2_to or "unknown"),
-        "AS2-To": quote_as2_name(message.as2_from or "unknown"),
+        "AS2-From": _safe_as2_name(message.as2_to),
+        "AS2-To": _safe_as2_name(message.as2_from),
         "Message-ID": mdn_id,
         "Subject": "Message Disposition Notification",
         "Date": _http_date(now),
@@ -978,11 +992,15 @@ def parse_mdn(headers, body, partner, *, now=None):
     fields, text = None, ""
     for part_headers, part_body in parts:
         part_type = part_headers.get_content_type()
+        try:
+            decoded = _decode_body(part_headers, part_body)
+        except ValueError as exc:  # binascii.Error included
+            raise MdnError(f"Malformed MDN: the {part_type} part does not decode: {exc}") from None
         if part_type == "message/disposition-notification":
             parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
-            fields = parser.parsebytes(_decode_body(part_headers, part_body).lstrip(b"\r\n") + b"\r\n\r\n")
+            fields = parser.parsebytes(decoded.lstrip(b"\r\n") + b"\r\n\r\n")
         elif part_type.startswith("text/") and not text:
-            text = _decode_body(part_headers, part_body).decode("utf-8", "replace").strip()
+            text = decoded.decode("utf-8", "replace").strip()
     if fields is None:
         raise MdnError("The MDN has no message/disposition-notification part")
     return _mdn_from_fields(http_headers, fields, signed, text)
