@@ -315,18 +315,40 @@ def _decode_body(headers, body):
 
 def _split_multipart(body, boundary):
     """The parts of a multipart body, each exactly as transmitted (RFC 2046
-    section 5.1.1: the line break before a delimiter belongs to it)."""
-    delimiter = re.compile(
-        rb"(?:\A|\r?\n)--" + re.escape(boundary.encode("ascii")) + rb"(--)?[ \t]*(?:\r?\n|\Z)"
-    )
-    parts, start = [], None
-    for match in delimiter.finditer(body):
+    section 5.1.1: a delimiter is ``--boundary`` at the start of a line, the
+    line break before it belongs to it; a close delimiter ends in ``--``)."""
+    dash = b"--" + boundary.encode("ascii")
+    parts, start, position = [], None, 0
+    while True:
+        index = body.find(dash, position)
+        if index < 0:
+            raise ValueError(f"the multipart body has no closing boundary --{boundary}--")
+        position = index + 1
+        if index and body[index - 1 : index] != b"\n":
+            continue  # not at the start of a line
+        line_start = index - 2 if body[index - 2 : index] == b"\r\n" else max(index - 1, 0)
+        after = index + len(dash)
+        closing = body[after : after + 2] == b"--"
+        line_end = _end_of_delimiter_line(body, after + 2 if closing else after)
+        if line_end is None and not closing:
+            continue  # "--boundaryXYZ": another text
         if start is not None:
-            parts.append(body[start : match.start()])
-        if match.group(1):  # the close delimiter
+            parts.append(body[start:line_start])
+        if closing:
             return parts
-        start = match.end()
-    raise ValueError(f"the multipart body has no closing boundary --{boundary}--")
+        start = position = line_end
+
+
+def _end_of_delimiter_line(body, index):
+    """Where the next line starts after transport padding (spaces, tabs) and
+    a line break; None when something else follows."""
+    while body[index : index + 1] in (b" ", b"\t"):
+        index += 1
+    if body[index : index + 2] == b"\r\n":
+        return index + 2
+    if body[index : index + 1] == b"\n" or index == len(body):
+        return index + 1
+    return None
 
 
 def _new_boundary(*contents):
@@ -753,11 +775,8 @@ def _verify(message, headers, body, now):
         raise As2Error(
             f"No certificate of partner {message.as2_from} to verify its signature", AUTHENTICATION_FAILED
         )
-    candidates = [signed_part]
-    if _canonical(signed_part) != signed_part:
-        candidates.append(_canonical(signed_part))
     error = None
-    for candidate in candidates:
+    for candidate in _verification_candidates(signed_part):
         try:
             verified = smime.verify_detached(candidate, signature, certificates, now=now)
         except smime.SmimeError as exc:
@@ -767,6 +786,15 @@ def _verify(message, headers, body, now):
         message.signer = verified.certificate
         return candidate, verified
     raise As2Error(error.message, AUTHENTICATION_FAILED)
+
+
+def _verification_candidates(signed_part):
+    """The signed bytes as received, then (only if needed) their canonical
+    CRLF form (RFC 5751 3.1.1) for senders that signed text canonically."""
+    yield signed_part
+    canonical = _canonical(signed_part)
+    if canonical != signed_part:
+        yield canonical
 
 
 def _signed_parts(headers, body):
