@@ -682,3 +682,22 @@ def test_an_mdn_part_that_does_not_decode_is_an_mdn_error():
     ).replace(b"see below", b"not base64!")
     with pytest.raises(as2.MdnError, match="does not decode"):
         as2.parse_mdn(headers, body, partner_profile())
+
+
+@pytest.mark.parametrize(
+    ("body", "parts"),
+    [
+        (b"--b\r\nA\r\n--b\r\nB\r\n--b--\r\n", [b"A", b"B"]),
+        (b"preamble\r\n--b\r\nA\r\n--b--", [b"A"]),  # a preamble, no line break at the end
+        (b"--b\nA\n\n--b \t\nB\n--b--\nepilogue", [b"A\n", b"B"]),  # LF line ends, transport padding
+        (b"--b\r\nA --b\r\n--bXYZ\r\n--b--\r\n", [b"A --b\r\n--bXYZ"]),  # look-alikes stay content
+        (b"--b\r\n\r\n--b--\r\n", [b""]),
+    ],
+)
+def test_multipart_split_is_byte_exact(body, parts):
+    assert as2._split_multipart(body, "b") == parts
+
+
+def test_multipart_without_close_delimiter():
+    with pytest.raises(ValueError, match="no closing boundary"):
+        as2._split_multipart(b"--b\r\nA\r\n--b\r\nB", "b")

@@ -69,7 +69,7 @@ from datetime import datetime, timezone
 from email.message import Message
 
 from odoo.addons.integration_core.lib.exceptions import PermanentError
-from odoo.addons.integration_core.lib.http_client import DEFAULT_TIMEOUT, IntegrationHttpClient
+from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient
 
 from . import smime
 
@@ -104,6 +104,10 @@ PROCESSED = "processed"
 PROCESSED_WITH_WARNINGS = "processed-with-warnings"
 FAILED = "failed"
 MIC_MISMATCH = "mic-mismatch"
+
+# (connect, read) seconds: a sync MDN comes once the partner has decrypted and
+# verified the whole message, which takes longer than an API call
+SEND_TIMEOUT = (5.0, 120.0)
 
 MDN_SYNC = "sync"
 MDN_ASYNC = "async"
@@ -1154,8 +1158,9 @@ class Delivery:
         return self
 
 
-def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
-    """POST ``message`` (an :class:`OutboundMessage`) to the partner's ``url``.
+def send(url, message, *, timeout=SEND_TIMEOUT, client=None, now=None):
+    """POST ``message`` (an :class:`OutboundMessage`) to the partner's ``url``
+    (None: the partner profile's ``url``).
 
     Goes through integration_core's HTTP client, so errors arrive classified:
     timeouts, connection failures, 5xx, 408 and 429 (with its Retry-After)
@@ -1164,7 +1169,14 @@ def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
     (permanent: the partner may have the message, resending would duplicate
     it). ``client`` is an :class:`IntegrationHttpClient` to share (circuit
     breaker, rate limit); by default a new one.
+
+    A retry sends the *same* message again (same bytes, same Message-ID), so
+    that the partner recognises a resend of what it may already have
+    received before our read timed out.
     """
+    url = url or (message.partner.url if message.partner else "")
+    if not url:
+        raise PermanentError(f"No URL to send AS2 message {message.message_id} to")
     own_client = client is None
     client = client or IntegrationHttpClient(url, timeout=timeout)
     try:
@@ -1184,7 +1196,7 @@ def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
             client.close()
 
 
-def send_mdn(url, mdn, *, timeout=DEFAULT_TIMEOUT, client=None):
+def send_mdn(url, mdn, *, timeout=SEND_TIMEOUT, client=None):
     """POST an async MDN (:class:`OutboundMdn`) to the Receipt-Delivery-Option
     URL; errors classified as in :func:`send`. Returns the HTTP status."""
     own_client = client is None
