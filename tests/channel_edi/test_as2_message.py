@@ -6,6 +6,7 @@ refusal with its disposition modifier, MDN reconciliation.
 """
 
 import base64
+import email.header
 import email.utils
 import hashlib
 import re
@@ -701,3 +702,16 @@ def test_multipart_split_is_byte_exact(body, parts):
 def test_multipart_without_close_delimiter():
     with pytest.raises(ValueError, match="no closing boundary"):
         as2._split_multipart(b"--b\r\nA\r\n--b\r\nB", "b")
+
+
+def test_non_ascii_file_names_and_subjects():
+    message = as2.build_message(PAYLOAD, identity(), partner_profile(), filename='bestellung "März".edi',
+                                subject="Bestellung März")  # fmt: skip
+    assert (
+        str(email.header.make_header(email.header.decode_header(message.headers["Subject"])))
+        == "Bestellung März"
+    )
+    assert message.headers["Subject"].isascii()
+    received, _ = deliver(message)
+    assert received.filename == "bestellung _M_rz_.edi"
+    assert received.subject == message.headers["Subject"]

@@ -57,6 +57,7 @@ who stores messages.
 
 import base64
 import binascii
+import email.header
 import email.parser
 import email.policy
 import email.utils
@@ -498,7 +499,7 @@ def build_message(
         "AS2-From": quote_as2_name(sender.as2_id),
         "AS2-To": quote_as2_name(partner.as2_id),
         "Message-ID": message_id,
-        "Subject": subject or "AS2 message",
+        "Subject": _header_text(subject or "AS2 message"),
         "Date": _http_date(now),
         "Mime-Version": "1.0",
     }
@@ -530,7 +531,15 @@ def _split_top_entity(entity):
 
 
 def _safe_filename(filename):
-    return re.sub(r'["\\\r\n]', "_", str(filename))
+    """The file name fit for a quoted Content-Disposition parameter: ASCII
+    without quotes, backslashes or line breaks (others become "_")."""
+    return re.sub(r"[^ !#-\[\]-~]", "_", str(filename))
+
+
+def _header_text(text):
+    """A header value of free text: as is in ASCII, else RFC 2047 encoded."""
+    text = " ".join(str(text).split())
+    return text if text.isascii() else email.header.Header(text, "utf-8").encode()
 
 
 def _receipt_request(sender, partner, digest):
