@@ -49,6 +49,15 @@ Receiving (the partner sends, we answer with an MDN)::
    HTTP answer, or kept for :func:`send_mdn` when the partner asked for an
    async MDN (Receipt-Delivery-Option).
 
+The MIC (section 7.3.1, RFC 5402 section 4) is the base64 digest, with the
+requested ``signed-receipt-micalg``, of: the signed MIME entity, headers
+included, for a signed message; the decrypted (and decompressed) MIME entity
+for an encrypted unsigned one; the bare content otherwise. Signed parts are
+kept byte for byte as received (Content-Transfer-Encoding binary); a
+signature over their canonical CRLF form is accepted too. Any signature
+failure, a changed content digest included, is ``authentication-failed``
+(``integrity-check-failed`` is only read, in partners' MDNs).
+
 The CMS work (signatures, envelopes, compression, certificates) is in
 :mod:`.smime`. AS2 names are case-sensitive (section 6.2) and quoted when
 they hold spaces. Duplicate detection (on Message-ID) belongs to the caller,
