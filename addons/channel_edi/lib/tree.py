@@ -167,12 +167,7 @@ class Issue:
     severity: str = "error"  # "error" | "warning"
 
     def as_dict(self):
-        out = {
-            "position": self.position,
-            "segment": self.segment,
-            "element": self.element,
-            "message": self.message,
-        }
+        out = {"position": self.position, "segment": self.segment, "element": self.element, "message": self.message}
         out["code"] = self.code
         if self.set_position:
             out["set_position"] = self.set_position
