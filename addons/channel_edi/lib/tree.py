@@ -189,7 +189,12 @@ class Issue:
         return "8" if self.element_position else self.ack_code
 
     def as_dict(self):
-        out = {"position": self.position, "segment": self.segment, "element": self.element, "message": self.message}
+        out = {
+            "position": self.position,
+            "segment": self.segment,
+            "element": self.element,
+            "message": self.message,
+        }
         out["code"] = self.code
         if self.set_position:
             out["set_position"] = self.set_position

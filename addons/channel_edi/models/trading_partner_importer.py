@@ -25,6 +25,7 @@ from ..lib import codec, documents, envelope, validation
 from ..lib import edifact as edifact_codec
 from ..lib import x12 as x12_codec
 from ..lib.documents import acks
+from ..lib.documents import canonical as edi_canonical
 
 _logger = logging.getLogger(__name__)
 
@@ -304,15 +305,34 @@ class TradingPartnerImporter(models.AbstractModel):
 
     @api.model
     def _order_canonical(self, backend, interchange, typed):
-        order = documents.canonical.order(typed, currency=backend.company_id.currency_id.name)
+        """The core's canonical order of a customer's 850/ORDERS: the
+        customer is the profile's partner (bound to the file's buyer
+        identity), the ship-to carries its GLN and store number (the core's
+        importer finds the delivery address by them), the requested
+        delivery date becomes the commitment date."""
+        standard = interchange.standard
+        order = edi_canonical.to_order(
+            typed, standard, currency=backend.company_id.currency_id.name, partner_key=f"edi{backend.id}"
+        )
         partner = backend.edi_partner_id
         if partner:
-            # the partner is known by its profile: bind it, whatever the file names
             Binding = self.env["integration.binding"].sudo()
-            external_id = f"edi:{interchange.sender}"
+            external_id = order["customer"].get("external_id") or f"edi:{interchange.sender}"
+            Binding._lock(backend, "res.partner", external_id)
             if not Binding._find(backend, "res.partner", external_id):
                 Binding._bind(backend, partner, external_id)
-            order["customer"] = dict(order.get("customer") or {}, external_id=external_id, name=partner.name)
+            order["customer"] = {"external_id": external_id, "name": partner.name}
+        ship_to = edi_canonical.identifiers(typed.get("ship_to"), standard)
+        if order.get("shipping_address") is not None or ship_to:
+            address = order.get("shipping_address") or {"name": (typed.get("ship_to") or {}).get("name")}
+            if ship_to.get("gln"):
+                address["gln"] = ship_to["gln"]
+            if ship_to.get("store_number"):
+                address["store_number"] = ship_to["store_number"]
+            order["shipping_address"] = address
+        requested = (typed.get("dates") or {}).get("delivery_requested")
+        if requested:
+            order["requested_date"] = requested[:10]
         return order
 
     @api.model
