@@ -1,1 +1,1 @@
-from . import test_edi_customer
+from . import test_edi_customer, test_edi_transport
