@@ -94,7 +94,8 @@ class TestEdiCustomer(EdiCase):
         event, _created = self.receive_file(self.backend, self._order_file())
         self.assertEqual(event.state, "done")
         po_ack = self.documents(self.backend, direction="out", set_type="855")
-        self.assertEqual(len(po_ack), 1)
+        sent = self.env["integration.event"].search([("topic", "=", "po_ack.sent")])
+        self.assertEqual(len(po_ack), 1, sent.mapped(lambda e: (e.state, e.error_message)))
         document = json.loads(po_ack.document_json)
         self.assertEqual(document["po_number"], "PO-7788")
         by_line = {line["line"]: line for line in document["lines"]}
