@@ -133,6 +133,7 @@ class Delimiters:
     # what follows the interchange's last terminator (IEA/UNZ) when it is not
     # ``suffix`` (a file ending without its line break); None: the suffix
     trailing: str | None = None
+    una: bool = False  # EDIFACT: the interchange had (or is to be written with) a UNA
 
 
 @dataclass
@@ -168,6 +169,24 @@ class Issue:
     element: str = ""  # "BEG03", "UNB05"; "" for a segment-level problem
     set_position: int = 0  # position in its transaction set (AK3/UCS)
     severity: str = "error"  # "error" | "warning"
+    # What an acknowledgement reports (filled by validation, see below):
+    ack_code: str = ""  # X12 AK304/IK304 (segment) or AK403/IK403 (element) code
+    contrl_code: str = ""  # EDIFACT CONTRL UCS03/UCD01 syntax error code (0085)
+    element_position: int = 0  # AK401-1 / UCD02-1: element number in the segment (0: segment-level)
+    component_position: int = 0  # AK401-2 / UCD02-2: component number in a composite
+    loop: str = ""  # AK303: the loop the segment belongs to ("N1", "PO1")
+    data_element: str = ""  # AK404: the data element reference number ("373")
+    value: str = ""  # AK405: a copy of the bad data element
+
+    # An issue with ``element_position`` is an element error: its
+    # acknowledgement is an AK3 with code "8" (segment has data element
+    # errors) followed by an AK4 with ``ack_code``; without it, ``ack_code``
+    # is the AK3's own code.
+
+    @property
+    def segment_ack_code(self):
+        """AK304: this issue's code, or "8" when the issue is an element's."""
+        return "8" if self.element_position else self.ack_code
 
     def as_dict(self):
         out = {
@@ -179,6 +198,9 @@ class Issue:
         out["code"] = self.code
         if self.set_position:
             out["set_position"] = self.set_position
+        for name in ("ack_code", "contrl_code", "element_position", "component_position", "loop"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         return out
 
 

@@ -33,6 +33,7 @@ import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
+from .readsegment import ReadSegment, segment_class
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -70,89 +71,6 @@ class DelimiterInData(X12Error):
         super().__init__(message, **kwargs)
         self.value = value
         self.delimiter = delimiter
-
-
-# --- segments --------------------------------------------------------------------
-
-
-class ReadSegment(Segment):
-    """A segment read from a file: a :class:`~.tree.Segment` whose
-    ``elements`` are split into repetitions and components on first use.
-
-    ``raw`` is ``[tag, element 1, element 2, ...]`` as written. Assigning
-    ``elements`` replaces what the writer uses. The separators are class
-    attributes of a subclass made per set of separators
-    (:func:`segment_class`), so making one costs four attribute stores.
-    """
-
-    component = ":"
-    repetition = ""
-    element_separator = "*"
-    _elements = None
-
-    def __init__(self, raw, position=0, set_position=0):
-        self.tag = raw[0]
-        self.raw = raw
-        self.position = position
-        self.set_position = set_position
-
-    @property
-    def elements(self):
-        elements = self._elements
-        if elements is None:
-            elements = self._elements = split_elements(self.raw[1:], self.component, self.repetition)
-        return elements
-
-    @elements.setter
-    def elements(self, value):
-        self._elements = value
-
-    @property
-    def materialized(self):
-        """True once ``elements`` exists as lists (read or assigned)."""
-        return self._elements is not None
-
-    def get(self, number, component=1, default=""):
-        if self._elements is None and component == 1:
-            raw = self.raw
-            if number < 1 or number >= len(raw):
-                return default
-            value = raw[number]
-            if self.component not in value and not (self.repetition and self.repetition in value):
-                return value or default
-        return Segment.get(self, number, component, default)
-
-    def __len__(self):
-        return len(self.raw) - 1 if self._elements is None else len(self._elements)
-
-
-_segment_classes = {}
-
-
-def segment_class(delimiters):
-    """The :class:`ReadSegment` subclass for these separators (cached)."""
-    key = (delimiters.element, delimiters.component, delimiters.repetition)
-    cls = _segment_classes.get(key)
-    if cls is None:
-        cls = type(
-            "ReadSegment",
-            (ReadSegment,),
-            {
-                "__module__": __name__,
-                "element_separator": key[0],
-                "component": key[1],
-                "repetition": key[2],
-            },
-        )
-        _segment_classes[key] = cls
-    return cls
-
-
-def split_elements(values, component, repetition=""):
-    """Element strings as written -> ``[[component, ...], ...]`` per element."""
-    if repetition:
-        return [[r.split(component) for r in v.split(repetition)] for v in values]
-    return [[v.split(component)] for v in values]
 
 
 # --- reading ---------------------------------------------------------------------
@@ -682,7 +600,7 @@ def write_text(interchange, suffix=None, *, delimiters=None):
     for group in interchange.groups:
         writer.group(group)
     writer.add("IEA", [str(len(interchange.groups)), writer.isa13])
-    if not explicit and getattr(d, "trailing", None) is not None:
+    if not explicit and d.trailing is not None:
         writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
     return "".join(writer.out)
 
@@ -723,13 +641,7 @@ class _Writer:
         """A tree segment, its elements joined by the separators."""
         self.position += 1
         d = self.d
-        if (
-            isinstance(segment, ReadSegment)
-            and segment._elements is None
-            and segment.element_separator == d.element
-            and segment.component == d.component
-            and segment.repetition == d.repetition
-        ):
+        if isinstance(segment, ReadSegment) and segment.same_separators(d):
             # as read with these very separators: nothing to check or join
             raw = segment.raw
             self.out.append(d.element.join([segment.tag, *raw[1:]]) + self.end)

@@ -649,14 +649,14 @@ def _receive(message, headers, body, our_keys, partners, now):
         content_type = headers.get_content_type()
         if content_type in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
             smime_type = (headers.get_param("smime-type") or "").lower()
-            der = _der_body(
-                headers, body, DECRYPTION_FAILED if smime_type != "compressed-data" else DECOMPRESSION_FAILED
-            )
-            if smime_type == "compressed-data":
+            modifier = DECOMPRESSION_FAILED if smime_type == "compressed-data" else DECRYPTION_FAILED
+            der = _der_body(headers, body, modifier)
+            smime_type = smime_type or smime.content_type_of(der)  # some agents omit smime-type
+            if smime_type in ("compressed-data", "compressed_data"):
                 entity = _decompress(message, der)
-                if not message.signed:
-                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity
-            elif smime_type in ("enveloped-data", ""):
+                if message.encrypted and not message.signed:
+                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity (4.3: unencrypted, the content)
+            elif smime_type in ("enveloped-data", "enveloped_data", ""):
                 entity = _decrypt(message, der)
                 mic_data = entity  # 7.3.1: the decrypted MIME header and content
             else:

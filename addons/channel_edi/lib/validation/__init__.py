@@ -1,0 +1,186 @@
+"""One validation engine for X12 and EDIFACT transaction sets, driven by data.
+
+The rules are JSON guides (``guides/``, see its README.md): a dictionary of
+segments and elements per standard and version, one structure per set, and
+partner overrides on top. The engine (:mod:`.engine`) checks segment order,
+loops and their repeats, usage and maximum use, the HL hierarchy, element
+counts, types, lengths, code lists, composites and X12 syntax notes.
+
+::
+
+    issues = validation.validate(transaction, "X12", "004010VICS", overrides=acme_v3)
+    results = validation.validate_file(edifile, overrides=[acme_850_v3, acme_856_v1])
+
+Each issue is a :class:`~..tree.Issue` naming the segment (file and set
+position) and element, with the 997/999 and CONTRL codes an acknowledgement
+needs.
+"""
+
+import json
+
+from ..tree import Issue
+from .engine import ISSUE_CODES, compile_guide
+from .guide import (
+    GUIDES_DIR,
+    Guide,
+    GuideError,
+    check_override,
+    load_dictionary,
+    load_guide,
+    load_override,
+    override_fits,
+)
+
+_EFFECTIVE = {}  # (guide key, overrides as JSON) -> Guide with its compiled structure
+_EFFECTIVE_LIMIT = 256
+
+
+def guide_version(standard, version):
+    """The guide folder for a file's version: ``004010VICS`` and ``004010``
+    as they are; ``005010X231A1`` -> ``005010``; EDIFACT ``D:96A:UN:EAN008``
+    -> ``D96A``."""
+    standard = standard.lower()
+    if standard == "edifact":
+        parts = version.split(":")
+        if len(parts) >= 2 and parts[0] == "D":
+            return f"D{parts[1]}"
+        return version.replace(":", "")
+    if (GUIDES_DIR / "x12" / version).is_dir():
+        return version
+    return version[:6]
+
+
+def _alias(standard, folder):
+    """The folder whose guides stand in for ``folder``: X12 004010VICS without
+    its own 997 uses 004010's; EDIFACT directories per ``edifact/aliases.json``."""
+    if standard == "x12":
+        return folder[:6] if len(folder) > 6 else ""
+    if "edifact" not in _ALIASES:
+        path = GUIDES_DIR / "edifact" / "aliases.json"
+        _ALIASES["edifact"] = json.loads(path.read_text())["aliases"] if path.is_file() else {}
+    return _ALIASES["edifact"].get(folder, "")
+
+
+_ALIASES = {}
+
+
+def guide_for(standard, version, set_id, overrides=None):
+    """The effective guide (compiled once and cached) for a set, a version and
+    a partner's overrides (a dict, a list of dicts, or None)."""
+    standard = standard.lower()
+    folder = guide_version(standard, version)
+    if overrides is None or isinstance(overrides, dict):
+        overrides = [overrides] if overrides else []
+    cache_key = (standard, folder, set_id, json.dumps(overrides, sort_keys=True) if overrides else "")
+    guide = _EFFECTIVE.get(cache_key)
+    if guide is None:
+        try:
+            guide = load_guide(standard, folder, set_id)
+        except GuideError:
+            alias = _alias(standard, folder)
+            if not alias:
+                raise
+            guide = load_guide(standard, alias, set_id)
+        fitting = [o for o in overrides if override_fits(o, guide)]
+        if fitting:
+            guide = guide.with_overrides(*fitting)
+        guide.compiled()
+        if len(_EFFECTIVE) >= _EFFECTIVE_LIMIT:
+            _EFFECTIVE.clear()
+        _EFFECTIVE[cache_key] = guide
+    return guide
+
+
+def validate(transaction, standard, version, overrides=None, decimal_mark="."):
+    """The issues of one transaction set (a :class:`~..tree.Transaction`).
+
+    An unknown set or version is one issue (``no_guide``, a warning): the set
+    is not checked, which the caller decides how to treat.
+    """
+    try:
+        guide = guide_for(standard, version, transaction.type, overrides)
+    except GuideError as exc:
+        if "no guide" not in str(exc) and "no dictionary" not in str(exc):
+            raise
+        header = transaction.segments[0] if transaction.segments else None
+        return [
+            Issue(
+                "no_guide",
+                f"no validation guide for {standard} {version} {transaction.type}",
+                position=header.position if header else 0,
+                segment=header.tag if header else "",
+                set_position=1,
+                severity="warning",
+            )
+        ]
+    issues = guide.compiled().validate(transaction, decimal_mark)
+    if guide.version != guide_version(standard, version) and standard.lower() == "edifact":
+        header = transaction.segments[0] if transaction.segments else None
+        issues.insert(
+            0,
+            Issue(
+                "guide_alias",
+                f"{version} {transaction.type} checked with the {guide.version} guide (no guide of its own)",
+                position=header.position if header else 0,
+                segment=header.tag if header else "",
+                set_position=1,
+                severity="warning",
+            ),
+        )
+    return issues
+
+
+def validate_file(edifile, overrides=None):
+    """``{id(transaction): [Issue, ...]}`` for every set of a read file. Each
+    override applies to the sets its ``base`` names (all sets without one)."""
+    results = {}
+    for interchange in edifile.interchanges:
+        decimal_mark = getattr(interchange.delimiters, "decimal", ".") or "."
+        for group in interchange.groups:
+            for transaction in group.transactions:
+                version = transaction.version or group.version
+                results[id(transaction)] = validate(
+                    transaction, edifile.standard, version, overrides, decimal_mark=decimal_mark
+                )
+    return results
+
+
+def errors(issues):
+    """The issues that are errors (not warnings)."""
+    return [issue for issue in issues if issue.severity == "error"]
+
+
+def raise_for(issues, what="transaction set"):
+    """Raise the core's ``ValidationFailed`` listing the errors, if any: what
+    blocks an outbound file before it is sent."""
+    found = errors(issues)
+    if not found:
+        return
+    from odoo.addons.integration_core.lib.exceptions import ValidationFailed
+
+    raise ValidationFailed(
+        errors=[
+            f"{i.segment} at set position {i.set_position}{' ' + i.element if i.element else ''}: {i.message}"
+            for i in found
+        ],
+        details=f"{len(found)} error(s) in the {what}",
+    )
+
+
+__all__ = [
+    "GUIDES_DIR",
+    "Guide",
+    "GuideError",
+    "ISSUE_CODES",
+    "check_override",
+    "compile_guide",
+    "errors",
+    "guide_for",
+    "guide_version",
+    "load_dictionary",
+    "load_guide",
+    "load_override",
+    "raise_for",
+    "validate",
+    "validate_file",
+]
