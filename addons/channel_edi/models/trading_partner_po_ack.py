@@ -144,10 +144,9 @@ class TradingPartnerPoAck(models.AbstractModel):
         if not segments and not rejected and not held:
             return notes
         if not segments:
-            # all rejected (or held): the line keeps only what was received
-            target = line.qty_received
-            if not float_is_zero(rejected, precision_rounding=rounding) or not held:
-                notes.append(self._reduce(line, target, ordered))
+            # all rejected (or only held): the line keeps no more than was received
+            if not float_is_zero(rejected, precision_rounding=rounding):
+                notes.append(self._reduce(line, 0.0, ordered))
             return notes
         first_qty, first_date = segments[0]
         new_lines = self.env["purchase.order.line"]

@@ -198,7 +198,8 @@ class TestEdiAsnOut(SupplyCase):
         self.assertEqual(len(self.assert_valid_ssccs(typed)), 2)
         documents.build("856", typed, "X12", "004010")
         unpacked = self.outbound(picking, "S-O-I")
-        self.assertEqual([lv for _d, lv in levels(unpacked["hierarchy"][0])], ["S", "O", "I", "I"])
+        self.assertEqual([lv for _d, lv in levels(unpacked["hierarchy"][0])], ["S", "O", "I"])
+        self.assertEqual(nodes(unpacked["hierarchy"][0], "I")[0]["quantity"], "10", "one item per product")
         documents.build("856", unpacked, "X12", "004010")
 
     def test_an_unpacked_delivery_is_one_pack(self):
