@@ -110,13 +110,19 @@ def edifact(text):
     return transactions(segments, "UNH", "UNT")
 
 
-def build(text, element="*", component=">"):
-    """A transaction from lines ``"ST*850*0001"`` (one segment per line)."""
+def build(text, element="*", component=">", repetition="^"):
+    """A transaction from lines ``"ST*850*0001"`` (one segment per line),
+    positions set as a reader would (file position = set position)."""
     segments = []
     for line in text.strip().splitlines():
         line = line.strip().rstrip("~'")
         if not line:
             continue
         tag, *values = line.split(element)
-        segments.append(tree.Segment(tag, [[v.split(component)] for v in values]))
-    return transactions(segments, segments[0].tag, segments[-1].tag)[0]
+        elements = [[r.split(component) for r in v.split(repetition)] for v in values]
+        segments.append(
+            tree.Segment(tag, elements, position=len(segments) + 1, set_position=len(segments) + 1)
+        )
+    first = segments[0]
+    kind = first.get(2) if first.tag == "UNH" else first.get(1)
+    return tree.Transaction(kind, first.get(1 if first.tag == "UNH" else 2), segments)

@@ -8,6 +8,7 @@ from sandbox.peer import Peer
 
 from odoo.addons.channel_edi.lib.transports import as2
 from odoo.addons.integration_core.lib.exceptions import (
+    PermanentError,
     RateLimited,
     RemoteRejected,
     RemoteServerError,
@@ -171,3 +172,24 @@ def test_async_mdn_round_trip(partner_station):
         mdn = as2.parse_mdn(headers, body, profile)
         assert mdn.original_message_id == message.message_id
         assert message.reconcile(mdn).status == as2.PROCESSED
+
+
+def test_url_defaults_to_the_partner_profile(partner_station):
+    profile = partner_profile(url=f"{partner_station.base_url}/as2")
+    message = as2.build_message(PAYLOAD, identity(), profile)
+    assert as2.send(None, message).result.status == as2.PROCESSED
+    message = as2.build_message(PAYLOAD, identity(), partner_profile())
+    with pytest.raises(PermanentError, match="No URL"):
+        as2.send(None, message)
+
+
+def test_a_resend_is_the_same_message(partner_station):
+    """A retry after a failure posts the same bytes under the same Message-ID."""
+    partner_station.inject_faults([{"status": 503}])
+    message = as2.build_message(PAYLOAD, identity(), partner_profile())
+    url = f"{partner_station.base_url}/as2"
+    with pytest.raises(RemoteServerError):
+        as2.send(url, message)
+    assert as2.send(url, message).result.status == as2.PROCESSED
+    received, _ = partner_station.received[0]
+    assert received.message_id == message.message_id

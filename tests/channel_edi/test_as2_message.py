@@ -6,6 +6,7 @@ refusal with its disposition modifier, MDN reconciliation.
 """
 
 import base64
+import email.header
 import email.utils
 import hashlib
 import re
@@ -647,3 +648,70 @@ def test_smime_type_may_be_omitted(options):
     received = as2.receive(headers, message.body, partner_station(), [our_profile_at_partner(**requirements)])
     assert received.ok, received.error
     assert received.payload == PAYLOAD and received.mic == message.mic
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"AS2-To": "PARTNER\tAS2"},
+        {"AS2-From": "x" * 300},
+        {"AS2-From": "caf\u00e9"},
+        {"Message-ID": "<caf\u00e9@x>"},
+        {"Content-Type": "multipart/signed"},
+        {"Content-Type": 'multipart/signed; boundary="\u00e9"'},
+        {"Content-Type": "application/pkcs7-mime; smime-type=signed-data"},
+        {"Content-Type": "application/pkcs7-mime; smime-type=compressed-data"},
+        {"Content-Transfer-Encoding": "base64"},
+        {"Disposition-Notification-Options": "garbage;;=,"},
+    ],
+)
+def test_odd_requests_are_answered_not_crashed(changes):
+    message = as2.build_message(PAYLOAD, identity(), partner_profile())
+    headers = dict(message.headers, **changes)
+    received, answer = as2.handle(headers, message.body, partner_station(), [our_profile_at_partner()])
+    assert answer.status in (200, 400)
+    if answer.mdn is not None:
+        mdn = as2.parse_mdn(answer.headers, answer.body, partner_profile())
+        assert mdn.original_message_id == received.message_id
+        assert received.ok or mdn.modifier in ("error", "failure")
+
+
+def test_an_mdn_part_that_does_not_decode_is_an_mdn_error():
+    headers, body = report("<a@b>", "automatic-action/MDN-sent-automatically; processed")
+    body = body.replace(
+        b"Content-Type: text/plain\r\n", b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n"
+    ).replace(b"see below", b"not base64!")
+    with pytest.raises(as2.MdnError, match="does not decode"):
+        as2.parse_mdn(headers, body, partner_profile())
+
+
+@pytest.mark.parametrize(
+    ("body", "parts"),
+    [
+        (b"--b\r\nA\r\n--b\r\nB\r\n--b--\r\n", [b"A", b"B"]),
+        (b"preamble\r\n--b\r\nA\r\n--b--", [b"A"]),  # a preamble, no line break at the end
+        (b"--b\nA\n\n--b \t\nB\n--b--\nepilogue", [b"A\n", b"B"]),  # LF line ends, transport padding
+        (b"--b\r\nA --b\r\n--bXYZ\r\n--b--\r\n", [b"A --b\r\n--bXYZ"]),  # look-alikes stay content
+        (b"--b\r\n\r\n--b--\r\n", [b""]),
+    ],
+)
+def test_multipart_split_is_byte_exact(body, parts):
+    assert as2._split_multipart(body, "b") == parts
+
+
+def test_multipart_without_close_delimiter():
+    with pytest.raises(ValueError, match="no closing boundary"):
+        as2._split_multipart(b"--b\r\nA\r\n--b\r\nB", "b")
+
+
+def test_non_ascii_file_names_and_subjects():
+    message = as2.build_message(PAYLOAD, identity(), partner_profile(), filename='bestellung "März".edi',
+                                subject="Bestellung März")  # fmt: skip
+    assert (
+        str(email.header.make_header(email.header.decode_header(message.headers["Subject"])))
+        == "Bestellung März"
+    )
+    assert message.headers["Subject"].isascii()
+    received, _ = deliver(message)
+    assert received.filename == "bestellung _M_rz_.edi"
+    assert received.subject == message.headers["Subject"]

@@ -7,6 +7,7 @@ makes new keys in a temporary directory.
 
 import base64
 import hashlib
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from as2_keys import (
@@ -401,3 +402,45 @@ def test_certificate_facts_match_openssl(pki):
         cert.not_after.strftime("%b %e %H:%M:%S").replace("  ", " ").split()[0]
     )
     assert 363 <= cert.days_left() <= 365
+
+
+def test_we_decrypt_openssl_rsa_oaep_envelopes(pki):
+    """Some stations use RSA-OAEP key transport (RFC 3560): we read it too."""
+    directory, paths = pki
+    (directory / "entity.bin").write_bytes(ENTITY_HEADERS + PAYLOAD)
+    openssl("cms", "-encrypt", "-binary", "-aes256", "-in", directory / "entity.bin", "-outform", "DER",
+            "-out", directory / "enc.der", "-recip", paths[US][0], "-keyopt", "rsa_padding_mode:oaep")  # fmt: skip
+    assert (
+        "rsaesOaep"
+        in openssl("cms", "-cmsout", "-print", "-inform", "DER", "-in", directory / "enc.der").decode()
+    )
+    assert as2.smime.decrypt((directory / "enc.der").read_bytes(), [keypair(US)]) == ENTITY_HEADERS + PAYLOAD
+
+
+def test_ec_signatures_both_ways(tmp_path):
+    """An ECDSA partner: OpenSSL verifies our signature and we verify its own."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "EC PARTNER")])
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    cert = as2.smime.Certificate(
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (tmp_path / "ec.crt").write_bytes(cert.pem)
+    (tmp_path / "ec.key").write_bytes(as2.smime.private_key_pem(key))
+    (tmp_path / "content.bin").write_bytes(PAYLOAD)
+
+    (tmp_path / "ours.der").write_bytes(as2.smime.sign_detached(PAYLOAD, cert, key))
+    openssl("cms", "-verify", "-binary", "-inform", "DER", "-in", tmp_path / "ours.der",
+            "-content", tmp_path / "content.bin", "-CAfile", tmp_path / "ec.crt", "-out", tmp_path / "out.bin")  # fmt: skip
+
+    openssl("cms", "-sign", "-binary", "-in", tmp_path / "content.bin", "-signer", tmp_path / "ec.crt",
+            "-inkey", tmp_path / "ec.key", "-outform", "DER", "-out", tmp_path / "theirs.der")  # fmt: skip
+    verified = as2.smime.verify_detached(PAYLOAD, (tmp_path / "theirs.der").read_bytes(), cert)
+    assert verified.content_digest == hashlib.sha256(PAYLOAD).digest()

@@ -7,6 +7,7 @@ parents, CTT01, SSCC checks, and the EANCOM DESADV CPS hierarchy.
 import copy
 
 import pytest
+from shipping_samples import x12_transactions
 
 from odoo.addons.channel_edi.lib import sscc
 from odoo.addons.channel_edi.lib.documents import shipping
@@ -610,3 +611,40 @@ def test_desadv_reads_comma_decimals_and_reports_bad_sscc():
 def test_registry_tables():
     assert shipping.READERS[("X12", "856")] is shipping.read_856
     assert shipping.BUILDERS[("EDIFACT", "DESADV")] is shipping.build_desadv
+
+
+def test_node_x12_856_sample():
+    """node-x12's 856 (version 004060): S-O-I, HL without HL04, a CTT hash total."""
+    (transaction,) = x12_transactions("node-x12/856.edi")
+    document = shipping.read_856(transaction)
+    assert (document["purpose"], document["shipment_id"], document["structure_code"]) == (
+        "14",
+        "829716",
+        "0002",
+    )
+    assert document["pattern"] == "S-O-I" and document["hash_total"] == "30"
+    s = document["hierarchy"][0]
+    assert s["bill_of_lading"] == "999999-001" and s["pro_number"] == "5787970539"
+    assert s["packaging"] == [
+        {
+            "packaging_code": "PCS",
+            "lading_quantity": "2",
+            "weight_qualifier": "A3",
+            "weight": "60.310",
+            "weight_uom": "LB",
+        }
+    ]
+    assert s["ship_from"]["name"] == "1 EDI SOURCE" and [p["role"] for p in s["parties"]] == ["SH", "OB"]
+    order = s["children"][0]
+    assert (order["po_number"], order["po_date"]) == ("99999817", "20111205")
+    items = order["children"]
+    assert [(i["hl_id"], i["parent_id"], i["product_ids"], i["quantity"], i["uom"]) for i in items] == [
+        ("3", "2", {"VP": "87787D", "UP": "999999310145"}, "24", "EA"),
+        ("4", "2", {"VP": "99887D", "UP": "999999311746"}, "6", "EA"),
+    ]
+    assert items[0]["description"] == "BLUE WIDGET"
+    # built again: the same document, with HL04 child codes and CTT01 counted
+    rebuilt = shipping.build_856(document, transaction.version)
+    assert shipping.read_856(rebuilt) == document
+    assert [s[4] for s in rebuilt.segments if s.tag == "HL"] == ["1", "1", "0", "0"]
+    assert next(s for s in rebuilt.segments if s.tag == "CTT").elements == [[["4"]], [["30"]]]

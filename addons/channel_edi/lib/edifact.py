@@ -42,7 +42,7 @@ from pydifact.serializer import Serializer
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, segment_class, split_escaped
+from .readsegment import ReadSegment, counts, segment_class, split_escaped
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Transaction
 
 STANDARD = "EDIFACT"
@@ -70,6 +70,7 @@ CHARSETS = {
     "UNOY": "utf-8",
 }
 ASCII_LEVELS = ("UNOA", "UNOB")
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class EdifactError(ValidationFailed, ValueError):
@@ -144,6 +145,9 @@ def decode(data):
     level = syntax_identifier(data)
     if isinstance(data, bytes | bytearray | memoryview):
         data = bytes(data)
+        if data.startswith(UTF8_BOM):  # before decoding: UNOC would read it as "ï»¿"
+            data = data[len(UTF8_BOM) :]
+            issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
         codec = CHARSETS.get(level, "utf-8")
         try:
             text = data.decode(codec)
@@ -570,7 +574,7 @@ class _Envelopes:
             return
         unt = segments[-1]
         count = unt.get(1)
-        if not (count.isdigit() and int(count) == len(segments)):
+        if not counts(count, len(segments)):
             self.error(
                 "segment_count",
                 f"UNT01 says {count!r} segments, the message has {len(segments)}",
@@ -597,7 +601,7 @@ class _Envelopes:
         self.group = None
         une = group.trailer = self.segment(index)
         count = une.get(1)
-        if not (count.isdigit() and int(count) == len(group.transactions)):
+        if not counts(count, len(group.transactions)):
             self.error(
                 "transaction_count",
                 f"UNE01 says {count!r} messages, the group has {len(group.transactions)}",
@@ -627,7 +631,7 @@ class _Envelopes:
             expected, what = len(interchange.groups), "functional groups"
         else:
             expected, what = sum(len(g.transactions) for g in interchange.groups), "messages"
-        if not (count.isdigit() and int(count) == expected):
+        if not counts(count, expected):
             self.error(
                 "group_count", f"UNZ01 says {count!r} {what}, the interchange has {expected}", index, "UNZ01"
             )

@@ -14,7 +14,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.integration_core.lib.topics import Topic, TopicTable
 
-from ..lib import envelope
+from ..lib import envelope, validation
 from ..lib.tree import Delimiters, Party
 
 DIALECTS = [
@@ -263,12 +263,31 @@ class IntegrationBackend(models.Model):
             if any(c.isalnum() or c == " " for c in chars):
                 raise ValidationError(_("An EDI separator cannot be a letter, a digit or a space."))
             if backend.edi_guide_overrides:
-                try:
-                    rules = json.loads(backend.edi_guide_overrides)
-                except ValueError as exc:
-                    raise ValidationError(_("The partner guide rules are not valid JSON: %s", exc)) from exc
-                if not isinstance(rules, dict):
-                    raise ValidationError(_("The partner guide rules are a JSON object."))
+                backend._check_guide_overrides()
+
+    def _check_guide_overrides(self):
+        """The partner's rules: a JSON object or a list of them, each naming
+        segments, loops and elements its base guide has (an override made
+        for another set, or naming what the guide lacks, is refused)."""
+        try:
+            rules = json.loads(self.edi_guide_overrides)
+        except ValueError as exc:
+            raise ValidationError(_("The partner guide rules are not valid JSON: %s", exc)) from exc
+        rules = [rules] if isinstance(rules, dict) else rules
+        if not isinstance(rules, list) or not all(isinstance(rule, dict) for rule in rules):
+            raise ValidationError(_("The partner guide rules are a JSON object, or a list of them."))
+        for rule in rules:
+            standard, _sep, rest = (rule.get("base") or "").partition("/")
+            version, _sep, set_id = rest.partition("/")
+            if not (standard and version and set_id):
+                raise ValidationError(
+                    _('Each partner rule names its base guide, e.g. "base": "x12/004010/850".')
+                )
+            try:
+                guide = validation.guide_for(standard, version, set_id)
+                validation.check_override(guide, rule)
+            except validation.GuideError as exc:
+                raise ValidationError(_("Partner guide rules: %s", exc)) from exc
 
     # ------------------------------------------------------------------------------
     # the channel's hooks (called by integration_core)
@@ -379,7 +398,11 @@ class IntegrationBackend(models.Model):
         )
 
     def _edi_overrides(self):
-        return json.loads(self.edi_guide_overrides) if self.edi_guide_overrides else None
+        """The partner's guide rules (a list of overrides), or None."""
+        if not self.edi_guide_overrides:
+            return None
+        rules = json.loads(self.edi_guide_overrides)
+        return [rules] if isinstance(rules, dict) else rules
 
     def _edi_next_control(self, kind):
         return self.env["trading.partner.counter"]._next(self, kind)

@@ -82,9 +82,18 @@ class TradingPartnerExporter(models.AbstractModel):
         kind = set_type if standard == "X12" else MESSAGE_OF.get(set_type, set_type)
         profile = backend._edi_profile()
         version = profile.x12_versions[1] if standard == "X12" else backend.edi_dialect
-        transaction = documents.build(kind, typed, standard, version)
         set_control = backend._edi_next_control("set")
-        documents.set_control_number(transaction, set_control)
+        options = {"control_number": set_control}
+        if standard == "EDIFACT":
+            options["decimal"] = profile.delimiters.decimal or "."
+            version = ":".join(
+                p
+                for p in envelope.EDIFACT_VERSIONS.get(
+                    backend.edi_dialect, envelope.EDIFACT_VERSIONS["D96A"]
+                )[1]
+                if p
+            )
+        transaction = documents.build(kind, typed, standard, version, **options)
         interchange_control = backend._edi_next_control("interchange")
         now = fields.Datetime.now()
         if standard == "X12":
@@ -156,7 +165,7 @@ class TradingPartnerExporter(models.AbstractModel):
     @api.model
     def _send_ack(self, event, payload):
         backend = event.backend_id
-        kind = payload["ack"].get("set_type") or ("CONTRL" if backend.edi_standard == "EDIFACT" else "997")
+        kind = payload.get("set_type") or ("CONTRL" if backend.edi_standard == "EDIFACT" else "997")
         self._send_document(event, kind, payload["ack"], reference=payload.get("interchange_control"))
         return None
 
@@ -191,73 +200,86 @@ class TradingPartnerExporter(models.AbstractModel):
 
     @api.model
     def _po_ack_document(self, backend, sale):
-        """The 855 of ``sale``: each ordered line with its statuses, split
-        when only part is accepted (IA accepted, IQ quantity changed, IR
-        rejected, IB backordered, DR date changed)."""
+        """The 855 of ``sale``: each line of the partner's 850 with its
+        statuses, split when only part ships as asked: IA accepted, IB
+        backordered (what free stock cannot cover, with a later date), IQ
+        quantity changed by us, IR rejected (a line we removed or reduced),
+        DR date changed (we promise another date than the requested one)."""
         original = self._original_order(backend, sale)
-        by_line = {str(line.get("line")): line for line in original.get("lines") or []}
-        requested = sale.commitment_date
+        source_lines = original.get("lines") or []
+        requested = (original.get("dates") or {}).get("delivery_requested")
+        promised = (sale.commitment_date or sale.expected_date or fields.Datetime.now()).date().isoformat()
+        order_lines = sale.order_line.filtered(
+            lambda l: not l.display_type and l.product_id.type != "service"
+        )
         lines = []
-        for number, order_line in enumerate(sale.order_line.filtered(lambda l: not l.display_type), start=1):
-            line_no = order_line.integration_external_id or str(number)
-            source = by_line.get(str(line_no)) or {}
-            ordered = float(source.get("quantity") or order_line.product_uom_qty)
-            quantity = order_line.product_uom_qty
+        for index, source in enumerate(source_lines or [{} for _line in order_lines]):
+            order_line = self._line_of(order_lines, source, index)
+            uom = source.get("uom") or "EA"
+            ordered = float(source.get("quantity") or order_line.product_uom_qty or 0)
+            quantity = order_line.product_uom_qty if order_line else 0.0
             acks = []
-            available = order_line.product_id.with_context(warehouse_id=sale.warehouse_id.id).free_qty
-            if quantity <= 0:
-                acks.append({"status": "IR", "quantity": _decimal_text(ordered)})
-            else:
-                date = (
-                    (sale.commitment_date or sale.expected_date or fields.Datetime.now()).date().isoformat()
-                )
-                if order_line.product_id.type == "product" and available < quantity:
-                    ready = max(available, 0.0)
+            if quantity > 0:
+                free = order_line.product_id.with_context(warehouse_id=sale.warehouse_id.id).free_qty
+                short = order_line.product_id.type == "product" and free < quantity
+                ready = max(free, 0.0) if short else quantity
+                date_status = "DR" if requested and requested != promised else None
+                if ready:
+                    status = "IQ" if ready != ordered and not short else (date_status or "IA")
+                    acks.append(self._ack(status, ready, uom, promised))
+                if short:
                     later = (
                         fields.Datetime.now() + timedelta(days=order_line.product_id.sale_delay or 7)
                     ).date()
-                    if ready:
-                        acks.append({"status": "IA", "quantity": _decimal_text(ready), "date": date})
-                    acks.append(
-                        {
-                            "status": "IB",
-                            "quantity": _decimal_text(quantity - ready),
-                            "date": later.isoformat(),
-                        }
-                    )
-                else:
-                    acks.append(
-                        {
-                            "status": "IQ" if quantity != ordered else "IA",
-                            "quantity": _decimal_text(quantity),
-                            "date": date,
-                        }
-                    )
-                if quantity < ordered:
-                    acks.append({"status": "IR", "quantity": _decimal_text(ordered - quantity)})
-                if requested and source.get("requested_date") and source["requested_date"] != date:
-                    acks[0]["status"] = "DR"
-            lines.append(
-                {
-                    "line": str(line_no),
-                    "quantity": _decimal_text(ordered),
-                    "uom": source.get("uom") or "EA",
-                    "unit_price": _decimal_text(order_line.price_unit),
-                    "product_ids": source.get("product_ids") or self._product_ids(order_line.product_id),
-                    "status": acks[0]["status"],
-                    "acks": acks,
-                }
-            )
+                    acks.append(self._ack("IB", quantity - ready, uom, later.isoformat()))
+            if quantity < ordered:
+                acks.append(self._ack("IR", ordered - quantity, uom))
+            line = {
+                "line": source.get("line") or str(index + 1),
+                "quantity": _decimal_text(ordered),
+                "uom": uom,
+                "unit_price": source.get("unit_price") or _decimal_text(order_line.price_unit),
+                "product_ids": source.get("product_ids") or self._product_ids(order_line.product_id),
+                "status": acks[0]["status"],
+                "acks": acks,
+            }
+            if (
+                order_line
+                and source.get("unit_price")
+                and float(source["unit_price"]) != order_line.price_unit
+            ):
+                line["unit_price"] = _decimal_text(order_line.price_unit)
+            lines.append(line)
         statuses = {ack["status"] for line in lines for ack in line["acks"]}
         return {
             "purpose": "00",
             "ack_type": "AD" if statuses == {"IA"} else "AC",
             "po_number": sale.client_order_ref or sale.name,
-            "order_date": (original.get("order_date") or sale.date_order.date().isoformat()),
+            "order_date": original.get("order_date") or sale.date_order.date().isoformat(),
             "ack_date": fields.Date.today().isoformat(),
-            "reference": sale.name,
+            "seller_order_number": sale.name,
             "lines": lines,
         }
+
+    @api.model
+    def _line_of(self, order_lines, source, index):
+        """The sale line of the 850's line ``source`` (its line number was
+        kept as the line's external id), else the one at its position."""
+        number = str(source.get("line") or "")
+        for line in order_lines:
+            external = line.integration_external_id or ""
+            if number and (
+                external == number or external.endswith(f":{number}") or external.endswith(f"-{number}")
+            ):
+                return line
+        return order_lines[index] if index < len(order_lines) else order_lines.browse()
+
+    @api.model
+    def _ack(self, status, quantity, uom, date=None):
+        ack = {"status": status, "quantity": _decimal_text(quantity), "uom": uom}
+        if date:
+            ack["dates"] = {"ship_scheduled": date}
+        return ack
 
     @api.model
     def _product_ids(self, product):

@@ -24,10 +24,45 @@ from odoo.addons.integration_core.models.integration_event import StaleUpdate
 from ..lib import codec, documents, envelope, validation
 from ..lib import edifact as edifact_codec
 from ..lib import x12 as x12_codec
+from ..lib.documents import acks
+from ..lib.documents import canonical as edi_canonical
 
 _logger = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 20
+
+
+# What a document is called by: its PO, shipment or invoice number.
+REFERENCE_KEYS = (
+    "invoice_number",
+    "shipment_id",
+    "po_number",
+    "order_number",
+    "adjustment_number",
+    "reference",
+)
+# 997/999 AK5/AK9 and IK5 codes, CONTRL actions -> the state of what they acknowledge
+ACK_STATES = {
+    "A": "accepted",
+    "E": "accepted_errors",
+    "P": "accepted_errors",
+    "M": "rejected",
+    "R": "rejected",
+    "W": "rejected",
+    "X": "rejected",
+    "7": "accepted",
+    "4": "rejected",
+}
+
+
+def reference_of(typed):
+    return next((str(typed[key]) for key in REFERENCE_KEYS if typed.get(key)), False)
+
+
+def _within(issue, transaction):
+    """Whether ``issue`` is about a segment of ``transaction``."""
+    segments = transaction.segments
+    return bool(segments) and segments[0].position <= issue.position <= segments[-1].position
 
 
 def issue_text(issue):
@@ -49,15 +84,17 @@ class TradingPartnerImporter(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _read_file(self, event):
+    def _read_file(self, event, strict=True):
         """The event's bytes read by the codec; ValidationFailed when they are
-        not EDI or their envelopes are broken."""
+        not EDI, or (``strict``) when their envelopes are broken."""
         data = event._payload_bytes() or b""
         try:
             edifile = codec.read(data)
         except codec.NotEdi as exc:
             raise ValidationFailed(_("Not an EDI file: %s", exc), code="edi.not_edi") from exc
-        if edifile.errors:
+        if not edifile.interchanges:
+            raise ValidationFailed(_("The file holds no interchange."), code="edi.empty")
+        if strict and edifile.errors:
             raise ValidationFailed(
                 _("The file's envelope is broken: %s", "; ".join(issue_text(i) for i in edifile.errors[:5])),
                 errors=[issue_text(i) for i in edifile.errors],
@@ -67,17 +104,26 @@ class TradingPartnerImporter(models.AbstractModel):
 
     @api.model
     def _apply_interchange(self, event, payload):
+        """Split a received file into one event per transaction set.
+
+        A set seen before (same partner, interchange, group and set control
+        numbers) is skipped; a file of nothing but such sets is ignored as a
+        duplicate. A set whose own envelope is broken (SE01 count, SE02) is
+        kept as a failed event naming the problem: replaying it accepts it
+        as read. Every group is acknowledged, errors included.
+        """
         backend = event.backend_id
-        edifile = self._read_file(event)
-        Document = self.env["trading.partner.document"].sudo()
-        table = backend._topics()
-        created = duplicates = 0
+        edifile = self._read_file(event, strict=False)
         for interchange in edifile.interchanges:
             self._check_parties(backend, interchange)
-            results = {}
+        Document = self.env["trading.partner.document"].sudo()
+        table = backend._topics()
+        results = {}
+        created = duplicates = 0
+        for interchange in edifile.interchanges:
             for group in interchange.groups:
                 for transaction in group.transactions:
-                    issues = self._validate(backend, transaction, interchange.standard)
+                    issues = self._validate(backend, transaction, interchange.standard, group.version)
                     results[id(transaction)] = issues
                     keys = {
                         "backend_id": backend.id,
@@ -87,8 +133,7 @@ class TradingPartnerImporter(models.AbstractModel):
                         "group_control": group.control_number,
                         "set_control": transaction.control_number,
                     }
-                    earlier = Document.search([(k, "=", v) for k, v in keys.items()], limit=1)
-                    if earlier:
+                    if Document.search([(k, "=", v) for k, v in keys.items()], limit=1):
                         duplicates += 1
                         continue
                     topic = table.by_remote(transaction.type, "in")
@@ -101,13 +146,21 @@ class TradingPartnerImporter(models.AbstractModel):
                             ),
                             code="edi.set_unknown",
                         )
-                    single = self._single(interchange, group, transaction)
                     child = backend._enqueue_topic(
                         topic.name,
-                        single,
+                        self._single(interchange, group, transaction),
                         key=f"edi:{envelope.identity_keys(interchange, transaction)}",
                         parent=event,
                     )
+                    broken = [e for e in edifile.errors if _within(e, transaction)]
+                    if broken:
+                        child.sudo()._mark_failed(
+                            ValidationFailed(
+                                _("Its envelope is broken: %s", "; ".join(issue_text(i) for i in broken)),
+                                errors=[issue_text(i) for i in broken],
+                                code="edi.envelope",
+                            )
+                        )
                     Document.create(
                         dict(
                             keys,
@@ -116,12 +169,12 @@ class TradingPartnerImporter(models.AbstractModel):
                             usage=interchange.usage,
                             event_id=child.id,
                             interchange_event_id=event.id,
-                            error_count=len([i for i in issues if i.severity == "error"]),
+                            error_count=len([i for i in issues if i.severity == "error"]) + len(broken),
                         )
                     )
                     created += 1
-            if backend.edi_send_ack:
-                self._acknowledge(backend, event, interchange, results)
+        if backend.edi_send_ack and created:
+            self._acknowledge(backend, event, edifile, results)
         if not created and duplicates:
             raise StaleUpdate(
                 _("Duplicate: all %s document(s) of this file were received before.", duplicates)
@@ -162,25 +215,27 @@ class TradingPartnerImporter(models.AbstractModel):
         return writer.write(one)
 
     @api.model
-    def _validate(self, backend, transaction, standard):
-        version = transaction.version or backend.edi_dialect
-        return validation.validate(transaction, standard, version, overrides=backend._edi_overrides())
+    def _validate(self, backend, transaction, standard, version):
+        return validation.validate(
+            transaction, standard, transaction.version or version, overrides=backend._edi_overrides()
+        )
 
     @api.model
-    def _acknowledge(self, backend, event, interchange, results):
-        """Emit the 997/999/CONTRL of each group, never of acknowledgements."""
-        for group in interchange.groups:
-            if not documents.needs_ack(group):
-                continue
-            ack = documents.acknowledgement(interchange, group, results, backend.edi_dialect)
+    def _acknowledge(self, backend, event, edifile, results):
+        """Emit the 997/999 of each X12 group and the CONTRL of each EDIFACT
+        interchange; acknowledgements themselves get none."""
+        kind = "999" if backend.edi_dialect.startswith("005") else "997"
+        for ack in acks.acknowledge(edifile, results, kind=kind if edifile.standard == "X12" else None):
+            interchange, group = ack["interchange"], ack["group"]
             backend._emit(
                 "ack.sent",
                 {
-                    "ack": ack,
-                    "group_control": group.control_number,
+                    "ack": ack["document"],
+                    "set_type": ack["set_type"],
                     "interchange_control": interchange.control_number,
+                    "group_control": group.control_number if group else "",
                 },
-                key=f"ack:{envelope.identity_keys(interchange)}:{group.control_number}",
+                key=f"ack:{envelope.identity_keys(interchange)}:{group.control_number if group else ''}",
                 parent=event,
             )
 
@@ -218,7 +273,7 @@ class TradingPartnerImporter(models.AbstractModel):
             row.write(
                 {
                     "document_json": json.dumps(typed, indent=2, sort_keys=True, default=str),
-                    "reference": documents.reference(transaction.type, typed),
+                    "reference": reference_of(typed),
                 }
             )
         return interchange, transaction, typed, row
@@ -250,15 +305,34 @@ class TradingPartnerImporter(models.AbstractModel):
 
     @api.model
     def _order_canonical(self, backend, interchange, typed):
-        order = documents.canonical.order(typed, currency=backend.company_id.currency_id.name)
+        """The core's canonical order of a customer's 850/ORDERS: the
+        customer is the profile's partner (bound to the file's buyer
+        identity), the ship-to carries its GLN and store number (the core's
+        importer finds the delivery address by them), the requested
+        delivery date becomes the commitment date."""
+        standard = interchange.standard
+        order = edi_canonical.to_order(
+            typed, standard, currency=backend.company_id.currency_id.name, partner_key=f"edi{backend.id}"
+        )
         partner = backend.edi_partner_id
         if partner:
-            # the partner is known by its profile: bind it, whatever the file names
             Binding = self.env["integration.binding"].sudo()
-            external_id = f"edi:{interchange.sender}"
+            external_id = order["customer"].get("external_id") or f"edi:{interchange.sender}"
+            Binding._lock(backend, "res.partner", external_id)
             if not Binding._find(backend, "res.partner", external_id):
                 Binding._bind(backend, partner, external_id)
-            order["customer"] = dict(order.get("customer") or {}, external_id=external_id, name=partner.name)
+            order["customer"] = {"external_id": external_id, "name": partner.name}
+        ship_to = edi_canonical.identifiers(typed.get("ship_to"), standard)
+        if order.get("shipping_address") is not None or ship_to:
+            address = order.get("shipping_address") or {"name": (typed.get("ship_to") or {}).get("name")}
+            if ship_to.get("gln"):
+                address["gln"] = ship_to["gln"]
+            if ship_to.get("store_number"):
+                address["store_number"] = ship_to["store_number"]
+            order["shipping_address"] = address
+        requested = (typed.get("dates") or {}).get("delivery_requested")
+        if requested:
+            order["requested_date"] = requested[:10]
         return order
 
     @api.model
@@ -339,36 +413,39 @@ class TradingPartnerImporter(models.AbstractModel):
     @api.model
     def _apply_ack(self, event, payload):
         """Close the acknowledgements of what we sent: AK1 (GS06) and AK2
-        (ST02) name our groups and sets."""
+        (ST02) of a 997/999, UCM (UNH01) of a CONTRL, name our documents."""
         backend = event.backend_id
-        _interchange, _transaction, typed, _row = self._document(event)
+        _interchange, _transaction, typed, row = self._document(event)
         Document = self.env["trading.partner.document"].sudo()
+        sent_by_us = [("backend_id", "=", backend.id), ("direction", "=", "out")]
         touched = Document.browse()
-        for group in typed.get("groups", []):
-            sent = Document.search(
-                [
-                    ("backend_id", "=", backend.id),
-                    ("direction", "=", "out"),
-                    ("group_control", "=", str(group.get("control_number") or "").lstrip("0") or "0"),
-                ]
-            ) | Document.search(
-                [
-                    ("backend_id", "=", backend.id),
-                    ("direction", "=", "out"),
-                    ("group_control", "=", str(group.get("control_number") or "")),
-                ]
-            )
+        reference = typed.get("interchange") or {}
+        for group in typed.get("groups") or []:
+            if group.get("control_number"):
+                group_control = str(group["control_number"])
+                sent = Document.search(
+                    sent_by_us + [("group_control", "in", [group_control, group_control.lstrip("0")])]
+                )
+            else:  # EDIFACT without UNG: the interchange
+                sent = Document.search(
+                    sent_by_us + [("interchange_control", "=", reference.get("control_number"))]
+                )
             sets = group.get("transactions") or []
             for one in sets:
-                match = sent.filtered(lambda d, one=one: d.set_control == str(one.get("control_number")))
-                match._apply_ack(documents.ack_state(one.get("code")), one.get("code"))
+                code = one.get("status") or one.get("action")
+                match = sent.filtered(
+                    lambda d, one=one: d.set_control.lstrip("0") == str(one.get("control_number")).lstrip("0")
+                )
+                match._apply_ack(ACK_STATES.get(code, "accepted_errors"), code)
                 touched |= match
             if not sets:
-                state = documents.ack_state(group.get("code"))
-                sent._apply_ack(state, group.get("code"))
+                code = group.get("status") or reference.get("action")
+                sent._apply_ack(ACK_STATES.get(code, "accepted_errors"), code)
                 touched |= sent
         if not touched:
             raise BusinessRuleError(
                 _("This acknowledgement names no document we sent to %(partner)s.", partner=backend.name)
             )
+        if row:
+            row.write({"res_model": False, "res_id": False})
         return None

@@ -178,7 +178,16 @@ class TestEdiCustomer(EdiCase):
 
     def test_an_invalid_outbound_810_is_blocked_with_its_cause(self):
         # the retailer's guide wants a vendor number (REF*VR) on every invoice; we send none
-        self.backend.edi_guide_overrides = json.dumps({"810": {"segments": {"REF": {"usage": "M"}}}})
+        self.backend.edi_guide_overrides = json.dumps(
+            [
+                {
+                    "partner": "RETAILCO",
+                    "version": 2,
+                    "base": "x12/004010/810",
+                    "segments": {"REF": {"usage": "M"}},
+                }
+            ]
+        )
         sale = self._imported_sale()
         self._deliver(sale)
         invoice = sale._create_invoices()

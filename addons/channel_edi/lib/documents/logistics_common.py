@@ -122,10 +122,17 @@ def segment_from_raw(raw, path):
 # --- parties, references, dates (X12) -------------------------------------------------
 
 
-def read_n1_loop(segments, start, index_offset=0):
+# the segments an N1 loop holds after its N1, per family of sets
+N1_LOOP_SHIPPING = frozenset({"N2", "N3", "N4", "REF", "PER", "FOB", "SDQ", "DTM"})  # 856 HL loop
+N1_LOOP_WAREHOUSE = frozenset({"N2", "N3", "N4", "G61"})  # 940/945/943/944/947 heading
+N1_LOOP_INVENTORY = frozenset({"N2", "N3", "N4", "REF", "PER"})  # 846 heading
+
+
+def read_n1_loop(segments, start, members=N1_LOOP_SHIPPING):
     """The party of the N1 loop starting at ``segments[start]`` and the index
     after the loop: ``({"role": "ST", "name": ..., "identifiers": {"92": "0042"},
-    "address": {...}, "references": [...], "contacts": [...]}, next_index)``."""
+    "address": {...}, "references": [...], "contacts": [...]}, next_index)``.
+    ``members`` are the tags the set's N1 loop holds besides N1."""
     n1 = segments[start]
     party = {"role": value(n1, 1), "name": value(n1, 2)}
     if value(n1, 3) or value(n1, 4):
@@ -135,33 +142,31 @@ def read_n1_loop(segments, start, index_offset=0):
     names, lines, others, refs, contacts = [], [], [], [], []
     address = {}
     index = start + 1
-    while index < len(segments):
-        seg = segments[index]
-        if seg.tag == "N2":
-            names += [value(seg, n) for n in (1, 2) if value(seg, n)]
-        elif seg.tag == "N3":
-            lines += [value(seg, n) for n in (1, 2) if value(seg, n)]
-        elif seg.tag == "N4":
+    while index < len(segments) and segments[index].tag in members:
+        member = segments[index]
+        if member.tag == "N2":
+            names += [value(member, n) for n in (1, 2) if value(member, n)]
+        elif member.tag == "N3":
+            lines += [value(member, n) for n in (1, 2) if value(member, n)]
+        elif member.tag == "N4":
             address.update(
                 compact(
                     {
-                        "city": value(seg, 1),
-                        "state": value(seg, 2),
-                        "postal_code": value(seg, 3),
-                        "country": value(seg, 4),
-                        "location_qualifier": value(seg, 5),
-                        "location": value(seg, 6),
+                        "city": value(member, 1),
+                        "state": value(member, 2),
+                        "postal_code": value(member, 3),
+                        "country": value(member, 4),
+                        "location_qualifier": value(member, 5),
+                        "location": value(member, 6),
                     }
                 )
             )
-        elif seg.tag in ("REF", "N9"):
-            refs.append(read_reference(seg))
-        elif seg.tag in ("PER", "G61"):
-            contacts.append(raw_segment(seg))
-        elif seg.tag in ("FOB", "SDQ", "DTM"):
-            others.append(raw_segment(seg))
+        elif member.tag in ("REF", "N9"):
+            refs.append(read_reference(member))
+        elif member.tag in ("PER", "G61"):
+            contacts.append(raw_segment(member))
         else:
-            break
+            others.append(raw_segment(member))
         index += 1
     if lines:
         address = {"lines": lines, **address}
@@ -216,16 +221,20 @@ def build_n1_loop(party, path, role=None):
     return out
 
 
-def read_reference(segment):
-    """REF or N9: ``{"qualifier": "BM", "value": "...", "description": ...}``
-    (the tag is kept when it is N9, whose third element is longer)."""
+def read_reference(segment, default="REF"):
+    """REF or N9: ``{"qualifier": "BM", "value": "...", "description": ...}``;
+    ``"segment"`` names the tag when it is not the set's usual ``default``
+    (an N9 also has a date and time)."""
     ref = {"qualifier": value(segment, 1), "value": value(segment, 2), "description": value(segment, 3)}
     if segment.tag == "N9":
-        ref.update({"segment": "N9", "date": value(segment, 4), "time": value(segment, 5)})
+        ref.update({"date": value(segment, 4), "time": value(segment, 5)})
+    if segment.tag != default:
+        ref["segment"] = segment.tag
     return compact(ref)
 
 
-def build_reference(ref, path, tag="REF"):
+def build_reference(ref, path, default="REF"):
+    """The REF (or N9, per ``ref["segment"]`` or ``default``) of a reference."""
     if not isinstance(ref, dict):
         raise DocumentError(path, "a reference is an object with 'qualifier' and 'value'")
     qualifier = ref.get("qualifier")
@@ -233,7 +242,8 @@ def build_reference(ref, path, tag="REF"):
         raise DocumentError(f"{path}.qualifier", "missing")
     if not ref.get("value") and not ref.get("description"):
         raise DocumentError(f"{path}.value", "missing")
-    if ref.get("segment", tag) == "N9":
+    tag = ref.get("segment") or default
+    if tag == "N9":
         return seg(
             "N9", qualifier, ref.get("value"), ref.get("description"), ref.get("date"), ref.get("time")
         )

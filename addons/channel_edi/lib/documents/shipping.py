@@ -9,6 +9,7 @@ conventions)::
       "shipment_date": "20240115",      # BSN03 / DTM+11
       "shipment_time": "1030",          # BSN04
       "structure_code": "0001",         # BSN05
+      "hash_total": "30",               # CTT02 when the partner wants it (CTT01 is counted)
       "pattern": "S-O-T-P-I",           # the HL levels, outermost first
       "hierarchy": [                    # nested levels
         {"level": "S", "hl_id": "1", "parent_id": None,
@@ -113,7 +114,10 @@ def read_856(transaction):
             nodes[parent].setdefault("children", []).append(node)
     summary = []
     for offset, segment in enumerate(segments[index:], index):
-        if segment.tag in ("CTT", "SE"):
+        if segment.tag == "CTT" and "hash_total" not in doc and len(segment) <= 2:
+            doc["hash_total"] = decimal_value(segment, 2, index=offset)  # CTT01 is counted by the builder
+            continue
+        if segment.tag == "SE":
             continue
         if segment.tag == "HL":  # pragma: no cover - the loop above consumed them
             raise DocumentError(where(segment, index=offset), "HL after the summary")
@@ -122,6 +126,8 @@ def read_856(transaction):
         raise DocumentError("856", "no HL segment: a ship notice needs at least the shipment level")
     pattern = derive_pattern(roots)
     doc.update(compact({"pattern": pattern, "hierarchy": roots, "summary_segments": summary}))
+    if not doc.get("hash_total"):
+        doc.pop("hash_total", None)
     return doc
 
 
@@ -424,7 +430,7 @@ def build_856(document, version="004010", sscc_with_ai=True):
     counter = [0]
     for i, node in enumerate(hierarchy):
         body += _build_level(node, None, f"hierarchy[{i}]", counter, sscc_with_ai)
-    body.append(seg("CTT", str(counter[0])))
+    body.append(seg("CTT", str(counter[0]), decimal_text(document.get("hash_total"), "hash_total", False)))
     for i, raw in enumerate(document.get("summary_segments") or []):
         body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
     return x12_transaction("856", body, document, version)

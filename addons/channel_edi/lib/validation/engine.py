@@ -18,6 +18,7 @@ AK403 for an element) and the EDIFACT CONTRL syntax error code
 (``contrl_code``, code list 0085).
 """
 
+from ..readsegment import split_element
 from ..tree import Issue
 
 # code: (X12 AK304 / AK403, EDIFACT 0085, what it means)
@@ -69,6 +70,8 @@ class ElementSpec:
         "components",
         "notes",
         "repeat",
+        "bit",
+        "fast",
     )
 
     def __init__(
@@ -86,10 +89,20 @@ class ElementSpec:
         self.components = components  # [ElementSpec] of a composite
         self.notes = notes  # composite syntax notes (compiled)
         self.repeat = repeat  # max repetitions (None: unbounded)
+        self.bit = 1 << position  # for syntax notes
+        # 1: text (AN, ID, an), 2: numeric, 0: other (checked by _value only)
+        if components is not None or usage == "N":
+            self.fast = 0
+        elif kind in ("AN", "ID", "an"):
+            self.fast = 1
+        elif kind[0] == "N" or kind in ("R", "n"):
+            self.fast = 2
+        else:
+            self.fast = 3  # DT, TM, a, B: checked by _value
 
 
 class SegmentSpec:
-    __slots__ = ("tag", "name", "elements", "notes", "count")
+    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory")
 
     def __init__(self, tag, name, elements, notes):
         self.tag = tag
@@ -97,6 +110,7 @@ class SegmentSpec:
         self.elements = elements
         self.notes = notes
         self.count = len(elements)
+        self.mandatory = tuple(e for e in elements if e.usage == "M")
 
 
 class SegEntry:
@@ -107,7 +121,17 @@ class SegEntry:
 
 
 class LoopEntry:
-    __slots__ = ("id", "usage", "max", "entries", "where", "mandatory", "trigger", "hierarchy")
+    __slots__ = (
+        "id",
+        "usage",
+        "max",
+        "entries",
+        "where",
+        "mandatory",
+        "next_mandatory",
+        "trigger",
+        "hierarchy",
+    )
 
     def __init__(self, loop_id, usage, most, entries, hierarchy=None):
         self.id, self.usage, self.max, self.entries = loop_id, usage, most, entries
@@ -118,6 +142,13 @@ class LoopEntry:
             where.setdefault(tag, []).append(index)
         self.where = {tag: tuple(indices) for tag, indices in where.items()}
         self.mandatory = tuple(entry.usage == "M" for entry in entries)
+        # next_mandatory[j]: the first mandatory entry at j or after (len: none)
+        following, nxt = [len(entries)] * (len(entries) + 1), len(entries)
+        for j in range(len(entries) - 1, -1, -1):
+            if self.mandatory[j]:
+                nxt = j
+            following[j] = nxt
+        self.next_mandatory = tuple(following)
         self.hierarchy = hierarchy
 
 
@@ -137,7 +168,11 @@ def _syntax_notes(notes, where):
             raise ValueError(
                 f"{where}: syntax note {note!r} is not P/R/E/C/L followed by two-digit positions"
             )
-        out.append((kind, tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2)), note))
+        positions = tuple(int(digits[i : i + 2]) for i in range(0, len(digits), 2))
+        mask = 0
+        for position in positions:
+            mask |= 1 << position
+        out.append((kind, positions, note, mask, 1 << positions[0]))
     return tuple(out)
 
 
@@ -157,8 +192,8 @@ class CompiledGuide:
         for item in structure:
             if item[0] == "seg":
                 _kind, tag, seg_usage, seg_max = item
-                rule = dict(self.guide.segments.get(tag, {}))
-                rule.update(self.guide.segments.get(f"{loop_id}/{tag}", {}))
+                # "REF" names the heading's REF, "PO1/REF" the one directly in loop PO1
+                rule = self.guide.segments.get(f"{loop_id}/{tag}" if loop_id else tag, {})
                 if entries == [] and loop_id:  # a loop's first segment: once per iteration
                     rule = {}
                 entries.append(
@@ -173,8 +208,11 @@ class CompiledGuide:
                 self.tags.add(tag)
             else:
                 _kind, child_id, child_usage, child_max, children = item
-                rule = dict(self.guide.segments.get(children[0][1], {}))
-                rule.update(self.guide.loops.get(child_id, {}))
+                # a loop is named like its first segment: "N1" at the heading, "PO1/N1" inside PO1
+                name = f"{loop_id}/{child_id}" if loop_id else child_id
+                trigger = f"{loop_id}/{children[0][1]}" if loop_id else children[0][1]
+                rule = dict(self.guide.segments.get(trigger, {}))
+                rule.update(self.guide.loops.get(name, {}))
                 entries.append(
                     self._loop(
                         child_id, rule.get("usage", child_usage), _limit(rule.get("max", child_max)), children
@@ -308,10 +346,12 @@ class _Run:
             self._close(stack.pop(), segment, index)
         frame = stack[depth]
         loop, cur, counts = frame
-        mandatory = loop.mandatory
-        for j in range(cur + 1, target):
-            if mandatory[j] and not counts[j]:
+        following = loop.next_mandatory  # skipped mandatory entries are missing
+        j = following[cur + 1]
+        while j < target:
+            if not counts[j]:
                 self._missing(loop.entries[j], segment, index)
+            j = following[j + 1]
         counts[target] += 1
         frame[1] = target
         entry = loop.entries[target]
@@ -345,9 +385,12 @@ class _Run:
 
     def _close(self, frame, segment, index, end=False):
         loop, cur, counts = frame
-        for j in range(cur + 1, len(loop.entries)):
-            if loop.mandatory[j] and not counts[j]:
+        following = loop.next_mandatory
+        j = following[cur + 1]
+        while j < len(counts):
+            if not counts[j]:
                 self._missing(loop.entries[j], segment, index, end)
+            j = following[j + 1]
 
     def finish(self, last, count):
         while self.stack:
@@ -429,81 +472,125 @@ class _Run:
     # elements ------------------------------------------------------------------------
 
     def _elements(self, spec, segment, index, loop_id):
-        elements = segment.elements
-        count = len(elements)
+        """Check a segment's elements. A segment the codec read and nobody
+        split yet (``raw``) is checked on its element strings: only an
+        element holding a component, repetition or release character is
+        split."""
+        raw = getattr(segment, "raw", None)
+        if raw is None or segment.materialized:
+            values = [None, *segment.elements]  # lists of repetitions
+            separators = None
+        else:
+            values = raw
+            separators = (segment.component, segment.repetition, segment.release)
+            joined = "".join(raw)
+            if not any(sep and sep in joined for sep in separators):
+                separators = False  # plain strings only: no splitting to consider
+        count = len(values) - 1
         if count > spec.count:
-            for extra in range(spec.count, count):
-                if any(any(c for c in rep) for rep in elements[extra]):
-                    ref = f"{segment.tag}{extra + 1:02d}"
-                    fake = ElementSpec(extra + 1, ref, "", "extra element", "O", "AN", 0, 0, None)
-                    self._element_issue(
-                        "element_too_many",
-                        segment,
-                        index,
-                        fake,
-                        f"{segment.tag} has only {spec.count} elements",
-                    )
-                    break
-        present = None
-        if spec.notes:
-            present = [False] * (spec.count + 1)
-        for element in spec.elements:
-            position = element.position
-            if position > count:
-                if element.usage == "M":
-                    self._element_issue(
-                        "element_missing", segment, index, element, "mandatory element is missing"
-                    )
-                continue
-            repetitions = elements[position - 1]
-            if not repetitions:
-                if element.usage == "M":
-                    self._element_issue(
-                        "element_missing", segment, index, element, "mandatory element is missing"
-                    )
-                continue
-            first = repetitions[0]
-            if element.components is None:
-                value = first[0] if first else ""
-                if len(first) > 1 and any(first[1:]):
-                    self._element_issue(
-                        "element_too_many_components",
-                        segment,
-                        index,
-                        element,
-                        "a simple element has components",
-                        value,
-                    )
-            else:
-                value = "".join(first)
-            if not value:
-                if element.usage == "M":
-                    self._element_issue(
-                        "element_missing", segment, index, element, "mandatory element is missing"
-                    )
-                continue
-            if present is not None:
-                present[position] = True
-            if element.usage == "N":
+            self._too_many(spec, segment, index, values, separators)
+        present = 0
+        for element in spec.elements if count >= spec.count else spec.elements[:count]:
+            value = values[element.position]
+            if separators is not None:
+                if not value:
+                    if element.usage == "M":
+                        self._element_issue(
+                            "element_missing", segment, index, element, "mandatory element is missing"
+                        )
+                    continue
+                if separators and any(sep and sep in value for sep in separators):
+                    value = split_element(value, *separators)
+                elif element.fast:
+                    present |= element.bit
+                    # the common cases inline: text within its lengths and code set, plain digits
+                    fast = element.fast
+                    if fast == 1:
+                        if (
+                            element.low <= len(value) <= element.high
+                            and (element.codes is None or value in element.codes)
+                            and value.isprintable()
+                        ):
+                            continue
+                    elif fast == 2:
+                        if value.isdigit() and element.low <= len(value) <= element.high:
+                            continue
+                        if element.kind == "R" and value.replace(".", "", 1).isdigit():
+                            if element.low <= len(value) - 1 <= element.high:
+                                continue
+                    self._value(element, value, segment, index, element, 0)
+                    continue
+                else:
+                    value = [[value]]
+            if self._element(element, value, segment, index):
+                present |= element.bit
+        for element in spec.mandatory:
+            if element.position > count:
                 self._element_issue(
-                    "element_not_used", segment, index, element, "element is not used by this guide", value
+                    "element_missing", segment, index, element, "mandatory element is missing"
                 )
-                continue
-            if len(repetitions) > 1 and element.repeat is not None and len(repetitions) > element.repeat:
+        if spec.notes:
+            self._notes(spec.notes, present, spec.elements, segment, index, None)
+
+    def _too_many(self, spec, segment, index, values, separators):
+        for extra in range(spec.count + 1, len(values)):
+            value = values[extra]
+            if value if separators is not None else any(any(c for c in rep) for rep in value):
+                ref = f"{segment.tag}{extra:02d}"
+                fake = ElementSpec(extra, ref, "", "extra element", "O", "AN", 0, 0, None)
                 self._element_issue(
-                    "element_too_many_repetitions",
+                    "element_too_many", segment, index, fake, f"{segment.tag} has only {spec.count} elements"
+                )
+                return
+
+    def _element(self, element, repetitions, segment, index):
+        """Check one element given as repetitions of components; True when present."""
+        if not repetitions:
+            if element.usage == "M":
+                self._element_issue(
+                    "element_missing", segment, index, element, "mandatory element is missing"
+                )
+            return False
+        first = repetitions[0]
+        if element.components is None:
+            value = first[0] if first else ""
+            if len(first) > 1 and any(first[1:]):
+                self._element_issue(
+                    "element_too_many_components",
                     segment,
                     index,
                     element,
-                    f"repeats more than {element.repeat} times",
+                    "a simple element has components",
+                    value,
                 )
-            for repetition in repetitions:
-                if element.components is None:
-                    self._value(element, repetition[0] if repetition else "", segment, index, element, 0)
-                else:
-                    self._composite(element, repetition, segment, index)
-        if present is not None:
-            self._notes(spec.notes, present, spec.elements, segment, index, None)
+        else:
+            value = "".join(first)
+        if not value:
+            if element.usage == "M":
+                self._element_issue(
+                    "element_missing", segment, index, element, "mandatory element is missing"
+                )
+            return False
+        if element.usage == "N":
+            self._element_issue(
+                "element_not_used", segment, index, element, "element is not used by this guide", value
+            )
+            return True
+        if len(repetitions) > 1 and element.repeat is not None and len(repetitions) > element.repeat:
+            self._element_issue(
+                "element_too_many_repetitions",
+                segment,
+                index,
+                element,
+                f"repeats more than {element.repeat} times",
+            )
+        for repetition in repetitions:
+            if element.components is None:
+                if repetition and repetition[0]:
+                    self._value(element, repetition[0], segment, index, element, 0)
+            else:
+                self._composite(element, repetition, segment, index)
+        return True
 
     def _composite(self, composite, components, segment, index):
         specs = composite.components
@@ -516,7 +603,7 @@ class _Run:
                 f"has more than {len(specs)} components",
                 component=len(specs) + 1,
             )
-        present = [False] * (len(specs) + 1) if composite.notes else None
+        present = 0
         for spec in specs:
             number = spec.position
             value = components[number - 1] if number <= len(components) else ""
@@ -532,10 +619,9 @@ class _Run:
                         element=composite,
                     )
                 continue
-            if present is not None:
-                present[number] = True
+            present |= spec.bit
             self._value(spec, value, segment, index, composite, number)
-        if present is not None:
+        if composite.notes:
             self._notes(composite.notes, present, specs, segment, index, composite)
 
     def _value(self, spec, value, segment, index, element, component):
@@ -606,26 +692,28 @@ class _Run:
         self._element_issue(code, segment, index, spec, texts[code], value, component, element)
 
     def _notes(self, notes, present, specs, segment, index, composite):
-        """X12 syntax notes over the present elements (or components)."""
-        for kind, positions, note in notes:
-            there = [p for p in positions if p < len(present) and present[p]]
+        """X12 syntax notes over the present elements (or components), as
+        bit masks (bit ``n`` set: element ``n`` present)."""
+        for kind, positions, note, mask, first in notes:
+            there = present & mask
             if kind == "P":
-                broken = there and len(there) < len(positions)
-                wanted = [p for p in positions if p not in there]
-                code = "element_conditional"
+                broken = there and there != mask
             elif kind == "R":
-                broken, wanted, code = not there, positions[:1], "element_conditional"
+                broken = not there
             elif kind == "E":
-                broken, wanted, code = len(there) > 1, there[1:2], "element_exclusion"
+                broken = there & (there - 1)  # more than one bit
             elif kind == "C":
-                broken = positions[0] in there and len(there) < len(positions)
-                wanted = [p for p in positions[1:] if p not in there]
-                code = "element_conditional"
+                broken = there & first and there != mask
             else:  # L
-                broken = positions[0] in there and len(there) < 2
-                wanted, code = positions[1:2], "element_conditional"
+                broken = there & first and not there & ~first
             if not broken:
                 continue
+            if kind == "E":
+                wanted = [p for p in positions if present & (1 << p)][1:2]
+                code = "element_exclusion"
+            else:
+                wanted = [p for p in positions if not present & (1 << p)][:1] or [positions[0]]
+                code = "element_conditional"
             spec = specs[wanted[0] - 1] if wanted and wanted[0] <= len(specs) else specs[0]
             refs = ", ".join(specs[p - 1].ref for p in positions if p <= len(specs))
             self._element_issue(
@@ -691,7 +779,7 @@ class _Run:
                 f"level {level} needs a parent (HL02): only {', '.join(sorted(rules['roots']))} may be top",
                 level,
             )
-        if rules["levels"] and level and level not in rules["levels"]:
+        if rules["levels"] and level and level not in rules["levels"] and elements[2].codes is None:
             self._element_issue(
                 "hierarchy",
                 segment,

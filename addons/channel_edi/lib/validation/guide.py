@@ -187,6 +187,12 @@ class Guide:
     def loop_ids(self):
         return {loop_id for loop_id, _entry in _loops(self.structure)}
 
+    def segment_keys(self):
+        """How overrides name segments and loops: ``"REF"`` for one at the
+        heading (outside any loop), ``"PO1/REF"`` for one directly in loop
+        PO1; a loop is named like its first segment (``"N1"``, ``"PO1/N1"``)."""
+        return set(_keys(self.structure, ""))
+
     def with_overrides(self, *overrides):
         """The effective guide: this one with each override's refinements on
         top, in order. An override is a dict (or a JSON file's path); it is
@@ -246,6 +252,13 @@ def _segment_paths(structure, path=""):
             yield path, entry[1]
         else:
             yield from _segment_paths(entry[4], entry[1])
+
+
+def _keys(structure, parent):
+    for entry in structure:
+        yield f"{parent}/{entry[1]}" if parent else entry[1]
+        if entry[0] == "loop":
+            yield from _keys(entry[4], entry[1])
 
 
 def _loops(structure):
@@ -373,14 +386,14 @@ def check_override(guide, override, where=None, base_key=True):
             raise GuideError(f"{where}: made for {override['base']}, applied to {guide.key}")
         if "version" in override and not isinstance(override["version"], int):
             raise GuideError(f"{where}: version must be a number")
-    tags, loop_ids = guide.segment_tags(), guide.loop_ids()
+    tags, loop_ids, keys = guide.segment_tags(), guide.loop_ids(), guide.segment_keys()
     for key, rule in (override.get("segments") or {}).items():
-        loop_id, _, tag = key.rpartition("/")
-        if tag not in tags or (loop_id and loop_id not in loop_ids):
-            raise GuideError(f"{where}: segment {key} is not in {guide.key}")
+        if key not in keys:
+            hint = " (name the loop it is in: PO1/REF)" if key.rpartition("/")[2] in tags else ""
+            raise GuideError(f"{where}: segment {key} is not in {guide.key}{hint}")
         _check_rule(rule, SEGMENT_FIELDS, f"{where} segment {key}")
     for key, rule in (override.get("loops") or {}).items():
-        if key not in loop_ids:
+        if key.rpartition("/")[2] not in loop_ids or key not in keys:
             raise GuideError(f"{where}: loop {key} is not in {guide.key}")
         _check_rule(rule, LOOP_FIELDS, f"{where} loop {key}")
     for key, rule in (override.get("elements") or {}).items():
