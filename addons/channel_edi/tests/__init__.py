@@ -6,4 +6,5 @@ from . import (
     test_edi_po_ack,
     test_edi_supplier_files,
     test_edi_supply_access,
+    test_edi_transport,
 )

@@ -136,7 +136,7 @@ class TestEdiCustomer(EdiCase):
         for code in codes:
             self.assertEqual(len(code), 18)
             self.assertTrue(code.startswith("00614141"), code)
-            sscc.validate(code)
+            sscc.validate_sscc(code)
         self.assertIn(codes[0], asn.document_json)
 
     def test_810_goes_out_when_the_invoice_is_posted_and_its_997_closes_it(self):
