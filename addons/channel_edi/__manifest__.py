@@ -12,6 +12,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/channel_edi_security.xml",
+        "security/trading_partner_supply_security.xml",
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "views/integration_backend_views.xml",
@@ -22,7 +23,14 @@
         "views/trading_partner_chargeback_views.xml",
         "views/trading_partner_scorecard_views.xml",
         "views/trading_partner_inspector_views.xml",
+        "views/integration_backend_supply_views.xml",
+        "views/trading_partner_price_change_views.xml",
+        "views/trading_partner_bill_hold_views.xml",
+        "views/account_move_views.xml",
+        "views/stock_picking_views.xml",
+        "report/report_sscc_labels.xml",
         "views/channel_edi_menus.xml",
+        "views/channel_edi_supply_menus.xml",
     ],
     "installable": True,
 }
