@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..lib.transports import smime
+
 
 class TradingPartnerEndpoint(models.Model):
     """Where a partner's files go and come from, for test or production:
@@ -67,15 +69,13 @@ class TradingPartnerEndpoint(models.Model):
 
     @api.depends("as2_partner_cert", "as2_our_cert")
     def _compute_cert_expiry(self):
-        from ..lib.transports import as2
-
         for endpoint in self:
             dates = []
             for pem in (endpoint.as2_partner_cert, endpoint.as2_our_cert):
                 if pem:
                     try:
-                        dates.append(as2.certificate_expiry(pem.encode()))
-                    except ValueError:
+                        dates.append(smime.load_certificate(pem.encode()).not_after)
+                    except (ValueError, smime.SmimeError):
                         continue
             endpoint.cert_expires_at = min(dates).replace(tzinfo=None) if dates else False
 

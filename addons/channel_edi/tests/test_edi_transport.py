@@ -49,11 +49,16 @@ class TestEdiSftp(EdiCase):
     def setUp(self):
         super().setUp()
         self.server.reset()
-        self.server.add_user("ourco", password="s3cret")
+        for folder in ("inbound", "outbound"):
+            for path in self.server.path("ourco", folder).iterdir():
+                path.unlink()
 
-    def pickup(self):
+    def pickup(self, then_files=True):
+        """One pickup run (its job only); then the files' own jobs."""
         event = self.backend._enqueue_topic("file.pickup", {})
-        self.run_jobs()
+        self.run_job(event.job_id)
+        if then_files:
+            self.run_jobs()
         event.invalidate_recordset()
         return event
 
@@ -103,7 +108,7 @@ class TestEdiSftp(EdiCase):
 
     def test_a_server_that_is_down_is_retried(self):
         self.endpoint.sftp_port = 1  # nothing listens there
-        pickup = self.pickup()
+        pickup = self.pickup(then_files=False)
         self.assertEqual(pickup.state, "queued", pickup.error_message)
         self.assertTrue(pickup.next_retry_at)
 
@@ -112,6 +117,7 @@ class TestEdiSftp(EdiCase):
         self.receive_file(self.backend, data)  # its 997 and 855 go out by SFTP
         sent = self.server.sent("ourco", "outbound")
         self.assertEqual(len(sent), 2, sent.keys())
+        self.assertTrue(any("PO-9" in name for name in sent))
         self.assertTrue(all(name.endswith(".x12") for name in sent))
         self.assertTrue(any(body.startswith(b"ISA*") and b"ST*997*" in body for body in sent.values()))
         self.assertFalse([n for n in self.server.listing("ourco", "outbound") if n.endswith(".part")])
