@@ -597,6 +597,18 @@ class _SFTPClient(paramiko.SFTPClient):
     def offers(self, extension):
         return extension in (self.extensions or {})
 
+    def collect_write_errors(self, handle):
+        """Read the answers to the pipelined writes of ``handle`` and raise
+        the first error status among them. paramiko files those answers
+        under no file and drops them (close() swallows errors too): without
+        this, a "disk full" would show only as a short file."""
+        while handle._reqs:
+            request = handle._reqs.popleft()
+            with self._lock:
+                pending = request in self._expecting
+            if pending:
+                self._read_response(request)  # raises on an error status
+
     def fsync(self, handle):
         """``fsync@openssh.com`` on an open file's handle."""
         self._request(CMD_EXTENDED, "fsync@openssh.com", handle)
@@ -645,8 +657,12 @@ class SftpClient:
         return cls(settings, transport, sftp)
 
     def close(self):
+        """Close the session; never raises (the connection may be dead already)."""
         try:
-            self.sftp.close()
+            if self.alive:
+                self.sftp.close()
+        except Exception:  # EOF, reset: nothing left to close politely
+            _logger.debug("SFTP: closing a broken session", exc_info=True)
         finally:
             self.transport.close()
 
@@ -705,6 +721,7 @@ class SftpClient:
             for start in range(0, len(data), CHUNK_SIZE):
                 handle.write(data[start : start + CHUNK_SIZE])
             handle.flush()
+            self.sftp.collect_write_errors(handle)
             if self.settings.fsync and self.sftp.offers("fsync@openssh.com"):
                 self.sftp.fsync(handle.handle)
         size = self.sftp.stat(temp).st_size
