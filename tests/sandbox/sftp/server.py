@@ -265,9 +265,11 @@ class SftpSandbox:
             self._acceptor = None
 
     async def _shutdown(self):
-        self.stopped.set()
-        self._acceptor.close()
-        await self._acceptor.wait_closed()
+        if self.stopped is not None:
+            self.stopped.set()
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
         for conn in list(self.connections):
             conn.abort()
         await asyncio.sleep(0)  # let the aborted connections run their callbacks
@@ -286,7 +288,11 @@ class SftpSandbox:
         return self._thread is not None
 
     def __enter__(self):
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc):

@@ -80,8 +80,6 @@ SFTP_NO_SUCH_FILE = 2
 SFTP_PERMISSION_DENIED = 3
 SFTP_FAILURE = 4
 SFTP_BAD_MESSAGE = 5
-SFTP_NO_CONNECTION = 6
-SFTP_CONNECTION_LOST = 7
 SFTP_OP_UNSUPPORTED = 8
 
 # host key algorithms a pinned key of each type is presented under
@@ -314,20 +312,8 @@ def _classify_os_error(exc, where, detail):
         return _rejected("sftp.unsupported", "SFTP %(where)s: not supported by the server", where=where)
     if status == SFTP_BAD_MESSAGE:
         return _rejected("sftp.bad_message", "SFTP %(where)s: the server did not understand", where=where)
-    if status in (SFTP_FAILURE, SFTP_NO_CONNECTION, SFTP_CONNECTION_LOST) or exc.errno in (
-        errno.ENETUNREACH,
-        errno.EHOSTUNREACH,
-        errno.ENETDOWN,
-        errno.EPIPE,
-    ):
-        # FAILURE is SFTP v3's catch-all (disk full, file locked...): try again
-        return _retryable(
-            RemoteServerError,
-            "sftp.failure",
-            "SFTP %(where)s failed: %(detail)s",
-            where=where,
-            detail=detail,
-        )
+    # FAILURE is SFTP v3's catch-all (disk full, file locked...); NO_CONNECTION,
+    # CONNECTION_LOST and the network errnos speak for themselves: try again
     return _retryable(
         RemoteServerError, "sftp.failure", "SFTP %(where)s failed: %(detail)s", where=where, detail=detail
     )
@@ -481,7 +467,7 @@ def load_private_key(text, passphrase=None):
         text = _pkcs8_to_openssh(text, passphrase)
         passphrase = None
     encrypted = False
-    for cls in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+    for cls in _key_classes(text):
         try:
             return cls.from_private_key(io.StringIO(text), password=passphrase)
         except paramiko.PasswordRequiredException:
@@ -495,6 +481,47 @@ def load_private_key(text, passphrase=None):
             "the private key could not be read: wrong passphrase, or not an Ed25519, ECDSA or RSA key"
         )
     raise _bad_key("not an Ed25519, ECDSA or RSA private key in OpenSSH, PEM or PKCS#8 format")
+
+
+_KEY_CLASSES = {
+    "ssh-ed25519": paramiko.Ed25519Key,
+    "ecdsa-sha2-nistp256": paramiko.ECDSAKey,
+    "ecdsa-sha2-nistp384": paramiko.ECDSAKey,
+    "ecdsa-sha2-nistp521": paramiko.ECDSAKey,
+    "ssh-rsa": paramiko.RSAKey,
+}
+
+
+def _key_classes(text):
+    """The paramiko classes to try, the likely one alone when the text says
+    it: the PEM label (RSA/EC), or the public key type that an OpenSSH key
+    file keeps unencrypted. Trying every class costs a passphrase
+    derivation (bcrypt) each."""
+    if "BEGIN RSA PRIVATE KEY" in text:
+        return (paramiko.RSAKey,)
+    if "BEGIN EC PRIVATE KEY" in text:
+        return (paramiko.ECDSAKey,)
+    if "BEGIN OPENSSH PRIVATE KEY" in text:
+        cls = _KEY_CLASSES.get(_openssh_key_type(text))
+        if cls:
+            return (cls,)
+    return (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey)
+
+
+def _openssh_key_type(text):
+    """The first public key's type in an OpenSSH private key file
+    ("openssh-key-v1", cipher, kdf, kdf options, count, public key...)."""
+    try:
+        body = "".join(line for line in text.strip().splitlines()[1:-1] if ":" not in line)
+        message = paramiko.Message(base64.b64decode(body))
+        if message.get_bytes(15) != b"openssh-key-v1\x00":
+            return None
+        for _ in range(3):  # cipher name, kdf name, kdf options
+            message.get_string()
+        message.get_int()
+        return paramiko.Message(message.get_string()).get_text()
+    except Exception:  # unreadable: let paramiko say so
+        return None
 
 
 def _pkcs8_to_openssh(text, passphrase):
