@@ -26,7 +26,16 @@ from odoo.addons.integration_core.lib.exceptions import (
 PASSWORD = "s3cret-Passw0rd"
 FAST = sftp.Timeouts(connect=5, banner=5, handshake=5, auth=5, channel=5, operation=5)
 SHORT = 0.3  # seconds: the timeouts a test waits for on purpose
+ROUNDS = 2  # bcrypt rounds of the encrypted OpenSSH keys (ssh-keygen: 16; each costs ~30 ms)
 _names = itertools.count(1)
+_keys = {}
+
+
+def key_of(kind):
+    """One generated key per kind for the whole module (RSA takes a while)."""
+    if kind not in _keys:
+        _keys[kind] = generate_key(kind)
+    return _keys[kind]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def user_key():
-    return generate_key("ed25519", comment="acme")
+    return key_of("ed25519")
 
 
 @pytest.fixture
@@ -97,9 +106,9 @@ def test_password_login_uploads_and_lists(server, user):
     ],
 )
 def test_private_key_login(server, user, kind, fmt, passphrase):
-    pair = generate_key(kind)
+    pair = key_of(kind)
     server.users[user].authorized_keys.append(pair.public_line)
-    key_text = pair.private_text(passphrase, fmt)
+    key_text = pair.private_text(passphrase, fmt, rounds=ROUNDS)
     with connect(server, user, password=None, private_key=key_text, passphrase=passphrase) as client:
         assert client.transport.is_authenticated()
         assert client.list_files("inbound") == []
@@ -113,7 +122,7 @@ def test_key_not_authorized_is_permanent(server, user):
 
 
 def test_encrypted_key_needs_its_passphrase(user_key):
-    text = user_key.private_text("right")
+    text = user_key.private_text("right", rounds=ROUNDS)
     with pytest.raises(PermanentError) as missing:
         sftp.load_private_key(text)
     assert missing.value.code == "sftp.key_passphrase"
@@ -193,8 +202,7 @@ def test_bad_pins_are_named(pin, message):
 
 
 def test_key_line_of_another_type_is_refused():
-    rsa = generate_key("rsa")
-    line = "ssh-ed25519 " + rsa.public_line.split()[1]
+    line = "ssh-ed25519 " + key_of("rsa").public_line.split()[1]
     with pytest.raises(PermanentError, match="not a ssh-ed25519 key"):
         sftp.parse_host_keys(line)
 
@@ -412,6 +420,18 @@ def test_ack_moves_to_the_archive_folder(server, user):
     assert result.received == ["850_4.x12"]
     assert server.listing(user, "inbound") == {}
     assert server.listing(user, "archive") == {"850_4.x12": 6}
+
+
+def test_ack_in_a_later_session_after_the_store_committed(server, user):
+    server.deliver(user, "850_11.X12", b"ISA*11~", mtime=1_700_000_000)
+    with connect(server, user) as client:
+        [listed] = client.list_files("inbound", pattern="*.x12")  # the pattern ignores case
+        received = client.download(listed)
+    kept = (received.name, received.path, received.size, received.mtime)  # what the database keeps
+    assert server.listing(user, "inbound") == {"850_11.X12": 7}
+    with connect(server, user) as client:
+        assert client.ack(sftp.RemoteFile(*kept)) is True
+    assert server.listing(user, "inbound") == {}
 
 
 def test_ack_leaves_a_file_that_changed_since_it_was_read(server, user):

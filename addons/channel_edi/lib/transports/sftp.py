@@ -763,9 +763,11 @@ class SftpClient:
             )
 
     def _rename_into_place(self, temp, final, exists):
-        """Plain rename (never replaces a file, by the SFTP v3 draft) unless
-        replacing was asked for: then posix-rename when offered (atomic), else
-        remove the old file and rename."""
+        """Plain rename unless replacing was asked for: SSH_FXP_RENAME fails
+        when the new name exists (draft-ietf-secsh-filexfer-02, 6.5; OpenSSH
+        does it with link() + unlink(), so it never clobbers). Replacing:
+        posix-rename when offered (rename(2), atomic), else remove the old
+        file, then rename (a short window without the file)."""
         if not (self.settings.replace_existing and exists):
             self.sftp.rename(temp, final)
             return
@@ -812,7 +814,8 @@ class SftpClient:
 
     def list_files(self, folder, pattern="*", limit=None, now=None):
         """Regular files of ``folder`` whose name matches ``pattern`` (a glob,
-        or several separated by commas), oldest first (then by name), at most
+        or several separated by commas; case-insensitive, partners mix
+        ``.x12`` and ``.X12``), oldest first (then by name), at most
         ``limit``. Temporary and hidden names, folders and links are left
         out, and so are files younger than the profile's ``min_age``."""
         try:
@@ -828,7 +831,7 @@ class SftpClient:
                 continue
             if self._is_temporary(name) or (self.settings.skip_hidden and name.startswith(".")):
                 continue
-            if not any(fnmatch.fnmatchcase(name, glob) for glob in patterns):
+            if not any(fnmatch.fnmatchcase(name.lower(), glob.lower()) for glob in patterns):
                 continue
             if self.settings.min_age and entry.st_mtime and now - entry.st_mtime < self.settings.min_age:
                 continue
@@ -880,7 +883,11 @@ class SftpClient:
         it to ``archive_folder``. Only when the file there is still the one
         that was read (same size and time): a newer file of the same name is
         left alone. Returns True when the file is gone from the folder (also
-        when someone else took it already), False when it was left."""
+        when someone else took it already), False when it was left.
+
+        ``received`` is the :class:`ReceivedFile`, or, to acknowledge in a
+        later session (after the database committed), a :class:`RemoteFile`
+        rebuilt from the stored name, path, size and mtime."""
         path = received.path
         try:
             current = self.sftp.stat(path)
