@@ -587,3 +587,15 @@ def test_mailbox_is_chrooted(server, user):
     with connect(server, user) as client:
         assert [f.name for f in client.list_files("/../../inbound")] == ["850_10.x12"]
         assert sorted(client.sftp.listdir("/")) == ["archive", "inbound", "outbound", "readonly", "tmp"]
+
+
+def test_a_kept_host_key_survives_a_restart(tmp_path, user_key):
+    """The demo pins the sandbox's key once: a restarted server must match."""
+    path = tmp_path / "host_key"
+    with SftpSandbox(host_key_path=path) as first:
+        pinned = first.host_key.public_line
+    with SftpSandbox(host_key_path=path) as second:
+        second.add_user("acme", password=PASSWORD)
+        with connect(second, "acme", host_key=pinned) as client:
+            assert client.alive
+    assert path.stat().st_mode & 0o777 == 0o600

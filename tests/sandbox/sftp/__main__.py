@@ -4,7 +4,7 @@ Prints the port, the host key (what a profile pins) and its fingerprint as
 one JSON line, then serves until SIGINT/SIGTERM::
 
     cd tests && python3 -m sandbox.sftp --port 2222 --user acme:secret \\
-        [--authorized-key acme:"ssh-ed25519 AAAA..."] [--root DIR] [--no-extensions]
+        [--authorized-key acme:"ssh-ed25519 AAAA..."] [--root DIR] [--host-key-file FILE] [--no-extensions]
 """
 
 import argparse
@@ -23,13 +23,16 @@ def main(argv=None):
         "--authorized-key", action="append", default=[], metavar="NAME:KEYLINE", help="a user's public key"
     )
     parser.add_argument("--root", help="where the mailboxes live (default: a temporary folder)")
+    parser.add_argument("--host-key-file", help="keep the host key there (made once, reused after)")
     parser.add_argument("--no-extensions", action="store_true", help="do not offer posix-rename and fsync")
     args = parser.parse_args(argv)
     keys = {}
     for item in args.authorized_key:
         name, _, line = item.partition(":")
         keys.setdefault(name, []).append(line.strip())
-    server = SftpSandbox(port=args.port, root=args.root, extensions=not args.no_extensions)
+    server = SftpSandbox(
+        port=args.port, root=args.root, host_key_path=args.host_key_file, extensions=not args.no_extensions
+    )
     users = [item.partition(":") for item in args.user] or [("acme", ":", "secret")]
     for name, _, password in users:
         server.add_user(name, password=password or None, authorized_keys=keys.get(name, ()))

@@ -20,7 +20,7 @@ from asyncssh.stream import SSHReader, SSHServerStreamSession, SSHWriter
 
 from .faults import SftpFaults
 from .filesystem import MailboxSFTPServer
-from .keys import generate_key
+from .keys import generate_key, key_pair
 
 START_TIMEOUT = 10.0  # seconds for the listener to come up or go down
 # the SFTP extensions a plain server (extensions=False) does not announce
@@ -46,6 +46,17 @@ class SftpUser:
 
 def _public_blob(line):
     return asyncssh.import_public_key(line).public_data
+
+
+def _kept_key(path, fresh):
+    """The key stored at ``path``, or ``fresh`` after storing it there."""
+    if path.exists():
+        return key_pair(asyncssh.read_private_key(str(path)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(fresh.private_text())
+    return fresh
 
 
 class _SshServer(asyncssh.SSHServer):
@@ -114,7 +125,10 @@ class SftpSandbox:
 
     ``host``/``port`` (0: a free port, read :attr:`port` after start);
     ``host_key_types``: the host keys to generate (``"ed25519"``,
-    ``"ecdsa"``, ``"rsa"``; the first is :attr:`host_key`); ``root``: where
+    ``"ecdsa"``, ``"rsa"``; the first is :attr:`host_key`);
+    ``host_key_path``: keep the main host key in that file (made on the
+    first start, mode 0600, reused after), so that a demo database pins it
+    once and a restarted server still matches; ``root``: where
     the mailboxes live (default: a temporary folder removed on
     :meth:`close`); ``extensions``: announce posix-rename and fsync.
 
@@ -127,11 +141,22 @@ class SftpSandbox:
             server.sent("acme")                            # {name: bytes} we uploaded
     """
 
-    def __init__(self, *, host="127.0.0.1", port=0, host_key_types=("ed25519",), root=None, extensions=True):
+    def __init__(
+        self,
+        *,
+        host="127.0.0.1",
+        port=0,
+        host_key_types=("ed25519",),
+        host_key_path=None,
+        root=None,
+        extensions=True,
+    ):
         self.host = host
         self.port = port
         self.extensions = extensions
         self.host_keys = [generate_key(kind, comment="sandbox-host") for kind in host_key_types]
+        if host_key_path:
+            self.host_keys[0] = _kept_key(Path(host_key_path), self.host_keys[0])
         self._own_root = root is None
         self.root = Path(root or tempfile.mkdtemp(prefix="sftp-sandbox-"))
         self.users = {}

@@ -32,15 +32,17 @@ What the EDI flows need from SFTP, and how this module gives it:
   key exchange, authentication, channel open, and every SFTP operation.
 
 The client takes paths: which folders (test or production inbound,
-outbound, archive, tmp) is the Odoo layer's choice.
+outbound, archive, tmp: :class:`SftpFolders`) is the Odoo layer's choice.
 
 Typical use::
 
     settings = SftpSettings(host="sftp.partner.example", username="acme",
                             private_key=pem_text, host_key="ssh-ed25519 AAAA...")
+    folders = SftpFolders(inbound="/prod/out", outbound="/prod/in", archive="/prod/archive")
     with SftpClient.connect(settings) as client:
-        client.upload("outbound", "PO_000123.x12", data)
-        result = client.pickup("inbound", store, pattern="*.x12", limit=50)
+        client.upload(folders.outbound, "PO_000123.x12", data, tmp_folder=folders.tmp)
+        result = client.pickup(folders.inbound, store, pattern="*.x12", limit=50,
+                               archive_folder=folders.archive)
 """
 
 import base64
@@ -152,6 +154,22 @@ class SftpSettings:
     use_posix_rename: bool | None = None
     skip_hidden: bool = True
     min_age: float = 0.0
+
+
+@dataclass(frozen=True)
+class SftpFolders:
+    """The folders of one environment (test or production) of a profile,
+    as the Odoo layer picks them; the client methods take the paths.
+
+    ``inbound``: where the partner's files wait for us (pickup);
+    ``outbound``: where we drop files for the partner; ``archive``: where
+    acknowledged inbound files go (None: they are deleted); ``tmp``: where
+    uploads are written before the rename (None: beside the target)."""
+
+    inbound: str
+    outbound: str
+    archive: str | None = None
+    tmp: str | None = None
 
 
 # --- results -------------------------------------------------------------------------
