@@ -145,6 +145,22 @@ def test_refused_login_is_permanent(server, user):
     assert caught.value.code == "sftp.auth_failed"
 
 
+def test_password_through_keyboard_interactive():
+    """Some servers take passwords only as keyboard-interactive answers."""
+    with SftpSandbox(auth_methods=("publickey", "keyboard-interactive")) as server:
+        server.add_user("acme", password=PASSWORD)
+        with connect(server, "acme") as client:
+            assert client.transport.is_authenticated()
+
+
+def test_a_method_the_server_does_not_offer_is_permanent():
+    with SftpSandbox(auth_methods=("publickey",)) as server:
+        server.add_user("acme", password=PASSWORD)
+        with pytest.raises(RemoteRejected) as caught:
+            connect(server, "acme")
+    assert caught.value.code == "sftp.auth_method" and "publickey" in str(caught.value)
+
+
 def test_profile_without_credentials_is_refused_before_connecting(server, user):
     with pytest.raises(PermanentError) as caught:
         connect(server, user, password=None)

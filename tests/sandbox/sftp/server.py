@@ -22,6 +22,7 @@ from .faults import SftpFaults
 from .filesystem import MailboxSFTPServer
 from .keys import generate_key, key_pair
 
+AUTH_METHODS = ("publickey", "password", "keyboard-interactive")
 START_TIMEOUT = 10.0  # seconds for the listener to come up or go down
 # the SFTP extensions a plain server (extensions=False) does not announce
 OPTIONAL_EXTENSIONS = (b"posix-rename@openssh.com", b"fsync@openssh.com", b"hardlink@openssh.com")
@@ -128,7 +129,9 @@ class SftpSandbox:
     ``"ecdsa"``, ``"rsa"``; the first is :attr:`host_key`);
     ``host_key_path``: keep the main host key in that file (made on the
     first start, mode 0600, reused after), so that a demo database pins it
-    once and a restarted server still matches; ``root``: where
+    once and a restarted server still matches; ``auth_methods``: what
+    the server offers (``publickey``, ``password``, ``keyboard-interactive``:
+    some servers take passwords only there); ``root``: where
     the mailboxes live (default: a temporary folder removed on
     :meth:`close`); ``extensions``: announce posix-rename and fsync.
 
@@ -148,9 +151,14 @@ class SftpSandbox:
         port=0,
         host_key_types=("ed25519",),
         host_key_path=None,
+        auth_methods=AUTH_METHODS,
         root=None,
         extensions=True,
     ):
+        unknown = set(auth_methods) - set(AUTH_METHODS)
+        if unknown:
+            raise ValueError(f"unknown SSH authentication methods: {sorted(unknown)}")
+        self.auth_methods = tuple(auth_methods)
         self.host = host
         self.port = port
         self.extensions = extensions
@@ -270,6 +278,9 @@ class SftpSandbox:
             self.port,
             server_factory=lambda: _SshServer(self),
             server_host_keys=[pair.key for pair in self.host_keys],
+            public_key_auth="publickey" in self.auth_methods,
+            password_auth="password" in self.auth_methods,
+            kbdint_auth="keyboard-interactive" in self.auth_methods,
             allow_scp=False,
             agent_forwarding=False,
             x11_forwarding=False,

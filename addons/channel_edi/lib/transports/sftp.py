@@ -968,21 +968,16 @@ class SftpClient:
 
 
 def _authenticate(transport, username, password, key):
-    """Key first, then password (some servers ask for both); a server that
-    takes passwords only through keyboard-interactive gets it there."""
-    remaining = None
+    """Key first, then password (some servers ask for both). A server that
+    takes passwords only as keyboard-interactive answers gets it there
+    (paramiko's own fallback of auth_password)."""
     if key is not None:
         remaining = transport.auth_publickey(username, key)
         if transport.is_authenticated():
             return
-        if not password or "password" not in (remaining or []):
+        if not password or not {"password", "keyboard-interactive"} & set(remaining or []):
             raise paramiko.AuthenticationException("the server wants more than the key")
-    try:
-        transport.auth_password(username, password)
-    except paramiko.BadAuthenticationType as exc:
-        if "keyboard-interactive" not in exc.allowed_types:
-            raise
-        transport.auth_interactive(username, lambda title, instructions, prompts: [password] * len(prompts))
+    transport.auth_password(username, password, fallback=True)
     if not transport.is_authenticated():
         raise paramiko.AuthenticationException("authentication incomplete")
 
