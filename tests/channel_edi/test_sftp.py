@@ -274,6 +274,8 @@ def test_upload_writes_a_temporary_name_then_renames(server, user):
     assert seen[first][0] == "rename" and set(sizes[first:]) == {len(data)}  # appears whole, once
     assert server.listing(user, "outbound") == {"INV_7.x12": len(data)}  # no temp left
     assert not result.replaced and not result.already_present
+    steps = [op for op, _path, _size in seen if op != "write"]
+    assert steps == ["open", "fsync", "close", "rename"]  # flushed and closed before the rename
 
 
 def test_upload_through_a_separate_tmp_folder(server, user):
