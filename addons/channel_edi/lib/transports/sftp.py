@@ -8,7 +8,9 @@ What the EDI flows need from SFTP, and how this module gives it:
   another key is refused permanently (:class:`HostKeyMismatch`, naming both
   fingerprints); an unknown key is never accepted on the fly.
   :func:`fetch_host_key` reads a server's key for the admin's "trust this
-  key" button; the Odoo layer stores it only once the admin confirms.
+  key" button; the Odoo layer stores it only once the admin confirms. The
+  pins and the login key are read in :mod:`.ssh_keys` (its names are
+  importable from here too).
 - **Atomic upload** (:meth:`SftpClient.upload`): the bytes go to a temporary
   name (``.<name>.part`` beside the target, or in a separate tmp folder as
   some VANs require), are flushed (``fsync@openssh.com`` when offered) and
@@ -45,13 +47,9 @@ Typical use::
                                archive_folder=folders.archive)
 """
 
-import base64
-import binascii
 import errno
 import fnmatch
 import hashlib
-import hmac
-import io
 import logging
 import posixpath
 import socket
@@ -71,6 +69,37 @@ from odoo.addons.integration_core.lib.exceptions import (
     RemoteTimeout,
 )
 
+from .ssh_keys import (
+    KEY_ALGORITHMS,
+    HostKey,
+    HostKeyMismatch,
+    check_host_key,
+    host_key_of,
+    key_fingerprint,
+    load_private_key,
+    parse_host_keys,
+)
+
+__all__ = [
+    "HostKey",
+    "HostKeyMismatch",
+    "PickupResult",
+    "ReceivedFile",
+    "RemoteFile",
+    "SftpClient",
+    "SftpFolders",
+    "SftpSettings",
+    "Timeouts",
+    "UploadResult",
+    "check_host_key",
+    "classify",
+    "fetch_host_key",
+    "host_key_of",
+    "key_fingerprint",
+    "load_private_key",
+    "parse_host_keys",
+]
+
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 32768  # bytes per SFTP write request (the common server maximum)
@@ -83,15 +112,6 @@ SFTP_PERMISSION_DENIED = 3
 SFTP_FAILURE = 4
 SFTP_BAD_MESSAGE = 5
 SFTP_OP_UNSUPPORTED = 8
-
-# host key algorithms a pinned key of each type is presented under
-_KEY_ALGORITHMS = {
-    "ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"),
-    "ssh-ed25519": ("ssh-ed25519",),
-    "ecdsa-sha2-nistp256": ("ecdsa-sha2-nistp256",),
-    "ecdsa-sha2-nistp384": ("ecdsa-sha2-nistp384",),
-    "ecdsa-sha2-nistp521": ("ecdsa-sha2-nistp521",),
-}
 
 
 # --- settings ----------------------------------------------------------------------
@@ -176,15 +196,6 @@ class SftpFolders:
 
 
 @dataclass(frozen=True)
-class HostKey:
-    """A server's public host key as the admin confirms it."""
-
-    key_type: str  # "ssh-ed25519"
-    line: str  # "ssh-ed25519 AAAA..." (what the profile stores)
-    fingerprint: str  # "SHA256:..." (what the admin compares with the partner's)
-
-
-@dataclass(frozen=True)
 class RemoteFile:
     """A file listed in a remote folder."""
 
@@ -232,27 +243,6 @@ class PickupResult:
 
 
 # --- errors -------------------------------------------------------------------------
-
-
-class HostKeyMismatch(RemoteRejected):
-    """The server presented another host key than the pinned one: maybe a
-    key rotation, maybe someone in the middle. Never retried; the admin
-    compares ``presented`` with what the partner announces and confirms."""
-
-    def __init__(self, host, port, presented, expected):
-        super().__init__(
-            template="SFTP host key mismatch for %(server)s: the server presented %(presented)s, "
-            "the profile expects %(expected)s. Check with the partner before trusting the new key.",
-            params={
-                "server": f"{host}:{port}",
-                "presented": presented.fingerprint,
-                "presented_type": presented.key_type,
-                "expected": ", ".join(expected),
-            },
-            code="sftp.host_key_mismatch",
-        )
-        self.presented = presented
-        self.expected = list(expected)
 
 
 def _rejected(code, template, **params):
@@ -353,92 +343,7 @@ def _caused_by_timeout(exc):
     return False
 
 
-# --- host keys ----------------------------------------------------------------------
-
-
-def key_fingerprint(key_blob):
-    """OpenSSH's SHA256 fingerprint of a public key blob: ``SHA256:<base64, no padding>``."""
-    digest = hashlib.sha256(key_blob).digest()
-    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
-
-
-def host_key_of(pkey):
-    """:class:`HostKey` of a paramiko key."""
-    return HostKey(
-        key_type=pkey.get_name(),
-        line=f"{pkey.get_name()} {pkey.get_base64()}",
-        fingerprint=key_fingerprint(pkey.asbytes()),
-    )
-
-
-def parse_host_keys(text):
-    """The pins of a profile: one per non-empty line, each an OpenSSH public
-    key (``ssh-ed25519 AAAA... comment``; a ``known_hosts`` line with host
-    names first works too) or a fingerprint ``SHA256:...``. Returns a list
-    of ``(key_type or None, fingerprint)``. Raises PermanentError on a line
-    that is neither, or when there is none."""
-    pins = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("SHA256:"):
-            value = line.split()[0]
-            if len(value) != len("SHA256:") + 43:  # 32 bytes in unpadded base64
-                raise _bad_pin(number, "a SHA256 fingerprint has 43 characters after 'SHA256:'")
-            pins.append((None, value))
-            continue
-        pins.append(_parse_key_line(line, number))
-    if not pins:
-        raise PermanentError(
-            template="No SFTP host key is pinned: fetch the server's key and confirm it first",
-            code="sftp.host_key_missing",
-        )
-    return pins
-
-
-def _parse_key_line(line, number):
-    fields = line.split()
-    for index, word in enumerate(fields[:-1]):
-        if word in _KEY_ALGORITHMS:
-            try:
-                blob = base64.b64decode(fields[index + 1], validate=True)
-            except (binascii.Error, ValueError):
-                raise _bad_pin(number, "the key is not valid base64") from None
-            if _blob_key_type(blob) != word:
-                raise _bad_pin(number, f"the key data is not a {word} key")
-            return (word, key_fingerprint(blob))
-    if line.upper().startswith("MD5:") or line.count(":") == 15:
-        raise _bad_pin(number, "MD5 fingerprints are not accepted: use the SHA256 one or the key")
-    raise _bad_pin(number, "expected 'ssh-ed25519 AAAA...' (or ecdsa/rsa) or 'SHA256:...'")
-
-
-def _blob_key_type(blob):
-    """The key type written at the start of an SSH public key blob."""
-    if len(blob) < 4:
-        return None
-    size = int.from_bytes(blob[:4], "big")
-    return blob[4 : 4 + size].decode("ascii", "replace")
-
-
-def _bad_pin(number, why):
-    return PermanentError(
-        template="SFTP host key, line %(line)s: %(why)s",
-        params={"line": number, "why": why},
-        code="sftp.host_key_invalid",
-    )
-
-
-def check_host_key(presented, pins, host, port):
-    """Raise :class:`HostKeyMismatch` unless ``presented`` (a :class:`HostKey`)
-    matches one of ``pins`` (from :func:`parse_host_keys`)."""
-    for key_type, fingerprint in pins:
-        if key_type not in (None, presented.key_type):
-            continue
-        if hmac.compare_digest(fingerprint.encode(), presented.fingerprint.encode()):
-            return
-    expected = [f"{fp} ({kt})" if kt else fp for kt, fp in pins]
-    raise HostKeyMismatch(host, port, presented, expected)
+# --- the host key of a server (the trust button) ----------------------------------------------------------------------
 
 
 def fetch_host_key(host, port=22, timeout=15.0, key_type=None):
@@ -450,7 +355,7 @@ def fetch_host_key(host, port=22, timeout=15.0, key_type=None):
     ``key_type`` (``"ssh-ed25519"``) asks for that key when the server has
     several. Raises the suite's errors (timeouts, refused...)."""
     timeouts = Timeouts(connect=timeout, banner=timeout, handshake=timeout)
-    preferred = _KEY_ALGORITHMS.get(key_type, (key_type,)) if key_type else ()
+    preferred = KEY_ALGORITHMS.get(key_type, (key_type,)) if key_type else ()
     transport = None
     try:
         transport = _open_transport(host, port, timeouts, preferred)
@@ -467,101 +372,6 @@ def _classified(exc, action, path=None):
     if error is None:
         raise exc
     return error
-
-
-# --- private keys ---------------------------------------------------------------------
-
-
-def load_private_key(text, passphrase=None):
-    """A paramiko key from PEM/OpenSSH text: Ed25519, ECDSA or RSA, in the
-    OpenSSH format (``BEGIN OPENSSH PRIVATE KEY``), the traditional PEM one
-    (``BEGIN RSA/EC PRIVATE KEY``) or PKCS#8 (``BEGIN [ENCRYPTED] PRIVATE
-    KEY``). Raises PermanentError when the text is none of these or the
-    passphrase is missing or wrong."""
-    text = (text or "").strip()
-    if not text:
-        raise _bad_key("the private key is empty")
-    if "BEGIN PRIVATE KEY" in text or "BEGIN ENCRYPTED PRIVATE KEY" in text:
-        text = _pkcs8_to_openssh(text, passphrase)
-        passphrase = None
-    encrypted = False
-    for cls in _key_classes(text):
-        try:
-            return cls.from_private_key(io.StringIO(text), password=passphrase)
-        except paramiko.PasswordRequiredException:
-            encrypted = True
-        except (paramiko.SSHException, ValueError, TypeError, IndexError):
-            continue  # not this type (or a wrong passphrase)
-    if encrypted and not passphrase:
-        raise _bad_key("the private key is encrypted: give its passphrase", code="sftp.key_passphrase")
-    if passphrase:
-        raise _bad_key(
-            "the private key could not be read: wrong passphrase, or not an Ed25519, ECDSA or RSA key"
-        )
-    raise _bad_key("not an Ed25519, ECDSA or RSA private key in OpenSSH, PEM or PKCS#8 format")
-
-
-_KEY_CLASSES = {
-    "ssh-ed25519": paramiko.Ed25519Key,
-    "ecdsa-sha2-nistp256": paramiko.ECDSAKey,
-    "ecdsa-sha2-nistp384": paramiko.ECDSAKey,
-    "ecdsa-sha2-nistp521": paramiko.ECDSAKey,
-    "ssh-rsa": paramiko.RSAKey,
-}
-
-
-def _key_classes(text):
-    """The paramiko classes to try, the likely one alone when the text says
-    it: the PEM label (RSA/EC), or the public key type that an OpenSSH key
-    file keeps unencrypted. Trying every class costs a passphrase
-    derivation (bcrypt) each."""
-    if "BEGIN RSA PRIVATE KEY" in text:
-        return (paramiko.RSAKey,)
-    if "BEGIN EC PRIVATE KEY" in text:
-        return (paramiko.ECDSAKey,)
-    if "BEGIN OPENSSH PRIVATE KEY" in text:
-        cls = _KEY_CLASSES.get(_openssh_key_type(text))
-        if cls:
-            return (cls,)
-    return (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey)
-
-
-def _openssh_key_type(text):
-    """The first public key's type in an OpenSSH private key file
-    ("openssh-key-v1", cipher, kdf, kdf options, count, public key...)."""
-    try:
-        body = "".join(line for line in text.strip().splitlines()[1:-1] if ":" not in line)
-        message = paramiko.Message(base64.b64decode(body))
-        if message.get_bytes(15) != b"openssh-key-v1\x00":
-            return None
-        for _ in range(3):  # cipher name, kdf name, kdf options
-            message.get_string()
-        message.get_int()
-        return paramiko.Message(message.get_string()).get_text()
-    except Exception:  # unreadable: let paramiko say so
-        return None
-
-
-def _pkcs8_to_openssh(text, passphrase):
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        key = serialization.load_pem_private_key(
-            text.encode("ascii"), password=passphrase.encode() if passphrase else None
-        )
-    except TypeError:
-        raise _bad_key(
-            "the private key is encrypted: give its passphrase", code="sftp.key_passphrase"
-        ) from None
-    except ValueError:
-        raise _bad_key("the PKCS#8 private key could not be read (wrong passphrase?)") from None
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
-    ).decode("ascii")
-
-
-def _bad_key(why, code="sftp.key_invalid"):
-    return PermanentError(template="SFTP private key: %(why)s", params={"why": why}, code=code)
 
 
 # --- the connection -----------------------------------------------------------------
@@ -681,7 +491,7 @@ class SftpClient:
             )
         preferred = []
         for key_type, _fingerprint in pins:
-            for name in _KEY_ALGORITHMS.get(key_type, ()):
+            for name in KEY_ALGORITHMS.get(key_type, ()):
                 if name not in preferred:
                     preferred.append(name)
         server = f"{settings.host}:{settings.port}"
