@@ -343,7 +343,7 @@ def _caused_by_timeout(exc):
     return False
 
 
-# --- the host key of a server (the trust button) ----------------------------------------------------------------------
+# --- the trust button ------------------------------------------------------------------
 
 
 def fetch_host_key(host, port=22, timeout=15.0, key_type=None):
