@@ -132,7 +132,8 @@ class MailboxSFTPServer(asyncssh.SFTPServer):
 
     async def fsync(self, file_obj):
         await self._fault("fsync", file_obj.path)
-        return super().fsync(file_obj.real)
+        super().fsync(file_obj.real)
+        self._observe("fsync", file_obj.path)
 
     def fstat(self, file_obj):
         return super().fstat(file_obj.real if isinstance(file_obj, _OpenFile) else file_obj)

@@ -8,7 +8,9 @@ What the EDI flows need from SFTP, and how this module gives it:
   another key is refused permanently (:class:`HostKeyMismatch`, naming both
   fingerprints); an unknown key is never accepted on the fly.
   :func:`fetch_host_key` reads a server's key for the admin's "trust this
-  key" button; the Odoo layer stores it only once the admin confirms.
+  key" button; the Odoo layer stores it only once the admin confirms. The
+  pins and the login key are read in :mod:`.ssh_keys` (its names are
+  importable from here too).
 - **Atomic upload** (:meth:`SftpClient.upload`): the bytes go to a temporary
   name (``.<name>.part`` beside the target, or in a separate tmp folder as
   some VANs require), are flushed (``fsync@openssh.com`` when offered) and
@@ -32,24 +34,22 @@ What the EDI flows need from SFTP, and how this module gives it:
   key exchange, authentication, channel open, and every SFTP operation.
 
 The client takes paths: which folders (test or production inbound,
-outbound, archive, tmp) is the Odoo layer's choice.
+outbound, archive, tmp: :class:`SftpFolders`) is the Odoo layer's choice.
 
 Typical use::
 
     settings = SftpSettings(host="sftp.partner.example", username="acme",
                             private_key=pem_text, host_key="ssh-ed25519 AAAA...")
+    folders = SftpFolders(inbound="/prod/out", outbound="/prod/in", archive="/prod/archive")
     with SftpClient.connect(settings) as client:
-        client.upload("outbound", "PO_000123.x12", data)
-        result = client.pickup("inbound", store, pattern="*.x12", limit=50)
+        client.upload(folders.outbound, "PO_000123.x12", data, tmp_folder=folders.tmp)
+        result = client.pickup(folders.inbound, store, pattern="*.x12", limit=50,
+                               archive_folder=folders.archive)
 """
 
-import base64
-import binascii
 import errno
 import fnmatch
 import hashlib
-import hmac
-import io
 import logging
 import posixpath
 import socket
@@ -69,6 +69,37 @@ from odoo.addons.integration_core.lib.exceptions import (
     RemoteTimeout,
 )
 
+from .ssh_keys import (
+    KEY_ALGORITHMS,
+    HostKey,
+    HostKeyMismatch,
+    check_host_key,
+    host_key_of,
+    key_fingerprint,
+    load_private_key,
+    parse_host_keys,
+)
+
+__all__ = [
+    "HostKey",
+    "HostKeyMismatch",
+    "PickupResult",
+    "ReceivedFile",
+    "RemoteFile",
+    "SftpClient",
+    "SftpFolders",
+    "SftpSettings",
+    "Timeouts",
+    "UploadResult",
+    "check_host_key",
+    "classify",
+    "fetch_host_key",
+    "host_key_of",
+    "key_fingerprint",
+    "load_private_key",
+    "parse_host_keys",
+]
+
 _logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 32768  # bytes per SFTP write request (the common server maximum)
@@ -80,18 +111,7 @@ SFTP_NO_SUCH_FILE = 2
 SFTP_PERMISSION_DENIED = 3
 SFTP_FAILURE = 4
 SFTP_BAD_MESSAGE = 5
-SFTP_NO_CONNECTION = 6
-SFTP_CONNECTION_LOST = 7
 SFTP_OP_UNSUPPORTED = 8
-
-# host key algorithms a pinned key of each type is presented under
-_KEY_ALGORITHMS = {
-    "ssh-rsa": ("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"),
-    "ssh-ed25519": ("ssh-ed25519",),
-    "ecdsa-sha2-nistp256": ("ecdsa-sha2-nistp256",),
-    "ecdsa-sha2-nistp384": ("ecdsa-sha2-nistp384",),
-    "ecdsa-sha2-nistp521": ("ecdsa-sha2-nistp521",),
-}
 
 
 # --- settings ----------------------------------------------------------------------
@@ -156,16 +176,23 @@ class SftpSettings:
     min_age: float = 0.0
 
 
-# --- results -------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
-class HostKey:
-    """A server's public host key as the admin confirms it."""
+class SftpFolders:
+    """The folders of one environment (test or production) of a profile,
+    as the Odoo layer picks them; the client methods take the paths.
 
-    key_type: str  # "ssh-ed25519"
-    line: str  # "ssh-ed25519 AAAA..." (what the profile stores)
-    fingerprint: str  # "SHA256:..." (what the admin compares with the partner's)
+    ``inbound``: where the partner's files wait for us (pickup);
+    ``outbound``: where we drop files for the partner; ``archive``: where
+    acknowledged inbound files go (None: they are deleted); ``tmp``: where
+    uploads are written before the rename (None: beside the target)."""
+
+    inbound: str
+    outbound: str
+    archive: str | None = None
+    tmp: str | None = None
+
+
+# --- results -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -216,27 +243,6 @@ class PickupResult:
 
 
 # --- errors -------------------------------------------------------------------------
-
-
-class HostKeyMismatch(RemoteRejected):
-    """The server presented another host key than the pinned one: maybe a
-    key rotation, maybe someone in the middle. Never retried; the admin
-    compares ``presented`` with what the partner announces and confirms."""
-
-    def __init__(self, host, port, presented, expected):
-        super().__init__(
-            template="SFTP host key mismatch for %(server)s: the server presented %(presented)s, "
-            "the profile expects %(expected)s. Check with the partner before trusting the new key.",
-            params={
-                "server": f"{host}:{port}",
-                "presented": presented.fingerprint,
-                "presented_type": presented.key_type,
-                "expected": ", ".join(expected),
-            },
-            code="sftp.host_key_mismatch",
-        )
-        self.presented = presented
-        self.expected = list(expected)
 
 
 def _rejected(code, template, **params):
@@ -314,20 +320,8 @@ def _classify_os_error(exc, where, detail):
         return _rejected("sftp.unsupported", "SFTP %(where)s: not supported by the server", where=where)
     if status == SFTP_BAD_MESSAGE:
         return _rejected("sftp.bad_message", "SFTP %(where)s: the server did not understand", where=where)
-    if status in (SFTP_FAILURE, SFTP_NO_CONNECTION, SFTP_CONNECTION_LOST) or exc.errno in (
-        errno.ENETUNREACH,
-        errno.EHOSTUNREACH,
-        errno.ENETDOWN,
-        errno.EPIPE,
-    ):
-        # FAILURE is SFTP v3's catch-all (disk full, file locked...): try again
-        return _retryable(
-            RemoteServerError,
-            "sftp.failure",
-            "SFTP %(where)s failed: %(detail)s",
-            where=where,
-            detail=detail,
-        )
+    # FAILURE is SFTP v3's catch-all (disk full, file locked...); NO_CONNECTION,
+    # CONNECTION_LOST and the network errnos speak for themselves: try again
     return _retryable(
         RemoteServerError, "sftp.failure", "SFTP %(where)s failed: %(detail)s", where=where, detail=detail
     )
@@ -349,92 +343,7 @@ def _caused_by_timeout(exc):
     return False
 
 
-# --- host keys ----------------------------------------------------------------------
-
-
-def key_fingerprint(key_blob):
-    """OpenSSH's SHA256 fingerprint of a public key blob: ``SHA256:<base64, no padding>``."""
-    digest = hashlib.sha256(key_blob).digest()
-    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
-
-
-def host_key_of(pkey):
-    """:class:`HostKey` of a paramiko key."""
-    return HostKey(
-        key_type=pkey.get_name(),
-        line=f"{pkey.get_name()} {pkey.get_base64()}",
-        fingerprint=key_fingerprint(pkey.asbytes()),
-    )
-
-
-def parse_host_keys(text):
-    """The pins of a profile: one per non-empty line, each an OpenSSH public
-    key (``ssh-ed25519 AAAA... comment``; a ``known_hosts`` line with host
-    names first works too) or a fingerprint ``SHA256:...``. Returns a list
-    of ``(key_type or None, fingerprint)``. Raises PermanentError on a line
-    that is neither, or when there is none."""
-    pins = []
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("SHA256:"):
-            value = line.split()[0]
-            if len(value) != len("SHA256:") + 43:  # 32 bytes in unpadded base64
-                raise _bad_pin(number, "a SHA256 fingerprint has 43 characters after 'SHA256:'")
-            pins.append((None, value))
-            continue
-        pins.append(_parse_key_line(line, number))
-    if not pins:
-        raise PermanentError(
-            template="No SFTP host key is pinned: fetch the server's key and confirm it first",
-            code="sftp.host_key_missing",
-        )
-    return pins
-
-
-def _parse_key_line(line, number):
-    fields = line.split()
-    for index, word in enumerate(fields[:-1]):
-        if word in _KEY_ALGORITHMS:
-            try:
-                blob = base64.b64decode(fields[index + 1], validate=True)
-            except (binascii.Error, ValueError):
-                raise _bad_pin(number, "the key is not valid base64") from None
-            if _blob_key_type(blob) != word:
-                raise _bad_pin(number, f"the key data is not a {word} key")
-            return (word, key_fingerprint(blob))
-    if line.upper().startswith("MD5:") or line.count(":") == 15:
-        raise _bad_pin(number, "MD5 fingerprints are not accepted: use the SHA256 one or the key")
-    raise _bad_pin(number, "expected 'ssh-ed25519 AAAA...' (or ecdsa/rsa) or 'SHA256:...'")
-
-
-def _blob_key_type(blob):
-    """The key type written at the start of an SSH public key blob."""
-    if len(blob) < 4:
-        return None
-    size = int.from_bytes(blob[:4], "big")
-    return blob[4 : 4 + size].decode("ascii", "replace")
-
-
-def _bad_pin(number, why):
-    return PermanentError(
-        template="SFTP host key, line %(line)s: %(why)s",
-        params={"line": number, "why": why},
-        code="sftp.host_key_invalid",
-    )
-
-
-def check_host_key(presented, pins, host, port):
-    """Raise :class:`HostKeyMismatch` unless ``presented`` (a :class:`HostKey`)
-    matches one of ``pins`` (from :func:`parse_host_keys`)."""
-    for key_type, fingerprint in pins:
-        if key_type not in (None, presented.key_type):
-            continue
-        if hmac.compare_digest(fingerprint.encode(), presented.fingerprint.encode()):
-            return
-    expected = [f"{fp} ({kt})" if kt else fp for kt, fp in pins]
-    raise HostKeyMismatch(host, port, presented, expected)
+# --- the trust button ------------------------------------------------------------------
 
 
 def fetch_host_key(host, port=22, timeout=15.0, key_type=None):
@@ -446,7 +355,7 @@ def fetch_host_key(host, port=22, timeout=15.0, key_type=None):
     ``key_type`` (``"ssh-ed25519"``) asks for that key when the server has
     several. Raises the suite's errors (timeouts, refused...)."""
     timeouts = Timeouts(connect=timeout, banner=timeout, handshake=timeout)
-    preferred = _KEY_ALGORITHMS.get(key_type, (key_type,)) if key_type else ()
+    preferred = KEY_ALGORITHMS.get(key_type, (key_type,)) if key_type else ()
     transport = None
     try:
         transport = _open_transport(host, port, timeouts, preferred)
@@ -463,60 +372,6 @@ def _classified(exc, action, path=None):
     if error is None:
         raise exc
     return error
-
-
-# --- private keys ---------------------------------------------------------------------
-
-
-def load_private_key(text, passphrase=None):
-    """A paramiko key from PEM/OpenSSH text: Ed25519, ECDSA or RSA, in the
-    OpenSSH format (``BEGIN OPENSSH PRIVATE KEY``), the traditional PEM one
-    (``BEGIN RSA/EC PRIVATE KEY``) or PKCS#8 (``BEGIN [ENCRYPTED] PRIVATE
-    KEY``). Raises PermanentError when the text is none of these or the
-    passphrase is missing or wrong."""
-    text = (text or "").strip()
-    if not text:
-        raise _bad_key("the private key is empty")
-    if "BEGIN PRIVATE KEY" in text or "BEGIN ENCRYPTED PRIVATE KEY" in text:
-        text = _pkcs8_to_openssh(text, passphrase)
-        passphrase = None
-    encrypted = False
-    for cls in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
-        try:
-            return cls.from_private_key(io.StringIO(text), password=passphrase)
-        except paramiko.PasswordRequiredException:
-            encrypted = True
-        except (paramiko.SSHException, ValueError, TypeError, IndexError):
-            continue  # not this type (or a wrong passphrase)
-    if encrypted and not passphrase:
-        raise _bad_key("the private key is encrypted: give its passphrase", code="sftp.key_passphrase")
-    if passphrase:
-        raise _bad_key(
-            "the private key could not be read: wrong passphrase, or not an Ed25519, ECDSA or RSA key"
-        )
-    raise _bad_key("not an Ed25519, ECDSA or RSA private key in OpenSSH, PEM or PKCS#8 format")
-
-
-def _pkcs8_to_openssh(text, passphrase):
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        key = serialization.load_pem_private_key(
-            text.encode("ascii"), password=passphrase.encode() if passphrase else None
-        )
-    except TypeError:
-        raise _bad_key(
-            "the private key is encrypted: give its passphrase", code="sftp.key_passphrase"
-        ) from None
-    except ValueError:
-        raise _bad_key("the PKCS#8 private key could not be read (wrong passphrase?)") from None
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
-    ).decode("ascii")
-
-
-def _bad_key(why, code="sftp.key_invalid"):
-    return PermanentError(template="SFTP private key: %(why)s", params={"why": why}, code=code)
 
 
 # --- the connection -----------------------------------------------------------------
@@ -597,6 +452,18 @@ class _SFTPClient(paramiko.SFTPClient):
     def offers(self, extension):
         return extension in (self.extensions or {})
 
+    def collect_write_errors(self, handle):
+        """Read the answers to the pipelined writes of ``handle`` and raise
+        the first error status among them. paramiko files those answers
+        under no file and drops them (close() swallows errors too): without
+        this, a "disk full" would show only as a short file."""
+        while handle._reqs:
+            request = handle._reqs.popleft()
+            with self._lock:
+                pending = request in self._expecting
+            if pending:
+                self._read_response(request)  # raises on an error status
+
     def fsync(self, handle):
         """``fsync@openssh.com`` on an open file's handle."""
         self._request(CMD_EXTENDED, "fsync@openssh.com", handle)
@@ -624,7 +491,7 @@ class SftpClient:
             )
         preferred = []
         for key_type, _fingerprint in pins:
-            for name in _KEY_ALGORITHMS.get(key_type, ()):
+            for name in KEY_ALGORITHMS.get(key_type, ()):
                 if name not in preferred:
                     preferred.append(name)
         server = f"{settings.host}:{settings.port}"
@@ -645,8 +512,12 @@ class SftpClient:
         return cls(settings, transport, sftp)
 
     def close(self):
+        """Close the session; never raises (the connection may be dead already)."""
         try:
-            self.sftp.close()
+            if self.alive:
+                self.sftp.close()
+        except Exception:  # EOF, reset: nothing left to close politely
+            _logger.debug("SFTP: closing a broken session", exc_info=True)
         finally:
             self.transport.close()
 
@@ -705,6 +576,7 @@ class SftpClient:
             for start in range(0, len(data), CHUNK_SIZE):
                 handle.write(data[start : start + CHUNK_SIZE])
             handle.flush()
+            self.sftp.collect_write_errors(handle)
             if self.settings.fsync and self.sftp.offers("fsync@openssh.com"):
                 self.sftp.fsync(handle.handle)
         size = self.sftp.stat(temp).st_size
@@ -719,9 +591,11 @@ class SftpClient:
             )
 
     def _rename_into_place(self, temp, final, exists):
-        """Plain rename (never replaces a file, by the SFTP v3 draft) unless
-        replacing was asked for: then posix-rename when offered (atomic), else
-        remove the old file and rename."""
+        """Plain rename unless replacing was asked for: SSH_FXP_RENAME fails
+        when the new name exists (draft-ietf-secsh-filexfer-02, 6.5; OpenSSH
+        does it with link() + unlink(), so it never clobbers). Replacing:
+        posix-rename when offered (rename(2), atomic), else remove the old
+        file, then rename (a short window without the file)."""
         if not (self.settings.replace_existing and exists):
             self.sftp.rename(temp, final)
             return
@@ -768,7 +642,8 @@ class SftpClient:
 
     def list_files(self, folder, pattern="*", limit=None, now=None):
         """Regular files of ``folder`` whose name matches ``pattern`` (a glob,
-        or several separated by commas), oldest first (then by name), at most
+        or several separated by commas; case-insensitive, partners mix
+        ``.x12`` and ``.X12``), oldest first (then by name), at most
         ``limit``. Temporary and hidden names, folders and links are left
         out, and so are files younger than the profile's ``min_age``."""
         try:
@@ -784,7 +659,7 @@ class SftpClient:
                 continue
             if self._is_temporary(name) or (self.settings.skip_hidden and name.startswith(".")):
                 continue
-            if not any(fnmatch.fnmatchcase(name, glob) for glob in patterns):
+            if not any(fnmatch.fnmatchcase(name.lower(), glob.lower()) for glob in patterns):
                 continue
             if self.settings.min_age and entry.st_mtime and now - entry.st_mtime < self.settings.min_age:
                 continue
@@ -836,7 +711,11 @@ class SftpClient:
         it to ``archive_folder``. Only when the file there is still the one
         that was read (same size and time): a newer file of the same name is
         left alone. Returns True when the file is gone from the folder (also
-        when someone else took it already), False when it was left."""
+        when someone else took it already), False when it was left.
+
+        ``received`` is the :class:`ReceivedFile`, or, to acknowledge in a
+        later session (after the database committed), a :class:`RemoteFile`
+        rebuilt from the stored name, path, size and mtime."""
         path = received.path
         try:
             current = self.sftp.stat(path)
@@ -899,21 +778,16 @@ class SftpClient:
 
 
 def _authenticate(transport, username, password, key):
-    """Key first, then password (some servers ask for both); a server that
-    takes passwords only through keyboard-interactive gets it there."""
-    remaining = None
+    """Key first, then password (some servers ask for both). A server that
+    takes passwords only as keyboard-interactive answers gets it there
+    (paramiko's own fallback of auth_password)."""
     if key is not None:
         remaining = transport.auth_publickey(username, key)
         if transport.is_authenticated():
             return
-        if not password or "password" not in (remaining or []):
+        if not password or not {"password", "keyboard-interactive"} & set(remaining or []):
             raise paramiko.AuthenticationException("the server wants more than the key")
-    try:
-        transport.auth_password(username, password)
-    except paramiko.BadAuthenticationType as exc:
-        if "keyboard-interactive" not in exc.allowed_types:
-            raise
-        transport.auth_interactive(username, lambda title, instructions, prompts: [password] * len(prompts))
+    transport.auth_password(username, password, fallback=True)
     if not transport.is_authenticated():
         raise paramiko.AuthenticationException("authentication incomplete")
 
