@@ -130,6 +130,9 @@ class Delimiters:
     release: str = ""  # EDIFACT '?' (UNA4); X12 has none
     decimal: str = "."  # EDIFACT UNA3 ('.' or ',')
     suffix: str = ""  # what follows each segment terminator as written ("\r\n")
+    # what follows the interchange's last terminator (IEA/UNZ) when it is not
+    # ``suffix`` (a file ending without its line break); None: the suffix
+    trailing: str | None = None
 
 
 @dataclass
