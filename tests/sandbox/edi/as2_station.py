@@ -1,0 +1,188 @@
+"""The partner's AS2 station (RFC 4130), on ``channel_edi``'s AS2 module
+used from the partner's side, with the partner's own key and certificate.
+
+Receiving: our POST to ``/as2`` is decrypted with the partner's key, our
+signature verified against our pinned certificate (:func:`as2.handle`), and
+answered with a signed sync MDN; the EDI payload goes to the partner
+(:meth:`TradingPartner.receive`). Faults: ``as2_no_mdn`` (HTTP 200, no
+MDN), ``as2_failed_mdn`` (an MDN reporting ``processed/error:`` or
+``failed/Failure:``; the payload is dropped).
+
+Sending: :meth:`As2Station.send` signs the partner's file with its key,
+encrypts it to our certificate and POSTs it to our endpoint
+(``POST /integration/edi/as2`` of the Odoo server), asking a signed sync
+MDN, which it reconciles (MIC, disposition). Faults: ``as2_bad_signature``
+(the content is altered after signing), ``as2_wrong_certificate`` (signed
+with a key and certificate we never pinned).
+"""
+
+import threading
+from dataclasses import replace
+
+from . import libs
+
+
+class As2Station:
+    """``as2_id``, ``certificate``/``private_key`` (generated when not
+    given, :meth:`generate`); ``our_as2_id``, ``our_certificate`` and
+    ``our_url`` describe our side."""
+
+    def __init__(
+        self,
+        partner,
+        as2_id,
+        *,
+        certificate=None,
+        private_key=None,
+        our_as2_id="",
+        our_certificate=None,
+        our_url="",
+        inline=True,
+    ):
+        as2 = libs.as2()
+        smime = libs.smime()
+        self.partner = partner
+        if certificate is None:
+            certificate, private_key = smime.generate_self_signed(
+                as2_id, days=365, organization="EDI sandbox"
+            )
+        self.identity = as2.LocalIdentity(as2_id, certificate, private_key)
+        self.our_as2_id = our_as2_id
+        self.our_url = our_url
+        self.us = None
+        if our_as2_id and our_certificate is not None:
+            self.set_us(our_as2_id, our_certificate, our_url)
+        self.inline = inline  # process a payload before answering (tests) or on tick() (demo)
+        self.inbox = []  # payloads waiting for tick()
+        self.messages = []  # what arrived: {"message_id", "ok", "error", "disposition", "mdn"}
+        self.deliveries = []  # what the partner sent: {"message_id", "status", "result", "error"}
+        self._lock = threading.Lock()
+
+    @property
+    def as2_id(self):
+        return self.identity.as2_id
+
+    @property
+    def certificate(self):
+        return self.identity.certificate
+
+    def set_us(self, as2_id, certificate, url=""):
+        """Our AS2 profile as the partner keeps it (it pins our certificate)."""
+        as2 = libs.as2()
+        self.our_as2_id = as2_id
+        self.our_url = url or self.our_url
+        self.us = as2.Partner(as2_id, certificate=certificate, url=self.our_url, mdn_mode=as2.MDN_SYNC)
+
+    # -- receiving -------------------------------------------------------------------------
+
+    def receive(self, headers, body):
+        """Our POST -> ``(status, headers, body)`` of the answer."""
+        as2 = libs.as2()
+        if self.us is None:
+            return 503, {"Content-Type": "text/plain"}, b"the sandbox partner has no AS2 profile of ours yet"
+        message = as2.receive(headers, body, self.identity, [self.us])
+        faults = self.partner.faults
+        failed = faults.take("as2_failed_mdn")
+        if failed is not None and message.ok:
+            modifier = failed.get("modifier", as2.DECRYPTION_FAILED)
+            message.error = as2.As2Error(
+                f"sandbox fault: {modifier}", modifier, failure=bool(failed.get("failure"))
+            )
+            message.payload = None
+        no_mdn = faults.take("as2_no_mdn")
+        record = {
+            "message_id": message.message_id,
+            "ok": message.ok,
+            "error": message.error.message if message.error else None,
+            "filename": message.filename,
+        }
+        with self._lock:
+            self.messages.append(record)
+        if message.ok:
+            if self.inline:
+                self.partner.receive(message.payload, name=message.filename or message.message_id, via="as2")
+            else:
+                with self._lock:
+                    self.inbox.append((message.payload, message.filename or message.message_id))
+        if no_mdn is not None or message.mdn_request is None:
+            record["mdn"] = None
+            return 200, {"Content-Type": "text/plain"}, b""
+        mdn = as2.build_mdn(message, reporting_ua="SandboxEDI AS2")
+        record.update(mdn=mdn.message_id, disposition=mdn.disposition)
+        if message.mdn_request.async_url:  # async MDNs are not part of the sandbox's plan
+            record["mdn"] = None
+            return 200, {"Content-Type": "text/plain"}, b""
+        return 200, dict(mdn.headers), mdn.body
+
+    def process_pending(self):
+        """Hand queued payloads (``inline=False``) to the partner."""
+        with self._lock:
+            items, self.inbox = self.inbox, []
+        return [self.partner.receive(data, name=name, via="as2") for data, name in items]
+
+    # -- sending ----------------------------------------------------------------------------
+
+    def build(self, payload, filename):
+        """The :class:`as2.OutboundMessage` for ``payload``, with the
+        partner's AS2 faults applied (see module doc)."""
+        as2 = libs.as2()
+        smime = libs.smime()
+        if self.us is None or not self.our_url:
+            raise ValueError("the sandbox partner does not know our AS2 id, certificate and URL")
+        faults = self.partner.faults
+        sender = self.identity
+        if faults.take("as2_wrong_certificate"):
+            certificate, key = smime.generate_self_signed(
+                self.as2_id, days=365, organization="Not the pinned one"
+            )
+            sender = as2.LocalIdentity(self.as2_id, certificate, key)
+        if faults.take("as2_bad_signature"):
+            return self._tampered(payload, filename)
+        return as2.build_message(payload, sender, self.us, filename=filename, subject=f"EDI {filename}")
+
+    def _tampered(self, payload, filename):
+        """Signed, then one byte of the content changed, then encrypted: the
+        signature no longer matches (our side must refuse it)."""
+        as2 = libs.as2()
+        smime = libs.smime()
+        clear = as2.build_message(payload, self.identity, replace(self.us, encrypt=False), filename=filename)
+        content_type = clear.headers["Content-Type"]
+        # the first 20 bytes of an X12 file hold '*' (never in the base64
+        # signature part): change one of them in the signed content
+        head = bytes(payload[:20])
+        altered = head[:-1] + (b"1" if head[-1:] != b"1" else b"2")
+        if head not in clear.body:
+            raise ValueError("cannot find the content to alter in the signed entity")
+        body = clear.body.replace(head, altered, 1)
+        entity = f"Content-Type: {content_type}\r\n\r\n".encode("ascii") + body
+        headers = {
+            k: v
+            for k, v in clear.headers.items()
+            if k.lower() not in ("content-type", "content-transfer-encoding")
+        }
+        headers.update(as2._pkcs7_mime_headers("enveloped-data", "smime.p7m"))
+        return replace(
+            clear,
+            headers=headers,
+            body=smime.encrypt(entity, self.us.certificate, self.us.cipher),
+            encrypted=True,
+        )
+
+    def send(self, payload, filename):
+        """POST ``payload`` to our endpoint; the record of the delivery (never raises)."""
+        as2 = libs.as2()
+        record = {"filename": filename}
+        try:
+            message = self.build(payload, filename)
+            record["message_id"] = message.message_id
+            delivery = as2.send(self.our_url, message, timeout=30)
+            record.update(
+                status=delivery.status_code, result=delivery.result.status if delivery.result else None
+            )
+            if delivery.result is not None:
+                record["reason"] = delivery.result.reason
+        except Exception as exc:  # what our endpoint did is the record, not a crash of the peer
+            record["error"] = f"{type(exc).__name__}: {exc}"
+        with self._lock:
+            self.deliveries.append(record)
+        return record
