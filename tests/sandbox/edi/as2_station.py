@@ -21,6 +21,22 @@ from dataclasses import replace
 
 from . import libs
 
+_GENERATED = {}  # as2 id -> (certificate, key): one RSA key per process and name
+_GENERATED_LOCK = threading.Lock()
+
+
+def generated_keys(as2_id, organization="EDI sandbox"):
+    """A self-signed certificate and key for ``as2_id``, made once per process
+    and organization (an RSA key takes a second to make; the sandboxes of a
+    test run share them)."""
+    with _GENERATED_LOCK:
+        if (as2_id, organization) not in _GENERATED:
+            smime = libs.smime()
+            _GENERATED[as2_id, organization] = smime.generate_self_signed(
+                as2_id, days=365, organization=organization
+            )
+        return _GENERATED[as2_id, organization]
+
 
 class As2Station:
     """``as2_id``, ``certificate``/``private_key`` (generated when not
@@ -40,12 +56,9 @@ class As2Station:
         inline=True,
     ):
         as2 = libs.as2()
-        smime = libs.smime()
         self.partner = partner
         if certificate is None:
-            certificate, private_key = smime.generate_self_signed(
-                as2_id, days=365, organization="EDI sandbox"
-            )
+            certificate, private_key = generated_keys(as2_id)
         self.identity = as2.LocalIdentity(as2_id, certificate, private_key)
         self.our_as2_id = our_as2_id
         self.our_url = our_url
@@ -126,15 +139,12 @@ class As2Station:
         """The :class:`as2.OutboundMessage` for ``payload``, with the
         partner's AS2 faults applied (see module doc)."""
         as2 = libs.as2()
-        smime = libs.smime()
         if self.us is None or not self.our_url:
             raise ValueError("the sandbox partner does not know our AS2 id, certificate and URL")
         faults = self.partner.faults
         sender = self.identity
         if faults.take("as2_wrong_certificate"):
-            certificate, key = smime.generate_self_signed(
-                self.as2_id, days=365, organization="Not the pinned one"
-            )
+            certificate, key = generated_keys(self.as2_id, "Not the pinned one")
             sender = as2.LocalIdentity(self.as2_id, certificate, key)
         if faults.take("as2_bad_signature"):
             return self._tampered(payload, filename)

@@ -405,7 +405,7 @@ class TradingPartner:
                             "bad_value": segment.get(number),
                         }
                     )
-        return errors
+        return sorted(errors, key=lambda e: (e["position"], e.get("element", 0)))
 
     # -- the supplier's answers ------------------------------------------------------------------
 
