@@ -11,6 +11,7 @@ import subprocess
 import urllib.request
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sandbox.edi import EdiSandbox, documents, gs1, libs
@@ -101,9 +102,9 @@ def test_customer_850_reads_clean_with_the_codec(sandbox):
     assert second["ship_to"]["identifiers"] == {"UL": "0614141000104"}  # a DC's GLN
     assert gs1.is_valid("0614141000104")
     line = first["lines"][0]
-    assert line["product_ids"] == {"UP": "061414100014", "IN": "100001", "VN": "EDI-MUG-01"}
+    assert line["product_ids"] == {"UP": "061414100014", "IN": "100001", "VN": "FURN_7800"}
     assert gs1.is_valid(line["product_ids"]["UP"])
-    assert (line["quantity"], line["uom"], line["unit_price"]) == ("12", "EA", "4.25")
+    assert (line["quantity"], line["uom"], line["unit_price"]) == ("12", "EA", "450.00")
     assert [s for s, _ in sandbox.customer.awaiting_ack] == ["1", "1"]
 
 
@@ -141,7 +142,7 @@ def test_supplier_accepts_ships_and_invoices(sandbox):
     assert [(i["quantity"], i["lot"]) for i in items] == [("12", "LOT5000011"), ("24", "LOT5000012")]
     invoice = docs["810"]
     assert invoice["po_number"] == "PO4500001"
-    assert invoice["total_raw"] == "24060" and invoice["total"] == "240.60"  # 12*4.25 + 24*7.90
+    assert invoice["total_raw"] == "829200" and invoice["total"] == "8292.00"  # 12 * 450.00 + 24 * 120.50
     # every file of the partner is envelope-clean
     for _, data in sandbox.outgoing["supplier"]:
         assert read(data).errors == []
@@ -182,10 +183,10 @@ def test_supplier_price_change_and_invoice_modes(sandbox):
     sandbox.supplier.receive(our_file("850", [documents.build_850(order(sandbox))]), "po.x12")
     docs = answers(sandbox)
     line1 = docs["855"]["lines"][0]
-    assert (line1["status"], line1["unit_price"]) == ("IP", "4.75")
+    assert (line1["status"], line1["unit_price"]) == ("IP", "450.50")
     assert [(x["quantity"], x["unit_price"]) for x in docs["810"]["lines"]] == [
-        ("13", "4.75"),
-        ("24", "7.90"),
+        ("13", "450.50"),
+        ("24", "120.50"),
     ]
     sandbox.outgoing["supplier"].clear()
     sandbox.supplier.behaviour.update({"price_change": 0, "invoice": "over_price"})
@@ -193,8 +194,8 @@ def test_supplier_price_change_and_invoice_modes(sandbox):
         our_file("850", [documents.build_850(order(sandbox, po="PO4500002"))], isa13="000000102"), "po2.x12"
     )
     invoice = answers(sandbox)["810"]
-    assert invoice["lines"][0]["unit_price"] == "4.68"  # 4.25 + 10 %
-    assert Decimal(invoice["total"]) == Decimal("12") * Decimal("4.68") + Decimal("24") * Decimal("7.90")
+    assert invoice["lines"][0]["unit_price"] == "495.00"  # 450.00 + 10 %
+    assert Decimal(invoice["total"]) == Decimal("12") * Decimal("495.00") + Decimal("24") * Decimal("120.50")
 
 
 def test_each_order_answered_once_and_duplicates_recorded(sandbox):
@@ -449,9 +450,10 @@ def test_openssl_cms_reads_the_partners_message(as2_sandbox, our_keys, tmp_path)
     (tmp_path / "us.pem").write_bytes(our_keys[0].pem)
     (tmp_path / "us.key").write_bytes(smime.private_key_pem(our_keys[1]))
     (tmp_path / "partner.pem").write_bytes(station.certificate.pem)
-    run = lambda *args: subprocess.run(
-        ["openssl", "cms", *args], cwd=tmp_path, capture_output=True, timeout=20
-    )  # noqa: E731
+
+    def run(*args):
+        return subprocess.run(["openssl", "cms", *args], cwd=tmp_path, capture_output=True, timeout=20)
+
     decrypted = run(
         "-decrypt",
         "-in",
@@ -534,3 +536,47 @@ def test_sftp_round_trip_and_a_dropped_upload(clock):
             )
         assert [r["name"] for r in sb.supplier.received] == ["PO_1.x12"]
         assert sb.supplier.documents_of("850")[0]["po_number"] == "PO4500001"
+
+
+# --- the demo -------------------------------------------------------------------------------------
+
+
+def test_demo_setup_and_partners(tmp_path):
+    import sys
+
+    from sandbox.edi.demo import continue_numbering, demo_sandbox, load_config
+
+    scripts = str(Path(__file__).resolve().parents[2] / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    from demo_secrets import edi_demo_config
+
+    made = edi_demo_config(directory=tmp_path, sftp_port=2299)
+    assert edi_demo_config(create=False, directory=tmp_path)["partners"] == made["partners"]  # made once
+    assert (tmp_path / "config.json").stat().st_mode & 0o077 == 0
+    assert made["catalog"]["products"][0]["vendor_part"] == "FURN_7800"
+    sb = demo_sandbox(load_config(tmp_path / "config.json"), port=0, sftp_port=0)
+    continue_numbering(sb, now=1735689600 + 1000)
+    with sb:
+        assert sb.sftp.host_key.public_line.split()[:2] == made["sftp"]["host_key"].split()[:2]
+        assert (
+            sb.stations["supplier"].certificate.pem.decode()
+            == made["partners"]["supplier"]["as2_certificate"]
+        )
+        sftp = libs._module("transports.sftp")
+        entry = made["partners"]["customer"]
+        settings = sftp.SftpSettings(
+            host="127.0.0.1",
+            port=sb.sftp.port,
+            username=entry["sftp_user"],
+            password=entry["sftp_password"],
+            host_key=made["sftp"]["host_key"],
+        )
+        orders = sb.send_orders(1)
+        with sftp.SftpClient.connect(settings) as client:
+            got = []
+            client.pickup("inbound", got.append)
+    assert orders[0]["po_number"] == "SBX001000"
+    assert [g.name for g in got] == ["SANDBOXRETAIL_850_000001001.x12"]
+    for product in made["catalog"]["products"]:
+        assert gs1.is_valid(product["gtin"])

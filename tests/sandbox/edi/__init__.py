@@ -12,7 +12,7 @@
   numbers, invalid segments, duplicates, rejected acks, AS2 faults);
 - :mod:`.mailbox`: the VAN mailboxes on :mod:`sandbox.sftp`;
   :mod:`.as2_station`: the partner's AS2 station;
-- :mod:`.catalog`: what the retailer orders; :mod:`.demo`: what
+- :mod:`.catalog`: what the retailer orders (``demo_catalog.json``); :mod:`.demo`: what
   ``scripts/run`` starts (``serve_demo``).
 """
 

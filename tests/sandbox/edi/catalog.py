@@ -1,68 +1,62 @@
-"""What the sandbox retailer orders and where it ships: products known by
-GTIN (UPC-A ``UP`` or GTIN-13 ``EN``), its own item number (``IN``) and our
-vendor part number (``VN``); ship-to locations by GLN (``UL``, a
-distribution centre) or by store number (``92``, assigned by the buyer).
+"""What the sandbox retailer orders and where it ships (``demo_catalog.json``).
 
-The GTINs and GLNs carry valid GS1 check digits (under GS1's documentation
-prefix 0614141), so our side's product and partner matching can be tested
-on them. The demo data of Odoo must hold the same products (``barcode`` =
-the GTIN, ``default_code`` = the vendor part) and ship-to partners (GLN or
-store number): :func:`Catalog.as_config` lists them.
+Products are known by GTIN (UPC-A ``UP`` or GTIN-13 ``EN``), the retailer's
+item number (``IN``) and our vendor part number (``VN``, the internal
+reference of Odoo 17's demo products, so the demo database matches them by
+SKU); ship-to locations by GLN (``UL``, a distribution centre) or by the
+buyer's store number (``92``). GTINs and GLNs carry valid GS1 check digits
+under GS1's documentation prefix 0614141. The file is data the Odoo demo
+data can read too (barcodes, customer product codes, ship-to partners).
 """
 
 import itertools
+import json
 import threading
-from decimal import Decimal
+from pathlib import Path
 
-from .gs1 import check_digit
-
-
-def _gtin(body):
-    return body + check_digit(body)
+CATALOG_FILE = Path(__file__).with_name("demo_catalog.json")
 
 
-PRODUCTS = [
-    # (vendor part VN, buyer item IN, GTIN, qualifier, description, unit price)
-    ("EDI-MUG-01", "100001", _gtin("06141410001"), "UP", "Sandbox mug", "4.25"),
-    ("EDI-TEE-M", "100002", _gtin("06141410002"), "UP", "Sandbox T-shirt M", "7.90"),
-    ("EDI-CAP-01", "100003", _gtin("061414100003"), "EN", "Sandbox cap", "5.10"),
-    ("EDI-BAG-01", "100004", _gtin("061414100004"), "EN", "Sandbox tote bag", "3.60"),
-]
-SHIP_TO = {
-    "dc": {"name": "SANDBOX RETAIL DC 7", "identifiers": {"UL": _gtin("061414100010")}},
-    "store": {"name": "SANDBOX RETAIL STORE 0042", "identifiers": {"92": "0042"}},
-}
+def load(path=CATALOG_FILE):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 class Catalog:
     """The retailer's items and locations, and its PO numbers."""
 
-    def __init__(self, products=PRODUCTS, ship_to=None, po_prefix="SBX"):
-        self.products = list(products)
-        self.ship_to = dict(ship_to or SHIP_TO)
+    def __init__(self, data=None, po_prefix="SBX", first=1):
+        data = data or load()
+        self.products = list(data["products"])
+        self.ship_to = dict(data["ship_to"])
         self.po_prefix = po_prefix
-        self._numbers = itertools.count(1)
+        self._numbers = itertools.count(first)
         self._lock = threading.Lock()
 
     def next_po(self):
         with self._lock:
             return f"{self.po_prefix}{next(self._numbers):06d}"
 
-    def order(self, po_number, order_date, *, lines=2, ship_to="store", delivery=None, start=0):
-        """An 850 document: ``lines`` lines over the catalog's products."""
+    def order(
+        self, po_number, order_date, *, lines=2, ship_to="store", delivery=None, start=0, quantities=None
+    ):
+        """An 850 document: ``lines`` lines over the catalog's products
+        from ``start`` (quantities 12, 24, 36... unless given)."""
         out = []
         for index in range(lines):
-            vn, buyer, gtin, qualifier, description, price = self.products[
-                (start + index) % len(self.products)
-            ]
+            product = self.products[(start + index) % len(self.products)]
+            qty = quantities[index] if quantities else 12 * (index + 1)
             out.append(
                 {
                     "line": str(index + 1),
-                    "quantity": str(12 * (index + 1)),
+                    "quantity": str(qty),
                     "uom": "EA",
-                    "unit_price": price,
-                    "product_ids": {qualifier: gtin, "IN": buyer, "VN": vn},
-                    "description": description,
+                    "unit_price": product["price"],
+                    "product_ids": {
+                        product["qualifier"]: product["gtin"],
+                        "IN": product["buyer_part"],
+                        "VN": product["vendor_part"],
+                    },
+                    "description": product["name"],
                 }
             )
         order = {
@@ -75,19 +69,3 @@ class Catalog:
         if delivery:
             order["delivery_requested"] = delivery
         return order
-
-    def as_config(self):
-        return {
-            "products": [
-                {
-                    "vendor_part": vn,
-                    "buyer_part": buyer,
-                    "gtin": gtin,
-                    "qualifier": q,
-                    "name": name,
-                    "price": str(Decimal(price)),
-                }
-                for vn, buyer, gtin, q, name, price in self.products
-            ],
-            "ship_to": self.ship_to,
-        }
