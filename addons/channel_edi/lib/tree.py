@@ -133,6 +133,7 @@ class Delimiters:
     # what follows the interchange's last terminator (IEA/UNZ) when it is not
     # ``suffix`` (a file ending without its line break); None: the suffix
     trailing: str | None = None
+    una: bool = False  # EDIFACT: the interchange had (or is to be written with) a UNA
 
 
 @dataclass

@@ -33,6 +33,7 @@ import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
+from .readsegment import ReadSegment, counts, is_number, segment_class
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -70,89 +71,6 @@ class DelimiterInData(X12Error):
         super().__init__(message, **kwargs)
         self.value = value
         self.delimiter = delimiter
-
-
-# --- segments --------------------------------------------------------------------
-
-
-class ReadSegment(Segment):
-    """A segment read from a file: a :class:`~.tree.Segment` whose
-    ``elements`` are split into repetitions and components on first use.
-
-    ``raw`` is ``[tag, element 1, element 2, ...]`` as written. Assigning
-    ``elements`` replaces what the writer uses. The separators are class
-    attributes of a subclass made per set of separators
-    (:func:`segment_class`), so making one costs four attribute stores.
-    """
-
-    component = ":"
-    repetition = ""
-    element_separator = "*"
-    _elements = None
-
-    def __init__(self, raw, position=0, set_position=0):
-        self.tag = raw[0]
-        self.raw = raw
-        self.position = position
-        self.set_position = set_position
-
-    @property
-    def elements(self):
-        elements = self._elements
-        if elements is None:
-            elements = self._elements = split_elements(self.raw[1:], self.component, self.repetition)
-        return elements
-
-    @elements.setter
-    def elements(self, value):
-        self._elements = value
-
-    @property
-    def materialized(self):
-        """True once ``elements`` exists as lists (read or assigned)."""
-        return self._elements is not None
-
-    def get(self, number, component=1, default=""):
-        if self._elements is None and component == 1:
-            raw = self.raw
-            if number < 1 or number >= len(raw):
-                return default
-            value = raw[number]
-            if self.component not in value and not (self.repetition and self.repetition in value):
-                return value or default
-        return Segment.get(self, number, component, default)
-
-    def __len__(self):
-        return len(self.raw) - 1 if self._elements is None else len(self._elements)
-
-
-_segment_classes = {}
-
-
-def segment_class(delimiters):
-    """The :class:`ReadSegment` subclass for these separators (cached)."""
-    key = (delimiters.element, delimiters.component, delimiters.repetition)
-    cls = _segment_classes.get(key)
-    if cls is None:
-        cls = type(
-            "ReadSegment",
-            (ReadSegment,),
-            {
-                "__module__": __name__,
-                "element_separator": key[0],
-                "component": key[1],
-                "repetition": key[2],
-            },
-        )
-        _segment_classes[key] = cls
-    return cls
-
-
-def split_elements(values, component, repetition=""):
-    """Element strings as written -> ``[[component, ...], ...]`` per element."""
-    if repetition:
-        return [[r.split(component) for r in v.split(repetition)] for v in values]
-    return [[v.split(component)] for v in values]
 
 
 # --- reading ---------------------------------------------------------------------
@@ -289,27 +207,16 @@ class _Reader:
             raise X12Error("X12: the file is empty.")
         if start:
             self.warn_once("indentation", "whitespace before the first ISA; ignored", 1, "ISA")
-        first = True
-        while start < len(text):
-            if not text.startswith("ISA", start):
-                if first:
-                    raise X12Error(
-                        f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}."
-                    )
-                self.error(
-                    "outside_envelope",
-                    f"text after the interchange that is not an ISA: {text[start : start + 30]!r}",
-                    self.count + 1,
-                )
-                return
+        if not text.startswith("ISA", start):
+            raise X12Error(f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}.")
+        while start < len(text):  # each chunk ends where the next ISA starts
             try:
                 values, delimiters, body_start, fixed = read_isa(text, start)
             except X12Error as exc:
-                if first:
+                if not self.file.interchanges:
                     raise
                 self.error("bad_isa", exc.message, self.count + 1, "ISA", exc.element)
                 return
-            first = False
             start = self.interchange(start, values, delimiters, body_start, fixed)
 
     def interchange(self, isa_start, values, delimiters, body_start, fixed):
@@ -424,7 +331,7 @@ def isa_widths(values):
 def same_number(a, b):
     """Control numbers of type N0 (GS06/GE02, ISA13/IEA02): equal as
     written, or as numbers when both are digits (``000005`` and ``5``)."""
-    return a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
+    return a == b or (is_number(a) and is_number(b) and int(a) == int(b))
 
 
 class _Envelopes:
@@ -576,7 +483,7 @@ class _Envelopes:
             return
         se = segments[-1]
         count = se.get(1)
-        if not (count.isdigit() and int(count) == len(segments)):
+        if not counts(count, len(segments)):
             self.error(
                 "segment_count",
                 f"SE01 says {count!r} segments, the transaction set has {len(segments)}",
@@ -603,7 +510,7 @@ class _Envelopes:
         self.group = None
         ge = group.trailer = self.segment(index)
         count = ge.get(1)
-        if not (count.isdigit() and int(count) == len(group.transactions)):
+        if not counts(count, len(group.transactions)):
             self.error(
                 "transaction_count",
                 f"GE01 says {count!r} transaction sets, the group has {len(group.transactions)}",
@@ -631,7 +538,7 @@ class _Envelopes:
         interchange = self.interchange
         iea = interchange.trailer = self.segment(index)
         count = iea.get(1)
-        if not (count.isdigit() and int(count) == len(interchange.groups)):
+        if not counts(count, len(interchange.groups)):
             self.error(
                 "group_count",
                 f"IEA01 says {count!r} functional groups, the interchange has {len(interchange.groups)}",
@@ -682,7 +589,7 @@ def write_text(interchange, suffix=None, *, delimiters=None):
     for group in interchange.groups:
         writer.group(group)
     writer.add("IEA", [str(len(interchange.groups)), writer.isa13])
-    if not explicit and getattr(d, "trailing", None) is not None:
+    if not explicit and d.trailing is not None:
         writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
     return "".join(writer.out)
 
@@ -723,13 +630,7 @@ class _Writer:
         """A tree segment, its elements joined by the separators."""
         self.position += 1
         d = self.d
-        if (
-            isinstance(segment, ReadSegment)
-            and segment._elements is None
-            and segment.element_separator == d.element
-            and segment.component == d.component
-            and segment.repetition == d.repetition
-        ):
+        if isinstance(segment, ReadSegment) and segment.same_separators(d):
             # as read with these very separators: nothing to check or join
             raw = segment.raw
             self.out.append(d.element.join([segment.tag, *raw[1:]]) + self.end)
@@ -800,7 +701,7 @@ class _Writer:
         fixed = []
         for number, (value, width) in enumerate(zip(values, ISA_WIDTHS, strict=True), 1):
             value = value or ""
-            if number in NUMERIC_ISA and value.isdigit():
+            if number in NUMERIC_ISA and is_number(value):
                 value = value.zfill(width)
             else:
                 value = value.strip().ljust(width) if number not in (11, 16) else value

@@ -1,0 +1,171 @@
+"""Segments as the readers make them: a :class:`~.tree.Segment` that keeps
+the text it was read from and splits it into repetitions and components
+only when ``elements`` is first asked for.
+
+Why: a 10 MB X12 file has some 300,000 segments and 1.5 million elements;
+making two lists per element costs four times the reading itself, and most
+consumers (envelope checks, typed documents) read a few elements with
+:meth:`~.tree.Segment.get`, which works on the split text directly.
+
+Shared by :mod:`.x12` and :mod:`.edifact`. Everything :class:`~.tree.Segment`
+offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
+``elements``); assigning ``elements`` replaces the text.
+"""
+
+import re
+
+from .tree import Segment
+
+
+class ReadSegment(Segment):
+    """``raw`` is ``[tag, element 1, element 2, ...]`` as written (EDIFACT
+    release characters still in). The separators are class attributes of a
+    subclass made once per set of separators (:func:`segment_class`), so
+    making a segment costs four attribute stores."""
+
+    element_separator = "*"
+    component = ":"
+    repetition = ""
+    release = ""
+    _elements = None
+
+    def __init__(self, raw, position=0, set_position=0):
+        self.tag = raw[0]
+        self.raw = raw
+        self.position = position
+        self.set_position = set_position
+
+    @property
+    def elements(self):
+        elements = self._elements
+        if elements is None:
+            elements = self._elements = split_elements(
+                self.raw[1:], self.component, self.repetition, self.release
+            )
+        return elements
+
+    @elements.setter
+    def elements(self, value):
+        self._elements = value
+
+    @property
+    def materialized(self):
+        """True once ``elements`` exists as lists (asked for or assigned):
+        ``raw`` may then be out of date."""
+        return self._elements is not None
+
+    def get(self, number, component=1, default=""):
+        if self._elements is None and component == 1:
+            raw = self.raw
+            if number < 1 or number >= len(raw):
+                return default
+            value = raw[number]
+            if self.component not in value and not (
+                (self.repetition and self.repetition in value) or (self.release and self.release in value)
+            ):
+                return value or default
+        return Segment.get(self, number, component, default)
+
+    def __len__(self):
+        return len(self.raw) - 1 if self._elements is None else len(self._elements)
+
+    def same_separators(self, delimiters):
+        """True when ``raw`` can be written as is with ``delimiters``: the
+        same separators, and ``elements``, if made, still say what ``raw``
+        says (they may have been changed in place)."""
+        if not (
+            self.element_separator == delimiters.element
+            and self.component == delimiters.component
+            and self.repetition == delimiters.repetition
+            and self.release == delimiters.release
+        ):
+            return False
+        elements = self._elements
+        if elements is None:
+            return True
+        raw = self.raw
+        return len(elements) == len(raw) - 1 and elements == split_elements(
+            raw[1:], self.component, self.repetition, self.release
+        )
+
+
+def is_number(text):
+    """ASCII digits only (``str.isdigit`` also takes "²" and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
+
+
+def counts(written, actual):
+    """True when a trailer's count (SE01, UNT01...) as written is ``actual``."""
+    return is_number(written) and int(written) == actual
+
+
+_classes = {}
+
+
+def segment_class(delimiters):
+    """The :class:`ReadSegment` subclass for these separators (cached)."""
+    key = (delimiters.element, delimiters.component, delimiters.repetition, delimiters.release)
+    cls = _classes.get(key)
+    if cls is None:
+        attributes = dict(zip(("element_separator", "component", "repetition", "release"), key, strict=True))
+        cls = _classes[key] = type("ReadSegment", (ReadSegment,), {"__module__": __name__, **attributes})
+    return cls
+
+
+def split_elements(values, component, repetition="", release=""):
+    """Element strings as written -> ``[[component, ...], ...]`` per
+    element, release characters removed."""
+    if release:
+        return [split_element(v, component, repetition, release) for v in values]
+    if repetition:
+        return [[r.split(component) for r in v.split(repetition)] for v in values]
+    return [[v.split(component)] for v in values]
+
+
+def split_element(value, component, repetition="", release=""):
+    """One element as written -> its repetitions, each a list of components."""
+    if not release or release not in value:
+        if repetition:
+            return [r.split(component) for r in value.split(repetition)]
+        return [value.split(component)]
+    repetitions = split_escaped(value, repetition, release) if repetition else [value]
+    return [[unescape(c, release) for c in split_escaped(r, component, release)] for r in repetitions]
+
+
+_escapes = {}
+
+
+def split_escaped(text, separator, release):
+    """``text`` split at ``separator`` where no release character escapes it;
+    the parts keep their release characters."""
+    if not release or release not in text:
+        return text.split(separator)
+    pattern = _escapes.get((separator, release))
+    if pattern is None:
+        pattern = _escapes[(separator, release)] = re.compile(
+            re.escape(release) + "." + "|" + re.escape(separator), re.S
+        )
+    parts, start = [], 0
+    for match in pattern.finditer(text):
+        if match.group() == separator:
+            parts.append(text[start : match.start()])
+            start = match.end()
+    parts.append(text[start:])
+    return parts
+
+
+def unescape(text, release):
+    """Release characters removed (``?+`` -> ``+``, ``??`` -> ``?``); a
+    release character at the very end is dropped."""
+    if not release or release not in text:
+        return text
+    out, escaped = [], False
+    for char in text:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == release:
+            escaped = True
+        else:
+            out.append(char)
+    return "".join(out)
