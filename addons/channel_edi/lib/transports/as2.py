@@ -49,6 +49,15 @@ Receiving (the partner sends, we answer with an MDN)::
    HTTP answer, or kept for :func:`send_mdn` when the partner asked for an
    async MDN (Receipt-Delivery-Option).
 
+The MIC (section 7.3.1, RFC 5402 section 4) is the base64 digest, with the
+requested ``signed-receipt-micalg``, of: the signed MIME entity, headers
+included, for a signed message; the decrypted (and decompressed) MIME entity
+for an encrypted unsigned one; the bare content otherwise. Signed parts are
+kept byte for byte as received (Content-Transfer-Encoding binary); a
+signature over their canonical CRLF form is accepted too. Any signature
+failure, a changed content digest included, is ``authentication-failed``
+(``integrity-check-failed`` is only read, in partners' MDNs).
+
 The CMS work (signatures, envelopes, compression, certificates) is in
 :mod:`.smime`. AS2 names are case-sensitive (section 6.2) and quoted when
 they hold spaces. Duplicate detection (on Message-ID) belongs to the caller,
@@ -57,6 +66,7 @@ who stores messages.
 
 import base64
 import binascii
+import email.header
 import email.parser
 import email.policy
 import email.utils
@@ -69,7 +79,7 @@ from datetime import datetime, timezone
 from email.message import Message
 
 from odoo.addons.integration_core.lib.exceptions import PermanentError
-from odoo.addons.integration_core.lib.http_client import DEFAULT_TIMEOUT, IntegrationHttpClient
+from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient
 
 from . import smime
 
@@ -104,6 +114,10 @@ PROCESSED = "processed"
 PROCESSED_WITH_WARNINGS = "processed-with-warnings"
 FAILED = "failed"
 MIC_MISMATCH = "mic-mismatch"
+
+# (connect, read) seconds: a sync MDN comes once the partner has decrypted and
+# verified the whole message, which takes longer than an API call
+SEND_TIMEOUT = (5.0, 120.0)
 
 MDN_SYNC = "sync"
 MDN_ASYNC = "async"
@@ -230,6 +244,20 @@ def quote_as2_name(name):
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _safe_as2_name(name):
+    """:func:`quote_as2_name` for echoing what a sender wrote: characters an
+    AS2 name cannot hold become "?", never an error."""
+    cleaned = "".join(char if 32 <= ord(char) <= 126 else "?" for char in str(name or ""))[:128]
+    return quote_as2_name(cleaned or "unknown")
+
+
+def _clean(value, limit=998):
+    """A received header value fit to echo: printable ASCII, one line."""
+    return "".join(char if 32 <= ord(char) <= 126 else "?" for char in " ".join(str(value or "").split()))[
+        :limit
+    ]
+
+
 def unquote_as2_name(value):
     """The AS2 name in a header value (quotes and escapes removed)."""
     value = (value or "").strip()
@@ -301,18 +329,40 @@ def _decode_body(headers, body):
 
 def _split_multipart(body, boundary):
     """The parts of a multipart body, each exactly as transmitted (RFC 2046
-    section 5.1.1: the line break before a delimiter belongs to it)."""
-    delimiter = re.compile(
-        rb"(?:\A|\r?\n)--" + re.escape(boundary.encode("ascii")) + rb"(--)?[ \t]*(?:\r?\n|\Z)"
-    )
-    parts, start = [], None
-    for match in delimiter.finditer(body):
+    section 5.1.1: a delimiter is ``--boundary`` at the start of a line, the
+    line break before it belongs to it; a close delimiter ends in ``--``)."""
+    dash = b"--" + boundary.encode("ascii")
+    parts, start, position = [], None, 0
+    while True:
+        index = body.find(dash, position)
+        if index < 0:
+            raise ValueError(f"the multipart body has no closing boundary --{boundary}--")
+        position = index + 1
+        if index and body[index - 1 : index] != b"\n":
+            continue  # not at the start of a line
+        line_start = index - 2 if body[index - 2 : index] == b"\r\n" else max(index - 1, 0)
+        after = index + len(dash)
+        closing = body[after : after + 2] == b"--"
+        line_end = _end_of_delimiter_line(body, after + 2 if closing else after)
+        if line_end is None and not closing:
+            continue  # "--boundaryXYZ": another text
         if start is not None:
-            parts.append(body[start : match.start()])
-        if match.group(1):  # the close delimiter
+            parts.append(body[start:line_start])
+        if closing:
             return parts
-        start = match.end()
-    raise ValueError(f"the multipart body has no closing boundary --{boundary}--")
+        start = position = line_end
+
+
+def _end_of_delimiter_line(body, index):
+    """Where the next line starts after transport padding (spaces, tabs) and
+    a line break; None when something else follows."""
+    while body[index : index + 1] in (b" ", b"\t"):
+        index += 1
+    if body[index : index + 2] == b"\r\n":
+        return index + 2
+    if body[index : index + 1] == b"\n" or index == len(body):
+        return index + 1
+    return None
 
 
 def _new_boundary(*contents):
@@ -458,7 +508,7 @@ def build_message(
         "AS2-From": quote_as2_name(sender.as2_id),
         "AS2-To": quote_as2_name(partner.as2_id),
         "Message-ID": message_id,
-        "Subject": subject or "AS2 message",
+        "Subject": _header_text(subject or "AS2 message"),
         "Date": _http_date(now),
         "Mime-Version": "1.0",
     }
@@ -490,7 +540,15 @@ def _split_top_entity(entity):
 
 
 def _safe_filename(filename):
-    return re.sub(r'["\\\r\n]', "_", str(filename))
+    """The file name fit for a quoted Content-Disposition parameter: ASCII
+    without quotes, backslashes or line breaks (others become "_")."""
+    return re.sub(r"[^ !#-\[\]-~]", "_", str(filename))
+
+
+def _header_text(text):
+    """A header value of free text: as is in ASCII, else RFC 2047 encoded."""
+    text = " ".join(str(text).split())
+    return text if text.isascii() else email.header.Header(text, "utf-8").encode()
 
 
 def _receipt_request(sender, partner, digest):
@@ -613,10 +671,10 @@ def receive(headers, body, our_keys, partners, *, now=None):
     """
     headers = _headers(headers)
     message = InboundMessage(
-        message_id=(headers.get("Message-ID") or "").strip(),
+        message_id=_clean(headers.get("Message-ID")),
         as2_from=unquote_as2_name(headers.get("AS2-From")),
         as2_to=unquote_as2_name(headers.get("AS2-To")),
-        subject=headers.get("Subject") or "",
+        subject=_clean(headers.get("Subject")),
         mdn_request=parse_mdn_request(headers),
     )
     try:
@@ -649,14 +707,14 @@ def _receive(message, headers, body, our_keys, partners, now):
         content_type = headers.get_content_type()
         if content_type in ("application/pkcs7-mime", "application/x-pkcs7-mime"):
             smime_type = (headers.get_param("smime-type") or "").lower()
-            der = _der_body(
-                headers, body, DECRYPTION_FAILED if smime_type != "compressed-data" else DECOMPRESSION_FAILED
-            )
-            if smime_type == "compressed-data":
+            modifier = DECOMPRESSION_FAILED if smime_type == "compressed-data" else DECRYPTION_FAILED
+            der = _der_body(headers, body, modifier)
+            smime_type = smime_type or smime.content_type_of(der)  # some agents omit smime-type
+            if smime_type in ("compressed-data", "compressed_data"):
                 entity = _decompress(message, der)
-                if not message.signed:
-                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity
-            elif smime_type in ("enveloped-data", ""):
+                if message.encrypted and not message.signed:
+                    mic_data = entity  # RFC 5402 4.2: the uncompressed entity (4.3: unencrypted, the content)
+            elif smime_type in ("enveloped-data", "enveloped_data", ""):
                 entity = _decrypt(message, der)
                 mic_data = entity  # 7.3.1: the decrypted MIME header and content
             else:
@@ -739,11 +797,8 @@ def _verify(message, headers, body, now):
         raise As2Error(
             f"No certificate of partner {message.as2_from} to verify its signature", AUTHENTICATION_FAILED
         )
-    candidates = [signed_part]
-    if _canonical(signed_part) != signed_part:
-        candidates.append(_canonical(signed_part))
     error = None
-    for candidate in candidates:
+    for candidate in _verification_candidates(signed_part):
         try:
             verified = smime.verify_detached(candidate, signature, certificates, now=now)
         except smime.SmimeError as exc:
@@ -753,6 +808,15 @@ def _verify(message, headers, body, now):
         message.signer = verified.certificate
         return candidate, verified
     raise As2Error(error.message, AUTHENTICATION_FAILED)
+
+
+def _verification_candidates(signed_part):
+    """The signed bytes as received, then (only if needed) their canonical
+    CRLF form (RFC 5751 3.1.1) for senders that signed text canonically."""
+    yield signed_part
+    canonical = _canonical(signed_part)
+    if canonical != signed_part:
+        yield canonical
 
 
 def _signed_parts(headers, body):
@@ -823,8 +887,8 @@ def build_mdn(message, *, text=None, reporting_ua=REPORTING_UA, now=None):
     text = text or _mdn_text(message, now)
     fields = [
         ("Reporting-UA", reporting_ua),
-        ("Original-Recipient", f"rfc822; {quote_as2_name(message.as2_to or 'unknown')}"),
-        ("Final-Recipient", f"rfc822; {quote_as2_name(message.as2_to or 'unknown')}"),
+        ("Original-Recipient", f"rfc822; {_safe_as2_name(message.as2_to)}"),
+        ("Final-Recipient", f"rfc822; {_safe_as2_name(message.as2_to)}"),
         ("Original-Message-ID", message.message_id),
         ("Disposition", disposition),
     ]
@@ -843,8 +907,8 @@ def build_mdn(message, *, text=None, reporting_ua=REPORTING_UA, now=None):
     mdn_id = new_message_id(message.as2_to or "as2")
     headers = {
         "AS2-Version": AS2_VERSION,
-        "AS2-From": quote_as2_name(message.as2_to or "unknown"),
-        "AS2-To": quote_as2_name(message.as2_from or "unknown"),
+        "AS2-From": _safe_as2_name(message.as2_to),
+        "AS2-To": _safe_as2_name(message.as2_from),
         "Message-ID": mdn_id,
         "Subject": "Message Disposition Notification",
         "Date": _http_date(now),
@@ -978,11 +1042,15 @@ def parse_mdn(headers, body, partner, *, now=None):
     fields, text = None, ""
     for part_headers, part_body in parts:
         part_type = part_headers.get_content_type()
+        try:
+            decoded = _decode_body(part_headers, part_body)
+        except ValueError as exc:  # binascii.Error included
+            raise MdnError(f"Malformed MDN: the {part_type} part does not decode: {exc}") from None
         if part_type == "message/disposition-notification":
             parser = email.parser.BytesHeaderParser(policy=email.policy.compat32)
-            fields = parser.parsebytes(_decode_body(part_headers, part_body).lstrip(b"\r\n") + b"\r\n\r\n")
+            fields = parser.parsebytes(decoded.lstrip(b"\r\n") + b"\r\n\r\n")
         elif part_type.startswith("text/") and not text:
-            text = _decode_body(part_headers, part_body).decode("utf-8", "replace").strip()
+            text = decoded.decode("utf-8", "replace").strip()
     if fields is None:
         raise MdnError("The MDN has no message/disposition-notification part")
     return _mdn_from_fields(http_headers, fields, signed, text)
@@ -1108,8 +1176,9 @@ class Delivery:
         return self
 
 
-def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
-    """POST ``message`` (an :class:`OutboundMessage`) to the partner's ``url``.
+def send(url, message, *, timeout=SEND_TIMEOUT, client=None, now=None):
+    """POST ``message`` (an :class:`OutboundMessage`) to the partner's ``url``
+    (None: the partner profile's ``url``).
 
     Goes through integration_core's HTTP client, so errors arrive classified:
     timeouts, connection failures, 5xx, 408 and 429 (with its Retry-After)
@@ -1118,7 +1187,14 @@ def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
     (permanent: the partner may have the message, resending would duplicate
     it). ``client`` is an :class:`IntegrationHttpClient` to share (circuit
     breaker, rate limit); by default a new one.
+
+    A retry sends the *same* message again (same bytes, same Message-ID), so
+    that the partner recognises a resend of what it may already have
+    received before our read timed out.
     """
+    url = url or (message.partner.url if message.partner else "")
+    if not url:
+        raise PermanentError(f"No URL to send AS2 message {message.message_id} to")
     own_client = client is None
     client = client or IntegrationHttpClient(url, timeout=timeout)
     try:
@@ -1138,7 +1214,7 @@ def send(url, message, *, timeout=DEFAULT_TIMEOUT, client=None, now=None):
             client.close()
 
 
-def send_mdn(url, mdn, *, timeout=DEFAULT_TIMEOUT, client=None):
+def send_mdn(url, mdn, *, timeout=SEND_TIMEOUT, client=None):
     """POST an async MDN (:class:`OutboundMdn`) to the Receipt-Delivery-Option
     URL; errors classified as in :func:`send`. Returns the HTTP status."""
     own_client = client is None

@@ -447,6 +447,15 @@ def _verify_signer(signer_info, content, cert):
     return Verified(cert, algorithm, content_digest)
 
 
+def content_type_of(data):
+    """asn1crypto's name of a DER ContentInfo's type (``enveloped_data``,
+    ``compressed_data``, ``signed_data``), "" when it is not one."""
+    try:
+        return cms.ContentInfo.load(bytes(data))["content_type"].native or ""
+    except (ValueError, TypeError, KeyError):
+        return ""
+
+
 def _load_content(data, expected, error_class):
     """The inner structure of a DER ContentInfo of type ``expected``."""
     try:
