@@ -1,0 +1,1060 @@
+"""Ship notices: X12 856 (004010, 004010VICS, 005010) and EDIFACT DESADV (D96A EANCOM).
+
+One document shape for both (see :mod:`.logistics_common` for the shared
+conventions)::
+
+    {
+      "purpose": "00",                  # BSN01 / BGM03
+      "shipment_id": "SHP-1",           # BSN02 / BGM02
+      "shipment_date": "20240115",      # BSN03 / DTM+11
+      "shipment_time": "1030",          # BSN04
+      "structure_code": "0001",         # BSN05
+      "hash_total": "30",               # CTT02 when the partner wants it (CTT01 is counted)
+      "pattern": "S-O-T-P-I",           # the HL levels, outermost first
+      "hierarchy": [                    # nested levels
+        {"level": "S", "hl_id": "1", "parent_id": None,
+         "carrier": {...}, "bill_of_lading": "...", "ship_from": {...}, "ship_to": {...},
+         "children": [
+           {"level": "O", "hl_id": "2", "parent_id": "1", "po_number": "PO-7", "po_date": "20240110",
+            "children": [
+              {"level": "T", "hl_id": "3", "parent_id": "2", "sscc": "106141411234567897",
+               "children": [
+                 {"level": "P", ..., "sscc": "...", "children": [
+                   {"level": "I", ..., "line": "1", "product_ids": {"UP": "..."},
+                    "quantity": "12", "uom": "EA", "lot": "L1", "expiry_date": "20250101"}]}]}]}]}]
+    }
+
+HL levels (X12 element 735): S shipment, O order, T shipping tare (pallet),
+P pack (carton), I item. The HL structure code (BSN05, element 1005) says
+which order the levels nest in; the 004010 code list has:
+
+- ``0001`` Shipment, Order, Packaging, Item: "pick and pack" S-O-T-P-I, S-O-P-I
+  (packaging is tare and/or pack);
+- ``0002`` Shipment, Order, Item, Packaging: S-O-I-P;
+- ``0003`` Shipment, Packaging, Order, Item: S-T-O-I, S-P-O-I (mixed pallets
+  of several orders, "standard carton pack" by pallet);
+- ``0004`` Shipment, Order, Item: S-O-I (no packaging level).
+
+:func:`build_856` numbers the HL segments itself (HL01 in depth-first order,
+HL02 the parent's number, HL04 ``1`` when the level has children) and writes
+CTT01 = the number of HL segments. Every SSCC is checked (length, digits,
+check digit) before anything is built.
+
+DESADV (EANCOM D96A): BGM+351, DTM 137 (document), 11 (despatch), 17
+(estimated delivery), RFF+ON (the order), NAD parties, TDT carrier, then
+the CPS hierarchy: ``CPS+1`` (the consignment) and ``CPS+n+parent`` for each
+package, each with PAC (count and type), PCI+33E and GIN+BJ (the SSCC), and
+the package's items as LIN (GTIN), PIA (other ids), QTY+12 (despatched
+quantity) groups. Packages map to the same nested levels: the root CPS is
+level S, a CPS holding other packages T, an innermost one P; items are I.
+"""
+
+from .. import sscc as gs1
+from ..tree import Segment
+from .logistics_common import (
+    DocumentError,
+    build_dtm,
+    build_n1_loop,
+    build_reference,
+    compact,
+    decimal_text,
+    decimal_value,
+    edifact_transaction,
+    id_pair_values,
+    raw_segment,
+    read_dtm,
+    read_id_pairs,
+    read_n1_loop,
+    read_reference,
+    require,
+    seg,
+    segment_from_raw,
+    text,
+    value,
+    where,
+    x12_transaction,
+)
+
+LEVELS = ("S", "O", "T", "P", "I")
+LEVEL_NAMES = {"S": "shipment", "O": "order", "T": "tare", "P": "pack", "I": "item"}
+
+# HL patterns -> BSN05 hierarchical structure code (X12 element 1005)
+STRUCTURE_CODES = {
+    "S-O-T-P-I": "0001",
+    "S-O-P-I": "0001",
+    "S-O-T-I": "0001",
+    "S-O-I-P": "0002",
+    "S-T-O-I": "0003",
+    "S-P-O-I": "0003",
+    "S-T-P-O-I": "0003",
+    "S-O-I": "0004",
+}
+
+X12_VERSIONS = ("004010", "004010VICS", "005010", "005010VICS")
+
+# the SSCC in MAN02 (qualifier GM "SSCC-18 and Application Identifier") is
+# written as AI 00 + the 18 digits unless the partner wants the bare number
+MAN_SSCC = "GM"
+
+
+# === X12 856: reading ==================================================================
+
+
+def read_856(transaction):
+    """The ship notice document of an X12 856 transaction set."""
+    segments = transaction.segments
+    doc, index = _read_header(segments)
+    nodes, roots = {}, []
+    while index < len(segments) and segments[index].tag == "HL":
+        node, index = _read_level(segments, index, nodes)
+        parent = node["parent_id"]
+        if parent is None:
+            roots.append(node)
+        else:
+            nodes[parent].setdefault("children", []).append(node)
+    summary = []
+    for offset, segment in enumerate(segments[index:], index):
+        if segment.tag == "CTT" and "hash_total" not in doc and len(segment) <= 2:
+            doc["hash_total"] = decimal_value(segment, 2, index=offset)  # CTT01 is counted by the builder
+            continue
+        if segment.tag == "SE":
+            continue
+        if segment.tag == "HL":  # pragma: no cover - the loop above consumed them
+            raise DocumentError(where(segment, index=offset), "HL after the summary")
+        summary.append(raw_segment(segment))
+    if not roots:
+        raise DocumentError("856", "no HL segment: a ship notice needs at least the shipment level")
+    pattern = derive_pattern(roots)
+    doc.update(compact({"pattern": pattern, "hierarchy": roots, "summary_segments": summary}))
+    if not doc.get("hash_total"):
+        doc.pop("hash_total", None)
+    return doc
+
+
+def _read_header(segments):
+    """BSN and the DTM/other segments before the first HL."""
+    doc = {}
+    dates, others = [], []
+    index = 0
+    bsn = None
+    while index < len(segments) and segments[index].tag != "HL":
+        segment = segments[index]
+        if segment.tag == "BSN" and bsn is None:
+            bsn = segment
+        elif segment.tag == "DTM":
+            dates.append(read_dtm(segment))
+        elif segment.tag not in ("ST", "SE"):
+            others.append(raw_segment(segment))
+        index += 1
+    if bsn is None:
+        raise DocumentError("856", "no BSN segment (beginning segment for ship notice)")
+    for number in (1, 2):
+        if not value(bsn, number):
+            raise DocumentError(where(bsn, number, segments.index(bsn)), "missing")
+    doc.update(
+        compact(
+            {
+                "purpose": value(bsn, 1),
+                "shipment_id": value(bsn, 2),
+                "shipment_date": value(bsn, 3),
+                "shipment_time": value(bsn, 4),
+                "structure_code": value(bsn, 5),
+                "transaction_type": value(bsn, 6),
+                "status_reason": value(bsn, 7),
+                "dates": dates,
+                "other_segments": others,
+            }
+        )
+    )
+    return doc, index
+
+
+def _read_level(segments, index, nodes):
+    """The HL at ``segments[index]`` and the segments of its level, up to
+    the next HL or the summary."""
+    hl = segments[index]
+    hl_id, parent, level = value(hl, 1), value(hl, 2), value(hl, 3)
+    if not hl_id:
+        raise DocumentError(where(hl, 1, index), "missing (hierarchical ID number)")
+    if hl_id in nodes:
+        raise DocumentError(where(hl, 1, index), f"HL {hl_id} appears twice")
+    if parent and parent not in nodes:
+        raise DocumentError(where(hl, 2, index), f"parent HL {parent} is not an earlier HL")
+    if not level:
+        raise DocumentError(where(hl, 3, index), "missing (hierarchical level code)")
+    node = {"level": level, "hl_id": hl_id, "parent_id": parent or None}
+    nodes[hl_id] = node
+    index += 1
+    content = _LevelContent(node)
+    while index < len(segments) and segments[index].tag not in ("HL", "CTT", "SE"):
+        index = content.take(segments, index)
+    node.update(content.result())
+    return node, index
+
+
+class _LevelContent:
+    """Collects the segments of one HL level into its document keys."""
+
+    def __init__(self, node):
+        self.node = node
+        self.data = {}
+        self.parties, self.references, self.dates = [], [], []
+        self.marks, self.others, self.packaging = [], [], []
+
+    def take(self, segments, index):
+        segment = segments[index]
+        handler = getattr(self, f"_{segment.tag.lower()}", None)
+        if segment.tag == "N1":
+            party, after = read_n1_loop(segments, index)
+            self._party(party)
+            return after
+        if handler is None:
+            self.others.append(raw_segment(segment))
+        else:
+            handler(segment, index)
+        return index + 1
+
+    def _party(self, party):
+        key = {"SF": "ship_from", "ST": "ship_to"}.get(party.get("role"))
+        if key and key not in self.data:
+            self.data[key] = party
+        else:
+            self.parties.append(party)
+
+    def _first(self, key, found, segment):
+        if key in self.data:
+            self.others.append(raw_segment(segment))
+        else:
+            self.data[key] = found
+
+    def _lin(self, segment, index):
+        if "product_ids" in self.data:
+            self.others.append(raw_segment(segment))
+            return
+        self.data["line"] = value(segment, 1)
+        self.data["product_ids"] = read_id_pairs(segment, range(2, 32, 2))
+
+    def _sn1(self, segment, index):
+        found = {
+            "sn1_id": value(segment, 1),
+            "quantity": decimal_value(segment, 2, index=index),
+            "uom": value(segment, 3),
+            "quantity_shipped_to_date": decimal_value(segment, 4, index=index),
+            "quantity_ordered": decimal_value(segment, 5, index=index),
+            "ordered_uom": value(segment, 6),
+            "returnable_container_code": value(segment, 7),
+            "line_status": value(segment, 8),
+        }
+        if "quantity" in self.data:
+            self.others.append(raw_segment(segment))
+        else:
+            self.data.update(found)
+
+    def _prf(self, segment, index):
+        found = {
+            "po_number": value(segment, 1),
+            "po_release": value(segment, 2),
+            "po_change_sequence": value(segment, 3),
+            "po_date": value(segment, 4),
+            "po_assigned_id": value(segment, 5),
+            "contract_number": value(segment, 6),
+            "po_type": value(segment, 7),
+        }
+        if "po_number" in self.data:
+            self.others.append(raw_segment(segment))
+        else:
+            self.data.update(found)
+
+    def _man(self, segment, index):
+        pairs = [(value(segment, 1), value(segment, 2), value(segment, 3))]
+        pairs.append((value(segment, 4), value(segment, 5), value(segment, 6)))
+        for number, (qualifier, mark, mark_end) in zip((1, 4), pairs, strict=True):
+            if not qualifier and not mark:
+                continue
+            if qualifier == MAN_SSCC and "sscc" not in self.data and not mark_end:
+                try:
+                    self.data["sscc"] = gs1.validate_sscc(mark)
+                except gs1.InvalidKey as exc:
+                    raise DocumentError(where(segment, number + 1, index), str(exc)) from None
+                self.data["sscc_with_ai"] = len(gs1.normalize_sscc(mark)) != len(mark.replace(" ", ""))
+            else:
+                self.marks.append(compact({"qualifier": qualifier, "value": mark, "value_end": mark_end}))
+
+    def _ref(self, segment, index):
+        qualifier = value(segment, 1)
+        key = {"BM": "bill_of_lading", "CN": "pro_number", "LT": "lot"}.get(qualifier)
+        if key and key not in self.data and not value(segment, 3) and len(segment) <= 3:
+            self.data[key] = value(segment, 2)
+        else:
+            self.references.append(read_reference(segment))
+
+    def _dtm(self, segment, index):
+        if value(segment, 1) == "036" and "expiry_date" not in self.data and len(segment) == 2:
+            self.data["expiry_date"] = value(segment, 2)
+        else:
+            self.dates.append(read_dtm(segment))
+
+    def _td5(self, segment, index):
+        carrier = {
+            "routing_sequence": value(segment, 1),
+            "id_qualifier": value(segment, 2),
+            "id": value(segment, 3),
+            "transport_method": value(segment, 4),
+            "routing": value(segment, 5),
+            "status": value(segment, 6),
+            "location_qualifier": value(segment, 7),
+            "location": value(segment, 8),
+            "service_level": value(segment, 12),
+        }
+        if len(segment) > 12 or any(value(segment, n) for n in (9, 10, 11)):
+            self.others.append(raw_segment(segment))
+            return
+        self._first("carrier", compact(carrier), segment)
+
+    def _td1(self, segment, index):
+        if len(segment) > 10:
+            self.others.append(raw_segment(segment))
+            return
+        self.packaging.append(
+            compact(
+                {
+                    "packaging_code": value(segment, 1),
+                    "lading_quantity": decimal_value(segment, 2, index=index),
+                    "commodity_qualifier": value(segment, 3),
+                    "commodity": value(segment, 4),
+                    "lading_description": value(segment, 5),
+                    "weight_qualifier": value(segment, 6),
+                    "weight": decimal_value(segment, 7, index=index),
+                    "weight_uom": value(segment, 8),
+                    "volume": decimal_value(segment, 9, index=index),
+                    "volume_uom": value(segment, 10),
+                }
+            )
+        )
+
+    def _pid(self, segment, index):
+        if value(segment, 1) == "F" and len(segment) == 5 and not any(value(segment, n) for n in (2, 3, 4)):
+            self._first("description", value(segment, 5), segment)
+        else:
+            self.others.append(raw_segment(segment))
+
+    def result(self):
+        out = dict(self.data)
+        if out.get("sscc_with_ai") is True:
+            del out["sscc_with_ai"]  # the usual form: only the exception is noted
+        out.update(
+            {
+                "packaging": self.packaging,
+                "marks": self.marks,
+                "parties": self.parties,
+                "references": self.references,
+                "dates": self.dates,
+                "other_segments": self.others,
+            }
+        )
+        return compact(out)
+
+
+def derive_pattern(roots):
+    """The HL pattern (``"S-O-T-P-I"``) of a hierarchy: the longest
+    root-to-leaf level sequence, when every other path follows the same
+    order (levels may be skipped, as a loose carton without pallet); None
+    when the paths disagree."""
+    paths = []
+
+    def walk(node, path):
+        path = [*path, node.get("level")]
+        children = node.get("children") or []
+        if not children:
+            paths.append(path)
+        for child in children:
+            walk(child, path)
+
+    for root in roots:
+        walk(root, [])
+    longest = max(paths, key=len)
+    for path in paths:
+        if not _is_subsequence(path, longest):
+            return None
+    return "-".join(longest)
+
+
+def _is_subsequence(short, long):
+    remaining = iter(long)
+    return all(level in remaining for level in short)
+
+
+def hl_count_issues(transaction):
+    """Problems with CTT01 (it must count the HL segments): a list of
+    messages, empty when CTT is right or absent."""
+    count = sum(1 for s in transaction.segments if s.tag == "HL")
+    for index, segment in enumerate(transaction.segments):
+        if segment.tag == "CTT" and value(segment, 1) != str(count):
+            return [f"{where(segment, 1, index)}: {value(segment, 1)!r}, the set has {count} HL segments"]
+    return []
+
+
+# === X12 856: building ==================================================================
+
+
+def build_856(document, version="004010", sscc_with_ai=True):
+    """The 856 transaction set of ``document`` (see the module docstring).
+
+    ``version`` is the group's version (004010, 004010VICS, 005010); the
+    segments used here are the same in all three. ``sscc_with_ai`` writes
+    MAN02 as "00" + SSCC (the VICS way) unless a level says otherwise
+    (``"sscc_with_ai": False``)."""
+    if not isinstance(document, dict):
+        raise DocumentError("(document)", "a ship notice document is an object")
+    hierarchy = require(document, "hierarchy", "")
+    if not isinstance(hierarchy, list):
+        raise DocumentError("hierarchy", "a list of levels (the shipment level first)")
+    pattern = _check_hierarchy(hierarchy, document.get("pattern"))
+    structure = document.get("structure_code") or STRUCTURE_CODES.get(pattern, "")
+    body = [
+        seg(
+            "BSN",
+            require(document, "purpose", ""),
+            require(document, "shipment_id", ""),
+            require(document, "shipment_date", ""),
+            require(document, "shipment_time", ""),
+            structure,
+            text(document, "transaction_type"),
+            text(document, "status_reason"),
+        )
+    ]
+    for i, date in enumerate(document.get("dates") or []):
+        body.append(build_dtm(date, f"dates[{i}]"))
+    for i, raw in enumerate(document.get("other_segments") or []):
+        body.append(segment_from_raw(raw, f"other_segments[{i}]"))
+    counter = [0]
+    for i, node in enumerate(hierarchy):
+        body += _build_level(node, None, f"hierarchy[{i}]", counter, sscc_with_ai)
+    body.append(seg("CTT", str(counter[0]), decimal_text(document.get("hash_total"), "hash_total", False)))
+    for i, raw in enumerate(document.get("summary_segments") or []):
+        body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
+    return x12_transaction("856", body, document, version)
+
+
+def _check_hierarchy(hierarchy, pattern):
+    """The pattern the hierarchy follows (``pattern`` when given, checked),
+    or DocumentError at the first level out of place."""
+    if not hierarchy:
+        raise DocumentError("hierarchy", "missing: at least the shipment level")
+    order = None
+    if pattern:
+        order = str(pattern).split("-")
+        unknown = [lv for lv in order if lv not in LEVELS]
+        if unknown or len(set(order)) != len(order):
+            raise DocumentError("pattern", f"{pattern!r}: levels are S, O, T, P, I, each once, joined by '-'")
+
+    def check(node, path, parent_level):
+        if not isinstance(node, dict):
+            raise DocumentError(path, "a level is an object")
+        level = node.get("level")
+        if level not in LEVELS:
+            raise DocumentError(f"{path}.level", f"{level!r}: one of S, O, T, P, I")
+        if order is not None:
+            if level not in order:
+                raise DocumentError(f"{path}.level", f"{level} is not a level of the pattern {pattern}")
+            if parent_level is not None and order.index(level) <= order.index(parent_level):
+                raise DocumentError(
+                    f"{path}.level", f"{level} under {parent_level} does not follow the pattern {pattern}"
+                )
+            children = node.get("children") or []
+            if not children and level != order[-1]:
+                raise DocumentError(
+                    path, f"the pattern {pattern} ends with {order[-1]}, this {level} level has no children"
+                )
+        for i, child in enumerate(node.get("children") or []):
+            check(child, f"{path}.children[{i}]", level)
+
+    if len(hierarchy) > 1:
+        raise DocumentError("hierarchy", "one shipment (S) level per ship notice")
+    if not isinstance(hierarchy[0], dict) or hierarchy[0].get("level") != "S":
+        raise DocumentError("hierarchy[0].level", "the top level of a ship notice is the shipment (S)")
+    check(hierarchy[0], "hierarchy[0]", None)
+    return pattern or derive_pattern(hierarchy)
+
+
+def _build_level(node, parent_id, path, counter, sscc_with_ai):
+    counter[0] += 1
+    hl_id = str(counter[0])
+    given = node.get("hl_id")
+    if given not in (None, "") and str(given) != hl_id:
+        raise DocumentError(f"{path}.hl_id", f"{given!r}, but this is HL number {hl_id} (depth-first order)")
+    given_parent = node.get("parent_id")
+    if given_parent not in (None, "") and str(given_parent) != (parent_id or ""):
+        raise DocumentError(f"{path}.parent_id", f"{given_parent!r}, but the parent level is HL {parent_id}")
+    children = node.get("children") or []
+    level = node["level"]
+    out = [seg("HL", hl_id, parent_id, level, "1" if children else "0")]
+    out += _level_segments(node, path, sscc_with_ai)
+    for i, child in enumerate(children):
+        out += _build_level(child, hl_id, f"{path}.children[{i}]", counter, sscc_with_ai)
+    return out
+
+
+# Where each segment of the 856 HL loop stands (004010 table 2 positions):
+# a level's segments are written in this order, whatever their source key.
+HL_LOOP_POSITIONS = {
+    "LIN": 20, "SN1": 30, "SLN": 40, "PRF": 50, "PO4": 60, "PID": 70, "MEA": 80, "PWK": 85,
+    "PKG": 90, "TD1": 110, "TD5": 120, "TD3": 130, "TD4": 140, "TSD": 150, "REF": 150,
+    "PER": 160, "LH1": 170, "CLD": 180, "MAN": 190, "DTM": 200, "FOB": 210, "PAL": 215,
+    "N1": 220, "SDQ": 230, "ETD": 240, "CUR": 250, "SAC": 260, "GF": 270, "YNQ": 280,
+}  # fmt: skip
+
+
+def _level_segments(node, path, sscc_with_ai):
+    """A level's segments (without its HL), in the HL loop's order."""
+    blocks = []  # (position, [segments]); a block keeps an N1 loop together
+
+    def add(*segments):
+        for segment in segments:
+            blocks.append((HL_LOOP_POSITIONS.get(segment.tag, 900), [segment]))
+
+    level = node["level"]
+    if level == "I" or node.get("product_ids"):
+        ids = require(node, "product_ids", path)
+        add(seg("LIN", text(node, "line", path), *id_pair_values(ids, 15, f"{path}.product_ids")))
+    if level == "I" or node.get("quantity") not in (None, ""):
+        add(
+            seg(
+                "SN1",
+                text(node, "sn1_id", path),
+                decimal_text(node.get("quantity"), f"{path}.quantity"),
+                require(node, "uom", path),
+                decimal_text(node.get("quantity_shipped_to_date"), f"{path}.quantity_shipped_to_date", False),
+                decimal_text(node.get("quantity_ordered"), f"{path}.quantity_ordered", False),
+                text(node, "ordered_uom", path),
+                text(node, "returnable_container_code", path),
+                text(node, "line_status", path),
+            )
+        )
+    if level == "O" or node.get("po_number"):
+        keys = ("po_release", "po_change_sequence", "po_date", "po_assigned_id", "contract_number", "po_type")
+        add(seg("PRF", require(node, "po_number", path), *[text(node, k, path) for k in keys]))
+    if node.get("description"):
+        add(seg("PID", "F", "", "", "", text(node, "description", path)))
+    for i, pack in enumerate(node.get("packaging") or []):
+        where_ = f"{path}.packaging[{i}]"
+        values = [
+            decimal_text(pack.get(k), f"{where_}.{k}", False) if k in _TD1_NUMBERS else text(pack, k, where_)
+            for k in _TD1_KEYS
+        ]
+        add(seg("TD1", *values))
+    if node.get("carrier"):
+        carrier = node["carrier"]
+        values = [text(carrier, k, f"{path}.carrier") for k in _TD5_KEYS]
+        add(seg("TD5", *values, "", "", "", text(carrier, "service_level", f"{path}.carrier")))
+    for key, qualifier in (("bill_of_lading", "BM"), ("pro_number", "CN"), ("lot", "LT")):
+        if node.get(key):
+            add(seg("REF", qualifier, text(node, key, path)))
+    for i, ref in enumerate(node.get("references") or []):
+        add(build_reference(ref, f"{path}.references[{i}]"))
+    if node.get("sscc"):
+        try:
+            number = gs1.validate_sscc(node["sscc"])
+        except gs1.InvalidKey as exc:
+            raise DocumentError(f"{path}.sscc", str(exc)) from None
+        with_ai = node.get("sscc_with_ai", sscc_with_ai)
+        add(seg("MAN", MAN_SSCC, f"00{number}" if with_ai else number))
+    for i, mark in enumerate(node.get("marks") or []):
+        if not isinstance(mark, dict) or not mark.get("qualifier"):
+            raise DocumentError(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
+        add(seg("MAN", mark["qualifier"], mark.get("value"), mark.get("value_end")))
+    if node.get("expiry_date"):
+        add(seg("DTM", "036", text(node, "expiry_date", path)))
+    for i, date in enumerate(node.get("dates") or []):
+        add(build_dtm(date, f"{path}.dates[{i}]"))
+    for key, role in (("ship_from", "SF"), ("ship_to", "ST")):
+        if node.get(key):
+            party = node[key]
+            if party.get("role") not in (None, role):
+                raise DocumentError(f"{path}.{key}.role", f"{party.get('role')!r}: the {key} party is {role}")
+            blocks.append((HL_LOOP_POSITIONS["N1"], build_n1_loop(party, f"{path}.{key}", role)))
+    for i, party in enumerate(node.get("parties") or []):
+        blocks.append((HL_LOOP_POSITIONS["N1"], build_n1_loop(party, f"{path}.parties[{i}]")))
+    for i, raw in enumerate(node.get("other_segments") or []):
+        add(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    blocks.sort(key=lambda block: block[0])  # stable: same position keeps its order
+    return [segment for _, segments in blocks for segment in segments]
+
+
+_TD1_KEYS = ("packaging_code", "lading_quantity", "commodity_qualifier", "commodity", "lading_description")
+_TD1_KEYS += ("weight_qualifier", "weight", "weight_uom", "volume", "volume_uom")
+_TD5_KEYS = ("routing_sequence", "id_qualifier", "id", "transport_method", "routing", "status")
+_TD5_KEYS += ("location_qualifier", "location")
+_TD1_NUMBERS = {"lading_quantity", "weight", "volume"}
+
+
+# === EDIFACT DESADV =======================================================================
+
+DESADV_VERSION = "D:96A:UN:EAN005"
+DATE_QUALIFIERS = {"137": "document_date", "11": "shipment_date", "17": "delivery_date"}
+DATE_FORMATS = {8: "102", 12: "203", 14: "204"}  # CCYYMMDD, CCYYMMDDHHMM, CCYYMMDDHHMMSS
+SSCC_MARKING = "33E"  # PCI 4233: marked with serial shipping container code (EAN code)
+BATCH_MARKING = "10"  # PCI 4233: mark batch number (UN code list)
+
+
+def read_desadv(transaction):
+    """The ship notice document of an EDIFACT DESADV message."""
+    segments = transaction.segments
+    doc = {}
+    dates, refs, parties, others = [], [], [], []
+    index = 0
+    bgm = None
+    while index < len(segments) and segments[index].tag != "CPS":
+        segment = segments[index]
+        tag = segment.tag
+        if tag == "BGM" and bgm is None:
+            bgm = segment
+            doc.update(
+                compact(
+                    {
+                        "document_type": value(segment, 1),
+                        "shipment_id": value(segment, 2),
+                        "purpose": value(segment, 3),
+                        "response_type": value(segment, 4),
+                    }
+                )
+            )
+        elif tag == "DTM":
+            _read_edifact_date(segment, doc, dates)
+        elif tag == "RFF":
+            ref = _read_rff(segment, segments, index)
+            if ref.get("qualifier") == "ON" and "po_number" not in doc:
+                doc["po_number"] = ref["value"]
+                if ref.get("date"):
+                    doc["po_date"] = ref["date"]
+            else:
+                refs.append(ref)
+            if ref.get("date"):
+                index += 1
+        elif tag == "NAD":
+            party, index = _read_nad(segments, index)
+            if party.get("role") == "DP" and "ship_to" not in doc:
+                doc["ship_to"] = party
+            else:
+                parties.append(party)
+            continue
+        elif tag == "TDT" and "carrier" not in doc:
+            doc["carrier"] = compact(
+                {
+                    "stage": value(segment, 1),
+                    "conveyance_reference": value(segment, 2),
+                    "transport_mode": value(segment, 3),
+                    "transport_means": value(segment, 4),
+                    "id": value(segment, 5, 1),
+                    "id_agency": value(segment, 5, 3),
+                    "name": value(segment, 5, 4),
+                }
+            )
+        elif tag not in ("UNH", "UNT"):
+            others.append(raw_segment(segment))
+        index += 1
+    if bgm is None:
+        raise DocumentError("DESADV", "no BGM segment (beginning of message)")
+    doc.update(compact({"dates": dates, "references": refs, "parties": parties, "other_segments": others}))
+    roots, index = _read_cps_groups(segments, index)
+    summary = [raw_segment(s) for s in segments[index:] if s.tag not in ("CNT", "UNT")]
+    pattern = derive_pattern(roots) if roots else None
+    doc.update(compact({"pattern": pattern, "hierarchy": roots, "summary_segments": summary}))
+    return doc
+
+
+def _read_edifact_date(segment, target, dates):
+    qualifier, date, fmt = value(segment, 1, 1), value(segment, 1, 2), value(segment, 1, 3)
+    key = DATE_QUALIFIERS.get(qualifier)
+    if key and key not in target:
+        target[key] = date
+        if fmt and fmt != DATE_FORMATS.get(len(date)):
+            target[f"{key}_format"] = fmt
+    else:
+        dates.append(compact({"qualifier": qualifier, "value": date, "format": fmt}))
+
+
+def _read_rff(segment, segments, index):
+    """RFF and the DTM that dates it (SG1/SG16: RFF-DTM)."""
+    ref = {"qualifier": value(segment, 1, 1), "value": value(segment, 1, 2)}
+    following = segments[index + 1] if index + 1 < len(segments) else None
+    if following is not None and following.tag == "DTM" and value(following, 1, 1) in ("171", "4"):
+        ref["date"] = value(following, 1, 2)
+    return compact(ref)
+
+
+def _read_nad(segments, index):
+    """NAD and what belongs to it (LOC, RFF, CTA, COM): a party and the next index."""
+    nad = segments[index]
+    party = {"role": value(nad, 1), "name": value(nad, 4)}
+    ident, agency = value(nad, 2, 1), value(nad, 2, 3)
+    if ident:
+        party["identifiers"] = {agency: ident}
+    names = [value(nad, 4, n) for n in range(2, 6)]
+    lines = [value(nad, 5, n) for n in range(1, 5)]
+    party["additional_names"] = [n for n in names if n]
+    party["address"] = compact(
+        {
+            "lines": [line for line in lines if line],
+            "city": value(nad, 6),
+            "state": value(nad, 7),
+            "postal_code": value(nad, 8),
+            "country": value(nad, 9),
+        }
+    )
+    if value(nad, 3) or value(nad, 2, 2):
+        party["nad_raw"] = raw_segment(nad)  # unstructured address or code list: kept whole
+    others = []
+    index += 1
+    while index < len(segments) and segments[index].tag in ("LOC", "RFF", "DTM", "CTA", "COM"):
+        others.append(raw_segment(segments[index]))
+        index += 1
+    party["other_segments"] = others
+    return compact(party), index
+
+
+def _read_cps_groups(segments, index):
+    nodes, roots = {}, []
+    current = None
+    item = None
+    while index < len(segments) and segments[index].tag not in ("CNT", "UNT"):
+        segment = segments[index]
+        tag = segment.tag
+        if tag == "CPS":
+            cps_id, parent = value(segment, 1), value(segment, 2)
+            if not cps_id:
+                raise DocumentError(
+                    where(segment, 1, index), "missing (hierarchical structure level identifier)"
+                )
+            if cps_id in nodes:
+                raise DocumentError(where(segment, 1, index), f"CPS {cps_id} appears twice")
+            if parent and parent not in nodes:
+                raise DocumentError(where(segment, 2, index), f"parent CPS {parent} is not an earlier CPS")
+            current = {"level": "P", "hl_id": cps_id, "parent_id": parent or None}
+            if value(segment, 3):
+                current["packaging_level"] = value(segment, 3)
+            nodes[cps_id] = current
+            (nodes[parent].setdefault("children", []) if parent else roots).append(current)
+            item = None
+        elif current is None:  # pragma: no cover - the caller stops at the first CPS
+            raise DocumentError(where(segment, index=index), "outside a CPS group")
+        elif tag == "LIN":
+            item = _new_item(segment, index)
+            current.setdefault("children", []).append(item)
+        elif item is not None:
+            _read_item_segment(item, segment, segments, index)
+        else:
+            _read_package_segment(current, segment, index)
+        index += 1
+    for node in nodes.values():
+        _finish_package(node, root=node["parent_id"] is None)
+    return roots, index
+
+
+def _finish_package(node, root):
+    """Settles a package read from its CPS group: its level (the root CPS is
+    the shipment S, a package holding packages a tare T, else a pack P), its
+    items cleaned, children last."""
+    children = node.pop("children", [])
+    if root:
+        node["level"] = "S"
+    elif any(child.get("level") != "I" for child in children):
+        node["level"] = "T"
+    others = node.pop("other_segments", [])
+    if node.pop("_sscc_marking", None):  # PCI+33E without its GIN+BJ: kept as written
+        others.append({"tag": "PCI", "elements": [SSCC_MARKING]})
+    node.update(compact({"other_segments": others}))
+    for index, child in enumerate(children):
+        if child.get("level") == "I":
+            children[index] = _clean_item(child)
+    if children:
+        node["children"] = children
+
+
+def _read_package_segment(node, segment, index):
+    tag = segment.tag
+    if tag == "PAC":
+        node.setdefault("packages", []).append(
+            compact(
+                {
+                    "count": decimal_value(segment, 1, index=index),
+                    "type": value(segment, 3, 1),
+                }
+            )
+        )
+        if len(segment) > 3 or value(segment, 2):
+            node.setdefault("other_segments", []).append(raw_segment(segment))
+            node["packages"].pop()
+    elif tag == "PCI" and value(segment, 1) == SSCC_MARKING and len(segment) == 1:
+        node["_sscc_marking"] = True
+    elif tag == "GIN" and value(segment, 1) == "BJ":
+        numbers = [rep[0] for rep in segment.repetitions(2)]
+        numbers += [value(segment, n, 1) for n in range(3, len(segment) + 1)]
+        for number in filter(None, numbers):
+            try:
+                checked = gs1.validate_sscc(number)
+            except gs1.InvalidKey as exc:
+                raise DocumentError(where(segment, 2, index), str(exc)) from None
+            if "sscc" not in node:
+                node["sscc"] = checked
+            else:
+                node.setdefault("additional_ssccs", []).append(checked)
+        node.pop("_sscc_marking", None)
+    else:
+        node.setdefault("other_segments", []).append(raw_segment(segment))
+
+
+def _new_item(segment, index):
+    item = {"level": "I", "line": value(segment, 1)}
+    ident, kind = value(segment, 3, 1), value(segment, 3, 2)
+    item["product_ids"] = {kind: ident} if ident else {}
+    if value(segment, 2) or value(segment, 4):
+        item["lin_raw"] = raw_segment(segment)
+    return item
+
+
+def _read_item_segment(item, segment, segments, index):
+    tag = segment.tag
+    if tag == "PIA":
+        for number in range(2, len(segment) + 1):
+            ident, kind = value(segment, number, 1), value(segment, number, 2)
+            if ident:
+                item["product_ids"][kind] = ident
+        if value(segment, 1) not in ("", "1"):
+            item["pia_function"] = value(segment, 1)
+    elif tag == "QTY" and value(segment, 1, 1) in ("12", "21") and f"q{value(segment, 1, 1)}" not in item:
+        qualifier = value(segment, 1, 1)
+        item[f"q{qualifier}"] = True
+        number = decimal_value(segment, 1, 2, index=index)
+        if qualifier == "12":
+            item["quantity"] = number
+            item["uom"] = value(segment, 1, 3)
+        else:
+            item["quantity_ordered"] = number
+            item["ordered_uom"] = value(segment, 1, 3)
+    elif tag == "RFF" and value(segment, 1, 1) == "ON" and "po_number" not in item:
+        item["po_number"] = value(segment, 1, 2)
+    elif tag == "PCI" and len(segment) == 1 and "lot_marking" not in item:
+        item["lot_marking"] = value(segment, 1)
+    elif tag == "GIN" and value(segment, 1) == "BX" and "lot" not in item:
+        item["lot"] = value(segment, 2, 1)
+    elif tag == "DTM" and value(segment, 1, 1) == "36" and "expiry_date" not in item:
+        item["expiry_date"] = value(segment, 1, 2)
+    else:
+        item.setdefault("other_segments", []).append(raw_segment(segment))
+
+
+def _clean_item(item):
+    """An item read from its LIN group without the reader's bookkeeping,
+    its default batch marking and empty values."""
+    for key in ("q12", "q21"):
+        item.pop(key, None)
+    if item.get("lot_marking") == BATCH_MARKING:
+        del item["lot_marking"]
+    return compact(item)
+
+
+def build_desadv(document, version=DESADV_VERSION):
+    """The DESADV message of ``document`` (the same shape :func:`read_desadv`
+    gives). The levels S/T/P become CPS groups numbered in depth-first order
+    (CPS+1 first), items become LIN groups under their package; every SSCC is
+    checked first. ``version`` is UNH02's version, release, agency and
+    association code."""
+    if not isinstance(document, dict):
+        raise DocumentError("(document)", "a ship notice document is an object")
+    body = [
+        seg(
+            "BGM",
+            document.get("document_type") or "351",
+            require(document, "shipment_id", ""),
+            text(document, "purpose") or "9",
+            text(document, "response_type"),
+        )
+    ]
+    for key, qualifier in (("document_date", "137"), ("shipment_date", "11"), ("delivery_date", "17")):
+        if document.get(key):
+            body.append(_edifact_date(qualifier, document, key))
+    for i, date in enumerate(document.get("dates") or []):
+        if not isinstance(date, dict) or not date.get("qualifier"):
+            raise DocumentError(f"dates[{i}].qualifier", "missing")
+        body.append(seg("DTM", [date["qualifier"], date.get("value"), date.get("format")]))
+    for i, raw in enumerate(document.get("other_segments") or []):
+        body.append(segment_from_raw(raw, f"other_segments[{i}]"))
+    if document.get("po_number"):
+        body.append(seg("RFF", ["ON", text(document, "po_number")]))
+        if document.get("po_date"):
+            body.append(seg("DTM", ["171", text(document, "po_date"), _format_of(text(document, "po_date"))]))
+    for i, ref in enumerate(document.get("references") or []):
+        if not isinstance(ref, dict) or not ref.get("qualifier"):
+            raise DocumentError(f"references[{i}].qualifier", "missing")
+        body.append(seg("RFF", [ref["qualifier"], ref.get("value")]))
+        if ref.get("date"):
+            body.append(seg("DTM", ["171", ref["date"], _format_of(ref["date"])]))
+    if document.get("ship_to"):
+        body += _build_nad(document["ship_to"], "ship_to", "DP")
+    for i, party in enumerate(document.get("parties") or []):
+        body += _build_nad(party, f"parties[{i}]")
+    if document.get("carrier"):
+        carrier = document["carrier"]
+        body.append(
+            seg(
+                "TDT",
+                text(carrier, "stage", "carrier") or "20",
+                text(carrier, "conveyance_reference", "carrier"),
+                text(carrier, "transport_mode", "carrier"),
+                text(carrier, "transport_means", "carrier"),
+                [text(carrier, "id"), "", text(carrier, "id_agency"), text(carrier, "name")]
+                if any(carrier.get(k) for k in ("id", "id_agency", "name"))
+                else "",
+            )
+        )
+    hierarchy = require(document, "hierarchy", "")
+    if not isinstance(hierarchy, list):
+        raise DocumentError("hierarchy", "a list of packages (CPS+1, the consignment, first)")
+    counter = [0]
+    lines = [0]
+    for i, node in enumerate(hierarchy):
+        body += _build_cps(node, None, f"hierarchy[{i}]", counter, lines)
+    body.append(seg("CNT", ["2", str(lines[0])]))
+    for i, raw in enumerate(document.get("summary_segments") or []):
+        body.insert(len(body) - 1, segment_from_raw(raw, f"summary_segments[{i}]"))
+    return edifact_transaction("DESADV", body, document, version)
+
+
+def _format_of(date):
+    return DATE_FORMATS.get(len(date), "102")
+
+
+def _edifact_date(qualifier, document, key):
+    date = text(document, key)
+    fmt = document.get(f"{key}_format") or _format_of(date)
+    return seg("DTM", [qualifier, date, fmt])
+
+
+def _build_nad(party, path, role=None):
+    if not isinstance(party, dict):
+        raise DocumentError(path, "a party is an object")
+    if party.get("nad_raw"):
+        out = [segment_from_raw(party["nad_raw"], f"{path}.nad_raw")]
+    else:
+        code = party.get("role") or role
+        if not code:
+            raise DocumentError(f"{path}.role", "missing (NAD01 party function code qualifier, e.g. DP)")
+        if role and party.get("role") not in (None, role):
+            raise DocumentError(f"{path}.role", f"{party.get('role')!r}: this party is {role}")
+        identifiers = party.get("identifiers") or {}
+        if len(identifiers) > 1:
+            raise DocumentError(f"{path}.identifiers", "one {agency: id} pair in a NAD segment")
+        agency, ident = next(iter(identifiers.items()), ("", ""))
+        if not ident and not party.get("name"):
+            raise DocumentError(path, "a party needs an identifier (NAD02) or a name (NAD04)")
+        address = party.get("address") or {}
+        names = [party.get("name"), *(party.get("additional_names") or [])]
+        out = [
+            seg(
+                "NAD",
+                code,
+                [ident, "", agency] if ident else "",
+                "",
+                names if any(names) else "",
+                list(address.get("lines") or []) or "",
+                address.get("city"),
+                address.get("state"),
+                address.get("postal_code"),
+                address.get("country"),
+            )
+        ]
+    for i, raw in enumerate(party.get("other_segments") or []):
+        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    return out
+
+
+def _build_cps(node, parent_id, path, counter, lines):
+    if not isinstance(node, dict):
+        raise DocumentError(path, "a level is an object")
+    level = node.get("level")
+    if level not in ("S", "T", "P"):
+        raise DocumentError(
+            f"{path}.level", f"{level!r}: a DESADV package level is S, T or P (items I go inside a package)"
+        )
+    counter[0] += 1
+    cps_id = str(counter[0])
+    given = node.get("hl_id")
+    if given not in (None, "") and str(given) != cps_id:
+        raise DocumentError(
+            f"{path}.hl_id", f"{given!r}, but this is CPS number {cps_id} (depth-first order)"
+        )
+    out = [seg("CPS", cps_id, parent_id, text(node, "packaging_level", path))]
+    for i, pack in enumerate(node.get("packages") or []):
+        out.append(
+            seg("PAC", decimal_text(pack.get("count"), f"{path}.packages[{i}].count"), "", pack.get("type"))
+        )
+    ssccs = [node["sscc"]] if node.get("sscc") else []
+    ssccs += list(node.get("additional_ssccs") or [])
+    checked = []
+    for i, number in enumerate(ssccs):
+        try:
+            checked.append(gs1.validate_sscc(number))
+        except gs1.InvalidKey as exc:
+            key = "sscc" if i == 0 else f"additional_ssccs[{i - 1}]"
+            raise DocumentError(f"{path}.{key}", str(exc)) from None
+    if checked:
+        out.append(seg("PCI", SSCC_MARKING))
+        out.append(Segment("GIN", [[["BJ"]], *[[[n]] for n in checked]]))
+    for i, raw in enumerate(node.get("other_segments") or []):
+        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    children = node.get("children") or []
+    seen_package = False
+    for i, child in enumerate(children):
+        child_path = f"{path}.children[{i}]"
+        if isinstance(child, dict) and child.get("level") == "I":
+            if seen_package:
+                raise DocumentError(
+                    child_path, "a package's items come before its inner packages in a DESADV"
+                )
+            out += _build_lin(child, child_path, lines)
+        else:
+            seen_package = True
+    for i, child in enumerate(children):
+        if not (isinstance(child, dict) and child.get("level") == "I"):
+            out += _build_cps(child, cps_id, f"{path}.children[{i}]", counter, lines)
+    return out
+
+
+def _build_lin(item, path, lines):
+    lines[0] += 1
+    ids = dict(require(item, "product_ids", path))
+    if item.get("lin_raw"):
+        out = [segment_from_raw(item["lin_raw"], f"{path}.lin_raw")]
+        ids.pop(value(out[0], 3, 2), None)
+    else:
+        kind, ident = next(iter(ids.items()))
+        ids.pop(kind)
+        out = [seg("LIN", text(item, "line", path) or str(lines[0]), "", [ident, kind])]
+    if ids:
+        out.append(
+            seg("PIA", item.get("pia_function") or "1", *[[ident, kind] for kind, ident in ids.items()])
+        )
+    quantity = decimal_text(item.get("quantity"), f"{path}.quantity")
+    out.append(seg("QTY", ["12", quantity, text(item, "uom", path)]))
+    if item.get("quantity_ordered") not in (None, ""):
+        ordered = decimal_text(item.get("quantity_ordered"), f"{path}.quantity_ordered")
+        out.append(seg("QTY", ["21", ordered, text(item, "ordered_uom", path)]))
+    if item.get("po_number"):
+        out.append(seg("RFF", ["ON", text(item, "po_number", path)]))
+    if item.get("lot") or item.get("expiry_date"):
+        out.append(seg("PCI", item.get("lot_marking") or BATCH_MARKING))
+        if item.get("expiry_date"):
+            date = text(item, "expiry_date", path)
+            out.append(seg("DTM", ["36", date, _format_of(date)]))
+        if item.get("lot"):
+            out.append(seg("GIN", "BX", text(item, "lot", path)))
+    for i, raw in enumerate(item.get("other_segments") or []):
+        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    return out
+
+
+# === registry =========================================================================
+
+READERS = {("X12", "856"): read_856, ("EDIFACT", "DESADV"): read_desadv}
+BUILDERS = {("X12", "856"): build_856, ("EDIFACT", "DESADV"): build_desadv}
