@@ -167,7 +167,7 @@ def test_supplier_partial_splits_one_line(sandbox):
 def _walk(nodes):
     for node in nodes:
         yield node
-        yield from _walk(node["children"])
+        yield from _walk(node.get("children", []))
 
 
 def test_supplier_rejects(sandbox):
@@ -580,3 +580,46 @@ def test_demo_setup_and_partners(tmp_path):
     assert [g.name for g in got] == ["SANDBOXRETAIL_850_000001001.x12"]
     for product in made["catalog"]["products"]:
         assert gs1.is_valid(product["gtin"])
+
+
+# --- contract: our readers on the partner's files -------------------------------------------------
+
+
+def test_our_typed_documents_read_the_partners_files(sandbox):
+    """channel_edi's documents module reads what the partner writes from the
+    standard's layout: the same orders, statuses, totals and SSCCs."""
+    ours = libs.documents()
+    sandbox.send_orders(2)
+    sandbox.supplier.behaviour.update({"ack": "partial"})
+    sandbox.supplier.receive(our_file("850", [documents.build_850(order(sandbox))]), "po.x12")
+    typed = {}
+    for _, data in sandbox.outgoing["customer"] + sandbox.outgoing["supplier"]:
+        for transaction in sets_of(data):
+            reader = ours.READERS.get(("X12", transaction.type))
+            if reader is None and transaction.type == "856":  # until the 856 is registered
+                reader = getattr(libs._module("documents.shipping"), "read_856", None)
+            typed.setdefault(transaction.type, []).append(reader(transaction) if reader else None)
+    store, dc = typed["850"]
+    assert (store["po_number"], store["ship_to"]["identifiers"]) == ("SBX000001", {"92": "0042"})
+    assert dc["ship_to"]["identifiers"] == {"UL": "0614141000104"}
+    assert store["lines"][0]["product_ids"] == {"UP": "061414100014", "IN": "100001", "VN": "FURN_7800"}
+    assert typed["997"][0]["groups"][0]["transactions"][0]["status"] == "A"
+    ack = typed["855"][0]
+    assert ack["ack_type"] == "AC"
+    assert [(a["status"], a["quantity"]) for a in ack["lines"][0]["acks"]] == [("IA", "6"), ("IB", "6")]
+    assert typed["810"][0]["total"] == "5592.00"  # 6 * 450.00 + 24 * 120.50 (TDS 559200)
+    if typed["856"][0] is not None:
+        ssccs = [n.get("sscc") for n in _walk(typed["856"][0]["hierarchy"]) if n.get("sscc")]
+        assert ssccs == ["006141410000000012", "006141410000000029"]
+        assert [libs._module("sscc").validate_sscc(s) for s in ssccs] == ssccs
+
+
+def test_partner_keeps_our_typed_documents(sandbox):
+    body = [
+        ["BAK", "00", "AD", "PO1", "20261128"],
+        ["PO1", "1", "5", "EA", "2.00", "PE", "UP", "061414100014"],
+    ]
+    sandbox.customer.receive(our_file("855", [body], receiver="SANDBOXRETAIL"), "855.x12")
+    doc = sandbox.customer.documents_of("855")[0]
+    assert doc["typed"]["po_number"] == "PO1" and doc["typed_error"] is None
+    assert doc["typed"]["lines"][0]["unit_price"] == "2.00"

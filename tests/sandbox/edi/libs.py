@@ -51,6 +51,11 @@ def as2():
     return _module("transports.as2")
 
 
+def documents():
+    """``channel_edi/lib/documents`` (our typed documents, to record what we sent as we mean it)."""
+    return _module("documents")
+
+
 def smime():
     """``channel_edi/lib/transports/smime.py``."""
     return _module("transports.smime")

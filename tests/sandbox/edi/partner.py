@@ -9,7 +9,9 @@ It keeps its own identities (ISA qualifier ZZ, ``SANDBOXRETAIL`` /
   drop or an AS2 POST, set by the sandbox), expecting a 997 for each;
 - receives our files (:meth:`TradingPartner.receive`, called by the
   mailbox or the AS2 station): reads them with the codec, records every
-  set as a typed document (:attr:`documents`), refuses nothing silently,
+  set (:attr:`documents`) as the partner reads it (:mod:`.documents`) and
+  as ``channel_edi``'s typed document (key ``"typed"``, or
+  ``"typed_error"``), refuses nothing silently,
   acknowledges every functional group but a 997's with a 997 (AK1/AK2,
   AK3/AK4 for the errors it found, AK5, AK9), and reconciles our 997s
   against what it sent (:attr:`awaiting_ack`);
@@ -298,6 +300,7 @@ class TradingPartner:
                     for transaction in group.transactions:
                         doc = documents.read_set(transaction)
                         doc.update(isa13=interchange.control_number, gs06=group.control_number)
+                        doc["typed"], doc["typed_error"] = typed_document(transaction)
                         doc["duplicate"] = record["duplicate"]
                         record["documents"].append(doc)
                         self.documents.append(doc)
@@ -559,6 +562,16 @@ class TradingPartner:
                 "faults_pending": self.faults.pending,
                 "behaviour": {k: getattr(self.behaviour, k) for k in Behaviour.__dataclass_fields__},
             }
+
+
+def typed_document(transaction):
+    """``(document, error)``: our own typed document of a set we sent
+    (``channel_edi``'s documents module, what a test or the tour compares
+    with what we meant to send), or the reason it has none."""
+    try:
+        return libs.documents().read(transaction, "X12"), None
+    except Exception as exc:  # a set type it does not read, or a set it finds malformed
+        return None, str(exc)
 
 
 FILE_FAULTS_FOR_SEND = ("late", "bad_control_number", "invalid_segment", "duplicate_interchange")
