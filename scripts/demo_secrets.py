@@ -77,7 +77,7 @@ LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # the EDI sandbox (tests/sandbox/edi): its demo setup lives in .local/edi-sandbox/
 EDI_DIR = REPO_DIR / ".local" / "edi-sandbox"
 EDI_CATALOG = REPO_DIR / "tests" / "sandbox" / "edi" / "demo_catalog.json"
-EDI_HTTP_PORT = 8072  # the AS2 endpoint and control API (EDI_SANDBOX_PORT)
+EDI_HTTP_PORT = 8073  # the AS2 endpoint and control API (EDI_SANDBOX_PORT)
 EDI_SFTP_PORT = 2222  # the VAN mailboxes (EDI_SANDBOX_SFTP_PORT)
 EDI_OUR_IDENTITY = {"qualifier": "ZZ", "id": "ODOOEDI", "as2_id": "ODOOEDI"}
 EDI_PARTNERS = {

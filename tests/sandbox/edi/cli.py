@@ -16,7 +16,7 @@ def main(argv=None):
         epilog="--demo [--odoo-url URL] [--database DB] [--interval S] runs the demo partners instead (serve_demo).",
     )
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8072, help="AS2 endpoint and control API")
+    parser.add_argument("--port", type=int, default=8073, help="AS2 endpoint and control API")
     parser.add_argument("--sftp-port", type=int, default=2222)
     parser.add_argument(
         "--our-as2-url", default="", help="our AS2 endpoint (the partners' AS2 sends go there)"

@@ -24,7 +24,7 @@ from .partner import CUSTOMER, SUPPLIER, Profile
 from .sandbox import EdiSandbox
 from .x12 import ControlNumbers, Identity, Syntax
 
-DEMO_PORT = 8072
+DEMO_PORT = 8073
 DEMO_SFTP_PORT = 2222
 DEMO_ENV_CONFIG = "EDI_DEMO_CONFIG"
 _EPOCH = 1735689600  # 2025-01-01T00:00:00Z
@@ -119,7 +119,7 @@ def _logging_deliver(sandbox, name, deliver):
 
 def serve_demo(argv=None, environ=None):
     """The demo partners for ``scripts/run``: the AS2 endpoint and control API
-    on port 8072, the SFTP mailboxes on 2222 (or what the setup says); the
+    on port 8073, the SFTP mailboxes on 2222 (or what the setup says); the
     retailer drops a batch of 850s in its mailbox every ``--interval``
     seconds (and, every third batch, an 860 changing an earlier order); the
     supplier answers every 850 the demo company uploads with a 997, an 855,
@@ -130,7 +130,7 @@ def serve_demo(argv=None, environ=None):
     )
     parser.add_argument("--demo", action="store_true", help="demo mode (this one)")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, help="AS2/control port (default: the setup's, 8072)")
+    parser.add_argument("--port", type=int, help="AS2/control port (default: the setup's, 8073)")
     parser.add_argument("--sftp-port", type=int, help="SFTP port (default: the setup's, 2222)")
     parser.add_argument("--odoo-url", default="http://127.0.0.1:8069")
     parser.add_argument("--database", help="the demo database (for the log)")
