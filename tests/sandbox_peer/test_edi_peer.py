@@ -229,6 +229,51 @@ def test_customer_records_our_documents_and_checks_them(sandbox):
     assert "AK3*BAK*2**8~\nAK4*2**7*XX~\nAK3*BAK*2**8~\nAK4*3**1~\nAK5*R*5~" in text
 
 
+def test_customer_860_and_our_answers_by_po(sandbox):
+    orders = sandbox.send_orders(1)
+    po = orders[0]["po_number"]
+    change = {
+        "po_number": po,
+        "order_date": orders[0]["order_date"],
+        "lines": [
+            {
+                "line": "1",
+                "change": "QI",
+                "quantity": "18",
+                "uom": "EA",
+                "unit_price": "450.00",
+                "product_ids": {"VN": "FURN_7800"},
+            },
+            {"line": "2", "change": "DI", "quantity": "0", "product_ids": {"VN": "FURN_0269"}},
+        ],
+    }
+    sandbox.customer.send_860(change)
+    transaction = sets_of(sandbox.outgoing["customer"][1][1])[0]
+    assert [s.tag for s in transaction.segments] == ["ST", "BCH", "POC", "POC", "CTT", "SE"]
+    assert [transaction.segments[2].get(n) for n in range(1, 6)] == ["1", "QI", "18", "18", "EA"]
+    typed = libs.documents().read(transaction, "X12")
+    assert typed["po_number"] == po and [line["change"] for line in typed["lines"]] == ["QI", "DI"]
+    assert typed["lines"][0]["quantity"] == "18"
+    # our answers to that order, recorded by PO number
+    ack = [
+        ["BAK", "00", "AD", po, "20261128"],
+        ["PO1", "1", "18", "EA", "450.00", "PE", "VN", "FURN_7800"],
+        ["ACK", "IA", "18", "EA"],
+    ]
+    invoice = [
+        ["BIG", "20261130", "INV1", "20261128", po],
+        ["IT1", "1", "18", "EA", "450.00", "PE", "VN", "FURN_7800"],
+        ["TDS", "810000"],
+    ]
+    sandbox.customer.receive(our_file("855", [ack], receiver="SANDBOXRETAIL"), "855.x12")
+    sandbox.customer.receive(
+        our_file("810", [invoice], receiver="SANDBOXRETAIL", isa13="000000102"), "810.x12"
+    )
+    by_po = sandbox.customer.documents_for(po)
+    assert sorted(by_po) == ["810", "855"]
+    assert by_po["810"][0]["total"] == "8100.00" and by_po["810"][0]["typed"]["total"] == "8100.00"
+
+
 def test_our_997_reconciles_the_partners_850(sandbox):
     sandbox.send_orders(1)
     sent = sandbox.customer.outbox[0]
@@ -400,6 +445,17 @@ def test_as2_mdn_faults(as2_sandbox, our_keys):
     stranger = as2.LocalIdentity("ODOOEDI", *smime.generate_self_signed("ODOOEDI", days=1, key_size=1024))
     delivery = as2.send(them.url, as2.build_message(payload, stranger, them), timeout=10)
     assert delivery.result.status == "failed" and "authentication-failed" in delivery.result.reason
+
+
+@pytest.mark.parametrize("fault", ["as2_bad_signature", "as2_wrong_certificate"])
+def test_as2_mdn_signature_faults(as2_sandbox, our_keys, fault):
+    as2, me, them = _us_to(as2_sandbox, our_keys)
+    as2_sandbox.supplier.faults.inject({"fault": fault, "on": "mdn"})
+    payload = our_file("850", [documents.build_850(order(as2_sandbox))])
+    with pytest.raises(as2.MdnError, match="signature"):
+        as2.send(them.url, as2.build_message(payload, me, them), timeout=10)
+    delivery = as2.send(them.url, as2.build_message(payload, me, them), timeout=10)
+    assert delivery.result.status == "processed"  # one MDN only
 
 
 class _OurEndpoint(Peer):

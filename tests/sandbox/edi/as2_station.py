@@ -2,11 +2,13 @@
 used from the partner's side, with the partner's own key and certificate.
 
 Receiving: our POST to ``/as2`` is decrypted with the partner's key, our
-signature verified against our pinned certificate (:func:`as2.handle`), and
+signature verified against our pinned certificate (:func:`as2.receive`), and
 answered with a signed sync MDN; the EDI payload goes to the partner
 (:meth:`TradingPartner.receive`). Faults: ``as2_no_mdn`` (HTTP 200, no
 MDN), ``as2_failed_mdn`` (an MDN reporting ``processed/error:`` or
-``failed/Failure:``; the payload is dropped).
+``failed/Failure:``; the payload is dropped), ``as2_bad_signature`` and
+``as2_wrong_certificate`` with ``"on": "mdn"`` (an MDN whose signature we
+must refuse).
 
 Sending: :meth:`As2Station.send` signs the partner's file with its key,
 encrypts it to our certificate and POSTs it to our endpoint
@@ -120,7 +122,15 @@ class As2Station:
         if no_mdn is not None or message.mdn_request is None:
             record["mdn"] = None
             return 200, {"Content-Type": "text/plain"}, b""
+        if faults.take("as2_wrong_certificate", on="mdn"):
+            message.identity = as2.LocalIdentity(
+                self.as2_id, *generated_keys(self.as2_id, "Not the pinned one")
+            )
+        bad_signature = faults.take("as2_bad_signature", on="mdn")
         mdn = as2.build_mdn(message, reporting_ua="SandboxEDI AS2")
+        if bad_signature and mdn.signed:
+            # the human-readable part is signed content: change one letter of it
+            mdn = replace(mdn, body=mdn.body.replace(b"The AS2 message", b"The AS2 Message", 1))
         record.update(mdn=mdn.message_id, disposition=mdn.disposition)
         if message.mdn_request.async_url:  # async MDNs are not part of the sandbox's plan
             record["mdn"] = None

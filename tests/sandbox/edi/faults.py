@@ -35,7 +35,9 @@ AS2 (see :mod:`.as2_station`):
 - ``{"fault": "as2_bad_signature"}``: the partner's next AS2 message has a
   signature that does not match its content (altered after signing);
 - ``{"fault": "as2_wrong_certificate"}``: the partner's next AS2 message is
-  signed with a key and certificate we never pinned.
+  signed with a key and certificate we never pinned;
+- both with ``"on": "mdn"``: the next MDN the partner answers is signed so
+  (altered after signing, or with the unpinned key).
 
 Any fault may name ``"partner"`` (``"customer"``/``"supplier"``, the
 profile's name): the sandbox routes it there; ``"count": n`` plans it n times.
@@ -70,6 +72,10 @@ def check(fault):
         fault.setdefault("target", "SE02")
         if fault["target"] not in TRAILER_TARGETS:
             raise ValueError(f"bad_control_number target is one of {', '.join(TRAILER_TARGETS)}")
+    if fault.get("on", "message") not in ("message", "mdn") or (
+        fault.get("on") == "mdn" and kind not in ("as2_bad_signature", "as2_wrong_certificate")
+    ):
+        raise ValueError('"on": "mdn" is for as2_bad_signature and as2_wrong_certificate')
     if kind == "invalid_segment" and not fault.get("target"):
         raise ValueError('invalid_segment needs a target: an element ("BEG03") or a segment id with drop')
     return fault
@@ -100,14 +106,15 @@ class EdiFaults:
         with self._lock:
             return [dict(f) for f in self._planned]
 
-    def take(self, kinds, set_type=None):
+    def take(self, kinds, set_type=None, on="message"):
         """The first planned fault of one of ``kinds`` that applies to a file
-        of ``set_type`` (a fault without ``"set"`` applies to any), removed
+        of ``set_type`` (a fault without ``"set"`` applies to any) and to
+        ``on`` (AS2 signature faults: ``"message"`` or ``"mdn"``), removed
         from the plan; None when there is none."""
         kinds = (kinds,) if isinstance(kinds, str) else kinds
         with self._lock:
             for index, fault in enumerate(self._planned):
-                if fault["fault"] not in kinds:
+                if fault["fault"] not in kinds or fault.get("on", "message") != on:
                     continue
                 if fault.get("set") and set_type is not None and fault["set"] != set_type:
                     continue

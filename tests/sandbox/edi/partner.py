@@ -533,8 +533,19 @@ class TradingPartner:
     # -- reading back ---------------------------------------------------------------------------
 
     def documents_of(self, set_type):
+        """What we sent of ``set_type`` (``"855"``...), oldest first."""
         with self._lock:
             return [d for d in self.documents if d["type"] == set_type]
+
+    def documents_for(self, po_number):
+        """``{set id: [documents]}`` we sent about one purchase order (855,
+        856 by its PRF, 810 by BIG04; 850/860 of ours to a supplier)."""
+        out = {}
+        with self._lock:
+            for doc in self.documents:
+                if doc.get("po_number") == po_number or po_number in doc.get("orders", ()):
+                    out.setdefault(doc["type"], []).append(doc)
+        return out
 
     def state(self):
         with self._lock:
