@@ -377,6 +377,10 @@ def test_faults_over_the_control_api(clock):
         assert post("/_sandbox/edi/behaviour", {"partner": "supplier", "ack": "maybe"})[0] == 422
         with urllib.request.urlopen(sb.base_url + "/_sandbox/edi/config", timeout=5) as answer:
             config = json.load(answer)
+        with urllib.request.urlopen(sb.base_url + "/_sandbox/state", timeout=5) as answer:
+            state = json.load(answer)
+    assert [f["name"] for f in state["partners"]["customer"]["sent"]] == ["SANDBOXRETAIL_850_000000001.x12"]
+    assert state["partners"]["supplier"]["behaviour"]["ack"] == "accept"
     assert config["partners"]["customer"]["isa_id"] == "SANDBOXRETAIL"
     assert config["partners"]["supplier"]["as2_certificate"].startswith("-----BEGIN CERTIFICATE-----")
 
@@ -483,12 +487,12 @@ def test_as2_partner_sends_to_us_and_faults(as2_sandbox, our_keys):
     station = as2_sandbox.stations["customer"]
     with _OurEndpoint(me, [as2.Partner(station.as2_id, certificate=station.certificate)]) as ours:
         station.set_us("ODOOEDI", our_keys[0], f"{ours.base_url}/integration/edi/as2")
-        as2_sandbox.customer.deliver = lambda n, d: station.send(d, n)
-        as2_sandbox.send_orders(1)
+        as2_sandbox.send_orders(1, via="as2")
         as2_sandbox.customer.faults.inject({"fault": "as2_bad_signature"})
-        as2_sandbox.send_orders(1)
+        as2_sandbox.send_orders(1, via="as2")
         as2_sandbox.customer.faults.inject({"fault": "as2_wrong_certificate"})
-        as2_sandbox.send_orders(1)
+        as2_sandbox.send_orders(1, via="as2")
+        assert as2_sandbox.outgoing["customer"] == []  # all three went over AS2
     first, second, third = ours.messages
     assert first.ok and first.signed and first.encrypted and first.payload.startswith(b"ISA*00*")
     assert [d["result"] for d in station.deliveries] == ["processed", "failed", "failed"]

@@ -146,6 +146,7 @@ class SentFile:
     faults: list = field(default_factory=list)
     delivered: bool = False
     copies: int = 1
+    deliver: object = field(default=None, repr=False)  # how this file goes (default: the partner's)
     ack: dict = None  # our 997 for it, once received
 
 
@@ -185,11 +186,12 @@ class TradingPartner:
         self._doc_serial += 1
         return f"{prefix}{self._doc_serial:06d}"
 
-    def send(self, set_type, bodies, *, delay=0.0):
+    def send(self, set_type, bodies, *, delay=0.0, deliver=None):
         """Envelope ``bodies`` (body segments of one set each, all of
         ``set_type``) in one interchange and deliver it (or hold it
-        ``delay`` seconds, or as a late fault says). Returns the
-        :class:`SentFile`."""
+        ``delay`` seconds, or as a late fault says), through ``deliver``
+        when given (e.g. the AS2 station for once), else :attr:`deliver`.
+        Returns the :class:`SentFile`."""
         with self._lock:
             faults = self.faults.take_all(FILE_FAULTS_FOR_SEND, set_type)
             mutations = []
@@ -222,6 +224,7 @@ class TradingPartner:
                 due=now + delay,
                 faults=faults,
                 copies=2 if any(f["fault"] == "duplicate_interchange" for f in faults) else 1,
+                deliver=deliver,
             )
             self.outbox.append(sent)
             if set_type != "997":
@@ -243,12 +246,13 @@ class TradingPartner:
         return due
 
     def _deliver(self, sent):
-        if self.deliver is None:
+        deliver = sent.deliver or self.deliver
+        if deliver is None:
             return
-        self.deliver(sent.name, sent.data)
+        deliver(sent.name, sent.data)
         if sent.copies > 1:  # the same interchange (same ISA13) again, as a resend would
             stem = sent.name.rsplit(".", 1)[0]
-            self.deliver(f"{stem}_resend.x12", sent.data)
+            deliver(f"{stem}_resend.x12", sent.data)
 
     def pending(self):
         """Files held back (late), not delivered yet."""
@@ -262,16 +266,20 @@ class TradingPartner:
 
     # -- the customer's orders -------------------------------------------------------------
 
-    def send_850(self, *orders, delay=0.0):
+    def send_850(self, *orders, delay=0.0, deliver=None):
         """Send purchase orders (dicts as :func:`documents.build_850` takes)."""
         if self.profile.role != CUSTOMER:
             raise ValueError(f"{self.profile.name} is a supplier: it does not send 850s to us")
-        return self.send("850", [documents.build_850(order) for order in orders], delay=delay)
+        return self.send(
+            "850", [documents.build_850(order) for order in orders], delay=delay, deliver=deliver
+        )
 
-    def send_860(self, *changes, delay=0.0):
+    def send_860(self, *changes, delay=0.0, deliver=None):
         if self.profile.role != CUSTOMER:
             raise ValueError(f"{self.profile.name} is a supplier: it does not send 860s to us")
-        return self.send("860", [documents.build_860(change) for change in changes], delay=delay)
+        return self.send(
+            "860", [documents.build_860(change) for change in changes], delay=delay, deliver=deliver
+        )
 
     # -- receiving ---------------------------------------------------------------------------
 

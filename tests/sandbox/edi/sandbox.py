@@ -18,7 +18,8 @@ Control API, besides the base's (``GET /_sandbox/state``, ``POST
   :mod:`.faults`; ``"partner"`` names the partner, default the customer)
   and ``{"sftp": [{"op": "write", "drop_after": 100}, ...]}``;
 - ``POST /_sandbox/edi/orders``: the customer sends 850s:
-  ``{"count": 2}`` (from its catalog) or ``{"orders": [{...}]}``;
+  ``{"count": 2}`` (from its catalog) or ``{"orders": [{...}]}``, with
+  ``"via": "as2"`` to POST them to our AS2 endpoint this time;
 - ``POST /_sandbox/edi/changes``: the customer sends an 860 ``{"change": {...}}``;
 - ``POST /_sandbox/edi/behaviour``: ``{"partner": "supplier", "ack": "partial", ...}``;
 - ``POST /_sandbox/edi/tick``: deliver what is due (late files, queued AS2 payloads);
@@ -186,11 +187,27 @@ class EdiSandbox(Peer):
             delivery=today + timedelta(days=7),
         )
 
-    def send_orders(self, count=1, lines=2):
-        """The customer sends ``count`` 850s in one interchange; the orders."""
+    def send_orders(self, count=1, lines=2, via=None):
+        """The customer sends ``count`` 850s in one interchange (``via``
+        ``"as2"``: to our AS2 endpoint this time, whatever its transport);
+        returns the orders."""
         orders = [self.make_order(lines=lines, ship_to="dc" if i % 2 else "store") for i in range(count)]
-        self.customer.send_850(*orders)
+        self.customer.send_850(*orders, deliver=self.via("customer", via))
         return orders
+
+    def via(self, name, transport):
+        """The deliver function of ``transport`` (``"as2"``) for partner
+        ``name``; None: the partner's own."""
+        if transport in (None, "", self.partners[name].profile.transport):
+            return None
+        if transport == "as2":
+            return self._as2_deliverer(name)
+        if transport == "sftp" and self.mailboxes is not None:
+            user = next(u for u, p in self.mailboxes.partners.items() if p is self.partners[name])
+            return lambda filename, data: self.sftp.deliver(
+                user, filename, data, folder=self.mailboxes.pickup
+            )
+        raise ValueError(f"partner {name} cannot send over {transport!r}")
 
     # -- HTTP -----------------------------------------------------------------------------------
 
@@ -245,16 +262,18 @@ class EdiSandbox(Peer):
         try:
             if data.get("orders"):
                 orders = data["orders"]
-                self.customer.send_850(*orders)
+                self.customer.send_850(*orders, deliver=self.via("customer", data.get("via")))
             else:
-                orders = self.send_orders(int(data.get("count", 1)), int(data.get("lines", 2)))
+                orders = self.send_orders(
+                    int(data.get("count", 1)), int(data.get("lines", 2)), data.get("via")
+                )
         except (KeyError, TypeError, ValueError) as exc:
             return handler.reply(422, {"error": str(exc)})
         return handler.reply(200, {"orders": [o["po_number"] for o in orders]})
 
     def _control_changes(self, handler, data):
         try:
-            self.customer.send_860(data["change"])
+            self.customer.send_860(data["change"], deliver=self.via("customer", data.get("via")))
         except (KeyError, TypeError, ValueError) as exc:
             return handler.reply(422, {"error": str(exc)})
         return handler.reply(200, {"ok": True})
