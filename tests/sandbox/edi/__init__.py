@@ -3,8 +3,10 @@
 - :mod:`.sandbox`: :class:`EdiSandbox`, the peer: AS2 endpoint, control
   API, SFTP mailboxes, a retailer and a supplier;
 - :mod:`.partner`: :class:`TradingPartner` (identities, control numbers,
-  997s, the supplier's 855/856/810, records of what we sent) and
-  :class:`Behaviour` (accept, partial, reject, price change, invoice modes);
+  sending, receiving, records of what we sent); :mod:`.acknowledgements`:
+  its checks of our sets and its 997s; :mod:`.supplier`: the supplier's
+  855/856/810 and :class:`Behaviour` (accept, partial, reject, price
+  change, invoice modes);
 - :mod:`.x12`: the partner's own X12 writer (envelopes, separators, damage
   on purpose); :mod:`.documents`: its sets, built from the X12 layouts, and
   its reading of ours; :mod:`.gs1`: check digits and SSCC-18;

@@ -22,6 +22,7 @@ from pathlib import Path
 from .catalog import Catalog
 from .partner import CUSTOMER, SUPPLIER, Profile
 from .sandbox import EdiSandbox
+from .supplier import Numbers
 from .x12 import ControlNumbers, Identity, Syntax
 
 DEMO_PORT = 8073
@@ -102,6 +103,7 @@ def continue_numbering(sandbox, now=None):
     start = int((now or time.time()) - _EPOCH)
     for partner in sandbox.partners.values():
         partner.controls = ControlNumbers(start, start, start)
+        partner.numbers = Numbers(partner.profile.gs1_prefix, first=start + 1)  # SSCCs never reused
     sandbox.catalog = Catalog(first=start)
 
 

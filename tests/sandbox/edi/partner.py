@@ -12,14 +12,11 @@ It keeps its own identities (ISA qualifier ZZ, ``SANDBOXRETAIL`` /
   set (:attr:`documents`) as the partner reads it (:mod:`.documents`) and
   as ``channel_edi``'s typed document (key ``"typed"``, or
   ``"typed_error"``), refuses nothing silently,
-  acknowledges every functional group but a 997's with a 997 (AK1/AK2,
-  AK3/AK4 for the errors it found, AK5, AK9), and reconciles our 997s
-  against what it sent (:attr:`awaiting_ack`);
-- as a supplier, answers each 850 with an 855 (accept, partial: one line
-  accepted IA and the rest backordered IB with a later date, reject RJ;
-  optionally a price change IP), then an 856 (S-O-P-I, one carton per line
-  with a valid SSCC-18 and a lot) and an 810 (TDS with implied decimals;
-  invoicing over the shipped quantity or over the PO price on demand);
+  acknowledges every functional group but a 997's with a 997
+  (:mod:`.acknowledgements`), and reconciles our 997s against what it sent
+  (:attr:`awaiting_ack`);
+- as a supplier, answers each of our 850s once with an 855, an 856 and an
+  810 as its :class:`~.supplier.Behaviour` says (:mod:`.supplier`);
 - takes faults from :attr:`faults` (:mod:`.faults`) and holds late files
   until its clock passes (:meth:`tick`): no sleeping.
 
@@ -29,93 +26,15 @@ Times: ``clock`` is monotonic seconds (a :class:`ManualClock` in tests),
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
-from . import documents, gs1, libs
+from . import acknowledgements, documents, libs, supplier
 from .faults import EdiFaults
+from .supplier import Behaviour
 from .x12 import ControlNumbers, Envelope, Identity, Mutation, Syntax, write_interchange
 
 CUSTOMER = "customer"
 SUPPLIER = "supplier"
-
-# mandatory elements the partner checks in our sets (AK4 code 1 when empty)
-# and code lists (AK4 code 7), from the X12 004010 element definitions
-REQUIRED = {
-    "850": {"BEG": (1, 2, 3, 5)},
-    "855": {"BAK": (1, 2, 3, 4)},
-    "856": {"BSN": (1, 2, 3, 4), "HL": (1, 3)},
-    "810": {"BIG": (1, 2)},
-    "860": {"BCH": (1, 2, 3, 6)},
-}
-CODES = {
-    ("BAK", 2): {"AC", "AD", "AE", "AK", "AP", "RD", "RF", "RJ", "RN", "RO", "ZZ"},
-    ("ACK", 1): {
-        "AA",
-        "AC",
-        "AR",
-        "BP",
-        "DR",
-        "IA",
-        "IB",
-        "IC",
-        "ID",
-        "IE",
-        "IF",
-        "IH",
-        "IP",
-        "IQ",
-        "IR",
-        "IS",
-        "IW",
-        "R1",
-        "R2",
-        "R3",
-        "R4",
-        "SP",
-    },
-    ("HL", 3): {"S", "O", "T", "P", "I", "Q"},
-    ("BEG", 1): {"00", "01", "05", "06", "07"},
-}
-# the header segment each set must have (AK3 code 3 when missing)
-HEADERS = {"850": "BEG", "855": "BAK", "856": "BSN", "810": "BIG", "860": "BCH", "997": "AK1"}
-# AK5/AK9 codes for the codec's envelope errors
-ENVELOPE_CODES = {"segment_count": "4", "control_number_mismatch": "3", "missing_trailer": "2"}
-
-
-@dataclass
-class Behaviour:
-    """How a supplier answers an 850.
-
-    ``ack``: ``accept`` (855 BAK02 AC, every line IA), ``partial`` (line
-    ``partial_line`` split into IA and a backordered IB ``backorder_days``
-    later) or ``reject`` (BAK02 RJ, nothing shipped or invoiced);
-    ``price_change``: that line number's price goes up by ``price_delta``
-    (ACK IP, and the 810 bills the new price); ``ship``: send the 856 and 810;
-    ``invoice``: ``exact``, ``over_quantity`` (one more unit than shipped on
-    the first line) or ``over_price`` (first line 10 % over the PO price).
-    """
-
-    ack: str = "accept"
-    partial_line: int = 1
-    backorder_days: int = 14
-    price_change: int = 0
-    price_delta: str = "0.50"
-    ship: bool = True
-    invoice: str = "exact"
-    ship_days: int = 2
-
-    MODES = {"ack": ("accept", "partial", "reject"), "invoice": ("exact", "over_quantity", "over_price")}
-
-    def update(self, values):
-        for key, value in values.items():
-            if not hasattr(self, key) or key == "MODES":
-                raise ValueError(f"unknown supplier behaviour {key!r}")
-            allowed = self.MODES.get(key)
-            if allowed and value not in allowed:
-                raise ValueError(f"{key} is one of {', '.join(allowed)}, not {value!r}")
-            setattr(self, key, type(getattr(self, key))(value))
-        return self
 
 
 @dataclass
@@ -162,8 +81,7 @@ class TradingPartner:
         self.controls = controls or ControlNumbers()
         self.faults = EdiFaults()
         self._lock = threading.RLock()
-        self._sscc_serial = 0
-        self._doc_serial = 0
+        self.numbers = supplier.Numbers(profile.gs1_prefix)
         self.reset_records()
 
     def reset_records(self):
@@ -181,10 +99,6 @@ class TradingPartner:
         self.reset_records()
 
     # -- sending -----------------------------------------------------------------------
-
-    def _serial(self, prefix):
-        self._doc_serial += 1
-        return f"{prefix}{self._doc_serial:06d}"
 
     def send(self, set_type, bodies, *, delay=0.0, deliver=None):
         """Envelope ``bodies`` (body segments of one set each, all of
@@ -335,88 +249,14 @@ class TradingPartner:
         """Our 997's verdict on a file the partner sent (None while unacknowledged)."""
         return sent.ack
 
-    # -- 997 ----------------------------------------------------------------------------------
+    # -- 997 -----------------------------------------------------------------------------------
 
     def _acknowledge(self, group, edifile):
         """``("997", [body])`` for one of our groups, or ``("997", [])`` when a
         no_ack fault swallows it."""
         if self.faults.take("no_ack"):
             return ("997", [])
-        reject = self.faults.take("reject_ack")
-        sets = []
-        for transaction in group.transactions:
-            positions = {s.position for s in transaction.segments}
-            errors, codes = [], []
-            for issue in edifile.errors:
-                if issue.position in positions and issue.code in ENVELOPE_CODES:
-                    codes.append(ENVELOPE_CODES[issue.code])
-            errors = self._check_set(transaction)
-            if errors:
-                codes.append("5")
-            if reject:
-                codes = codes or [str(reject.get("code", "5"))]
-            code = "R" if codes else "A"
-            sets.append(
-                {
-                    "type": transaction.type,
-                    "control_number": transaction.control_number,
-                    "code": code,
-                    "errors": errors,
-                    "codes": sorted(set(codes)),
-                }
-            )
-        group_codes = []
-        trailer_errors = [
-            i for i in edifile.errors if group.trailer is not None and i.position == group.trailer.position
-        ]
-        for issue in trailer_errors:
-            group_codes.append(
-                {"transaction_count": "5", "control_number_mismatch": "4"}.get(issue.code, "1")
-            )
-        ack = {
-            "functional_id": group.functional_id,
-            "group_control": group.control_number,
-            "sets": sets,
-            "group_codes": group_codes,
-        }
-        if group_codes or reject:
-            ack["group_code"] = "R"
-        return ("997", [documents.build_997(ack)])
-
-    def _check_set(self, transaction):
-        """AK3/AK4 errors of one set: a missing header segment, empty
-        mandatory elements, codes outside their list."""
-        errors = []
-        header = HEADERS.get(transaction.type)
-        tags = [s.tag for s in transaction.body]
-        if header and header not in tags:
-            errors.append({"segment": header, "position": 2, "code": "3"})
-        required = REQUIRED.get(transaction.type, {})
-        for segment in transaction.body:
-            for number in required.get(segment.tag, ()):
-                if not segment.get(number):
-                    errors.append(
-                        {
-                            "segment": segment.tag,
-                            "position": segment.set_position,
-                            "code": "8",
-                            "element": number,
-                            "element_code": "1",
-                        }
-                    )
-            for (tag, number), allowed in CODES.items():
-                if segment.tag == tag and segment.get(number) and segment.get(number) not in allowed:
-                    errors.append(
-                        {
-                            "segment": tag,
-                            "position": segment.set_position,
-                            "code": "8",
-                            "element": number,
-                            "element_code": "7",
-                            "bad_value": segment.get(number),
-                        }
-                    )
-        return sorted(errors, key=lambda e: (e["position"], e.get("element", 0)))
+        return ("997", [acknowledgements.acknowledge(group, edifile, self.faults.take("reject_ack"))])
 
     # -- the supplier's answers ------------------------------------------------------------------
 
@@ -432,111 +272,8 @@ class TradingPartner:
         return answers
 
     def answer_order(self, order, behaviour=None):
-        """``[(set, [body])]``: the 855, then (unless rejected) the 856 and 810
-        for one of our orders (a typed 850 document)."""
-        b = behaviour or self.behaviour
-        today = self.now().date()
-        ship_date = today + timedelta(days=b.ship_days)
-        response = {
-            "po_number": order["po_number"],
-            "order_date": order.get("order_date", ""),
-            "reference": self._serial("SO"),
-            "date": today,
-            "lines": [],
-        }
-        shipped = []  # (line dict, quantity, price)
-        for index, line in enumerate(order["lines"], 1):
-            qty = Decimal(line["quantity"] or "0")
-            price = Decimal(line["unit_price"] or "0")
-            acks = []
-            if b.price_change == index:
-                price += Decimal(b.price_delta)
-                acks.append({"status": "IP", "quantity": qty, "date": ship_date})
-            elif b.ack == "partial" and b.partial_line == index and qty > 1:
-                now_qty = (qty / 2).to_integral_value(rounding="ROUND_CEILING")
-                acks.append({"status": "IA", "quantity": now_qty, "date": ship_date})
-                acks.append(
-                    {
-                        "status": "IB",
-                        "quantity": qty - now_qty,
-                        "date": ship_date + timedelta(days=b.backorder_days),
-                    }
-                )
-                qty = now_qty
-            else:
-                acks.append({"status": "IA", "quantity": qty, "date": ship_date})
-            response["lines"].append(
-                {
-                    "line": line["line"],
-                    "quantity": line["quantity"],
-                    "uom": line["uom"] or "EA",
-                    "unit_price": price,
-                    "product_ids": line["product_ids"],
-                    "acks": acks,
-                }
-            )
-            shipped.append((line, qty, price))
-        if b.ack == "reject":
-            response["ack_type"] = "RJ"
-        elif b.ack == "partial" or b.price_change:
-            response["ack_type"] = "AC"
-        else:
-            response["ack_type"] = "AD"
-        answers = [("855", [documents.build_855(response)])]
-        if b.ack == "reject" or not b.ship:
-            return answers
-        shipment_id = self._serial("SH")
-        packs = []
-        for line, qty, _ in shipped:
-            self._sscc_serial += 1
-            packs.append(
-                {
-                    "sscc": gs1.sscc(self.profile.gs1_prefix, self._sscc_serial),
-                    "items": [
-                        {
-                            "line": line["line"],
-                            "product_ids": line["product_ids"],
-                            "quantity": qty,
-                            "uom": line["uom"] or "EA",
-                            "lot": f"LOT{order['po_number'][-6:]}{line['line']}",
-                        }
-                    ],
-                }
-            )
-        notice = {
-            "shipment_id": shipment_id,
-            "date": today,
-            "po_number": order["po_number"],
-            "order_date": order.get("order_date", ""),
-            "packs": packs,
-            "ship_to": order.get("ship_to") or {},
-        }
-        answers.append(("856", [documents.build_856(notice)]))
-        invoice_lines = []
-        for index, (line, qty, price) in enumerate(shipped, 1):
-            if index == 1 and b.invoice == "over_quantity":
-                qty += 1
-            if index == 1 and b.invoice == "over_price":
-                price = (price * Decimal("1.10")).quantize(Decimal("0.01"))
-            invoice_lines.append(
-                {
-                    "line": line["line"],
-                    "quantity": qty,
-                    "uom": line["uom"] or "EA",
-                    "unit_price": price,
-                    "product_ids": line["product_ids"],
-                }
-            )
-        invoice = {
-            "invoice_number": self._serial("INV"),
-            "date": today,
-            "po_number": order["po_number"],
-            "order_date": order.get("order_date", ""),
-            "shipment_id": shipment_id,
-            "lines": invoice_lines,
-        }
-        answers.append(("810", [documents.build_810(invoice)]))
-        return answers
+        """The supplier's answers to one of our orders (see :mod:`.supplier`)."""
+        return supplier.answer_order(order, behaviour or self.behaviour, self.now().date(), self.numbers)
 
     # -- reading back ---------------------------------------------------------------------------
 
