@@ -296,7 +296,7 @@ def _new_as2_certificate(name, days=730):
     return key_pem, certificate.public_bytes(serialization.Encoding.PEM)
 
 
-def edi_demo_config(create=True, *, directory=EDI_DIR, http_port=None, sftp_port=None):
+def edi_demo_config(create=True, *, directory=None, http_port=None, sftp_port=None):
     """The EDI sandbox's demo setup, as a dict (``directory/config.json``).
 
     Made on first use (``create``): an SSH host key for the SFTP mailboxes,
@@ -307,7 +307,7 @@ def edi_demo_config(create=True, *, directory=EDI_DIR, http_port=None, sftp_port
     mailbox passwords are in the JSON, which is readable by its owner only.
     Raises :class:`DemoSecretsError` when it does not exist and ``create`` is
     False."""
-    directory = Path(directory)
+    directory = Path(directory or EDI_DIR)
     path = directory / "config.json"
     if path.is_file():
         config = json.loads(path.read_text(encoding="utf-8"))

@@ -683,3 +683,25 @@ def test_partner_keeps_our_typed_documents(sandbox):
     doc = sandbox.customer.documents_of("855")[0]
     assert doc["typed"]["po_number"] == "PO1" and doc["typed_error"] is None
     assert doc["typed"]["lines"][0]["unit_price"] == "2.00"
+
+
+def test_demo_secrets_cli_for_the_edi_peer(tmp_path, monkeypatch, capsys):
+    import sys
+
+    scripts = str(Path(__file__).resolve().parents[2] / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    import demo_secrets
+
+    monkeypatch.setattr(demo_secrets, "EDI_DIR", tmp_path / "edi")
+    monkeypatch.setenv("EDI_SANDBOX_SFTP_PORT", "2299")
+    assert (
+        demo_secrets.main(["--peer", "edi", "--format", "shell", "--sandbox-url", "http://127.0.0.1:18073"])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert f"export EDI_DEMO_CONFIG={tmp_path / 'edi' / 'config.json'}" in out
+    assert "export EDI_SANDBOX_SFTP_PORT=2299" in out
+    config = json.loads((tmp_path / "edi" / "config.json").read_text())
+    assert (config["http_port"], config["as2"]["url"]) == (18073, "http://127.0.0.1:18073/as2")
+    assert demo_secrets.main(["--peer", "edi", "--sandbox-url", "http://example.com:1/"]) == 1
