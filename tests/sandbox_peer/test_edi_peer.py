@@ -462,6 +462,34 @@ def test_as2_mdn_signature_faults(as2_sandbox, our_keys, fault):
     assert delivery.result.status == "processed"  # one MDN only
 
 
+class _MdnCatcher(Peer):
+    """Our async MDN URL for the test: keeps what is POSTed."""
+
+    name = "our-mdn"
+    methods = ("POST",)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.posts = []
+
+    def route(self, handler, method, path, raw):
+        self.posts.append((handler.headers, raw))
+        return handler.reply_raw(200, b"", "text/plain")
+
+
+def test_as2_async_mdn_is_posted_on_tick(as2_sandbox, our_keys):
+    as2, me, them = _us_to(as2_sandbox, our_keys)
+    with _MdnCatcher() as catcher:
+        them.mdn_mode, them.async_mdn_url = as2.MDN_ASYNC, f"{catcher.base_url}/mdn"
+        message = as2.build_message(our_file("850", [documents.build_850(order(as2_sandbox))]), me, them)
+        delivery = as2.send(them.url, message, timeout=10)
+        assert (delivery.status_code, delivery.mdn, catcher.posts) == (200, None, [])
+        as2_sandbox.tick()
+        ((headers, body),) = catcher.posts
+    mdn = as2.parse_mdn(headers, body, them)
+    assert message.reconcile(mdn).status == "processed" and mdn.signed
+
+
 class _OurEndpoint(Peer):
     """Our side of AS2 for the test: as2.handle, as the Odoo controller does."""
 

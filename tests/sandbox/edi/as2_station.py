@@ -4,7 +4,8 @@ used from the partner's side, with the partner's own key and certificate.
 Receiving: our POST to ``/as2`` is decrypted with the partner's key, our
 signature verified against our pinned certificate (:func:`as2.receive`), and
 answered with a signed sync MDN; the EDI payload goes to the partner
-(:meth:`TradingPartner.receive`). Faults: ``as2_no_mdn`` (HTTP 200, no
+(:meth:`TradingPartner.receive`); an async MDN (Receipt-Delivery-Option)
+is POSTed on :meth:`As2Station.process_pending` (the sandbox's tick). Faults: ``as2_no_mdn`` (HTTP 200, no
 MDN), ``as2_failed_mdn`` (an MDN reporting ``processed/error:`` or
 ``failed/Failure:``; the payload is dropped), ``as2_bad_signature`` and
 ``as2_wrong_certificate`` with ``"on": "mdn"`` (an MDN whose signature we
@@ -69,6 +70,7 @@ class As2Station:
             self.set_us(our_as2_id, our_certificate, our_url)
         self.inline = inline  # process a payload before answering (tests) or on tick() (demo)
         self.inbox = []  # payloads waiting for tick()
+        self.async_mdns = []  # (url, OutboundMdn) waiting for tick()
         self.messages = []  # what arrived: {"message_id", "ok", "error", "disposition", "mdn"}
         self.deliveries = []  # what the partner sent: {"message_id", "status", "result", "error"}
         self._lock = threading.Lock()
@@ -132,15 +134,28 @@ class As2Station:
             # the human-readable part is signed content: change one letter of it
             mdn = replace(mdn, body=mdn.body.replace(b"The AS2 message", b"The AS2 Message", 1))
         record.update(mdn=mdn.message_id, disposition=mdn.disposition)
-        if message.mdn_request.async_url:  # async MDNs are not part of the sandbox's plan
-            record["mdn"] = None
+        if message.mdn_request.async_url:  # RFC 4130 7.3: POSTed later, on tick()
+            with self._lock:
+                self.async_mdns.append((message.mdn_request.async_url, mdn))
             return 200, {"Content-Type": "text/plain"}, b""
         return 200, dict(mdn.headers), mdn.body
 
     def process_pending(self):
-        """Hand queued payloads (``inline=False``) to the partner."""
+        """POST the async MDNs owed, then hand queued payloads (``inline=False``)
+        to the partner. An MDN that cannot be delivered is recorded and dropped
+        (the sender's own timeout is what notices it)."""
+        as2 = libs.as2()
         with self._lock:
+            mdns, self.async_mdns = self.async_mdns, []
             items, self.inbox = self.inbox, []
+        for url, mdn in mdns:
+            record = {"async_mdn": mdn.message_id, "original": mdn.original_message_id, "url": url}
+            try:
+                record["status"] = as2.send_mdn(url, mdn, timeout=30)
+            except Exception as exc:  # recorded, the partner goes on
+                record["error"] = f"{type(exc).__name__}: {exc}"
+            with self._lock:
+                self.deliveries.append(record)
         return [self.partner.receive(data, name=name, via="as2") for data, name in items]
 
     # -- sending ----------------------------------------------------------------------------
