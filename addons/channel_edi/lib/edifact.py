@@ -280,9 +280,11 @@ class _Reader:
             )
         if delimiters.una:
             body = after
-        found = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)(?=[^A-Za-z0-9 \t\r\n])").search(text, body)
+        # a UNA after a (real) terminator starts the next chunk
+        next_una = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)(?=[^A-Za-z0-9 \t\r\n])")
+        found = next_una.search(text, body)
         while found and release and _escaped(text, found.start(), release):
-            found = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)").search(text, found.end())
+            found = next_una.search(text, found.end())
         end = found.start(1) if found else len(text)
         found = split_segments(text[body:end], term, delimiters.element, delimiters.suffix, release)
         report(self, found, delimiters, self.count + 1)
