@@ -462,3 +462,20 @@ def test_two_interchanges_each_with_its_una():
     assert (one.delimiters.element, two.delimiters.element) == ("+", "*")
     assert two.header.position == 10 and two.sender == Party("14", "5412345000013")
     assert edifact.write(one) + edifact.write(two) == first + second
+
+
+@pytest.mark.parametrize(
+    "change, element",
+    [
+        (lambda i: setattr(i, "date", ""), "UNB04"),
+        (lambda i: setattr(i, "control_number", ""), "UNB05"),
+        (lambda i: setattr(i.groups[0].transactions[0], "control_number", ""), "UNH01"),
+        (lambda i: setattr(i.groups[0].transactions[0], "version", ""), "UNH02"),
+    ],
+)
+def test_empty_mandatory_envelope_values_are_refused(change, element):
+    interchange = outbound()
+    change(interchange)
+    with pytest.raises(edifact.EdifactError) as raised:
+        edifact.write(interchange)
+    assert raised.value.element == element

@@ -755,7 +755,13 @@ class _Writer:
                 elements[number - 1] = [["1"]]
             elif not flag and current == "1":
                 elements[number - 1] = [[""]]
-        for number, name in ((2, "sender"), (3, "receiver"), (5, "control reference")):
+        for number, name in (
+            (1, "syntax identifier"),
+            (2, "sender"),
+            (3, "receiver"),
+            (4, "date"),
+            (5, "control reference"),
+        ):
             if not elements[number - 1][0][0]:
                 raise EdifactError(
                     f"EDIFACT: UNB{number:02d} ({name}) is mandatory.",
@@ -789,6 +795,12 @@ class _Writer:
         elements[0] = [[transaction.control_number]]
         identifier = [transaction.type] + (transaction.version.split(":") if transaction.version else [])
         elements[1] = _merge(elements[1], identifier)
+        if not transaction.control_number or not transaction.type:
+            raise EdifactError(
+                "EDIFACT: UNH01 (message reference) and UNH02 (message type) are mandatory.",
+                segment="UNH",
+                element="UNH01" if not transaction.control_number else "UNH02",
+            )
         if not transaction.version and len(elements[1][0]) < 4:
             raise EdifactError(
                 f'EDIFACT: the message {transaction.control_number!r} needs a version ("D:96A:UN") for UNH02.',

@@ -55,6 +55,17 @@ REPETITION_VERSION = "00402"  # ISA11 is the repetition separator from this vers
 NUMERIC_ISA = (9, 10, 12, 13, 14)  # ISA elements of type N0/DT/TM, zero-padded on output
 TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")  # X12 segment ids: N1, BEG, G62
 ENVELOPE_TAGS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+GS_NAMES = (
+    "functional identifier",
+    "application sender",
+    "application receiver",
+    "date",
+    "time",
+    "group control number",
+    "responsible agency",
+    "version",
+)
+ST_NAMES = ("transaction set identifier", "control number")
 DEFAULT_DELIMITERS = {"element": "*", "component": ">", "segment": "~", "repetition": "^"}
 
 
@@ -614,6 +625,17 @@ class _Writer:
             texts.append(d.repetition.join(d.component.join(c) for c in element))
         self.out.append(d.element.join([segment.tag, *texts]) + self.end)
 
+    def mandatory(self, tag, values, names):
+        """X12Error for an empty mandatory value of an envelope segment."""
+        for number, name in enumerate(names, 1):
+            if not values[number - 1]:
+                raise X12Error(
+                    f"X12: {tag}{number:02d} ({name}) is mandatory (segment {self.position + 1}).",
+                    position=self.position + 1,
+                    segment=tag,
+                    element=f"{tag}{number:02d}",
+                )
+
     def refuse(self, tag, number, value):
         char = self.special.search(value).group(0)
         names = dict(
@@ -698,6 +720,7 @@ class _Writer:
         ]
         values[6] = values[6] or "X"
         values[7] = group.version
+        self.mandatory("GS", values, GS_NAMES)
         self.add("GS", values)
         for transaction in group.transactions:
             self.transaction(transaction)
@@ -713,7 +736,9 @@ class _Writer:
             extra = [st.get(n) for n in range(3, len(st) + 1)]
         else:
             extra = []
-        self.add("ST", [transaction.type, transaction.control_number, *extra])
+        values = [transaction.type, transaction.control_number, *extra]
+        self.mandatory("ST", values, ST_NAMES)
+        self.add("ST", values)
         for segment in segments:
             self.segment(segment)
         self.add("SE", [str(len(segments) + 2), transaction.control_number])
