@@ -234,7 +234,8 @@ ACK_TYPES = ("AC", "AD", "AE", "AK", "AP", "AT", "NA", "RD", "RF", "RJ", "RO", "
 
 def _read_ack(segment):
     """ACK01 status, ACK02 quantity, ACK03 uom, ACK04 date qualifier, ACK05
-    date, ACK07..ACK28 product id pairs."""
+    date, ACK07..ACK28 product id pairs, ACK29 industry code (a reason code
+    in some trades)."""
     ack = {"status": required(segment, 1, what="line item status code")}
     put(ack, "quantity", r_number(value(segment, 2), segment, 2))
     put(ack, "uom", value(segment, 3))
@@ -243,6 +244,7 @@ def _read_ack(segment):
         day = iso_date(required(segment, 5, what="date"), segment, 5)
         ack["dates"] = {date_name("X12", qualifier): day}
     put(ack, "product_ids", x12_parts.read_product_ids(segment, 7, 28))
+    put(ack, "industry_code", value(segment, 29))
     return ack
 
 
@@ -260,6 +262,8 @@ def _ack(ack, path, version):
         dtm = x12_dtm(name, found, f"{path}.dates.{name}", version)
         code, day = dtm[1], dtm[2]
     pairs = x12_parts.product_pairs(ack.get("product_ids"), f"{path}.product_ids", 11)
+    if ack.get("industry_code"):  # ACK29, after the 11 product id pairs
+        pairs = [*pairs, *[None] * (22 - len(pairs)), ack["industry_code"]]
     return seg(
         "ACK",
         status,
@@ -275,14 +279,17 @@ def _ack(ack, path, version):
 @reader("X12", "855")
 def read_855(transaction):
     """An 855: BAK01 purpose, BAK02 acknowledgment type, BAK03 PO number,
-    BAK04 PO date, BAK05 release, BAK08 seller's order number, BAK09
-    acknowledgment date; PO1 loops with their ACKs."""
+    BAK04 PO date, BAK05 release, BAK06 request reference, BAK07 contract,
+    BAK08 seller's order number, BAK09 acknowledgment date; PO1 loops with
+    their ACKs."""
     document, bak, header, loops, summary = _read_x12(transaction)
     document["purpose"] = required(bak, 1, what="transaction set purpose code")
     document["ack_type"] = required(bak, 2, what="acknowledgment type")
     document["po_number"] = required(bak, 3, what="purchase order number")
     document["order_date"] = iso_date(required(bak, 4, what="date"), bak, 4)
     put(document, "release", value(bak, 5))
+    put(document, "request_reference", value(bak, 6))
+    put(document, "contract", value(bak, 7))
     put(document, "seller_order_number", value(bak, 8))
     put(document, "ack_date", iso_date(value(bak, 9), bak, 9))
     x12_parts.read_header(document, header)
@@ -332,8 +339,8 @@ def build_855(document, version, control_number="0001", **_options):
             document["po_number"],
             x12_date(document["order_date"], "order_date", version),
             document.get("release"),
-            None,
-            None,
+            document.get("request_reference"),
+            document.get("contract"),
             document.get("seller_order_number"),
             x12_date(document["ack_date"], "ack_date", version) if document.get("ack_date") else None,
         )
