@@ -574,6 +574,33 @@ def test_orders_roundtrip_dot_and_comma_decimals():
     assert built.segments[0].components(2) == ["ORDERS", "D", "96A", "UN"]
 
 
+def test_orders_through_the_edifact_codec_with_a_comma_mark():
+    """build(decimal=",") -> edifact.write with UNA3 "," -> edifact.read -> read."""
+    from odoo.addons.channel_edi.lib import edifact
+
+    delimiters = edifact.default_delimiters("3")
+    delimiters.decimal = ","
+    message = documents.build("ORDERS", ORDERS, "EDIFACT", "D:96A:UN:EAN008", control_number="1", decimal=",")
+    group = tree.Group("ORDERS", "5400110000009", "5013546107732", "", "D:96A:UN", [message], implicit=True)
+    interchange = tree.Interchange(
+        "EDIFACT",
+        tree.Party("14", "5400110000009"),
+        tree.Party("14", "5013546107732"),
+        "42",
+        "UNOC:3",
+        "240501",
+        "1200",
+        delimiters=delimiters,
+        groups=[group],
+    )
+    data = edifact.write(interchange)
+    assert data.startswith(b"UNA:+,? '") and b"PRI+AAA:12,80:CT:AAE'" in data
+    edifile = edifact.read(data)
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "EDIFACT") == ORDERS
+
+
 def test_orders_comma_decimal_read():
     message = transaction(
         "ORDERS",
