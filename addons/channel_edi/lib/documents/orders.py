@@ -85,12 +85,11 @@ def _beginning(transaction, tag):
 
 
 def _read_x12(transaction):
-    """(document with the common parts read, beginning segment, line loops)."""
-    tag = BEGINNINGS[transaction.type]
-    beginning = _beginning(transaction, tag)
+    """(an empty document, the beginning segment (BEG/BAK/BCH), the header
+    segments after it, the line loops, the summary segments)."""
+    beginning = _beginning(transaction, BEGINNINGS[transaction.type])
     header, loops, summary = x12_parts.split(transaction.body[1:], LINE_TAGS[transaction.type])
-    document = {}
-    return document, beginning, header, loops, summary
+    return {}, beginning, header, loops, summary
 
 
 def _read_x12_summary(document, summary):
@@ -485,7 +484,6 @@ def build_860(document, version, control_number="0001", **_options):
 
 # --- EDIFACT -----------------------------------------------------------------------
 
-BGM_CODES = {"ORDERS": "220", "ORDRSP": "231", "ORDCHG": "230"}
 RESPONSE_STATUS = {"5": "IA", "7": "IR", "3": "IC", "6": "IC", "1": "IA", "2": "ID"}
 STATUS_ACTION = {"IA": "5", "IR": "7", "R1": "7", "R2": "7", "R3": "7", "R4": "7", "R5": "7", "ID": "2"}
 CHANGE_FROM_ACTION = {"1": "AI", "2": "DI", "3": "CA"}
@@ -515,16 +513,18 @@ def _edifact_beginning(transaction):
 
 
 def _read_edifact(transaction, po_reference=None, document_date="order_date"):
+    """(document with BGM and the header read, BGM's document number, LIN
+    groups, summary). BGM's number is the order's (ORDERS), the response's
+    (ORDRSP) or the change's (ORDCHG): the caller names it."""
     bgm = _edifact_beginning(transaction)
     header, loops, summary = edifact_parts.split(transaction.body[1:])
     document = {}
     code, number_, function, response_type = edifact_parts.read_bgm(bgm)
     put(document, "type", code)
-    document["_number"] = number_
     put(document, "purpose", function)
     put(document, "response_type", response_type)
     edifact_parts.read_header(document, header, document_date, po_reference)
-    return document, loops, summary
+    return document, number_, loops, summary
 
 
 @reader("EDIFACT", "ORDERS")
@@ -532,8 +532,7 @@ def read_orders(transaction):
     """An ORDERS: BGM 1001 type (220), 1004 order number, 1225 function (9
     original), 4343 response type; DTM 137 order date; NAD groups; LIN
     groups (QTY 21 ordered, PRI AAA net / AAB gross); UNS, CNT, MOA."""
-    document, loops, summary = _read_edifact(transaction)
-    number_ = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction)
     if not number_:
         raise DocumentError(
             f"{where(_edifact_beginning(transaction), 2)}: the order number (C106 1004) is missing."
@@ -597,8 +596,8 @@ def read_ordrsp(transaction):
     without amendment -> ack_type AD, 4 change -> AC, 27 not accepted -> RJ);
     RFF+ON the order; LIN 1229 action -> line status; QTY 113 / 83 with
     their DTM -> acks."""
-    document, loops, summary = _read_edifact(transaction, "ON", "ack_date")
-    document["response_number"] = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction, "ON", "ack_date")
+    put(document, "response_number", number_)
     if "po_number" not in document:
         raise DocumentError(f"ORDRSP {transaction.control_number}: no RFF+ON naming the order it answers.")
     if document.get("purpose") in ACK_FROM_FUNCTION:
@@ -687,8 +686,8 @@ def build_ordrsp(document, version, control_number="1", decimal=".", **_options)
 def read_ordchg(transaction):
     """An ORDCHG: BGM 230, 1004 change number, 1225 function (the change
     purpose); RFF+ON the order; LIN 1229 action -> change (1 AI, 2 DI, 3 CA)."""
-    document, loops, summary = _read_edifact(transaction, "ON", "change_date")
-    document["change_number"] = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction, "ON", "change_date")
+    put(document, "change_number", number_)
     if "purpose" in document:
         document["change_purpose"] = document.pop("purpose")
     if "po_number" not in document:
