@@ -29,15 +29,17 @@ class KeyPair:
     def algorithm(self):
         return self.public_line.split()[0]
 
-    def private_text(self, passphrase=None, fmt="openssh"):
+    def private_text(self, passphrase=None, fmt="openssh", rounds=16):
         """The private key as text: ``fmt`` "openssh" (BEGIN OPENSSH PRIVATE
         KEY), "pkcs8-pem" (BEGIN [ENCRYPTED] PRIVATE KEY) or "pkcs1-pem"
-        (BEGIN RSA/EC PRIVATE KEY); encrypted with ``passphrase`` if given."""
+        (BEGIN RSA/EC PRIVATE KEY); encrypted with ``passphrase`` if given.
+        ``rounds``: bcrypt rounds of an encrypted OpenSSH key (16 is
+        ssh-keygen's default; tests take fewer, each costs every reader)."""
         options = {}
         if passphrase:
             options["passphrase"] = passphrase
-            if fmt == "openssh":  # ssh-keygen's default bcrypt rounds (asyncssh's 128 is slow)
-                options.update(rounds=16, ignore_few_rounds=True)
+            if fmt == "openssh":
+                options.update(rounds=rounds, ignore_few_rounds=True)
         return self.key.export_private_key(fmt, **options).decode("ascii")
 
 

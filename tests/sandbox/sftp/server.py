@@ -20,8 +20,9 @@ from asyncssh.stream import SSHReader, SSHServerStreamSession, SSHWriter
 
 from .faults import SftpFaults
 from .filesystem import MailboxSFTPServer
-from .keys import generate_key
+from .keys import generate_key, key_pair
 
+AUTH_METHODS = ("publickey", "password", "keyboard-interactive")
 START_TIMEOUT = 10.0  # seconds for the listener to come up or go down
 # the SFTP extensions a plain server (extensions=False) does not announce
 OPTIONAL_EXTENSIONS = (b"posix-rename@openssh.com", b"fsync@openssh.com", b"hardlink@openssh.com")
@@ -46,6 +47,17 @@ class SftpUser:
 
 def _public_blob(line):
     return asyncssh.import_public_key(line).public_data
+
+
+def _kept_key(path, fresh):
+    """The key stored at ``path``, or ``fresh`` after storing it there."""
+    if path.exists():
+        return key_pair(asyncssh.read_private_key(str(path)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(fresh.private_text())
+    return fresh
 
 
 class _SshServer(asyncssh.SSHServer):
@@ -114,7 +126,12 @@ class SftpSandbox:
 
     ``host``/``port`` (0: a free port, read :attr:`port` after start);
     ``host_key_types``: the host keys to generate (``"ed25519"``,
-    ``"ecdsa"``, ``"rsa"``; the first is :attr:`host_key`); ``root``: where
+    ``"ecdsa"``, ``"rsa"``; the first is :attr:`host_key`);
+    ``host_key_path``: keep the main host key in that file (made on the
+    first start, mode 0600, reused after), so that a demo database pins it
+    once and a restarted server still matches; ``auth_methods``: what
+    the server offers (``publickey``, ``password``, ``keyboard-interactive``:
+    some servers take passwords only there); ``root``: where
     the mailboxes live (default: a temporary folder removed on
     :meth:`close`); ``extensions``: announce posix-rename and fsync.
 
@@ -127,11 +144,27 @@ class SftpSandbox:
             server.sent("acme")                            # {name: bytes} we uploaded
     """
 
-    def __init__(self, *, host="127.0.0.1", port=0, host_key_types=("ed25519",), root=None, extensions=True):
+    def __init__(
+        self,
+        *,
+        host="127.0.0.1",
+        port=0,
+        host_key_types=("ed25519",),
+        host_key_path=None,
+        auth_methods=AUTH_METHODS,
+        root=None,
+        extensions=True,
+    ):
+        unknown = set(auth_methods) - set(AUTH_METHODS)
+        if unknown:
+            raise ValueError(f"unknown SSH authentication methods: {sorted(unknown)}")
+        self.auth_methods = tuple(auth_methods)
         self.host = host
         self.port = port
         self.extensions = extensions
         self.host_keys = [generate_key(kind, comment="sandbox-host") for kind in host_key_types]
+        if host_key_path:
+            self.host_keys[0] = _kept_key(Path(host_key_path), self.host_keys[0])
         self._own_root = root is None
         self.root = Path(root or tempfile.mkdtemp(prefix="sftp-sandbox-"))
         self.users = {}
@@ -245,6 +278,9 @@ class SftpSandbox:
             self.port,
             server_factory=lambda: _SshServer(self),
             server_host_keys=[pair.key for pair in self.host_keys],
+            public_key_auth="publickey" in self.auth_methods,
+            password_auth="password" in self.auth_methods,
+            kbdint_auth="keyboard-interactive" in self.auth_methods,
             allow_scp=False,
             agent_forwarding=False,
             x11_forwarding=False,
@@ -265,9 +301,11 @@ class SftpSandbox:
             self._acceptor = None
 
     async def _shutdown(self):
-        self.stopped.set()
-        self._acceptor.close()
-        await self._acceptor.wait_closed()
+        if self.stopped is not None:
+            self.stopped.set()
+        if self._acceptor is not None:
+            self._acceptor.close()
+            await self._acceptor.wait_closed()
         for conn in list(self.connections):
             conn.abort()
         await asyncio.sleep(0)  # let the aborted connections run their callbacks
@@ -286,7 +324,11 @@ class SftpSandbox:
         return self._thread is not None
 
     def __enter__(self):
-        self.start()
+        try:
+            self.start()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def __exit__(self, *exc):

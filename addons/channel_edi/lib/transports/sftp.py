@@ -32,15 +32,17 @@ What the EDI flows need from SFTP, and how this module gives it:
   key exchange, authentication, channel open, and every SFTP operation.
 
 The client takes paths: which folders (test or production inbound,
-outbound, archive, tmp) is the Odoo layer's choice.
+outbound, archive, tmp: :class:`SftpFolders`) is the Odoo layer's choice.
 
 Typical use::
 
     settings = SftpSettings(host="sftp.partner.example", username="acme",
                             private_key=pem_text, host_key="ssh-ed25519 AAAA...")
+    folders = SftpFolders(inbound="/prod/out", outbound="/prod/in", archive="/prod/archive")
     with SftpClient.connect(settings) as client:
-        client.upload("outbound", "PO_000123.x12", data)
-        result = client.pickup("inbound", store, pattern="*.x12", limit=50)
+        client.upload(folders.outbound, "PO_000123.x12", data, tmp_folder=folders.tmp)
+        result = client.pickup(folders.inbound, store, pattern="*.x12", limit=50,
+                               archive_folder=folders.archive)
 """
 
 import base64
@@ -80,8 +82,6 @@ SFTP_NO_SUCH_FILE = 2
 SFTP_PERMISSION_DENIED = 3
 SFTP_FAILURE = 4
 SFTP_BAD_MESSAGE = 5
-SFTP_NO_CONNECTION = 6
-SFTP_CONNECTION_LOST = 7
 SFTP_OP_UNSUPPORTED = 8
 
 # host key algorithms a pinned key of each type is presented under
@@ -154,6 +154,22 @@ class SftpSettings:
     use_posix_rename: bool | None = None
     skip_hidden: bool = True
     min_age: float = 0.0
+
+
+@dataclass(frozen=True)
+class SftpFolders:
+    """The folders of one environment (test or production) of a profile,
+    as the Odoo layer picks them; the client methods take the paths.
+
+    ``inbound``: where the partner's files wait for us (pickup);
+    ``outbound``: where we drop files for the partner; ``archive``: where
+    acknowledged inbound files go (None: they are deleted); ``tmp``: where
+    uploads are written before the rename (None: beside the target)."""
+
+    inbound: str
+    outbound: str
+    archive: str | None = None
+    tmp: str | None = None
 
 
 # --- results -------------------------------------------------------------------------
@@ -314,20 +330,8 @@ def _classify_os_error(exc, where, detail):
         return _rejected("sftp.unsupported", "SFTP %(where)s: not supported by the server", where=where)
     if status == SFTP_BAD_MESSAGE:
         return _rejected("sftp.bad_message", "SFTP %(where)s: the server did not understand", where=where)
-    if status in (SFTP_FAILURE, SFTP_NO_CONNECTION, SFTP_CONNECTION_LOST) or exc.errno in (
-        errno.ENETUNREACH,
-        errno.EHOSTUNREACH,
-        errno.ENETDOWN,
-        errno.EPIPE,
-    ):
-        # FAILURE is SFTP v3's catch-all (disk full, file locked...): try again
-        return _retryable(
-            RemoteServerError,
-            "sftp.failure",
-            "SFTP %(where)s failed: %(detail)s",
-            where=where,
-            detail=detail,
-        )
+    # FAILURE is SFTP v3's catch-all (disk full, file locked...); NO_CONNECTION,
+    # CONNECTION_LOST and the network errnos speak for themselves: try again
     return _retryable(
         RemoteServerError, "sftp.failure", "SFTP %(where)s failed: %(detail)s", where=where, detail=detail
     )
@@ -481,7 +485,7 @@ def load_private_key(text, passphrase=None):
         text = _pkcs8_to_openssh(text, passphrase)
         passphrase = None
     encrypted = False
-    for cls in (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey):
+    for cls in _key_classes(text):
         try:
             return cls.from_private_key(io.StringIO(text), password=passphrase)
         except paramiko.PasswordRequiredException:
@@ -495,6 +499,47 @@ def load_private_key(text, passphrase=None):
             "the private key could not be read: wrong passphrase, or not an Ed25519, ECDSA or RSA key"
         )
     raise _bad_key("not an Ed25519, ECDSA or RSA private key in OpenSSH, PEM or PKCS#8 format")
+
+
+_KEY_CLASSES = {
+    "ssh-ed25519": paramiko.Ed25519Key,
+    "ecdsa-sha2-nistp256": paramiko.ECDSAKey,
+    "ecdsa-sha2-nistp384": paramiko.ECDSAKey,
+    "ecdsa-sha2-nistp521": paramiko.ECDSAKey,
+    "ssh-rsa": paramiko.RSAKey,
+}
+
+
+def _key_classes(text):
+    """The paramiko classes to try, the likely one alone when the text says
+    it: the PEM label (RSA/EC), or the public key type that an OpenSSH key
+    file keeps unencrypted. Trying every class costs a passphrase
+    derivation (bcrypt) each."""
+    if "BEGIN RSA PRIVATE KEY" in text:
+        return (paramiko.RSAKey,)
+    if "BEGIN EC PRIVATE KEY" in text:
+        return (paramiko.ECDSAKey,)
+    if "BEGIN OPENSSH PRIVATE KEY" in text:
+        cls = _KEY_CLASSES.get(_openssh_key_type(text))
+        if cls:
+            return (cls,)
+    return (paramiko.Ed25519Key, paramiko.ECDSAKey, paramiko.RSAKey)
+
+
+def _openssh_key_type(text):
+    """The first public key's type in an OpenSSH private key file
+    ("openssh-key-v1", cipher, kdf, kdf options, count, public key...)."""
+    try:
+        body = "".join(line for line in text.strip().splitlines()[1:-1] if ":" not in line)
+        message = paramiko.Message(base64.b64decode(body))
+        if message.get_bytes(15) != b"openssh-key-v1\x00":
+            return None
+        for _ in range(3):  # cipher name, kdf name, kdf options
+            message.get_string()
+        message.get_int()
+        return paramiko.Message(message.get_string()).get_text()
+    except Exception:  # unreadable: let paramiko say so
+        return None
 
 
 def _pkcs8_to_openssh(text, passphrase):
@@ -597,6 +642,18 @@ class _SFTPClient(paramiko.SFTPClient):
     def offers(self, extension):
         return extension in (self.extensions or {})
 
+    def collect_write_errors(self, handle):
+        """Read the answers to the pipelined writes of ``handle`` and raise
+        the first error status among them. paramiko files those answers
+        under no file and drops them (close() swallows errors too): without
+        this, a "disk full" would show only as a short file."""
+        while handle._reqs:
+            request = handle._reqs.popleft()
+            with self._lock:
+                pending = request in self._expecting
+            if pending:
+                self._read_response(request)  # raises on an error status
+
     def fsync(self, handle):
         """``fsync@openssh.com`` on an open file's handle."""
         self._request(CMD_EXTENDED, "fsync@openssh.com", handle)
@@ -645,8 +702,12 @@ class SftpClient:
         return cls(settings, transport, sftp)
 
     def close(self):
+        """Close the session; never raises (the connection may be dead already)."""
         try:
-            self.sftp.close()
+            if self.alive:
+                self.sftp.close()
+        except Exception:  # EOF, reset: nothing left to close politely
+            _logger.debug("SFTP: closing a broken session", exc_info=True)
         finally:
             self.transport.close()
 
@@ -705,6 +766,7 @@ class SftpClient:
             for start in range(0, len(data), CHUNK_SIZE):
                 handle.write(data[start : start + CHUNK_SIZE])
             handle.flush()
+            self.sftp.collect_write_errors(handle)
             if self.settings.fsync and self.sftp.offers("fsync@openssh.com"):
                 self.sftp.fsync(handle.handle)
         size = self.sftp.stat(temp).st_size
@@ -719,9 +781,11 @@ class SftpClient:
             )
 
     def _rename_into_place(self, temp, final, exists):
-        """Plain rename (never replaces a file, by the SFTP v3 draft) unless
-        replacing was asked for: then posix-rename when offered (atomic), else
-        remove the old file and rename."""
+        """Plain rename unless replacing was asked for: SSH_FXP_RENAME fails
+        when the new name exists (draft-ietf-secsh-filexfer-02, 6.5; OpenSSH
+        does it with link() + unlink(), so it never clobbers). Replacing:
+        posix-rename when offered (rename(2), atomic), else remove the old
+        file, then rename (a short window without the file)."""
         if not (self.settings.replace_existing and exists):
             self.sftp.rename(temp, final)
             return
@@ -768,7 +832,8 @@ class SftpClient:
 
     def list_files(self, folder, pattern="*", limit=None, now=None):
         """Regular files of ``folder`` whose name matches ``pattern`` (a glob,
-        or several separated by commas), oldest first (then by name), at most
+        or several separated by commas; case-insensitive, partners mix
+        ``.x12`` and ``.X12``), oldest first (then by name), at most
         ``limit``. Temporary and hidden names, folders and links are left
         out, and so are files younger than the profile's ``min_age``."""
         try:
@@ -784,7 +849,7 @@ class SftpClient:
                 continue
             if self._is_temporary(name) or (self.settings.skip_hidden and name.startswith(".")):
                 continue
-            if not any(fnmatch.fnmatchcase(name, glob) for glob in patterns):
+            if not any(fnmatch.fnmatchcase(name.lower(), glob.lower()) for glob in patterns):
                 continue
             if self.settings.min_age and entry.st_mtime and now - entry.st_mtime < self.settings.min_age:
                 continue
@@ -836,7 +901,11 @@ class SftpClient:
         it to ``archive_folder``. Only when the file there is still the one
         that was read (same size and time): a newer file of the same name is
         left alone. Returns True when the file is gone from the folder (also
-        when someone else took it already), False when it was left."""
+        when someone else took it already), False when it was left.
+
+        ``received`` is the :class:`ReceivedFile`, or, to acknowledge in a
+        later session (after the database committed), a :class:`RemoteFile`
+        rebuilt from the stored name, path, size and mtime."""
         path = received.path
         try:
             current = self.sftp.stat(path)
@@ -899,21 +968,16 @@ class SftpClient:
 
 
 def _authenticate(transport, username, password, key):
-    """Key first, then password (some servers ask for both); a server that
-    takes passwords only through keyboard-interactive gets it there."""
-    remaining = None
+    """Key first, then password (some servers ask for both). A server that
+    takes passwords only as keyboard-interactive answers gets it there
+    (paramiko's own fallback of auth_password)."""
     if key is not None:
         remaining = transport.auth_publickey(username, key)
         if transport.is_authenticated():
             return
-        if not password or "password" not in (remaining or []):
+        if not password or not {"password", "keyboard-interactive"} & set(remaining or []):
             raise paramiko.AuthenticationException("the server wants more than the key")
-    try:
-        transport.auth_password(username, password)
-    except paramiko.BadAuthenticationType as exc:
-        if "keyboard-interactive" not in exc.allowed_types:
-            raise
-        transport.auth_interactive(username, lambda title, instructions, prompts: [password] * len(prompts))
+    transport.auth_password(username, password, fallback=True)
     if not transport.is_authenticated():
         raise paramiko.AuthenticationException("authentication incomplete")
 
