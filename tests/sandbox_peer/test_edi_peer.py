@@ -379,6 +379,9 @@ def test_faults_over_the_control_api(clock):
             config = json.load(answer)
         with urllib.request.urlopen(sb.base_url + "/_sandbox/state", timeout=5) as answer:
             state = json.load(answer)
+        with urllib.request.urlopen(sb.base_url + "/", timeout=5) as answer:
+            html = answer.read().decode()
+    assert "SANDBOXRETAIL_850_000000001.x12" in html and "awaiting" in html
     assert [f["name"] for f in state["partners"]["customer"]["sent"]] == ["SANDBOXRETAIL_850_000000001.x12"]
     assert state["partners"]["supplier"]["behaviour"]["ack"] == "accept"
     assert config["partners"]["customer"]["isa_id"] == "SANDBOXRETAIL"

@@ -9,7 +9,8 @@ the control API over loopback HTTP) holding:
 - an SFTP server (:class:`sandbox.sftp.SftpSandbox`, with ``sftp=True``) as
   their VAN mailboxes (:mod:`.mailbox`): one login per partner;
 - an AS2 station per partner (:mod:`.as2_station`): ``POST /as2`` receives
-  our messages (AS2-To picks the partner) and answers sync MDNs.
+  our messages (AS2-To picks the partner) and answers sync MDNs;
+- ``GET /``: the partners' screen (:mod:`.views`), what they sent and received.
 
 Control API, besides the base's (``GET /_sandbox/state``, ``POST
 /_sandbox/faults``, ``POST /_sandbox/reset``):
@@ -30,7 +31,7 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from ..peer import Peer
-from . import catalog
+from . import catalog, views
 from .as2_station import As2Station
 from .partner import CUSTOMER, SUPPLIER, Profile, TradingPartner
 from .x12 import Identity, Syntax
@@ -212,7 +213,9 @@ class EdiSandbox(Peer):
     # -- HTTP -----------------------------------------------------------------------------------
 
     def route(self, handler, method, path, raw):
-        if method == "GET" and path in ("/", "/as2"):
+        if method == "GET" and path == "/":
+            return handler.reply_raw(200, views.page(self), "text/html; charset=utf-8")
+        if method == "GET" and path == "/as2":
             return handler.reply(200, {"peer": "edi", "as2": "/as2", "partners": sorted(self.partners)})
         if path.rstrip("/") != "/as2" or method != "POST":
             return handler.reply(404, {"errors": "Not Found"})
