@@ -88,6 +88,36 @@ def test_997_bytes_as_written_by_hand(sandbox):
     )
 
 
+def test_850_bytes_as_written_by_hand(sandbox):
+    po = {
+        "po_number": "PO77",
+        "order_date": "2026-11-28",
+        "ship_to": {"name": "STORE 0042", "identifiers": {"92": "0042"}},
+        "lines": [
+            {
+                "line": "1",
+                "quantity": "10",
+                "uom": "EA",
+                "unit_price": "1.5",
+                "product_ids": {"VN": "A-1", "EN": "0614141000005", "IN": "77"},
+            }
+        ],
+    }
+    sandbox.customer.send_850(po)
+    assert sandbox.outgoing["customer"][0][1].decode() == (
+        "ISA*00*          *00*          *ZZ*SANDBOXRETAIL  *ZZ*ODOOEDI        *261128*1200*U*00401*000000001*0*P*>~\n"
+        "GS*PO*SANDBOXRETAIL*ODOOEDI*20261128*1200*1*X*004010~\n"
+        "ST*850*0001~\n"
+        "BEG*00*SA*PO77**20261128~\n"
+        "N1*ST*STORE 0042*92*0042~\n"
+        "PO1*1*10*EA*1.50*PE*EN*0614141000005*IN*77*VN*A-1~\n"
+        "CTT*1*10~\n"
+        "SE*6*0001~\n"
+        "GE*1*1~\n"
+        "IEA*1*000000001~\n"
+    )
+
+
 def test_customer_850_reads_clean_with_the_codec(sandbox):
     orders = sandbox.send_orders(2)
     name, data = sandbox.outgoing["customer"][0]

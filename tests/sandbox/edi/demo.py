@@ -136,7 +136,7 @@ def serve_demo(argv=None, environ=None):
     parser.add_argument("--sftp-port", type=int, help="SFTP port (default: the setup's, 2222)")
     parser.add_argument("--odoo-url", default="http://127.0.0.1:8069")
     parser.add_argument("--database", help="the demo database (for the log)")
-    parser.add_argument("--interval", type=float, default=300.0, help="seconds between two batches of 850s")
+    parser.add_argument("--interval", type=float, default=120.0, help="seconds between two batches of 850s")
     parser.add_argument("--orders", type=int, default=2, help="850s per batch")
     parser.add_argument("--tick", type=float, default=5.0, help="seconds between two checks of due files")
     parser.add_argument("--config", help=f"the setup's config.json (default: ${DEMO_ENV_CONFIG})")
