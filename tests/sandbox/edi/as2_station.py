@@ -41,6 +41,13 @@ def generated_keys(as2_id, organization="EDI sandbox"):
         return _GENERATED[as2_id, organization]
 
 
+def _certificate_bytes(value):
+    """PEM/DER bytes of a certificate given as bytes, text, or a Certificate
+    of any copy of the AS2 module (Odoo tests load ``channel_edi.lib`` under
+    its own name, the sandbox under another: their classes differ)."""
+    return value.der if hasattr(value, "der") else value
+
+
 class As2Station:
     """``as2_id``, ``certificate``/``private_key`` (generated when not
     given, :meth:`generate`); ``our_as2_id``, ``our_certificate`` and
@@ -62,7 +69,7 @@ class As2Station:
         self.partner = partner
         if certificate is None:
             certificate, private_key = generated_keys(as2_id)
-        self.identity = as2.LocalIdentity(as2_id, certificate, private_key)
+        self.identity = as2.LocalIdentity(as2_id, _certificate_bytes(certificate), private_key)
         self.our_as2_id = our_as2_id
         self.our_url = our_url
         self.us = None
@@ -88,7 +95,9 @@ class As2Station:
         as2 = libs.as2()
         self.our_as2_id = as2_id
         self.our_url = url or self.our_url
-        self.us = as2.Partner(as2_id, certificate=certificate, url=self.our_url, mdn_mode=as2.MDN_SYNC)
+        self.us = as2.Partner(
+            as2_id, certificate=_certificate_bytes(certificate), url=self.our_url, mdn_mode=as2.MDN_SYNC
+        )
 
     # -- receiving -------------------------------------------------------------------------
 
