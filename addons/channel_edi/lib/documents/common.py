@@ -377,6 +377,16 @@ TEXT_MAP_KEYS = frozenset(
     "identifiers product_ids references quantities amounts communications other_prices counts".split()
 )
 BOOL_KEYS = frozenset("is_credit implicit".split())
+TEXT_KEYS = frozenset(
+    "purpose type po_number release order_date contract currency line uom price_basis description status "
+    "change action ack_type ack_date seller_order_number request_reference change_purpose change_sequence "
+    "change_date change_number response_number response_type invoice_number invoice_date "
+    "invoice_date_qualifier transaction_type indicator code handling name name2 city state postal_code "
+    "country function subject text price_qualifier quantity_qualifier set_type control_number functional_id "
+    "version implementation position loop value industry_code amount_qualifier settlement sequence "
+    "percent_basis basis_date discount_due_date net_due_date discount_days net_days included received "
+    "accepted component repetition segment".split()
+)
 NUMBER_KEYS = frozenset(
     "quantity quantity_left unit_price amount total total_raw line_count hash_total percent rate "
     "discount_percent discount_amount discountable_amount basis_quantity".split()
@@ -406,6 +416,8 @@ def check_shape(document, path=""):
                 )
             for role, party in found.items():
                 check_shape(party, f"{where_}.{role}")
+        elif key == "quantities" and isinstance(found, list):
+            _check_other(found, where_)  # the 846's list of quantities (warehouse.py)
         elif key in TEXT_MAP_KEYS:
             _check_map(
                 found,
@@ -421,12 +433,30 @@ def check_shape(document, path=""):
                 check_shape(item, f"{where_}[{index}]")
         elif key in TEXT_LIST_KEYS or (key == "street" and isinstance(found, list)):
             _check_list(found, where_)
+        elif key == "street":
+            _check_scalar(found, where_, False)
         elif key == "notes":
             _check_notes(found, where_)
         elif key in ("identification", "element", "reference") and isinstance(found, list):
             continue  # a 999 CTX's composite values, written as given
-        else:
+        elif key in TEXT_KEYS or key in NUMBER_KEYS:
             _check_scalar(found, where_, key in NUMBER_KEYS)
+        else:
+            _check_other(found, where_)
+
+
+def _check_other(found, path):
+    """A key of another family's document (shipping, warehouse): objects and
+    lists are walked, texts, ints and booleans taken, floats refused."""
+    if isinstance(found, dict):
+        check_shape(found, path)
+    elif isinstance(found, list):
+        for index, item in enumerate(found):
+            _check_other(item, f"{path}[{index}]")
+    elif isinstance(found, float):
+        _check_scalar(found, path, True)
+    elif found is not None and not isinstance(found, str | int):
+        raise DocumentError(f"{path}: expected text, a number as text, an object or a list, got {found!r}.")
 
 
 def _check_scalar(found, path, numeric):
