@@ -405,7 +405,7 @@ class _Envelopes:
         if first >= stop or self.message is not None:
             return
         count = stop - first
-        more = f" (and the {count - 1} segments after it)" if count > 1 else ""
+        more = f" (and the {count - 1} after it)" if count > 1 else ""
         self.error(
             "outside_envelope", f"segment {self.parts[first][0]!r} outside a message (UNH..UNT){more}", first
         )

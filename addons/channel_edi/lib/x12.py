@@ -360,7 +360,12 @@ class _Envelopes:
         if self.start is not None:
             self.close_transaction(end, None)
         if self.group is not None:
-            self.error("missing_trailer", f"the group GS06 {self.group.control_number!r} has no GE", -1)
+            self.reader.error(
+                "missing_trailer",
+                f"the group GS06 {self.group.control_number!r} has no GE",
+                self.group.header.position,
+                "GS",
+            )
             self.group = None
         if not self.closed:
             self.reader.error(
@@ -388,7 +393,7 @@ class _Envelopes:
             return
         where = "after the IEA" if self.closed else "outside a transaction set (ST..SE)"
         count = stop - first
-        more = f" (and the {count - 1} segments after it)" if count > 1 else ""
+        more = f" (and the {count - 1} after it)" if count > 1 else ""
         self.error("outside_envelope", f"segment {self.parts[first][0]!r} {where}{more}", first)
 
     def on_ISA(self, index):  # an ISA the chunking did not see (other separators)
