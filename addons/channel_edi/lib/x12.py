@@ -28,7 +28,6 @@ with ``str.split`` (C speed) and builds :class:`ReadSegment` objects, whose
 text directly); the garbage collector is paused while the objects are made.
 """
 
-import gc
 import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
@@ -38,6 +37,7 @@ from .readsegment import (
     WHITESPACE,
     ReadSegment,
     counts,
+    gc_paused,
     is_number,
     report,
     segment_class,
@@ -103,13 +103,8 @@ def read(data):
     text, issues = decode(data)
     edifile = EdiFile(STANDARD)
     edifile.warnings.extend(issues)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects, none in a cycle
-    try:
+    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
         _Reader(text, edifile).run()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return edifile
 
 
