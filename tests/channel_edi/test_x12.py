@@ -555,3 +555,17 @@ def test_empty_mandatory_envelope_values_are_refused(change, element):
     with pytest.raises(x12.X12Error, match=element + ".*mandatory") as raised:
         x12.write(interchange)
     assert raised.value.element == element
+
+
+def test_reading_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    x12.read(x12_file())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        x12.read(x12_file())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
