@@ -454,3 +454,37 @@ def test_raise_for_blocks_with_the_core_error():
         validation.raise_for(issues)
     assert "BEG03" in str(caught.value)
     validation.raise_for([])  # nothing to block
+
+
+DESADV = """
+UNH+1+DESADV:D:96A:UN:EAN005
+BGM+351+ASN1+9
+DTM+137:20240105:102
+{levels}
+UNT+9+1
+"""
+
+
+def desadv(*levels):
+    transaction = build(
+        DESADV.format(levels="\n".join(levels)), element="+", component=":", repetition="\x00"
+    )
+    return validation.validate(transaction, "EDIFACT", "D:96A:UN:EAN005")
+
+
+def test_desadv_packing_hierarchy_cps_is_checked_like_hl():
+    consignment = [
+        "CPS+1",
+        "CPS+2+1",
+        "PAC+1++201",
+        "PCI+33E",
+        "GIN+BJ+354123450000000014",
+        "LIN+1++5412345678908:EN",
+        "QTY+12:10",
+    ]
+    assert desadv(*consignment) == []
+    issue = only(desadv("CPS+1", "CPS+2+7"), "hierarchy")
+    assert (issue.element, issue.contrl_code) == ("CPS02", "12")
+    assert "not an earlier CPS" in issue.message
+    numbering = only(desadv("CPS+1", "CPS+3+1"), "hierarchy")
+    assert numbering.element == "CPS01"

@@ -50,6 +50,7 @@ ISSUE_CODES = {
     "hierarchy": ("7", "12", "invalid hierarchy (HL01/HL02/HL03/HL04)"),
 }
 
+HL_POSITIONS = {"number": 1, "parent": 2, "level": 3, "children": 4}  # X12 HL01..HL04
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DIGITS = frozenset("0123456789")
 
@@ -224,6 +225,8 @@ class CompiledGuide:
                 "levels": frozenset(hierarchy.get("levels") or ()),
                 "roots": frozenset(hierarchy.get("roots") or ()),
                 "parents": {level: frozenset(p) for level, p in (hierarchy.get("parents") or {}).items()},
+                # which elements hold the number, the parent's number, the level, the child flag
+                "positions": {**HL_POSITIONS, **(hierarchy.get("positions") or {})},
             }
         return LoopEntry(loop_id, usage, most, entries, hierarchy)
 
@@ -729,22 +732,27 @@ class _Run:
     # HL hierarchy --------------------------------------------------------------------
 
     def _hierarchy(self, loop, segment, index):
-        """HL01 numbers the levels 1, 2, 3...; HL02 names an earlier HL01;
-        HL03's parent level must be one the guide allows."""
+        """The level's number counts 1, 2, 3... (HL01, CPS01); its parent
+        (HL02, CPS02) is an earlier number; the parent's level (HL03) is one
+        the guide allows under this level."""
         rules = loop.hierarchy
         if self.hl_levels is None:
             self.hl_levels, self.hl_children, self.hl_count = {}, {}, 0
         self.hl_count += 1
-        spec = loop.entries[0].spec
-        number, parent, level = segment.get(1), segment.get(2), segment.get(3)
-        elements = spec.elements
+        at = rules["positions"]
+        elements = loop.entries[0].spec.elements
+        number_spec, parent_spec = elements[at["number"] - 1], elements[at["parent"] - 1]
+        level_spec = elements[at["level"] - 1] if at.get("level") else None
+        number, parent = segment.get(at["number"]), segment.get(at["parent"])
+        level = segment.get(at["level"]) if level_spec else ""
+        tag = segment.tag
         if number != str(self.hl_count):
             self._element_issue(
                 "hierarchy",
                 segment,
                 index,
-                elements[0],
-                f"HL01 is {number!r}, expected {self.hl_count} (numbered from 1 by one)",
+                number_spec,
+                f"{number_spec.ref} is {number!r}, expected {self.hl_count} (numbered from 1 by one)",
                 number,
             )
         if parent:
@@ -753,8 +761,8 @@ class _Run:
                     "hierarchy",
                     segment,
                     index,
-                    elements[1],
-                    f"parent {parent!r} is not an earlier HL01",
+                    parent_spec,
+                    f"parent {parent!r} is not an earlier {tag}",
                     parent,
                 )
             else:
@@ -765,7 +773,7 @@ class _Run:
                         "hierarchy",
                         segment,
                         index,
-                        elements[2],
+                        level_spec,
                         f"level {level} cannot be under level {parent_level} (allowed: {', '.join(sorted(allowed))})",
                         level,
                     )
@@ -775,26 +783,31 @@ class _Run:
                 "hierarchy",
                 segment,
                 index,
-                elements[1],
-                f"level {level} needs a parent (HL02): only {', '.join(sorted(rules['roots']))} may be top",
+                parent_spec,
+                f"level {level} needs a parent ({parent_spec.ref}): only {', '.join(sorted(rules['roots']))} may be on top",
                 level,
             )
-        if rules["levels"] and level and level not in rules["levels"] and elements[2].codes is None:
+        if rules["levels"] and level and level not in rules["levels"] and level_spec.codes is None:
             self._element_issue(
                 "hierarchy",
                 segment,
                 index,
-                elements[2],
+                level_spec,
                 f"level {level!r} is not one of {', '.join(sorted(rules['levels']))}",
                 level,
             )
-        self.hl_levels[number] = (level, segment, index, elements[3] if len(elements) > 3 else None)
+        children = (
+            elements[at["children"] - 1] if at.get("children") and at["children"] <= len(elements) else None
+        )
+        self.hl_levels[number] = (level, segment, index, children)
 
     def _hierarchy_end(self):
         """HL04 says whether a level has children: "1" yes, "0" no."""
         for number, (_level, segment, index, spec) in self.hl_levels.items():
-            flag = segment.get(4)
-            if spec is None or not flag:
+            if spec is None:
+                continue
+            flag = segment.get(spec.position)
+            if not flag:
                 continue
             has = self.hl_children.get(number, 0) > 0
             if (flag == "1") != has:
@@ -803,7 +816,7 @@ class _Run:
                     segment,
                     index,
                     spec,
-                    f"HL04 is {flag} but the level has {'children' if has else 'no children'}",
+                    f"{spec.ref} is {flag} but the level has {'children' if has else 'no children'}",
                     flag,
                 )
 

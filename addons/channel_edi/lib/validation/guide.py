@@ -26,7 +26,7 @@ GUIDES_DIR = Path(__file__).resolve().parent / "guides"
 SEGMENT_FIELDS = {"usage", "max"}
 LOOP_FIELDS = {"usage", "max"}
 ELEMENT_FIELDS = {"usage", "codes", "min", "max"}
-HIERARCHY_FIELDS = {"levels", "roots", "parents"}
+HIERARCHY_FIELDS = {"levels", "roots", "parents", "positions"}
 OVERRIDE_KEYS = {"partner", "version", "base", "description", "segments", "loops", "elements", "hierarchy"}
 SEGMENT_USAGES = {"M", "O", "C", "N"}  # C: EDIFACT conditional (= optional); N: not used
 ELEMENT_USAGES = {"M", "O", "X", "C", "N"}  # X: X12 conditional (a syntax note decides)
