@@ -485,9 +485,17 @@ class _Run:
             separators = None
         else:
             values = raw
-            separators = (segment.component, segment.repetition, segment.release)
+            component, repetition, release = separators = (
+                segment.component,
+                segment.repetition,
+                segment.release,
+            )
             joined = "".join(raw)
-            if not any(sep and sep in joined for sep in separators):
+            if not (
+                component in joined
+                or (repetition and repetition in joined)
+                or (release and release in joined)
+            ):
                 separators = False  # plain strings only: no splitting to consider
         count = len(values) - 1
         if count > spec.count:
@@ -502,7 +510,11 @@ class _Run:
                             "element_missing", segment, index, element, "mandatory element is missing"
                         )
                     continue
-                if separators and any(sep and sep in value for sep in separators):
+                if separators and (
+                    component in value
+                    or (repetition and repetition in value)
+                    or (release and release in value)
+                ):
                     value = split_element(value, *separators)
                 elif element.fast:
                     present |= element.bit
