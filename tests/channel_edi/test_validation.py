@@ -488,3 +488,9 @@ def test_desadv_packing_hierarchy_cps_is_checked_like_hl():
     assert "not an earlier CPS" in issue.message
     numbering = only(desadv("CPS+1", "CPS+3+1"), "hierarchy")
     assert numbering.element == "CPS01"
+
+
+def test_a_segment_the_partner_does_not_use_is_reported_where_it_is():
+    override = {"partner": "ACME", "version": 1, "segments": {"CUR": {"usage": "N"}}}
+    issue = only(check(po("CUR*BY*USD"), overrides=override), "segment_not_used")
+    assert (issue.ack_code, issue.segment, issue.set_position) == ("2", "CUR", 3)
