@@ -494,3 +494,28 @@ def test_a_segment_the_partner_does_not_use_is_reported_where_it_is():
     override = {"partner": "ACME", "version": 1, "segments": {"CUR": {"usage": "N"}}}
     issue = only(check(po("CUR*BY*USD"), overrides=override), "segment_not_used")
     assert (issue.ack_code, issue.segment, issue.set_position) == ("2", "CUR", 3)
+
+
+def test_edifact_dates_follow_their_format_qualifier():
+    def dated(dtm):
+        text = ORDERS.format(lines="LIN+1++5412345678908:EN").replace("DTM+137:20240105:102", dtm)
+        transaction = build(text, element="+", component=":", repetition="\x00")
+        return validation.validate(transaction, "EDIFACT", "D:96A:UN:EAN008")
+
+    for good in (
+        "DTM+137:20240229:102",
+        "DTM+2:202401051530:203",
+        "DTM+2:202402:616",
+        "DTM+2:20240101-20240131:718",
+    ):
+        assert dated(good) == [], good
+    issue = only(dated("DTM+137:20230229:102"), "element_invalid_date")
+    assert (issue.element, issue.element_position, issue.component_position, issue.contrl_code) == (
+        "DTM01-02",
+        1,
+        2,
+        "12",
+    )
+    assert "CCYYMMDD" in issue.message
+    assert only(dated("DTM+2:202401052460:203")).code == "element_invalid_date"
+    assert only(dated("DTM+2:20240105:203")).code == "element_invalid_date"  # too short for its format

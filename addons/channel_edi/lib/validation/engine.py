@@ -73,6 +73,7 @@ class ElementSpec:
         "repeat",
         "bit",
         "fast",
+        "dates",
     )
 
     def __init__(
@@ -91,6 +92,7 @@ class ElementSpec:
         self.notes = notes  # composite syntax notes (compiled)
         self.repeat = repeat  # max repetitions (None: unbounded)
         self.bit = 1 << position  # for syntax notes
+        self.dates = None  # a composite holding a date and its format qualifier: (value, format, formats)
         # 1: text (AN, ID, an), 2: numeric, 0: other (checked by _value only)
         if components is not None or usage == "N":
             self.fast = 0
@@ -276,6 +278,9 @@ class CompiledGuide:
                 position, ref, element_id, name, usage, "composite", 0, 0, None, components, repeat=repeat
             )
             spec.notes = _syntax_notes(notes, element_id)
+            dates = self.dictionary.dates.get(element_id)
+            if dates:
+                spec.dates = (dates["value"], dates["format"], dates["formats"])
             return spec
         name, kind, low, high, codes = self.dictionary.elements[element_id]
         if "codes" in rule:
@@ -638,6 +643,27 @@ class _Run:
             self._value(spec, value, segment, index, composite, number)
         if composite.notes:
             self._notes(composite.notes, present, specs, segment, index, composite)
+        if composite.dates:
+            self._dated(composite, components, segment, index)
+
+    def _dated(self, composite, components, segment, index):
+        """An EDIFACT date (DTM C507) in the format its qualifier names (2379)."""
+        value_at, format_at, formats = composite.dates
+        value = components[value_at - 1] if value_at <= len(components) else ""
+        code = components[format_at - 1] if format_at <= len(components) else ""
+        pattern = formats.get(code)
+        if value and pattern and not _valid_format(value, pattern):
+            spec = composite.components[value_at - 1]
+            self._element_issue(
+                "element_invalid_date",
+                segment,
+                index,
+                spec,
+                f"{value!r} is not a date/time as {pattern} (format {code})",
+                value,
+                value_at,
+                composite,
+            )
 
     def _value(self, spec, value, segment, index, element, component):
         """Check one non-empty simple value: length, type, code set."""
@@ -867,6 +893,24 @@ def _valid_date(value):
     if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month]:
         return False
     return not (month == 2 and day == 29 and (year % 4 or (year % 100 == 0 and year % 400)))
+
+
+def _valid_format(value, pattern):
+    """``value`` written as ``pattern``: CCYYMMDD, YYMMDD, CCYYMMDDHHMM[SS],
+    HHMM, CCYYWW, or two of them joined by "-" (a period)."""
+    if "-" in pattern:
+        first, _, second = pattern.partition("-")
+        low, sep, high = value.partition("-")
+        return bool(sep) and _valid_format(low, first) and _valid_format(high, second)
+    if len(value) != len(pattern) or not value.isdigit():
+        return False
+    if pattern == "CCYYWW":
+        return 1 <= int(value[4:]) <= 53
+    date_part = pattern.split("HH")[0]
+    if date_part and not _valid_date(value[: len(date_part)]):
+        return False
+    time_part = value[len(date_part) :]
+    return not time_part or _valid_time(time_part)
 
 
 def _valid_time(value):
