@@ -67,7 +67,6 @@ def test_edifact_samples_of_later_directories_use_the_d96a_guides_with_a_warning
     for name in (
         "staedi/EDIFACT_invoic_d97b.edi",
         "staedi/EDIFACT_invoic_d97b_una.edi",
-        "pydifact/invoice1.edi",
     ):
         ((transaction, issues),) = results(name)
         assert transaction.type == "INVOIC"
@@ -86,3 +85,13 @@ def test_messages_without_guides_are_warnings():
     for name in ("pydifact/wikipedia_en.edi", "pydifact/messages_v4_aperak.edi"):
         for _transaction, issues in results(name):
             assert [i.severity for i in issues] == ["warning"]
+
+
+def test_pydifact_invoice_writes_date_times_under_a_date_format():
+    ((transaction, issues),) = results("pydifact/invoice1.edi")
+    # DTM+137:199910060000:102 and DTM+11:199909280000:102: twelve digits
+    # where format 102 (CCYYMMDD) says eight
+    errors = validation.errors(issues)
+    assert codes(errors) == [("element_invalid_date", "DTM01-02")] * 2
+    assert [e.value for e in errors] == ["199910060000", "199909280000"]
+    assert [e.segment for e in errors] == ["DTM", "DTM"]
