@@ -105,7 +105,7 @@ class ElementSpec:
 
 
 class SegmentSpec:
-    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory")
+    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory", "notes_met")
 
     def __init__(self, tag, name, elements, notes):
         self.tag = tag
@@ -114,6 +114,7 @@ class SegmentSpec:
         self.notes = notes
         self.count = len(elements)
         self.mandatory = tuple(e for e in elements if e.usage == "M")
+        self.notes_met = set()  # presence masks known to meet every syntax note
 
 
 class SegEntry:
@@ -549,8 +550,12 @@ class _Run:
                 self._element_issue(
                     "element_missing", segment, index, element, "mandatory element is missing"
                 )
-        if spec.notes:
-            self._notes(spec.notes, present, spec.elements, segment, index, None)
+        if spec.notes and present not in spec.notes_met:  # most segments repeat a pattern already met
+            if (
+                not self._notes(spec.notes, present, spec.elements, segment, index, None)
+                and len(spec.notes_met) < 512
+            ):
+                spec.notes_met.add(present)
 
     def _too_many(self, spec, segment, index, values, separators):
         for extra in range(spec.count + 1, len(values)):
@@ -734,7 +739,8 @@ class _Run:
 
     def _notes(self, notes, present, specs, segment, index, composite):
         """X12 syntax notes over the present elements (or components), as
-        bit masks (bit ``n`` set: element ``n`` present)."""
+        bit masks (bit ``n`` set: element ``n`` present); True when one is not met."""
+        failed = False
         for kind, positions, note, mask, first in notes:
             there = present & mask
             if kind == "P":
@@ -749,6 +755,7 @@ class _Run:
                 broken = there & first and not there & ~first
             if not broken:
                 continue
+            failed = True
             if kind == "E":
                 wanted = [p for p in positions if present & (1 << p)][1:2]
                 code = "element_exclusion"
@@ -766,6 +773,7 @@ class _Run:
                 component=spec.position if composite is not None else 0,
                 element=composite,
             )
+        return failed
 
     # HL hierarchy --------------------------------------------------------------------
 
