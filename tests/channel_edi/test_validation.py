@@ -519,3 +519,19 @@ def test_edifact_dates_follow_their_format_qualifier():
     assert "CCYYMMDD" in issue.message
     assert only(dated("DTM+2:202401052460:203")).code == "element_invalid_date"
     assert only(dated("DTM+2:20240105:203")).code == "element_invalid_date"  # too short for its format
+
+
+def test_acknowledgement_groups_issues_per_segment_for_ak3_ak4():
+    transaction = po("CUR*BY*USD", "CUR*SE*US", "ZZZ*1", head="ST*850*0001\nBEG*00*SA***2024010\n")
+    ack = validation.acknowledgement(check(transaction))
+    assert ack["status"] == "R" and ack["syntax_errors"] == ["5"]
+    rows = [
+        (s["segment"], s["set_position"], s["code"], [(e["position"], e["code"]) for e in s["elements"]])
+        for s in ack["segments"]
+    ]
+    assert rows == [
+        ("BEG", 2, "8", [(3, "1"), (5, "4")]),  # BEG03 missing, BEG05 too short
+        ("CUR", 4, "5", [(2, "4")]),  # over its maximum use, and CUR02 too short
+        ("ZZZ", 5, "1", []),
+    ]
+    assert validation.acknowledgement(check(po())) == {"status": "A", "syntax_errors": [], "segments": []}

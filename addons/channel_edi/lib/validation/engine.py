@@ -681,14 +681,11 @@ class _Run:
             size = self._numeric(spec, value, segment, index, element, component)
             if size is None:
                 return None
-        elif kind == "DT":
+        elif kind == "DT" or kind == "TM":  # the length first: 2024010 is too short, 20240230 no date
             size = len(value)
-            if not _valid_date(value):
-                return self._bad("element_invalid_date", spec, value, segment, index, element, component)
-        elif kind == "TM":
-            size = len(value)
-            if not _valid_time(value):
-                return self._bad("element_invalid_time", spec, value, segment, index, element, component)
+            if spec.low <= size <= spec.high and not (_valid_date if kind == "DT" else _valid_time)(value):
+                code = "element_invalid_date" if kind == "DT" else "element_invalid_time"
+                return self._bad(code, spec, value, segment, index, element, component)
         elif kind == "a":
             size = len(value)
             if not value.isprintable() or any(c in _DIGITS for c in value):
