@@ -187,9 +187,10 @@ def test_invalid_characters_are_code_6():
 
 
 def test_invalid_code_value_is_code_7_with_the_allowed_codes():
-    issue = only(check(po("PO1*1*10*XX*2.50**UP*012345678905")), "element_invalid_code")
-    assert (issue.ack_code, issue.contrl_code, issue.element, issue.value) == ("7", "12", "PO103", "XX")
-    assert "EA" in issue.message
+    # PID01 (349) is F, S or X in the standard
+    issue = only(check(po("PID*Q****BLUE WIDGET")), "element_invalid_code")
+    assert (issue.ack_code, issue.contrl_code, issue.element, issue.value) == ("7", "12", "PID01", "Q")
+    assert "F, S, X" in issue.message
 
 
 def test_invalid_date_is_code_8_and_leap_days_are_dates():

@@ -10,12 +10,13 @@ BEG*00*SA*PO{number}**20240105
 REF*DP*038^039
 REF*IA*12>34
 N1*ST*STORE*92
-PO1*1*TEN*XX*2.50**UP*012345678905
+PO1*1*TEN*EA*2.50**UP*012345678905
 PID*F****BLUE\x01
+PID*Q****LARGE
 MEA*PD*WT*1.5*>2
 TD3*TL**1234567*******TLCX
 CTT*1
-SE*11*{number}
+SE*12*{number}
 """
 INVOICE = """ST*810*0003
 BIG*20240105*INV1
@@ -53,7 +54,7 @@ def test_raw_and_split_segments_give_the_same_issues():
         "element_too_many_components",  # REF03 is simple: 12>34
         "element_conditional",  # N1 P0304
         "element_invalid_character",  # PO102 TEN, PID05 control character
-        "element_invalid_code",  # PO103 XX
+        "element_invalid_code",  # PID01 Q
         "element_missing",  # MEA04-01
         "element_exclusion",  # TD3 E0110
     }
@@ -70,7 +71,7 @@ def test_issue_as_dict_carries_the_acknowledgement_codes():
         4,
         1,
     )
-    assert out["set_position"] == 8 and out["position"] == 10  # ISA, GS, then the set
+    assert out["set_position"] == 9 and out["position"] == 11  # ISA, GS, then the set
 
 
 def test_validate_file_covers_every_set_and_applies_overrides_by_set():

@@ -95,3 +95,21 @@ def test_pydifact_invoice_writes_date_times_under_a_date_format():
     assert codes(errors) == [("element_invalid_date", "DTM01-02")] * 2
     assert [e.value for e in errors] == ["199910060000", "199909280000"]
     assert [e.segment for e in errors] == ["DTM", "DTM"]
+
+
+NODE_X12 = __import__("pathlib").Path(__file__).resolve().parent / "fixtures" / "node-x12"
+
+
+def test_node_x12_vics_orders_and_acknowledgement_are_valid():
+    from odoo.addons.channel_edi.lib import codec as edi_codec
+
+    for name, kind, version in (
+        ("850.edi", "850", "004010VICS"),
+        ("850_2.edi", "850", "004010VICS"),
+        ("855.edi", "855", "004010"),
+    ):
+        edifile = edi_codec.read((NODE_X12 / name).read_bytes())
+        found = validation.validate_file(edifile)
+        ((transaction,),) = [list(i.transactions()) for i in edifile.interchanges]
+        assert (transaction.type, edifile.interchanges[0].groups[0].version) == (kind, version)
+        assert found[id(transaction)] == [], [i.as_dict() for i in found[id(transaction)]]
