@@ -186,3 +186,15 @@ def test_bad_guide_data_is_a_clear_error(tmp_path, monkeypatch):
         guide_module.load_guide("x12", "004010", "124")
     with pytest.raises(GuideError, match="no guide for x12/004010/125"):
         guide_module.load_guide("x12", "004010", "125")
+
+
+def test_hierarchy_override_changes_only_the_levels_it_names():
+    # this partner packs items in packs only: I under P, never directly under O
+    override = {"partner": "ACME", "version": 1, "hierarchy": {"HL": {"parents": {"I": ["P"]}}}}
+    guide = load_guide("x12", "004010VICS", "856").with_overrides(override)
+    parents = guide.hierarchy["HL"]["parents"]
+    assert parents["I"] == ["P"] and parents["O"] == ["S"]
+    text = "ST*856*0001\nBSN*00*SHIP1*20240105*1200*0001\nHL*1**S\nHL*2*1*O\nHL*3*2*I\nSE*6*0001"
+    issues = guide.validate(build(text))
+    assert [(i.code, i.element) for i in issues] == [("hierarchy", "HL03")]
+    assert load_guide("x12", "004010VICS", "856").validate(build(text)) == []

@@ -219,6 +219,10 @@ class Guide:
         loops = _merge(self.loops, refinements.get("loops"))
         elements = _merge(self.elements, refinements.get("elements"))
         hierarchy = _merge(self.hierarchy, refinements.get("hierarchy"))
+        for loop_id, rule in (refinements.get("hierarchy") or {}).items():
+            if "parents" in rule:  # level by level: {"I": ["P"]} leaves the other levels' rules
+                base = (self.hierarchy.get(loop_id) or {}).get("parents") or {}
+                hierarchy[loop_id]["parents"] = {**base, **rule["parents"]}
         done = self.applied + ((applied,) if applied else ())
         return Guide(
             self.key,
