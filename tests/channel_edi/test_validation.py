@@ -187,9 +187,10 @@ def test_invalid_characters_are_code_6():
 
 
 def test_invalid_code_value_is_code_7_with_the_allowed_codes():
-    issue = only(check(po("PO1*1*10*XX*2.50**UP*012345678905")), "element_invalid_code")
-    assert (issue.ack_code, issue.contrl_code, issue.element, issue.value) == ("7", "12", "PO103", "XX")
-    assert "EA" in issue.message
+    # PID01 (349) is F, S or X in the standard
+    issue = only(check(po("PID*Q****BLUE WIDGET")), "element_invalid_code")
+    assert (issue.ack_code, issue.contrl_code, issue.element, issue.value) == ("7", "12", "PID01", "Q")
+    assert "F, S, X" in issue.message
 
 
 def test_invalid_date_is_code_8_and_leap_days_are_dates():
@@ -454,3 +455,84 @@ def test_raise_for_blocks_with_the_core_error():
         validation.raise_for(issues)
     assert "BEG03" in str(caught.value)
     validation.raise_for([])  # nothing to block
+
+
+DESADV = """
+UNH+1+DESADV:D:96A:UN:EAN005
+BGM+351+ASN1+9
+DTM+137:20240105:102
+{levels}
+UNT+9+1
+"""
+
+
+def desadv(*levels):
+    transaction = build(
+        DESADV.format(levels="\n".join(levels)), element="+", component=":", repetition="\x00"
+    )
+    return validation.validate(transaction, "EDIFACT", "D:96A:UN:EAN005")
+
+
+def test_desadv_packing_hierarchy_cps_is_checked_like_hl():
+    consignment = [
+        "CPS+1",
+        "CPS+2+1",
+        "PAC+1++201",
+        "PCI+33E",
+        "GIN+BJ+354123450000000014",
+        "LIN+1++5412345678908:EN",
+        "QTY+12:10",
+    ]
+    assert desadv(*consignment) == []
+    issue = only(desadv("CPS+1", "CPS+2+7"), "hierarchy")
+    assert (issue.element, issue.contrl_code) == ("CPS02", "12")
+    assert "not an earlier CPS" in issue.message
+    numbering = only(desadv("CPS+1", "CPS+3+1"), "hierarchy")
+    assert numbering.element == "CPS01"
+
+
+def test_a_segment_the_partner_does_not_use_is_reported_where_it_is():
+    override = {"partner": "ACME", "version": 1, "segments": {"CUR": {"usage": "N"}}}
+    issue = only(check(po("CUR*BY*USD"), overrides=override), "segment_not_used")
+    assert (issue.ack_code, issue.segment, issue.set_position) == ("2", "CUR", 3)
+
+
+def test_edifact_dates_follow_their_format_qualifier():
+    def dated(dtm):
+        text = ORDERS.format(lines="LIN+1++5412345678908:EN").replace("DTM+137:20240105:102", dtm)
+        transaction = build(text, element="+", component=":", repetition="\x00")
+        return validation.validate(transaction, "EDIFACT", "D:96A:UN:EAN008")
+
+    for good in (
+        "DTM+137:20240229:102",
+        "DTM+2:202401051530:203",
+        "DTM+2:202402:616",
+        "DTM+2:20240101-20240131:718",
+    ):
+        assert dated(good) == [], good
+    issue = only(dated("DTM+137:20230229:102"), "element_invalid_date")
+    assert (issue.element, issue.element_position, issue.component_position, issue.contrl_code) == (
+        "DTM01-02",
+        1,
+        2,
+        "12",
+    )
+    assert "CCYYMMDD" in issue.message
+    assert only(dated("DTM+2:202401052460:203")).code == "element_invalid_date"
+    assert only(dated("DTM+2:20240105:203")).code == "element_invalid_date"  # too short for its format
+
+
+def test_acknowledgement_groups_issues_per_segment_for_ak3_ak4():
+    transaction = po("CUR*BY*USD", "CUR*SE*US", "ZZZ*1", head="ST*850*0001\nBEG*00*SA***2024010\n")
+    ack = validation.acknowledgement(check(transaction))
+    assert ack["status"] == "R" and ack["syntax_errors"] == ["5"]
+    rows = [
+        (s["segment"], s["set_position"], s["code"], [(e["position"], e["code"]) for e in s["elements"]])
+        for s in ack["segments"]
+    ]
+    assert rows == [
+        ("BEG", 2, "8", [(3, "1"), (5, "4")]),  # BEG03 missing, BEG05 too short
+        ("CUR", 4, "5", [(2, "4")]),  # over its maximum use, and CUR02 too short
+        ("ZZZ", 5, "1", []),
+    ]
+    assert validation.acknowledgement(check(po())) == {"status": "A", "syntax_errors": [], "segments": []}

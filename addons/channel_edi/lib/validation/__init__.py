@@ -150,6 +150,56 @@ def errors(issues):
     return [issue for issue in issues if issue.severity == "error"]
 
 
+def acknowledgement(issues):
+    """What a 997/999 (AK3/AK4, IK3/IK4, AK5) or a CONTRL (UCS/UCD) says about
+    one set, from its issues (warnings left out)::
+
+        {"status": "A" | "R", "syntax_errors": ["5"],      # AK501, AK502 (718)
+         "segments": [{"segment": "BEG", "set_position": 2, "loop": "",
+                       "code": "8", "contrl_code": "",      # AK304 / UCS
+                       "elements": [{"position": 3, "component": 0, "data_element": "324",
+                                     "code": "1", "contrl_code": "13", "value": ""}]}]}
+
+    One entry per segment (by set position): its own code when it has a
+    segment-level issue, else "8" (data element errors) over its elements.
+    """
+    segments = {}
+    for issue in errors(issues):
+        if not issue.ack_code:  # not a validation finding (no_guide, envelope)
+            continue
+        key = (issue.set_position, issue.segment)
+        entry = segments.setdefault(
+            key,
+            {
+                "segment": issue.segment,
+                "set_position": issue.set_position,
+                "loop": issue.loop,
+                "code": "",
+                "contrl_code": "",
+                "elements": [],
+            },
+        )
+        if issue.element_position:
+            entry["elements"].append(
+                {
+                    "position": issue.element_position,
+                    "component": issue.component_position,
+                    "data_element": issue.data_element,
+                    "code": issue.ack_code,
+                    "contrl_code": issue.contrl_code,
+                    "value": issue.value,
+                }
+            )
+        elif not entry["code"]:
+            entry["code"], entry["contrl_code"] = issue.ack_code, issue.contrl_code
+            entry["loop"] = issue.loop
+    for entry in segments.values():
+        if not entry["code"]:
+            entry["code"] = "8"
+    ordered = [segments[key] for key in sorted(segments)]
+    return {"status": "R" if ordered else "A", "syntax_errors": ["5"] if ordered else [], "segments": ordered}
+
+
 def raise_for(issues, what="transaction set"):
     """Raise the core's ``ValidationFailed`` listing the errors, if any: what
     blocks an outbound file before it is sent."""
@@ -169,6 +219,7 @@ def raise_for(issues, what="transaction set"):
 
 __all__ = [
     "GUIDES_DIR",
+    "acknowledgement",
     "Guide",
     "GuideError",
     "ISSUE_CODES",

@@ -50,6 +50,7 @@ ISSUE_CODES = {
     "hierarchy": ("7", "12", "invalid hierarchy (HL01/HL02/HL03/HL04)"),
 }
 
+HL_POSITIONS = {"number": 1, "parent": 2, "level": 3, "children": 4}  # X12 HL01..HL04
 _DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DIGITS = frozenset("0123456789")
 
@@ -72,6 +73,7 @@ class ElementSpec:
         "repeat",
         "bit",
         "fast",
+        "dates",
     )
 
     def __init__(
@@ -90,6 +92,7 @@ class ElementSpec:
         self.notes = notes  # composite syntax notes (compiled)
         self.repeat = repeat  # max repetitions (None: unbounded)
         self.bit = 1 << position  # for syntax notes
+        self.dates = None  # a composite holding a date and its format qualifier: (value, format, formats)
         # 1: text (AN, ID, an), 2: numeric, 0: other (checked by _value only)
         if components is not None or usage == "N":
             self.fast = 0
@@ -102,7 +105,7 @@ class ElementSpec:
 
 
 class SegmentSpec:
-    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory")
+    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory", "notes_met")
 
     def __init__(self, tag, name, elements, notes):
         self.tag = tag
@@ -111,6 +114,7 @@ class SegmentSpec:
         self.notes = notes
         self.count = len(elements)
         self.mandatory = tuple(e for e in elements if e.usage == "M")
+        self.notes_met = set()  # presence masks known to meet every syntax note
 
 
 class SegEntry:
@@ -224,6 +228,8 @@ class CompiledGuide:
                 "levels": frozenset(hierarchy.get("levels") or ()),
                 "roots": frozenset(hierarchy.get("roots") or ()),
                 "parents": {level: frozenset(p) for level, p in (hierarchy.get("parents") or {}).items()},
+                # which elements hold the number, the parent's number, the level, the child flag
+                "positions": {**HL_POSITIONS, **(hierarchy.get("positions") or {})},
             }
         return LoopEntry(loop_id, usage, most, entries, hierarchy)
 
@@ -273,6 +279,9 @@ class CompiledGuide:
                 position, ref, element_id, name, usage, "composite", 0, 0, None, components, repeat=repeat
             )
             spec.notes = _syntax_notes(notes, element_id)
+            dates = self.dictionary.dates.get(element_id)
+            if dates:
+                spec.dates = (dates["value"], dates["format"], dates["formats"])
             return spec
         name, kind, low, high, codes = self.dictionary.elements[element_id]
         if "codes" in rule:
@@ -482,9 +491,17 @@ class _Run:
             separators = None
         else:
             values = raw
-            separators = (segment.component, segment.repetition, segment.release)
+            component, repetition, release = separators = (
+                segment.component,
+                segment.repetition,
+                segment.release,
+            )
             joined = "".join(raw)
-            if not any(sep and sep in joined for sep in separators):
+            if not (
+                component in joined
+                or (repetition and repetition in joined)
+                or (release and release in joined)
+            ):
                 separators = False  # plain strings only: no splitting to consider
         count = len(values) - 1
         if count > spec.count:
@@ -499,7 +516,11 @@ class _Run:
                             "element_missing", segment, index, element, "mandatory element is missing"
                         )
                     continue
-                if separators and any(sep and sep in value for sep in separators):
+                if separators and (
+                    component in value
+                    or (repetition and repetition in value)
+                    or (release and release in value)
+                ):
                     value = split_element(value, *separators)
                 elif element.fast:
                     present |= element.bit
@@ -529,8 +550,12 @@ class _Run:
                 self._element_issue(
                     "element_missing", segment, index, element, "mandatory element is missing"
                 )
-        if spec.notes:
-            self._notes(spec.notes, present, spec.elements, segment, index, None)
+        if spec.notes and present not in spec.notes_met:  # most segments repeat a pattern already met
+            if (
+                not self._notes(spec.notes, present, spec.elements, segment, index, None)
+                and len(spec.notes_met) < 512
+            ):
+                spec.notes_met.add(present)
 
     def _too_many(self, spec, segment, index, values, separators):
         for extra in range(spec.count + 1, len(values)):
@@ -623,6 +648,27 @@ class _Run:
             self._value(spec, value, segment, index, composite, number)
         if composite.notes:
             self._notes(composite.notes, present, specs, segment, index, composite)
+        if composite.dates:
+            self._dated(composite, components, segment, index)
+
+    def _dated(self, composite, components, segment, index):
+        """An EDIFACT date (DTM C507) in the format its qualifier names (2379)."""
+        value_at, format_at, formats = composite.dates
+        value = components[value_at - 1] if value_at <= len(components) else ""
+        code = components[format_at - 1] if format_at <= len(components) else ""
+        pattern = formats.get(code)
+        if value and pattern and not _valid_format(value, pattern):
+            spec = composite.components[value_at - 1]
+            self._element_issue(
+                "element_invalid_date",
+                segment,
+                index,
+                spec,
+                f"{value!r} is not a date/time as {pattern} (format {code})",
+                value,
+                value_at,
+                composite,
+            )
 
     def _value(self, spec, value, segment, index, element, component):
         """Check one non-empty simple value: length, type, code set."""
@@ -635,14 +681,11 @@ class _Run:
             size = self._numeric(spec, value, segment, index, element, component)
             if size is None:
                 return None
-        elif kind == "DT":
+        elif kind == "DT" or kind == "TM":  # the length first: 2024010 is too short, 20240230 no date
             size = len(value)
-            if not _valid_date(value):
-                return self._bad("element_invalid_date", spec, value, segment, index, element, component)
-        elif kind == "TM":
-            size = len(value)
-            if not _valid_time(value):
-                return self._bad("element_invalid_time", spec, value, segment, index, element, component)
+            if spec.low <= size <= spec.high and not (_valid_date if kind == "DT" else _valid_time)(value):
+                code = "element_invalid_date" if kind == "DT" else "element_invalid_time"
+                return self._bad(code, spec, value, segment, index, element, component)
         elif kind == "a":
             size = len(value)
             if not value.isprintable() or any(c in _DIGITS for c in value):
@@ -693,7 +736,8 @@ class _Run:
 
     def _notes(self, notes, present, specs, segment, index, composite):
         """X12 syntax notes over the present elements (or components), as
-        bit masks (bit ``n`` set: element ``n`` present)."""
+        bit masks (bit ``n`` set: element ``n`` present); True when one is not met."""
+        failed = False
         for kind, positions, note, mask, first in notes:
             there = present & mask
             if kind == "P":
@@ -708,6 +752,7 @@ class _Run:
                 broken = there & first and not there & ~first
             if not broken:
                 continue
+            failed = True
             if kind == "E":
                 wanted = [p for p in positions if present & (1 << p)][1:2]
                 code = "element_exclusion"
@@ -725,26 +770,32 @@ class _Run:
                 component=spec.position if composite is not None else 0,
                 element=composite,
             )
+        return failed
 
     # HL hierarchy --------------------------------------------------------------------
 
     def _hierarchy(self, loop, segment, index):
-        """HL01 numbers the levels 1, 2, 3...; HL02 names an earlier HL01;
-        HL03's parent level must be one the guide allows."""
+        """The level's number counts 1, 2, 3... (HL01, CPS01); its parent
+        (HL02, CPS02) is an earlier number; the parent's level (HL03) is one
+        the guide allows under this level."""
         rules = loop.hierarchy
         if self.hl_levels is None:
             self.hl_levels, self.hl_children, self.hl_count = {}, {}, 0
         self.hl_count += 1
-        spec = loop.entries[0].spec
-        number, parent, level = segment.get(1), segment.get(2), segment.get(3)
-        elements = spec.elements
+        at = rules["positions"]
+        elements = loop.entries[0].spec.elements
+        number_spec, parent_spec = elements[at["number"] - 1], elements[at["parent"] - 1]
+        level_spec = elements[at["level"] - 1] if at.get("level") else None
+        number, parent = segment.get(at["number"]), segment.get(at["parent"])
+        level = segment.get(at["level"]) if level_spec else ""
+        tag = segment.tag
         if number != str(self.hl_count):
             self._element_issue(
                 "hierarchy",
                 segment,
                 index,
-                elements[0],
-                f"HL01 is {number!r}, expected {self.hl_count} (numbered from 1 by one)",
+                number_spec,
+                f"{number_spec.ref} is {number!r}, expected {self.hl_count} (numbered from 1 by one)",
                 number,
             )
         if parent:
@@ -753,8 +804,8 @@ class _Run:
                     "hierarchy",
                     segment,
                     index,
-                    elements[1],
-                    f"parent {parent!r} is not an earlier HL01",
+                    parent_spec,
+                    f"parent {parent!r} is not an earlier {tag}",
                     parent,
                 )
             else:
@@ -765,7 +816,7 @@ class _Run:
                         "hierarchy",
                         segment,
                         index,
-                        elements[2],
+                        level_spec,
                         f"level {level} cannot be under level {parent_level} (allowed: {', '.join(sorted(allowed))})",
                         level,
                     )
@@ -775,26 +826,31 @@ class _Run:
                 "hierarchy",
                 segment,
                 index,
-                elements[1],
-                f"level {level} needs a parent (HL02): only {', '.join(sorted(rules['roots']))} may be top",
+                parent_spec,
+                f"level {level} needs a parent ({parent_spec.ref}): only {', '.join(sorted(rules['roots']))} may be on top",
                 level,
             )
-        if rules["levels"] and level and level not in rules["levels"] and elements[2].codes is None:
+        if rules["levels"] and level and level not in rules["levels"] and level_spec.codes is None:
             self._element_issue(
                 "hierarchy",
                 segment,
                 index,
-                elements[2],
+                level_spec,
                 f"level {level!r} is not one of {', '.join(sorted(rules['levels']))}",
                 level,
             )
-        self.hl_levels[number] = (level, segment, index, elements[3] if len(elements) > 3 else None)
+        children = (
+            elements[at["children"] - 1] if at.get("children") and at["children"] <= len(elements) else None
+        )
+        self.hl_levels[number] = (level, segment, index, children)
 
     def _hierarchy_end(self):
         """HL04 says whether a level has children: "1" yes, "0" no."""
         for number, (_level, segment, index, spec) in self.hl_levels.items():
-            flag = segment.get(4)
-            if spec is None or not flag:
+            if spec is None:
+                continue
+            flag = segment.get(spec.position)
+            if not flag:
                 continue
             has = self.hl_children.get(number, 0) > 0
             if (flag == "1") != has:
@@ -803,7 +859,7 @@ class _Run:
                     segment,
                     index,
                     spec,
-                    f"HL04 is {flag} but the level has {'children' if has else 'no children'}",
+                    f"{spec.ref} is {flag} but the level has {'children' if has else 'no children'}",
                     flag,
                 )
 
@@ -842,6 +898,24 @@ def _valid_date(value):
     if not 1 <= month <= 12 or not 1 <= day <= _DAYS[month]:
         return False
     return not (month == 2 and day == 29 and (year % 4 or (year % 100 == 0 and year % 400)))
+
+
+def _valid_format(value, pattern):
+    """``value`` written as ``pattern``: CCYYMMDD, YYMMDD, CCYYMMDDHHMM[SS],
+    HHMM, CCYYWW, or two of them joined by "-" (a period)."""
+    if "-" in pattern:
+        first, _, second = pattern.partition("-")
+        low, sep, high = value.partition("-")
+        return bool(sep) and _valid_format(low, first) and _valid_format(high, second)
+    if len(value) != len(pattern) or not value.isdigit():
+        return False
+    if pattern == "CCYYWW":
+        return 1 <= int(value[4:]) <= 53
+    date_part = pattern.split("HH")[0]
+    if date_part and not _valid_date(value[: len(date_part)]):
+        return False
+    time_part = value[len(date_part) :]
+    return not time_part or _valid_time(time_part)
 
 
 def _valid_time(value):

@@ -26,7 +26,7 @@ GUIDES_DIR = Path(__file__).resolve().parent / "guides"
 SEGMENT_FIELDS = {"usage", "max"}
 LOOP_FIELDS = {"usage", "max"}
 ELEMENT_FIELDS = {"usage", "codes", "min", "max"}
-HIERARCHY_FIELDS = {"levels", "roots", "parents"}
+HIERARCHY_FIELDS = {"levels", "roots", "parents", "positions"}
 OVERRIDE_KEYS = {"partner", "version", "base", "description", "segments", "loops", "elements", "hierarchy"}
 SEGMENT_USAGES = {"M", "O", "C", "N"}  # C: EDIFACT conditional (= optional); N: not used
 ELEMENT_USAGES = {"M", "O", "X", "C", "N"}  # X: X12 conditional (a syntax note decides)
@@ -52,9 +52,11 @@ class Dictionary:
     ``composites[id] = (name, uses, syntax notes)``.
     """
 
-    def __init__(self, standard, version, elements, composites, segments):
+    def __init__(self, standard, version, elements, composites, segments, dates=None):
         self.standard = standard
         self.version = version
+        # EDIFACT dates whose format a qualifier gives: {"C507": {"value": 2, "format": 3, "formats": {...}}}
+        self.dates = dates or {}
         self.elements = elements
         self.composites = composites
         self.segments = segments
@@ -123,11 +125,13 @@ def _load_dictionary(standard, version):
             f"no dictionary for {standard} {version} (guides/{standard}/{version}/segments.json)"
         )
     raw = json.loads(path.read_text())
-    elements, composites, segments = {}, {}, {}
+    elements, composites, segments, dates = {}, {}, {}, {}
     if raw.get("base"):
         base_standard, _, base_version = raw["base"].partition("/")
         base = _load_dictionary(base_standard, base_version)
         elements, composites, segments = dict(base.elements), dict(base.composites), dict(base.segments)
+        dates = dict(base.dates)
+    dates.update(raw.get("dates") or {})
     where = f"{standard}/{version}/segments.json"
     for ref, entry in raw.get("elements", {}).items():
         kind, low, high = parse_type(entry[1], standard, f"{where} element {ref}")
@@ -144,7 +148,10 @@ def _load_dictionary(standard, version):
         for _usage, ref, _rep in entry[1]:
             if ref not in elements and ref not in composites:
                 raise GuideError(f"{where}: {tag} uses {ref}, which is neither an element nor a composite")
-    dictionary = Dictionary(standard, version, elements, composites, segments)
+    for ref, rule in dates.items():
+        if ref not in composites or not {"value", "format", "formats"} <= set(rule):
+            raise GuideError(f"{where}: dates {ref}: a composite with value, format and formats")
+    dictionary = Dictionary(standard, version, elements, composites, segments, dates)
     _DICTIONARIES[key] = dictionary
     return dictionary
 
@@ -212,6 +219,10 @@ class Guide:
         loops = _merge(self.loops, refinements.get("loops"))
         elements = _merge(self.elements, refinements.get("elements"))
         hierarchy = _merge(self.hierarchy, refinements.get("hierarchy"))
+        for loop_id, rule in (refinements.get("hierarchy") or {}).items():
+            if "parents" in rule:  # level by level: {"I": ["P"]} leaves the other levels' rules
+                base = (self.hierarchy.get(loop_id) or {}).get("parents") or {}
+                hierarchy[loop_id]["parents"] = {**base, **rule["parents"]}
         done = self.applied + ((applied,) if applied else ())
         return Guide(
             self.key,
