@@ -278,6 +278,57 @@ def test_855_roundtrip_with_split_acks():
     )
 
 
+def test_855_reader_names_a_bad_ack_date():
+    bad = transaction(
+        "855",
+        ("BAK", "00", "AC", "P1", "20240501"),
+        ("PO1", "1", "2", "EA"),
+        ("ACK", "IA", "2", "EA", "068", "2024-05-08"),
+    )
+    with pytest.raises(DocumentError, match=r"segment 4 \(ACK\), ACK05: '2024-05-08' is not a date"):
+        documents.read(bad, "X12")
+    bad = transaction(
+        "855", ("BAK", "00", "AC", "P1", "20240501"), ("PO1", "1", "2", "EA"), ("ACK", "IA", "2", "EA", "068")
+    )
+    with pytest.raises(DocumentError, match=r"segment 4 \(ACK\): ACK05 \(date\) is missing"):
+        documents.read(bad, "X12")
+
+
+def test_x12_amounts_have_no_decimal_comma():
+    bad = transaction("850", ("BEG", "00", "SA", "P1", "", "20240501"), ("PO1", "1", "2", "EA", "1,50"))
+    with pytest.raises(DocumentError, match=r"segment 3 \(PO1\), PO104: '1,50' is not a number"):
+        documents.read(bad, "X12")
+
+
+def test_builder_checks_the_shape_first():
+    for mutate, message in (
+        (lambda d: d.update(lines="x"), "lines: expected a list, got str."),
+        (
+            lambda d: d["lines"][0].update(product_ids=["UP"]),
+            "lines[0].product_ids: expected an object, got list.",
+        ),
+        (
+            lambda d: d["lines"][0]["product_ids"].update(UP=12345678905),
+            "lines[0].product_ids.UP: expected text, got 12345678905.",
+        ),
+        (lambda d: d["ship_to"].update(address=5), "ship_to.address: expected an object, got int."),
+        (lambda d: d["parties"].update(BY="RETAIL"), "parties.BY: expected an object, got str."),
+        (
+            lambda d: d["lines"][1].update(unit_price=0.0475),
+            'lines[1].unit_price: expected a decimal string such as "12.50", got the float 0.0475.',
+        ),
+        (
+            lambda d: d["lines"][0].update(description=["BLUE"]),
+            "lines[0].description: expected text, got ['BLUE'].",
+        ),
+    ):
+        document = copy.deepcopy(ORDER_850)
+        mutate(document)
+        with pytest.raises(DocumentError) as caught:
+            documents.build("850", document, "X12", "004010")
+        assert str(caught.value) == message
+
+
 def test_855_status_only_line_gets_one_ack_for_its_quantity():
     document = copy.deepcopy(ACK_855)
     document["lines"] = [{"line": "1", "quantity": "3", "uom": "CA", "status": "IA"}]

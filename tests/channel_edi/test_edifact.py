@@ -415,3 +415,17 @@ def test_escapes_agree_with_pydifact():
         (s.tag, s.elements) for s in Parser().parse(data.decode("latin-1")) if s.tag not in ("UNB", "UNZ")
     ]
     assert ours == theirs
+
+
+def test_trailing_empty_components_and_empty_composites_survive():
+    """pydifact 0.2.3's tokenizer gives "A:B:" back as "A:B" and "::" as "":
+    the reader here keeps them, so the file is written back byte for byte."""
+    segments = list(ORDERS)
+    segments[2] = "BGM+220:::+PO-1:+::"
+    data = edi(*segments)
+    interchange = edifact.read(data).interchanges[0]
+    bgm = interchange.groups[0].transactions[0].body[0]
+    assert bgm.elements == [[["220", "", "", ""]], [["PO-1", ""]], [["", "", ""]]]
+    assert edifact.write(interchange) == data
+    bgm.elements = bgm.elements + [[["9"]]]  # changed: written from the elements, still as they are
+    assert b"BGM+220:::+PO-1:+::+9'" in edifact.write(interchange)

@@ -533,3 +533,10 @@ def test_header_fields_win_over_the_header_segment():
     text = x12.write(interchange).decode()
     assert "*000000906*1*T*>~" in text and text.endswith("IEA*1*000000906~\n")
     assert "GE*1*77~" in text and "*1230*77*X*004010~" in text
+
+
+def test_unreadable_later_isa_is_an_error_and_the_first_interchange_is_kept():
+    edifile = x12.read(x12_file() + b"ISA*00*   *00~\n")
+    assert len(edifile.interchanges) == 1
+    issue = error(edifile, "bad_isa")
+    assert (issue.position, issue.segment) == (10, "ISA") and "16 expected" in issue.message

@@ -42,7 +42,7 @@ from pydifact.serializer import Serializer
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, segment_class, split_escaped
+from .readsegment import ReadSegment, counts, segment_class, split_escaped
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Transaction
 
 STANDARD = "EDIFACT"
@@ -574,7 +574,7 @@ class _Envelopes:
             return
         unt = segments[-1]
         count = unt.get(1)
-        if not (count.isdigit() and int(count) == len(segments)):
+        if not counts(count, len(segments)):
             self.error(
                 "segment_count",
                 f"UNT01 says {count!r} segments, the message has {len(segments)}",
@@ -601,7 +601,7 @@ class _Envelopes:
         self.group = None
         une = group.trailer = self.segment(index)
         count = une.get(1)
-        if not (count.isdigit() and int(count) == len(group.transactions)):
+        if not counts(count, len(group.transactions)):
             self.error(
                 "transaction_count",
                 f"UNE01 says {count!r} messages, the group has {len(group.transactions)}",
@@ -631,7 +631,7 @@ class _Envelopes:
             expected, what = len(interchange.groups), "functional groups"
         else:
             expected, what = sum(len(g.transactions) for g in interchange.groups), "messages"
-        if not (count.isdigit() and int(count) == expected):
+        if not counts(count, expected):
             self.error(
                 "group_count", f"UNZ01 says {count!r} {what}, the interchange has {expected}", index, "UNZ01"
             )

@@ -89,6 +89,16 @@ class ReadSegment(Segment):
         )
 
 
+def is_number(text):
+    """ASCII digits only (``str.isdigit`` also takes "²" and other scripts' digits)."""
+    return text.isascii() and text.isdigit()
+
+
+def counts(written, actual):
+    """True when a trailer's count (SE01, UNT01...) as written is ``actual``."""
+    return is_number(written) and int(written) == actual
+
+
 _classes = {}
 
 

@@ -33,7 +33,7 @@ import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, segment_class
+from .readsegment import ReadSegment, counts, is_number, segment_class
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -207,27 +207,16 @@ class _Reader:
             raise X12Error("X12: the file is empty.")
         if start:
             self.warn_once("indentation", "whitespace before the first ISA; ignored", 1, "ISA")
-        first = True
-        while start < len(text):
-            if not text.startswith("ISA", start):
-                if first:
-                    raise X12Error(
-                        f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}."
-                    )
-                self.error(
-                    "outside_envelope",
-                    f"text after the interchange that is not an ISA: {text[start : start + 30]!r}",
-                    self.count + 1,
-                )
-                return
+        if not text.startswith("ISA", start):
+            raise X12Error(f"X12: the file must start with an ISA segment, not {text[start : start + 20]!r}.")
+        while start < len(text):  # each chunk ends where the next ISA starts
             try:
                 values, delimiters, body_start, fixed = read_isa(text, start)
             except X12Error as exc:
-                if first:
+                if not self.file.interchanges:
                     raise
                 self.error("bad_isa", exc.message, self.count + 1, "ISA", exc.element)
                 return
-            first = False
             start = self.interchange(start, values, delimiters, body_start, fixed)
 
     def interchange(self, isa_start, values, delimiters, body_start, fixed):
@@ -342,7 +331,7 @@ def isa_widths(values):
 def same_number(a, b):
     """Control numbers of type N0 (GS06/GE02, ISA13/IEA02): equal as
     written, or as numbers when both are digits (``000005`` and ``5``)."""
-    return a == b or (a.isdigit() and b.isdigit() and int(a) == int(b))
+    return a == b or (is_number(a) and is_number(b) and int(a) == int(b))
 
 
 class _Envelopes:
@@ -494,7 +483,7 @@ class _Envelopes:
             return
         se = segments[-1]
         count = se.get(1)
-        if not (count.isdigit() and int(count) == len(segments)):
+        if not counts(count, len(segments)):
             self.error(
                 "segment_count",
                 f"SE01 says {count!r} segments, the transaction set has {len(segments)}",
@@ -521,7 +510,7 @@ class _Envelopes:
         self.group = None
         ge = group.trailer = self.segment(index)
         count = ge.get(1)
-        if not (count.isdigit() and int(count) == len(group.transactions)):
+        if not counts(count, len(group.transactions)):
             self.error(
                 "transaction_count",
                 f"GE01 says {count!r} transaction sets, the group has {len(group.transactions)}",
@@ -549,7 +538,7 @@ class _Envelopes:
         interchange = self.interchange
         iea = interchange.trailer = self.segment(index)
         count = iea.get(1)
-        if not (count.isdigit() and int(count) == len(interchange.groups)):
+        if not counts(count, len(interchange.groups)):
             self.error(
                 "group_count",
                 f"IEA01 says {count!r} functional groups, the interchange has {len(interchange.groups)}",
@@ -712,7 +701,7 @@ class _Writer:
         fixed = []
         for number, (value, width) in enumerate(zip(values, ISA_WIDTHS, strict=True), 1):
             value = value or ""
-            if number in NUMERIC_ISA and value.isdigit():
+            if number in NUMERIC_ISA and is_number(value):
                 value = value.zfill(width)
             else:
                 value = value.strip().ljust(width) if number not in (11, 16) else value

@@ -28,7 +28,7 @@ shipping and warehouse ones) fills them with the :func:`reader` and
 this file (see ``README.md`` in this folder to add one).
 """
 
-from .common import DocumentError
+from .common import DocumentError, check_shape
 
 READERS = {}  # (standard, set_type) -> reader(transaction) -> dict
 BUILDERS = {}  # (standard, set_type) -> builder(document, version, **options) -> Transaction
@@ -100,6 +100,7 @@ def build(set_type, document, standard, version, **options):
         )
     if not isinstance(document, dict):
         raise DocumentError(f"(document): a {set_type} document is a dict, not {type(document).__name__}.")
+    check_shape(document)
     return function(document, version, **options)
 
 

@@ -76,17 +76,22 @@ def put(target, key, found):
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
-def number(text, segment=None, element=None):
-    """A decimal string with "." as the mark, from an X12 R/Nn value or an
-    EDIFACT numeric value (whose mark may be "," whatever UNA3 says: ISO
-    9735 allows both). The digits are kept as written ("12.50" stays
-    "12.50")."""
+def number(text, segment=None, element=None, comma=True):
+    """A decimal string with "." as the mark, from an EDIFACT numeric value
+    (whose mark may be "," whatever UNA3 says: ISO 9735 allows both) or,
+    with ``comma=False``, an X12 R value (:func:`r_number`). The digits are
+    kept as written ("12.50" stays "12.50")."""
     if text is None:
         return None
-    if not _NUMBER.match(text):
+    if not _NUMBER.match(text) or (not comma and "," in text):
         place = f"{where(segment, element)}: " if segment is not None else ""
         raise DocumentError(f"{place}{text!r} is not a number.")
     return text.replace(",", ".")
+
+
+def r_number(text, segment=None, element=None):
+    """An X12 R (decimal) value, "." only: "12.50" stays "12.50"."""
+    return number(text, segment, element, comma=False)
 
 
 def implied(text, decimals=2, segment=None, element=None):
@@ -355,6 +360,110 @@ def text_of(found, path):
     if not isinstance(found, str | int) or isinstance(found, bool):
         raise DocumentError(f"{path}: expected text, got {found!r}.")
     return str(found)
+
+
+# --- the shape of a document ------------------------------------------------------
+
+# keys whose value is an object, a list of objects, a list of texts or objects
+OBJECT_KEYS = frozenset(
+    "dates references terms identifiers address product_ids quantities amounts price_details "
+    "totals counts ship_to bill_to interchange sender receiver communications other_prices".split()
+)
+OBJECT_LIST_KEYS = frozenset(
+    "lines acks allowances_charges taxes contacts groups transactions segments elements context".split()
+)
+TEXT_LIST_KEYS = frozenset("codes name_and_address".split())
+TEXT_MAP_KEYS = frozenset(
+    "identifiers product_ids references quantities amounts communications other_prices counts".split()
+)
+BOOL_KEYS = frozenset("is_credit implicit".split())
+NUMBER_KEYS = frozenset(
+    "quantity quantity_left unit_price amount total total_raw line_count hash_total percent rate "
+    "discount_percent discount_amount discountable_amount basis_quantity".split()
+)
+
+
+def check_shape(document, path=""):
+    """Check the types in a document before building from it: objects where
+    objects belong, lists of objects, texts (decimal strings for amounts;
+    ints are taken there, floats never). Raises DocumentError naming the
+    path of the first wrong value."""
+    if not isinstance(document, dict):
+        raise DocumentError(f"{path or '(document)'}: expected an object, got {type(document).__name__}.")
+    for key, found in document.items():
+        where_ = f"{path}.{key}" if path else str(key)
+        if found is None:
+            continue
+        if key in BOOL_KEYS:
+            if not isinstance(found, bool):
+                raise DocumentError(f"{where_}: expected true or false, got {found!r}.")
+        elif key == "dates":
+            _check_map(found, where_, (str, dict))
+        elif key == "parties":
+            if not isinstance(found, dict):
+                raise DocumentError(
+                    f"{where_}: expected an object {{role: party}}, got {type(found).__name__}."
+                )
+            for role, party in found.items():
+                check_shape(party, f"{where_}.{role}")
+        elif key in TEXT_MAP_KEYS:
+            _check_map(
+                found,
+                where_,
+                (str, int) if key in ("quantities", "amounts", "other_prices", "counts") else (str,),
+            )
+        elif key in OBJECT_KEYS:
+            check_shape(found, where_)
+        elif key in OBJECT_LIST_KEYS:
+            if not isinstance(found, list):
+                raise DocumentError(f"{where_}: expected a list, got {type(found).__name__}.")
+            for index, item in enumerate(found):
+                check_shape(item, f"{where_}[{index}]")
+        elif key in TEXT_LIST_KEYS or (key == "street" and isinstance(found, list)):
+            _check_list(found, where_)
+        elif key == "notes":
+            _check_notes(found, where_)
+        elif key in ("identification", "element", "reference") and isinstance(found, list):
+            continue  # a 999 CTX's composite values, written as given
+        else:
+            _check_scalar(found, where_, key in NUMBER_KEYS)
+
+
+def _check_scalar(found, path, numeric):
+    if isinstance(found, str):
+        return
+    if numeric and isinstance(found, int) and not isinstance(found, bool):
+        return
+    if isinstance(found, float):
+        raise DocumentError(f'{path}: expected a decimal string such as "12.50", got the float {found!r}.')
+    raise DocumentError(f"{path}: expected text, got {found!r}.")
+
+
+def _check_map(found, path, types):
+    if not isinstance(found, dict):
+        raise DocumentError(f"{path}: expected an object, got {type(found).__name__}.")
+    for key, item in found.items():
+        if isinstance(item, bool) or not isinstance(item, types):
+            if dict in types and isinstance(item, dict):
+                continue
+            _check_scalar(item, f"{path}.{key}", int in types)
+
+
+def _check_list(found, path):
+    if not isinstance(found, list):
+        raise DocumentError(f"{path}: expected a list of texts, got {type(found).__name__}.")
+    for index, item in enumerate(found):
+        _check_scalar(item, f"{path}[{index}]", False)
+
+
+def _check_notes(found, path):
+    if not isinstance(found, list):
+        raise DocumentError(f"{path}: expected a list, got {type(found).__name__}.")
+    for index, note in enumerate(found):
+        if isinstance(note, dict):
+            check_shape(note, f"{path}[{index}]")
+        else:
+            _check_scalar(note, f"{path}[{index}]", False)
 
 
 # --- parties -----------------------------------------------------------------------

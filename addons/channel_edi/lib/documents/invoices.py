@@ -41,9 +41,9 @@ from .common import (
     lines_of,
     money,
     need,
-    number,
     out_number,
     put,
+    r_number,
     required,
     seg,
     to_implied,
@@ -125,9 +125,9 @@ def _read_it1(loop):
     it1 = loop[0]
     line = {}
     put(line, "line", value(it1, 1))
-    put(line, "quantity", number(value(it1, 2), it1, 2))
+    put(line, "quantity", r_number(value(it1, 2), it1, 2))
     put(line, "uom", value(it1, 3))
-    put(line, "unit_price", number(value(it1, 4), it1, 4))
+    put(line, "unit_price", r_number(value(it1, 4), it1, 4))
     put(line, "price_basis", value(it1, 5))
     line["product_ids"] = x12_parts.read_product_ids(it1, 6, 25)
     x12_parts.read_line_details(line, loop[1:])
@@ -168,10 +168,12 @@ def read_810(transaction):
         elif segment.tag == "SAC":
             document.setdefault("allowances_charges", []).append(x12_parts.read_sac(segment))
         elif segment.tag == "AMT":
-            totals.setdefault("amounts", {})[required(segment, 1)] = number(required(segment, 2), segment, 2)
+            totals.setdefault("amounts", {})[required(segment, 1)] = r_number(
+                required(segment, 2), segment, 2
+            )
         elif segment.tag == "CTT":
             put(totals, "line_count", value(segment, 1))
-            put(totals, "hash_total", number(value(segment, 2), segment, 2))
+            put(totals, "hash_total", r_number(value(segment, 2), segment, 2))
     if "total" not in document:
         raise DocumentError(
             f"810 {transaction.control_number}: the TDS segment (total invoice amount) is missing."

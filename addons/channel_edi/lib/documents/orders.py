@@ -48,6 +48,7 @@ EDIFACT LIN 1229 1 added -> AI, 2 deleted -> DI, 3 changed -> CA).
 from . import builder, edifact_parts, reader, x12_parts
 from .common import (
     DocumentError,
+    date_name,
     edifact_date,
     edifact_dtm,
     edifact_set,
@@ -57,6 +58,7 @@ from .common import (
     number,
     out_number,
     put,
+    r_number,
     required,
     seg,
     value,
@@ -65,7 +67,6 @@ from .common import (
     x12_dtm,
     x12_set,
 )
-from .common import read_x12_dtm as _read_x12_dtm
 
 # --- X12 ---------------------------------------------------------------------------
 
@@ -97,9 +98,11 @@ def _read_x12_summary(document, summary):
     for segment in summary:
         if segment.tag == "CTT":
             put(totals, "line_count", value(segment, 1))
-            put(totals, "hash_total", number(value(segment, 2), segment, 2))
+            put(totals, "hash_total", r_number(value(segment, 2), segment, 2))
         elif segment.tag == "AMT":
-            totals.setdefault("amounts", {})[required(segment, 1)] = number(required(segment, 2), segment, 2)
+            totals.setdefault("amounts", {})[required(segment, 1)] = r_number(
+                required(segment, 2), segment, 2
+            )
     put(document, "totals", totals)
 
 
@@ -120,9 +123,9 @@ def _read_po1(loop):
     po1 = loop[0]
     line = {}
     put(line, "line", value(po1, 1))
-    put(line, "quantity", number(value(po1, 2), po1, 2))
+    put(line, "quantity", r_number(value(po1, 2), po1, 2))
     put(line, "uom", value(po1, 3))
-    put(line, "unit_price", number(value(po1, 4), po1, 4))
+    put(line, "unit_price", r_number(value(po1, 4), po1, 4))
     put(line, "price_basis", value(po1, 5))
     line["product_ids"] = x12_parts.read_product_ids(po1, 6, 25)
     rest = x12_parts.read_line_details(line, loop[1:])
@@ -233,11 +236,12 @@ def _read_ack(segment):
     """ACK01 status, ACK02 quantity, ACK03 uom, ACK04 date qualifier, ACK05
     date, ACK07..ACK28 product id pairs."""
     ack = {"status": required(segment, 1, what="line item status code")}
-    put(ack, "quantity", number(value(segment, 2), segment, 2))
+    put(ack, "quantity", r_number(value(segment, 2), segment, 2))
     put(ack, "uom", value(segment, 3))
     if value(segment, 4) or value(segment, 5):
-        name, found = _read_x12_dtm(seg("DTM", required(segment, 4), required(segment, 5)))
-        ack["dates"] = {name: found}
+        qualifier = required(segment, 4, what="date/time qualifier")
+        day = iso_date(required(segment, 5, what="date"), segment, 5)
+        ack["dates"] = {date_name("X12", qualifier): day}
     put(ack, "product_ids", x12_parts.read_product_ids(segment, 7, 28))
     return ack
 
@@ -389,10 +393,10 @@ def _read_poc(loop):
     line = {}
     put(line, "line", value(poc, 1))
     line["change"] = required(poc, 2, what="change or response type code")
-    put(line, "quantity", number(value(poc, 3), poc, 3))
-    put(line, "quantity_left", number(value(poc, 4), poc, 4))
+    put(line, "quantity", r_number(value(poc, 3), poc, 3))
+    put(line, "quantity_left", r_number(value(poc, 4), poc, 4))
     put(line, "uom", value(poc, 5))
-    put(line, "unit_price", number(value(poc, 6), poc, 6))
+    put(line, "unit_price", r_number(value(poc, 6), poc, 6))
     put(line, "price_basis", value(poc, 7))
     line["product_ids"] = x12_parts.read_product_ids(poc, 8, 27)
     x12_parts.read_line_details(line, loop[1:])

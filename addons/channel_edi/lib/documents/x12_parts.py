@@ -7,10 +7,10 @@ from .common import (
     DocumentError,
     implied,
     need,
-    number,
     out_number,
     place_party,
     put,
+    r_number,
     read_x12_dtm,
     read_x12_party,
     required,
@@ -78,10 +78,10 @@ def read_sac(segment):
     put(out, "code", value(segment, 2))
     put(out, "amount", implied(value(segment, 5), 2, segment, 5))
     put(out, "percent_basis", value(segment, 6))
-    put(out, "percent", number(value(segment, 7), segment, 7))
-    put(out, "rate", number(value(segment, 8), segment, 8))
+    put(out, "percent", r_number(value(segment, 7), segment, 7))
+    put(out, "rate", r_number(value(segment, 8), segment, 8))
     put(out, "uom", value(segment, 9))
-    put(out, "quantity", number(value(segment, 10), segment, 10))
+    put(out, "quantity", r_number(value(segment, 10), segment, 10))
     put(out, "handling", value(segment, 12))
     put(out, "reference", value(segment, 13))
     put(out, "description", value(segment, 15))
@@ -217,8 +217,8 @@ def itd(terms, path):
 def read_txi(segment):
     """TXI: TXI01 tax type, TXI02 amount (R), TXI03 percent (R), TXI06 exempt code."""
     tax = {"type": required(segment, 1, what="tax type code")}
-    put(tax, "amount", number(value(segment, 2), segment, 2))
-    put(tax, "rate", number(value(segment, 3), segment, 3))
+    put(tax, "amount", r_number(value(segment, 2), segment, 2))
+    put(tax, "rate", r_number(value(segment, 3), segment, 3))
     put(tax, "exempt", value(segment, 6))
     return tax
 
