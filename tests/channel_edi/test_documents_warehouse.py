@@ -173,20 +173,18 @@ def doc_846():
                 "line": "1",
                 "product_ids": {"UP": "036000291452", "VN": "A-1"},
                 "description": "Widget",
-                "quantities": [
-                    {"qualifier": "17", "quantity": "120", "uom": "EA"},
-                    {"qualifier": "33", "quantity": "100", "uom": "EA"},
-                ],
+                "quantities": {"17": "120", "33": "100"},
+                "uom": "EA",
             },
             {
                 "line": "2",
                 "product_ids": {"VN": "B-2"},
-                "quantities": [{"qualifier": "33", "quantity": "0"}],
+                "quantities": {"33": "0"},
                 "destinations": [
                     {
                         "uom": "EA",
                         "id_qualifier": "92",
-                        "quantities": [
+                        "locations": [
                             {"location": "001", "quantity": "5"},
                             {"location": "002", "quantity": "7.5"},
                         ],
@@ -290,8 +288,8 @@ def test_846_quantities_by_qualifier_and_ctt():
     assert "SDQ*EA*92*001*5*002*7.5" in lines
     assert lines[-2] == "CTT*2"
     document = warehouse.read_846(transaction)
-    on_hand = {q["qualifier"]: q["quantity"] for q in document["lines"][0]["quantities"]}
-    assert on_hand == {"17": "120", "33": "100"}
+    assert document["lines"][0]["quantities"] == {"17": "120", "33": "100"}  # on hand, available
+    assert document["lines"][0]["uom"] == "EA"
 
 
 def test_947_without_lx_stays_without_lx():
@@ -388,8 +386,8 @@ def test_stupidedi_944_sample():
         ),
         (
             "846",
-            lambda d: d["lines"][0]["quantities"][0].pop("qualifier"),
-            r"quantities\[0\]\.qualifier: missing",
+            lambda d: d["lines"][0]["quantities"].update({"17": 1.5}),
+            r"lines\[0\]\.quantities\.17: 1.5: give quantities as decimal strings",
         ),
         ("846", lambda d: d["lines"][0].update(product_ids={}), r"lines\[0\]\.product_ids: missing"),
         ("947", lambda d: d["lines"][0].pop("reason"), r"lines\[0\]\.reason: missing"),

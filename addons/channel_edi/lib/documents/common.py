@@ -367,16 +367,23 @@ def text_of(found, path):
 # keys whose value is an object, a list of objects, a list of texts or objects
 OBJECT_KEYS = frozenset(
     "dates references terms identifiers address product_ids quantities amounts price_details "
-    "totals counts ship_to bill_to interchange sender receiver communications other_prices".split()
+    "totals counts ship_to bill_to interchange sender receiver communications other_prices "
+    # shipping and warehouse documents
+    "ship_from carrier pack extra_elements original_product_ids".split()
 )
 OBJECT_LIST_KEYS = frozenset(
-    "lines acks allowances_charges taxes contacts groups transactions segments elements context".split()
+    "lines acks allowances_charges taxes contacts groups transactions segments elements context "
+    # shipping and warehouse documents
+    "hierarchy children packaging packages marks destinations locations".split()
 )
-TEXT_LIST_KEYS = frozenset("codes name_and_address".split())
+TEXT_LIST_KEYS = frozenset("codes name_and_address additional_ssccs".split())
+# segments kept as read (``other_segments``): checked when they are written back
+RAW_KEYS = frozenset("other_segments summary_segments lin_raw".split())
 TEXT_MAP_KEYS = frozenset(
-    "identifiers product_ids references quantities amounts communications other_prices counts".split()
+    "identifiers product_ids references quantities amounts communications other_prices counts "
+    "extra_elements original_product_ids".split()
 )
-BOOL_KEYS = frozenset("is_credit implicit".split())
+BOOL_KEYS = frozenset("is_credit implicit sscc_with_ai".split())
 NUMBER_KEYS = frozenset(
     "quantity quantity_left unit_price amount total total_raw line_count hash_total percent rate "
     "discount_percent discount_amount discountable_amount basis_quantity".split()
@@ -393,6 +400,8 @@ def check_shape(document, path=""):
     for key, found in document.items():
         where_ = f"{path}.{key}" if path else str(key)
         if found is None:
+            continue
+        if key in RAW_KEYS:
             continue
         if key in BOOL_KEYS:
             if not isinstance(found, bool):

@@ -435,20 +435,26 @@ def _read_line_segment(spec, line, segment, index):
         line["description"] = value(segment, 1)
     elif tag == "PID" and "description" not in line and value(segment, 1) == "F" and len(segment) == 5:
         line["description"] = value(segment, 5)
-    elif tag == "QTY" and spec.set_type == "846" and len(segment) <= 3 and len(segment.components(3)) <= 1:
-        line.setdefault("quantities", []).append(
-            compact(
-                {
-                    "qualifier": value(segment, 1),
-                    "quantity": decimal_value(segment, 2, index=index),
-                    "uom": value(segment, 3),
-                }
-            )
-        )
+    elif tag == "QTY" and spec.set_type == "846" and _plain_qty(line, segment):
+        line.setdefault("quantities", {})[value(segment, 1)] = decimal_value(segment, 2, index=index)
+        if value(segment, 3):
+            line["uom"] = value(segment, 3)
     elif tag == "SDQ" and spec.set_type == "846":
         line.setdefault("destinations", []).append(_read_sdq(segment, index))
     else:
         line.setdefault("other_segments", []).append(raw_segment(segment))
+
+
+def _plain_qty(line, segment):
+    """Whether a QTY reads as ``quantities[QTY01] = QTY02`` with the line's
+    ``uom`` (QTY03): one per qualifier, all in the same unit as the first;
+    another QTY stays in ``other_segments``."""
+    qualifier, uom = value(segment, 1), value(segment, 3)
+    if not qualifier or not value(segment, 2) or len(segment) > 3 or len(segment.components(3)) > 1:
+        return False
+    if "quantities" not in line:
+        return True
+    return qualifier not in line["quantities"] and uom == line.get("uom", "")
 
 
 def _finish_line(line):
@@ -464,7 +470,7 @@ def _finish_line(line):
 
 def _read_sdq(segment, index):
     """SDQ: quantities per destination: ``{"uom": "EA", "id_qualifier": "92",
-    "quantities": [{"location": "001", "quantity": "5"}, ...]}``."""
+    "locations": [{"location": "001", "quantity": "5"}, ...]}``."""
     quantities = []
     for number in range(3, 23, 2):
         location, quantity = value(segment, number), decimal_value(segment, number + 1, index=index)
@@ -474,7 +480,7 @@ def _read_sdq(segment, index):
         {
             "uom": value(segment, 1),
             "id_qualifier": value(segment, 2),
-            "quantities": quantities,
+            "locations": quantities,
             "location_identifier": value(segment, 23),
         }
     )
@@ -567,18 +573,14 @@ def _build_line_extras(spec, line, path, version):
             out.append(seg("PID", "F", "", "", "", str(line["description"])))
         else:
             out.append(seg("G69", str(line["description"])))
-    for i, qty in enumerate(line.get("quantities") or []):
-        where_ = f"{path}.quantities[{i}]"
-        if not isinstance(qty, dict) or not qty.get("qualifier"):
-            raise error(f"{where_}.qualifier", "missing (QTY01, e.g. 17 on hand, 33 available)")
-        out.append(
-            seg(
-                "QTY",
-                qty["qualifier"],
-                decimal_text(qty.get("quantity"), f"{where_}.quantity"),
-                qty.get("uom"),
-            )
+    quantities = line.get("quantities") or {}
+    if not isinstance(quantities, dict):
+        raise error(
+            f"{path}.quantities", "an object {QTY01 qualifier: quantity} (17 on hand, 33 available...)."
         )
+    for qualifier, quantity in quantities.items():
+        where_ = f"{path}.quantities.{qualifier}"
+        out.append(seg("QTY", qualifier, decimal_text(quantity, where_), line.get("uom")))
     for i, sdq in enumerate(line.get("destinations") or []):
         out.append(_build_sdq(sdq, f"{path}.destinations[{i}]"))
     out += build_references(line.get("references") or {}, f"{path}.references", _ref_tag(spec))
@@ -596,14 +598,14 @@ def _build_dates(spec, dates, path, version):
 
 def _build_sdq(sdq, path):
     if not isinstance(sdq, dict):
-        raise error(path, "an object with 'uom' and 'quantities'")
-    quantities = require(sdq, "quantities", path)
+        raise error(path, "an object with 'uom' and 'locations'")
+    quantities = require(sdq, "locations", path)
     if len(quantities) > 10:
-        raise error(f"{path}.quantities", "at most 10 locations in one SDQ segment")
+        raise error(f"{path}.locations", "at most 10 locations in one SDQ segment")
     values = []
     for i, entry in enumerate(quantities):
-        values.append(require(entry, "location", f"{path}.quantities[{i}]"))
-        values.append(decimal_text(entry.get("quantity"), f"{path}.quantities[{i}].quantity"))
+        values.append(require(entry, "location", f"{path}.locations[{i}]"))
+        values.append(decimal_text(entry.get("quantity"), f"{path}.locations[{i}].quantity"))
     values += [""] * (20 - len(values))
     return seg(
         "SDQ", require(sdq, "uom", path), sdq.get("id_qualifier"), *values, sdq.get("location_identifier")
