@@ -1,27 +1,30 @@
 """Ship notices: X12 856 (004010, 004010VICS, 005010) and EDIFACT DESADV (D96A EANCOM).
 
-One document shape for both (see :mod:`.logistics_common` for the shared
-conventions)::
+One document shape for both (the conventions of every typed document are
+in ``README.md``; what the shipping and warehouse families add, kept
+segments and references, in :mod:`.logistics_common`)::
 
     {
       "purpose": "00",                  # BSN01 / BGM03
       "shipment_id": "SHP-1",           # BSN02 / BGM02
-      "shipment_date": "20240115",      # BSN03 / DTM+11
-      "shipment_time": "1030",          # BSN04
+      "shipment_date": "2024-01-15T10:30",  # BSN03 + BSN04 (DESADV: "document_date", DTM+137)
+      "dates": {"shipped": "2024-01-15T10:00"},  # DTM 011 / DTM+11, "delivery_estimated" 017 / 17
       "structure_code": "0001",         # BSN05
       "hash_total": "30",               # CTT02 when the partner wants it (CTT01 is counted)
       "pattern": "S-O-T-P-I",           # the HL levels, outermost first
       "hierarchy": [                    # nested levels
         {"level": "S", "hl_id": "1", "parent_id": None,
-         "carrier": {...}, "bill_of_lading": "...", "ship_from": {...}, "ship_to": {...},
+         "carrier": {"id_qualifier": "2", "id": "UPSN", ...},  # TD5
+         "bill_of_lading": "BOL1", "pro_number": "PRO9",       # REF BM, CN
+         "ship_from": {...}, "ship_to": {...}, "parties": {"BY": {...}},
          "children": [
-           {"level": "O", "hl_id": "2", "parent_id": "1", "po_number": "PO-7", "po_date": "20240110",
+           {"level": "O", "hl_id": "2", "parent_id": "1", "po_number": "PO-7", "po_date": "2024-01-10",
             "children": [
               {"level": "T", "hl_id": "3", "parent_id": "2", "sscc": "106141411234567897",
                "children": [
                  {"level": "P", ..., "sscc": "...", "children": [
                    {"level": "I", ..., "line": "1", "product_ids": {"UP": "..."},
-                    "quantity": "12", "uom": "EA", "lot": "L1", "expiry_date": "20250101"}]}]}]}]}]
+                    "quantity": "12", "uom": "EA", "lot": "L1", "expiry_date": "2025-01-01"}]}]}]}]}]
     }
 
 HL levels (X12 element 735): S shipment, O order, T shipping tare (pallet),
@@ -89,8 +92,7 @@ from .logistics_common import (
 
 __all__ = ["DocumentError", "build_856", "build_desadv", "read_856", "read_desadv"]
 
-LEVELS = ("S", "O", "T", "P", "I")
-LEVEL_NAMES = {"S": "shipment", "O": "order", "T": "tare", "P": "pack", "I": "item"}
+LEVELS = ("S", "O", "T", "P", "I")  # shipment, order, tare (pallet), pack (carton), item
 
 # HL patterns -> BSN05 hierarchical structure code (X12 element 1005)
 STRUCTURE_CODES = {
@@ -103,8 +105,6 @@ STRUCTURE_CODES = {
     "S-T-P-O-I": "0003",
     "S-O-I": "0004",
 }
-
-X12_VERSIONS = ("004010", "004010VICS", "005010", "005010VICS")
 
 # the SSCC in MAN02 (qualifier GM "SSCC-18 and Application Identifier") is
 # written as AI 00 + the 18 digits unless the partner wants the bare number

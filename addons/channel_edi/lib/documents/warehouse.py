@@ -14,10 +14,14 @@ set               what it says                               beginning   line   
 Each set is described by data: the element layout of its segments
 (:class:`SegmentMap`, element numbers and names from the 004010 standard)
 and where they stand (:class:`SetSpec`); one reader and one builder serve
-them all. A document (see :mod:`.logistics_common` for the conventions)::
+them all. A document (the conventions of every typed document are in
+``README.md``: ISO dates, ``ship_to``/``parties[role]``...)::
 
     {"depositor_order_number": "SO-1", "po_number": "PO-7", ...,   # the beginning segment
-     "parties": [{"role": "ST", ...}], "references": [...], "dates": [...], "notes": [...],
+     "ship_to": {...}, "parties": {"WH": {...}},                    # N1 loops
+     "references": {"CO": "CUST-PO-7"},                             # N9 (846: REF)
+     "dates": {"10": "2024-01-16"},                                 # G62 by date qualifier (846: DTM)
+     "notes": [{"reference": "WHI", "text": "..."}],                # NTE
      "carrier": {...},                                              # W66 / W27
      "lines": [{"line": "1", "quantity": "12", "uom": "EA", "upc": "...",
                 "product_ids": {"VN": "A-1"}, "lot": "L1", ...}],
