@@ -9,7 +9,7 @@ import copy
 import pytest
 from shipping_samples import x12_transactions
 
-from odoo.addons.channel_edi.lib import documents, sscc
+from odoo.addons.channel_edi.lib import documents, edifact, sscc, tree, x12
 from odoo.addons.channel_edi.lib.documents import shipping
 from odoo.addons.channel_edi.lib.documents.logistics_common import DocumentError
 from odoo.addons.channel_edi.lib.tree import Segment, Transaction
@@ -670,3 +670,44 @@ def test_node_x12_856_sample():
     assert shipping.read_856(rebuilt) == document
     assert [s[4] for s in rebuilt.segments if s.tag == "HL"] == ["1", "1", "0", "0"]
     assert next(s for s in rebuilt.segments if s.tag == "CTT").elements == [[["4"]], [["30"]]]
+
+
+def _x12_interchange(transaction, functional_id):
+    group = tree.Group(
+        functional_id, "SENDER", "RECEIVER", "17", "004010", [transaction], date="20240115", time="1200"
+    )
+    return tree.Interchange(
+        "X12", tree.Party("ZZ", "SENDER"), tree.Party("ZZ", "RECEIVER"), "000000017", "00401", "240115", "1200", "T",
+        groups=[group],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("pattern", list(PATTERNS))
+def test_856_through_the_x12_codec(pattern):
+    """build -> x12.write -> x12.read -> read gives the document back."""
+    document = PATTERNS[pattern]()
+    data = x12.write(_x12_interchange(shipping.build_856(document), "SH"))
+    edifile = x12.read(data)
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "X12") == document
+    assert shipping.hl_count_issues(back) == []
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_desadv_through_the_edifact_codec(decimal):
+    """build -> edifact.write -> edifact.read -> read, with either decimal mark."""
+    document = desadv_document()
+    message = documents.build("DESADV", document, "EDIFACT", "D:96A:UN:EAN005", decimal=decimal)
+    group = tree.Group("DESADV", "", "", "", "D:96A:UN", [message], implicit=True)
+    interchange = tree.Interchange(
+        "EDIFACT", tree.Party("14", "5412345000013"), tree.Party("14", "5412345678908"), "42", "UNOC:3",
+        "240115", "1200", groups=[group],
+    )  # fmt: skip
+    data = edifact.write(interchange)
+    assert (b"QTY+12:2,5'" if decimal == "," else b"QTY+12:2.5'") in data
+    assert b"GIN+BJ+" + sscc_of(500).encode() + b"'" in data
+    edifile = edifact.read(data)
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "EDIFACT") == document

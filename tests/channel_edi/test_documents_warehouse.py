@@ -10,7 +10,7 @@ import copy
 import pytest
 from shipping_samples import x12_transactions
 
-from odoo.addons.channel_edi.lib import documents, sscc
+from odoo.addons.channel_edi.lib import documents, sscc, tree, x12
 from odoo.addons.channel_edi.lib.documents import warehouse
 from odoo.addons.channel_edi.lib.documents.logistics_common import DocumentError
 from odoo.addons.channel_edi.lib.tree import Segment, Transaction
@@ -433,3 +433,20 @@ def test_reader_keeps_elements_of_later_versions():
     assert document["extra_elements"] == {"W0510": "X9"}
     rebuilt = warehouse.build_940(document)
     assert rebuilt.segments[1].elements == [[["N"]], [["SO1"]], [["PO1"]]] + [[[""]]] * 6 + [[["X9"]]]
+
+
+@pytest.mark.parametrize("set_type", list(DOCS))
+def test_through_the_x12_codec(set_type):
+    """build -> x12.write -> x12.read -> read gives the document back."""
+    document = DOCS[set_type]()
+    built = documents.build(set_type, document, "X12", "004010")
+    functional_id = {"940": "OW", "945": "SW", "943": "AR", "944": "RE", "846": "IB", "947": "AW"}[set_type]
+    group = tree.Group(functional_id, "SENDER", "3PL", "5", "004010", [built], date="20240115", time="1200")
+    interchange = tree.Interchange(
+        "X12", tree.Party("ZZ", "SENDER"), tree.Party("ZZ", "3PL"), "000000005", "00401", "240115", "1200", "T",
+        groups=[group],
+    )  # fmt: skip
+    edifile = x12.read(x12.write(interchange))
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "X12") == document
