@@ -337,6 +337,26 @@ def test_856_refuses_an_invalid_sscc_before_building():
     assert isinstance(caught.value, ValueError)
 
 
+def test_every_bad_or_repeated_sscc_is_listed_before_building():
+    document = s_o_t_p_i()
+    tare = document["hierarchy"][0]["children"][0]["children"][0]
+    tare["children"][0]["sscc"] = "106141411234567898"  # check digit
+    tare["children"][1]["sscc"] = tare["sscc"]  # the pallet's SSCC again
+    with pytest.raises(DocumentError) as caught:
+        shipping.build_856(document)
+    assert caught.value.errors == [
+        "hierarchy[0].children[0].children[0].children[0].sscc: SSCC '106141411234567898': "
+        "check digit 8 is wrong, it should be 7",
+        f"hierarchy[0].children[0].children[0].children[1].sscc: SSCC {tare['sscc']} is already "
+        "the SSCC of hierarchy[0].children[0].children[0]",
+    ]
+    assert str(caught.value).endswith("(and 1 more)")
+    document = desadv_document()
+    document["hierarchy"][0]["children"][0]["children"][1]["sscc"] = sscc_of(501)
+    with pytest.raises(DocumentError, match="is already the SSCC of hierarchy"):
+        shipping.build_desadv(document)
+
+
 def test_856_refuses_a_level_out_of_the_pattern():
     document = s_o_p_i()
     document["pattern"] = "S-O-I"

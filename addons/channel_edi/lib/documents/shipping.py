@@ -419,6 +419,7 @@ def build_856(document, version="004010", control_number="0001", sscc_with_ai=Tr
     if not isinstance(hierarchy, list):
         raise error("hierarchy", "a list of levels (the shipment level first).")
     pattern = _check_hierarchy(hierarchy, document.get("pattern"))
+    check_ssccs(hierarchy)
     structure = document.get("structure_code") or STRUCTURE_CODES.get(pattern, "")
     day, clock = x12_date_time(require(document, "shipment_date", ""), "shipment_date")
     if not clock:
@@ -445,6 +446,37 @@ def build_856(document, version="004010", control_number="0001", sscc_with_ai=Tr
     for i, raw in enumerate(document.get("summary_segments") or []):
         body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
     return x12_set("856", body, version, control_number)
+
+
+def check_ssccs(hierarchy):
+    """Every SSCC of a hierarchy checked before anything is built: one
+    DocumentError listing each invalid one (length, digits, check digit) and
+    each one used twice (a logistic unit has one SSCC, an SSCC one unit)."""
+    problems, seen = [], {}
+
+    def visit(node, path):
+        if not isinstance(node, dict):
+            return
+        numbers = [("sscc", node.get("sscc"))] if node.get("sscc") else []
+        numbers += [(f"additional_ssccs[{i}]", n) for i, n in enumerate(node.get("additional_ssccs") or [])]
+        for key, number in numbers:
+            try:
+                checked = gs1.validate_sscc(number)
+            except gs1.InvalidKey as exc:
+                problems.append(f"{path}.{key}: {exc}")
+                continue
+            if checked in seen:
+                problems.append(f"{path}.{key}: SSCC {checked} is already the SSCC of {seen[checked]}")
+            else:
+                seen[checked] = path
+        for i, child in enumerate(node.get("children") or []):
+            visit(child, f"{path}.children[{i}]")
+
+    for i, node in enumerate(hierarchy):
+        visit(node, f"hierarchy[{i}]")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DocumentError(f"{problems[0]}{more}", errors=problems)
 
 
 def _check_hierarchy(hierarchy, pattern):
@@ -878,6 +910,7 @@ def build_desadv(document, version=DESADV_VERSION, control_number="1", decimal="
     hierarchy = require(document, "hierarchy", "")
     if not isinstance(hierarchy, list):
         raise error("hierarchy", "a list of packages (CPS+1, the consignment, first).")
+    check_ssccs(hierarchy)
     counter = [0]
     lines = [0]
     for i, node in enumerate(hierarchy):
