@@ -22,6 +22,15 @@ def x12_sets(relative):
     return [t for interchange in edifile.interchanges for t in interchange.transactions()]
 
 
+LOCAL_FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def local_x12_sets(relative):
+    """Every transaction set of a sample kept in tests/channel_edi/fixtures."""
+    edifile = x12.read((LOCAL_FIXTURES / relative).read_bytes())
+    return [t for interchange in edifile.interchanges for t in interchange.transactions()]
+
+
 def edifact_messages(relative):
     """Every message of an EDIFACT sample, read by the codec (skipped until
     the EDIFACT codec is merged)."""

@@ -251,6 +251,27 @@ def test_999_for_005010_groups():
     assert forced[0]["set_type"] == "997"
 
 
+def test_999_reports_issues_as_ik3_ik4():
+    text = sample("staedi/x12_simple810.edi").decode().replace("*X*004010~", "*X*005010~")
+    edifile = x12.read(text.encode())
+    first = edifile.interchanges[0].groups[0].transactions[0]
+    it1 = next(s for s in first.segments if s.tag == "IT1")
+    issue = tree.Issue("invalid_code", "CA is not a unit", it1.position, "IT1", "IT103", it1.set_position)
+    (ack,) = acks.acknowledge(edifile, {id(first): [issue]})
+    body = [(s.tag, [s.get(n) for n in range(1, len(s) + 1)]) for s in ack["transaction"].body]
+    assert body == [
+        ("AK1", ["IN", "1", "005010"]),
+        ("AK2", ["810", "000000001"]),
+        ("IK3", ["IT1", str(it1.set_position), "", "8"]),
+        ("IK4", ["3", "", "7"]),
+        ("IK5", ["R", "5"]),
+        ("AK2", ["810", "000000002"]),
+        ("IK5", ["A"]),
+        ("AK9", ["P", "2", "2", "1"]),
+    ]
+    assert documents.read(ack["transaction"], "X12") == ack["document"]
+
+
 def test_never_acknowledge_an_acknowledgement():
     for name in (
         "staedi/x12_simple997.edi",

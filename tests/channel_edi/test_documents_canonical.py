@@ -6,7 +6,7 @@ import copy
 from decimal import Decimal
 
 import pytest
-from docs_support import edifact_messages, x12_sets
+from docs_support import edifact_messages, local_x12_sets, x12_sets
 from test_documents_invoices import INVOIC, INVOICE_810
 from test_documents_orders import ACK_855, CHANGE_860, ORDER_850, ORDRSP
 
@@ -91,6 +91,22 @@ def test_edifact_orders_sample_to_core_order():
         Decimal("12.80"),
     )
     assert order["customer"]["external_id"] == "gln:5400110000009"
+
+
+def test_node_x12_850_to_core_order():
+    (message,) = local_x12_sets("node-x12/850.edi")
+    order = canonical.validate(
+        "order", mappers.to_order(documents.read(message, "X12"), "X12", currency="USD")
+    )
+    assert order["customer"]["external_id"] == "duns:0003947268292"  # no BY: the ship-to's DUNS+4
+    first = order["lines"][0]
+    assert (first["sku"], first["variant_external_id"], first["barcode"]) == (
+        "AB3542",
+        "buyer:065322-117",
+        None,
+    )
+    total = sum(line["quantity"] * line["unit_price"] for line in order["lines"])
+    assert total == Decimal("13045.94")  # the file's AMT*1
 
 
 def test_order_without_prices_names_the_line():

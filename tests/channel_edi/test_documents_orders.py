@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from docs_support import edifact_messages, transaction, values, x12_sets
+from docs_support import edifact_messages, local_x12_sets, transaction, values, x12_sets
 
 from odoo.addons.channel_edi.lib import documents, tree, x12
 from odoo.addons.channel_edi.lib.documents import DocumentError
@@ -99,6 +99,89 @@ def test_850_public_sample_values():
     assert "unit_price" not in doc["lines"][0]  # PO104 is empty in the sample
     assert doc["totals"] == {"line_count": "4", "hash_total": "250"}
     json.dumps(doc)  # JSON-able
+
+
+def test_850_node_x12_vics_sample():
+    """node-x12's 850 (004010VICS, MIT): values as the file gives them."""
+    for name in ("node-x12/850.edi", "node-x12/850_2.edi"):  # "~" + LF, and LF as terminator
+        (order,) = local_x12_sets(name)
+        doc = documents.read(order, "X12")
+        assert (doc["purpose"], doc["type"], doc["po_number"], doc["order_date"], doc["contract"]) == (
+            "00",
+            "SA",
+            "08292233294",
+            "2010-11-27",
+            "610385385",
+        )
+        assert doc["references"] == {"DP": "038", "PS": "R"}
+        assert doc["terms"] == {
+            "type": "14",
+            "basis_date": "3",
+            "discount_percent": "2",
+            "discount_days": "45",
+            "net_days": "46",
+        }
+        assert doc["dates"] == {"delivery_requested": "2010-12-14"}
+        assert doc["ship_to"] == {
+            "name": "XYZ RETAIL",
+            "identifiers": {"9": "0003947268292"},
+            "address": {"street": ["31875 SOLON RD"], "city": "SOLON", "state": "OH", "postal_code": "44139"},
+        }
+        assert len(doc["lines"]) == 6
+        assert doc["lines"][0] == {
+            "line": "1",
+            "quantity": "120",
+            "uom": "EA",
+            "unit_price": "9.25",
+            "price_basis": "TE",
+            "product_ids": {"CB": "065322-117", "PR": "RO", "VN": "AB3542"},
+            "description": "SMALL WIDGET",
+        }
+        assert doc["lines"][4]["unit_price"] == "7.5"  # R: as written, not "7.50"
+        assert doc["totals"] == {"line_count": "6", "amounts": {"1": "13045.94"}}
+
+
+def test_855_node_x12_sample_and_its_acks_built_back():
+    (ack,) = local_x12_sets("node-x12/855.edi")
+    doc = documents.read(ack, "X12")
+    assert (doc["ack_type"], doc["po_number"], doc["order_date"], doc["ack_date"], doc["currency"]) == (
+        "AD",
+        "POTEST1112",
+        "2020-10-15",
+        "2020-10-15",
+        "USD",
+    )
+    assert doc["ship_to"]["identifiers"] == {"15": "123MILL 0001"}
+    assert doc["ship_to"]["address"]["street"] == [
+        "REGULAR EDI ACCOUNT",
+        "ATTN ACQ SERVS",
+        "7615 DISALLE BOULEVARD",
+    ]
+    assert [(line["line"], line["status"], line["quantity"]) for line in doc["lines"]] == [
+        ("1", "IA", "3"),
+        ("2", "IR", "2"),
+        ("3", "IR", "1"),
+        ("4", "IA", "2"),
+    ]
+    assert doc["lines"][1]["acks"] == [
+        {"status": "IR", "quantity": "0", "uom": "UN", "product_ids": {"BI": "ACK"}, "industry_code": "CW"}
+    ]
+    assert doc["lines"][0]["product_ids"] == {
+        "EN": "9780446360265",
+        "B6": "NEUFELDT, VICTORIA",
+        "B3": "00",
+        "B4": "P",
+    }
+    assert doc["totals"] == {"line_count": "4", "hash_total": "5"}
+    built = documents.build("855", doc, "X12", "004010")
+    assert documents.read(built, "X12") == doc
+    assert [values(built)[i] for i, s in enumerate(built.segments) if s.tag in ("PO1", "BAK")] == [
+        (s.tag, s.elements) for s in ack.segments if s.tag in ("PO1", "BAK")
+    ]
+    # ACK product id pairs are written from ACK07 on (the sample has its one
+    # pair in ACK27/28); the industry code stays in ACK29
+    first_ack = next(s for s in built.segments if s.tag == "ACK")
+    assert (first_ack.get(7), first_ack.get(8), first_ack.get(29)) == ("BI", "ACK", "AC")
 
 
 def test_850_roundtrip_and_segments():
@@ -489,6 +572,33 @@ def test_orders_roundtrip_dot_and_comma_decimals():
     pia = next(s for s in built.segments if s.tag == "PIA")
     assert pia.get(1) == "1" and pia.components(2) == ["8641800", "BP"]
     assert built.segments[0].components(2) == ["ORDERS", "D", "96A", "UN"]
+
+
+def test_orders_through_the_edifact_codec_with_a_comma_mark():
+    """build(decimal=",") -> edifact.write with UNA3 "," -> edifact.read -> read."""
+    from odoo.addons.channel_edi.lib import edifact
+
+    delimiters = edifact.default_delimiters("3")
+    delimiters.decimal = ","
+    message = documents.build("ORDERS", ORDERS, "EDIFACT", "D:96A:UN:EAN008", control_number="1", decimal=",")
+    group = tree.Group("ORDERS", "5400110000009", "5013546107732", "", "D:96A:UN", [message], implicit=True)
+    interchange = tree.Interchange(
+        "EDIFACT",
+        tree.Party("14", "5400110000009"),
+        tree.Party("14", "5013546107732"),
+        "42",
+        "UNOC:3",
+        "240501",
+        "1200",
+        delimiters=delimiters,
+        groups=[group],
+    )
+    data = edifact.write(interchange)
+    assert data.startswith(b"UNA:+,? '") and b"PRI+AAA:12,80:CT:AAE'" in data
+    edifile = edifact.read(data)
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "EDIFACT") == ORDERS
 
 
 def test_orders_comma_decimal_read():

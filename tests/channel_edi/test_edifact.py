@@ -429,3 +429,53 @@ def test_trailing_empty_components_and_empty_composites_survive():
     assert edifact.write(interchange) == data
     bgm.elements = bgm.elements + [[["9"]]]  # changed: written from the elements, still as they are
     assert b"BGM+220:::+PO-1:+::+9'" in edifact.write(interchange)
+
+
+def test_escaped_release_before_a_terminator_ends_the_segment():
+    segments = list(ORDERS)
+    segments[2] = "BGM+220+ENDS WITH??"  # "??" is a "?", the terminator that follows is real
+    segments[3] = "DTM+137?'S:20240102:102"  # an escaped terminator is data
+    data = edi(*segments, suffix="\r\n")
+    edifile = edifact.read(data)
+    assert edifile.errors == []
+    bgm, dtm = edifile.interchanges[0].groups[0].transactions[0].body[:2]
+    assert bgm[2] == "ENDS WITH?" and dtm.components(1) == ["137'S", "20240102", "102"]
+    assert edifact.write(edifile.interchanges[0]) == data
+
+
+def test_indentation_with_escaped_terminators():
+    segments = list(ORDERS)
+    segments[3] = "DTM+137?'S:20240102:102"
+    data = edi(*segments).replace(b"\nLIN", b"\n   LIN")
+    edifile = edifact.read(data)
+    assert [w.code for w in edifile.warnings] == ["line_breaks", "indentation"]
+    assert edifile.warnings[1].position == 5 and edifile.warnings[1].segment == "LIN"
+    assert edifact.write(edifile.interchanges[0]) == edi(*segments)
+
+
+def test_two_interchanges_each_with_its_una():
+    first = edi(*ORDERS, una="UNA:+.? '")
+    second = edi(*[s.replace("+", "*").replace(":", "=") for s in ORDERS], una="UNA=*.? '")
+    edifile = edifact.read(first + second)
+    assert edifile.errors == []
+    one, two = edifile.interchanges
+    assert (one.delimiters.element, two.delimiters.element) == ("+", "*")
+    assert two.header.position == 10 and two.sender == Party("14", "5412345000013")
+    assert edifact.write(one) + edifact.write(two) == first + second
+
+
+@pytest.mark.parametrize(
+    "change, element",
+    [
+        (lambda i: setattr(i, "date", ""), "UNB04"),
+        (lambda i: setattr(i, "control_number", ""), "UNB05"),
+        (lambda i: setattr(i.groups[0].transactions[0], "control_number", ""), "UNH01"),
+        (lambda i: setattr(i.groups[0].transactions[0], "version", ""), "UNH02"),
+    ],
+)
+def test_empty_mandatory_envelope_values_are_refused(change, element):
+    interchange = outbound()
+    change(interchange)
+    with pytest.raises(edifact.EdifactError) as raised:
+        edifact.write(interchange)
+    assert raised.value.element == element

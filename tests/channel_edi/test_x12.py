@@ -540,3 +540,19 @@ def test_unreadable_later_isa_is_an_error_and_the_first_interchange_is_kept():
     assert len(edifile.interchanges) == 1
     issue = error(edifile, "bad_isa")
     assert (issue.position, issue.segment) == (10, "ISA") and "16 expected" in issue.message
+
+
+@pytest.mark.parametrize(
+    "change, element",
+    [
+        (lambda i: setattr(i.groups[0], "date", ""), "GS04"),
+        (lambda i: setattr(i.groups[0], "version", ""), "GS08"),
+        (lambda i: setattr(i.groups[0].transactions[0], "control_number", ""), "ST02"),
+    ],
+)
+def test_empty_mandatory_envelope_values_are_refused(change, element):
+    interchange = outbound([])
+    change(interchange)
+    with pytest.raises(x12.X12Error, match=element + ".*mandatory") as raised:
+        x12.write(interchange)
+    assert raised.value.element == element

@@ -2,7 +2,10 @@
 
 - :mod:`.tree`: the lossless segment tree every reader produces and every
   writer consumes (interchange > group > transaction set > segments);
-- :mod:`.x12` and :mod:`.edifact`: the codecs (bytes <-> tree);
+- :mod:`.x12` and :mod:`.edifact`: the codecs (bytes <-> tree), and
+  :mod:`.codec`, which sniffs which one a file needs (``codec.read``) and
+  dispatches ``codec.write``; :mod:`.readsegment`: the segments they read
+  (split lazily) and their shared splitter;
 - :mod:`.validation`: one data-driven engine (loops, cardinality, element
   types, code lists) with partner rule overrides;
 - :mod:`.documents`: typed business documents (tree <-> document) per

@@ -42,7 +42,7 @@ from pydifact.serializer import Serializer
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, counts, segment_class, split_escaped
+from .readsegment import LINE_BREAKS, WHITESPACE, ReadSegment, counts, report, segment_class, split_segments
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Transaction
 
 STANDARD = "EDIFACT"
@@ -51,8 +51,6 @@ DEFAULTS = {"component": ":", "element": "+", "decimal": ".", "release": "?", "s
 DEFAULT_REPETITION = "*"  # syntax version 4 (ISO 9735-1:1998, 7.1)
 TAG = re.compile(r"[A-Z][A-Z0-9]{2}\Z")
 ENVELOPE_TAGS = frozenset({"UNB", "UNG", "UNH", "UNT", "UNE", "UNZ", "UNA"})
-WHITESPACE = " \t\r\n"
-LINE_BREAKS = "\r\n"
 # UNB01.1 syntax identifier -> Python codec (ISO 9735 character repertoires)
 CHARSETS = {
     "UNOA": "utf-8",  # ISO 646 subsets: ASCII, read as UTF-8 so that stray characters survive
@@ -282,68 +280,19 @@ class _Reader:
             )
         if delimiters.una:
             body = after
-        found = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)(?=[^A-Za-z0-9 \t\r\n])").search(text, body)
+        # a UNA after a (real) terminator starts the next chunk
+        next_una = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)(?=[^A-Za-z0-9 \t\r\n])")
+        found = next_una.search(text, body)
         while found and release and _escaped(text, found.start(), release):
-            found = re.compile(re.escape(term) + r"[ \t\r\n]*(UNA)").search(text, found.end())
+            found = next_una.search(text, found.end())
         end = found.start(1) if found else len(text)
-        pieces, trailing = self.pieces(text[body:end], delimiters)
-        delimiters.trailing = trailing if trailing != delimiters.suffix else None
-        element = delimiters.element
-        if release and release in text[body:end]:
-            parts = [split_escaped(p, element, release) for p in pieces]
-        else:
-            parts = [p.split(element) for p in pieces]
+        found = split_segments(text[body:end], term, delimiters.element, delimiters.suffix, release)
+        report(self, found, delimiters, self.count + 1)
+        delimiters.trailing = found.trailing if found.trailing != delimiters.suffix else None
         base = self.count
-        self.count += len(parts)
-        envelopes.feed(delimiters, parts, base)
+        self.count += len(found.parts)
+        envelopes.feed(delimiters, found.parts, base)
         return end
-
-    def pieces(self, body, delimiters):
-        term, suffix, release = delimiters.segment, delimiters.suffix, delimiters.release
-        if release and release in body:
-            pieces = split_escaped(body, term, release)
-        else:
-            pieces = body.split(term)
-        trailing = pieces.pop()
-        unterminated = trailing.strip(WHITESPACE)
-        if unterminated:
-            self.error(
-                "unterminated",
-                f"the last segment is not terminated by {term!r}: {unterminated[:30]!r}",
-                self.count + len(pieces) + 1,
-                unterminated[:3],
-            )
-            trailing = ""
-        cleaned = []
-        for index, piece in enumerate(pieces):
-            if piece[:1] in WHITESPACE and piece:
-                stripped = piece.lstrip(WHITESPACE)
-                lead = piece[: len(piece) - len(stripped)]
-                if lead != suffix:
-                    if lead.strip(LINE_BREAKS):
-                        self.warn_once(
-                            "indentation",
-                            "segments are indented (spaces or tabs before the tag); ignored",
-                            self.count + index + 1,
-                            stripped[:3],
-                        )
-                    else:
-                        self.warn_once(
-                            "line_breaks_mixed",
-                            "line breaks after segment terminators are not the same everywhere; ignored",
-                            self.count + index + 1,
-                        )
-                piece = stripped
-            elif suffix and index:
-                self.warn_once(
-                    "line_breaks_mixed",
-                    "line breaks after segment terminators are not the same everywhere; ignored",
-                    self.count + index + 1,
-                )
-            cleaned.append(piece)
-        if unterminated:
-            cleaned.append(unterminated)
-        return cleaned, trailing
 
 
 def _first_terminator(text, start, term, release):
@@ -806,7 +755,13 @@ class _Writer:
                 elements[number - 1] = [["1"]]
             elif not flag and current == "1":
                 elements[number - 1] = [[""]]
-        for number, name in ((2, "sender"), (3, "receiver"), (5, "control reference")):
+        for number, name in (
+            (1, "syntax identifier"),
+            (2, "sender"),
+            (3, "receiver"),
+            (4, "date"),
+            (5, "control reference"),
+        ):
             if not elements[number - 1][0][0]:
                 raise EdifactError(
                     f"EDIFACT: UNB{number:02d} ({name}) is mandatory.",
@@ -840,6 +795,12 @@ class _Writer:
         elements[0] = [[transaction.control_number]]
         identifier = [transaction.type] + (transaction.version.split(":") if transaction.version else [])
         elements[1] = _merge(elements[1], identifier)
+        if not transaction.control_number or not transaction.type:
+            raise EdifactError(
+                "EDIFACT: UNH01 (message reference) and UNH02 (message type) are mandatory.",
+                segment="UNH",
+                element="UNH01" if not transaction.control_number else "UNH02",
+            )
         if not transaction.version and len(elements[1][0]) < 4:
             raise EdifactError(
                 f'EDIFACT: the message {transaction.control_number!r} needs a version ("D:96A:UN") for UNH02.',

@@ -89,6 +89,106 @@ class ReadSegment(Segment):
         )
 
 
+WHITESPACE = " \t\r\n"
+LINE_BREAKS = "\r\n"
+
+
+class Split:
+    """What :func:`split_segments` found in a body of segments."""
+
+    __slots__ = ("parts", "trailing", "unterminated", "indented", "mixed")
+
+    def __init__(self, parts, trailing, unterminated="", indented=-1, mixed=-1):
+        self.parts = parts  # [[tag, element 1, ...], ...] as written
+        self.trailing = trailing  # the whitespace after the last terminator
+        self.unterminated = unterminated  # text after the last terminator (kept as a last segment)
+        self.indented = indented  # index of the first indented segment, -1: none
+        self.mixed = mixed  # index of the first segment after other line breaks than ``suffix``
+
+
+def split_segments(body, terminator, element, suffix="", release=""):
+    """Split ``body`` into segments and elements, at C speed when it can.
+
+    ``suffix`` (line breaks) follows each terminator; indentation and other
+    line breaks are removed and noted in the result. With a release
+    character, text is only split where no release character escapes the
+    separator; when no escaped separator occurs at all (``?'`` / ``?+``
+    absent) ``str.split`` is exact and is used."""
+    if release and (release + terminator) in body:
+        pieces = split_escaped(body, terminator, release)
+        trailing = pieces.pop()
+        lead = suffix  # every piece but the first starts with the suffix
+    else:
+        last = body.rfind(terminator)
+        core, trailing = (body[:last], body[last + len(terminator) :]) if last >= 0 else ("", body)
+        separator = terminator + suffix
+        if last < 0:
+            pieces, lead = [], ""
+        elif not suffix or core.count(terminator) == core.count(separator):
+            pieces, lead = core.split(separator), ""  # the suffix went with the terminator
+            if not core[:1].isspace() and not re.search(re.escape(separator) + "[ \t\r\n]", core):
+                lead = None  # nothing to strip: the fast path
+        else:
+            pieces, lead = core.split(terminator), suffix
+    unterminated = trailing.strip(WHITESPACE)
+    if unterminated:
+        trailing = ""
+    indented = mixed = -1
+    if lead is not None:
+        pieces, indented, mixed = _strip_pieces(pieces, lead)
+    if unterminated:
+        pieces.append(unterminated)
+    if release and (release + element) in body:
+        parts = [split_escaped(p, element, release) for p in pieces]
+    else:
+        parts = [p.split(element) for p in pieces]
+    return Split(parts, trailing, unterminated, indented, mixed)
+
+
+def report(reader, found, delimiters, first_position):
+    """Warnings and errors for what :func:`.readsegment.split_segments`
+    tolerated or found; ``first_position`` is the file position of its first
+    segment. ``reader`` has ``error()`` and ``warn_once()`` (both readers)."""
+    if found.indented >= 0:
+        reader.warn_once(
+            "indentation",
+            "segments are indented (spaces or tabs before the tag); ignored",
+            first_position + found.indented,
+            found.parts[found.indented][0][:3],
+        )
+    if found.mixed >= 0:
+        reader.warn_once(
+            "line_breaks_mixed",
+            "line breaks after segment terminators are not the same everywhere; ignored",
+            first_position + found.mixed,
+        )
+    if found.unterminated:
+        reader.error(
+            "unterminated",
+            f"the last segment is not terminated by {delimiters.segment!r}: {found.unterminated[:30]!r}",
+            first_position + len(found.parts) - 1,
+            found.unterminated[:3],
+        )
+
+
+def _strip_pieces(pieces, lead):
+    """The pieces without leading whitespace; the index of the first one
+    indented (spaces, tabs) and of the first one whose line breaks are not
+    ``lead`` (which the first piece never has); -1 for none."""
+    cleaned = []
+    indented = mixed = -1
+    for index, piece in enumerate(pieces):
+        stripped = piece.lstrip(WHITESPACE)
+        found = piece[: len(piece) - len(stripped)]
+        if found != (lead if index else ""):
+            if found.strip(LINE_BREAKS):
+                indented = index if indented < 0 else indented
+            elif mixed < 0:
+                mixed = index
+        cleaned.append(stripped)
+    return cleaned, indented, mixed
+
+
 def is_number(text):
     """ASCII digits only (``str.isdigit`` also takes "²" and other scripts' digits)."""
     return text.isascii() and text.isdigit()

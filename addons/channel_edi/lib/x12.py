@@ -33,7 +33,16 @@ import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import ReadSegment, counts, is_number, segment_class
+from .readsegment import (
+    LINE_BREAKS,
+    WHITESPACE,
+    ReadSegment,
+    counts,
+    is_number,
+    report,
+    segment_class,
+    split_segments,
+)
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -46,8 +55,17 @@ REPETITION_VERSION = "00402"  # ISA11 is the repetition separator from this vers
 NUMERIC_ISA = (9, 10, 12, 13, 14)  # ISA elements of type N0/DT/TM, zero-padded on output
 TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")  # X12 segment ids: N1, BEG, G62
 ENVELOPE_TAGS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
-LINE_BREAKS = "\r\n"
-WHITESPACE = " \t\r\n"
+GS_NAMES = (
+    "functional identifier",
+    "application sender",
+    "application receiver",
+    "date",
+    "time",
+    "group control number",
+    "responsible agency",
+    "version",
+)
+ST_NAMES = ("transaction set identifier", "control number")
 DEFAULT_DELIMITERS = {"element": "*", "component": ">", "segment": "~", "repetition": "^"}
 
 
@@ -249,67 +267,22 @@ class _Reader:
         next_isa = re.compile(re.escape(term) + r"[ \t\r\n]*(ISA)(?=[^A-Za-z0-9 \t\r\n])")
         found = next_isa.search(text, body_start - len(term))
         end = found.start(1) if found else len(text)
-        pieces, trailing = self.pieces(text[after:end], delimiters, isa_position)
-        delimiters.trailing = trailing if trailing != suffix else None
+        found = self.split(text[after:end], delimiters, isa_position + 1)
+        delimiters.trailing = found.trailing if found.trailing != suffix else None
         header = Segment("ISA", [[[v]] for v in values], position=isa_position)
         self.count += 1
-        element = delimiters.element
-        parts = [p.split(element) for p in pieces]
+        parts = found.parts
         base = self.count
         self.count += len(parts)
         _Envelopes(self, header, values, delimiters, parts, base).run()
         return end
 
-    def pieces(self, body, delimiters, isa_position):
-        """The segment texts of ``body`` (from the segment after the ISA),
-        without terminators, line breaks and indentation; and the text after
-        the last terminator (kept to write the file back as it was)."""
-        term, suffix = delimiters.segment, delimiters.suffix
-        last_term = body.rfind(term)
-        core, trailing = (body[:last_term], body[last_term + len(term) :]) if last_term >= 0 else ("", body)
-        unterminated = trailing.strip(WHITESPACE)
-        if unterminated:
-            self.error(
-                "unterminated",
-                f"the last segment is not terminated by {term!r}: {unterminated[:30]!r}",
-                self.count + 2 + (core.count(term) + 1 if last_term >= 0 else 0),
-                unterminated[:3],
-            )
-            trailing = ""
-        if last_term < 0:
-            return ([unterminated] if unterminated else []), trailing
-        separator = term + suffix
-        if not suffix or core.count(term) == core.count(separator):
-            pieces = core.split(separator)
-            if not re.search(re.escape(separator) + "[ \t\r\n]", core) and not core[:1].isspace():
-                return pieces + ([unterminated] if unterminated else []), trailing
-        else:
-            self.warn_once(
-                "line_breaks_mixed",
-                "line breaks after segment terminators are not the same everywhere; ignored",
-                isa_position,
-            )
-            pieces = core.split(term)
-        cleaned = []
-        for index, piece in enumerate(pieces):
-            stripped = piece.lstrip(WHITESPACE)
-            if len(stripped) != len(piece):
-                lead = piece[: len(piece) - len(stripped)]
-                if lead.strip(LINE_BREAKS):
-                    self.warn_once(
-                        "indentation",
-                        "segments are indented (spaces or tabs before the tag); ignored",
-                        isa_position + index + 1,
-                        stripped[:3],
-                    )
-                elif lead != suffix:
-                    self.warn_once(
-                        "line_breaks_mixed",
-                        "line breaks after segment terminators are not the same everywhere; ignored",
-                        isa_position + index + 1,
-                    )
-            cleaned.append(stripped)
-        return cleaned + ([unterminated] if unterminated else []), trailing
+    def split(self, body, delimiters, first_position):
+        """The segments of ``body`` split (:func:`.readsegment.split_segments`),
+        what it tolerated reported."""
+        found = split_segments(body, delimiters.segment, delimiters.element, delimiters.suffix)
+        report(self, found, delimiters, first_position)
+        return found
 
 
 def skip_whitespace(text, start):
@@ -652,6 +625,17 @@ class _Writer:
             texts.append(d.repetition.join(d.component.join(c) for c in element))
         self.out.append(d.element.join([segment.tag, *texts]) + self.end)
 
+    def mandatory(self, tag, values, names):
+        """X12Error for an empty mandatory value of an envelope segment."""
+        for number, name in enumerate(names, 1):
+            if not values[number - 1]:
+                raise X12Error(
+                    f"X12: {tag}{number:02d} ({name}) is mandatory (segment {self.position + 1}).",
+                    position=self.position + 1,
+                    segment=tag,
+                    element=f"{tag}{number:02d}",
+                )
+
     def refuse(self, tag, number, value):
         char = self.special.search(value).group(0)
         names = dict(
@@ -736,6 +720,7 @@ class _Writer:
         ]
         values[6] = values[6] or "X"
         values[7] = group.version
+        self.mandatory("GS", values, GS_NAMES)
         self.add("GS", values)
         for transaction in group.transactions:
             self.transaction(transaction)
@@ -751,7 +736,9 @@ class _Writer:
             extra = [st.get(n) for n in range(3, len(st) + 1)]
         else:
             extra = []
-        self.add("ST", [transaction.type, transaction.control_number, *extra])
+        values = [transaction.type, transaction.control_number, *extra]
+        self.mandatory("ST", values, ST_NAMES)
+        self.add("ST", values)
         for segment in segments:
             self.segment(segment)
         self.add("SE", [str(len(segments) + 2), transaction.control_number])

@@ -38,7 +38,7 @@ from .common import DocumentError, decimal
 
 GTIN = {"X12": ("UP", "UK", "EN", "UA"), "EDIFACT": ("EN", "SRV", "UP")}
 VENDOR_PART = {"X12": ("VN", "VP"), "EDIFACT": ("SA",)}
-BUYER_PART = {"X12": ("BP", "IN", "PI"), "EDIFACT": ("IN", "BP")}
+BUYER_PART = {"X12": ("BP", "IN", "PI", "CB"), "EDIFACT": ("IN", "BP")}
 SKU = {"X12": ("SK",), "EDIFACT": ()}
 GLN = {"X12": ("UL",), "EDIFACT": ("9",)}
 DUNS = {"X12": ("1", "9"), "EDIFACT": ("16",)}

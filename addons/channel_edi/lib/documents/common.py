@@ -367,23 +367,29 @@ def text_of(found, path):
 # keys whose value is an object, a list of objects, a list of texts or objects
 OBJECT_KEYS = frozenset(
     "dates references terms identifiers address product_ids quantities amounts price_details "
-    "totals counts ship_to bill_to interchange sender receiver communications other_prices "
-    # shipping and warehouse documents
-    "ship_from carrier pack extra_elements original_product_ids".split()
+    "totals counts ship_to bill_to interchange sender receiver communications other_prices".split()
 )
 OBJECT_LIST_KEYS = frozenset(
-    "lines acks allowances_charges taxes contacts groups transactions segments elements context "
-    # shipping and warehouse documents
-    "hierarchy children packaging packages marks destinations locations".split()
+    "lines acks allowances_charges taxes contacts groups transactions segments elements context".split()
 )
-TEXT_LIST_KEYS = frozenset("codes name_and_address additional_ssccs".split())
-# segments kept as read (``other_segments``): checked when they are written back
-RAW_KEYS = frozenset("other_segments summary_segments lin_raw".split())
+TEXT_LIST_KEYS = frozenset("codes name_and_address".split())
 TEXT_MAP_KEYS = frozenset(
-    "identifiers product_ids references quantities amounts communications other_prices counts "
-    "extra_elements original_product_ids".split()
+    "identifiers product_ids references quantities amounts communications other_prices counts".split()
 )
-BOOL_KEYS = frozenset("is_credit implicit sscc_with_ai".split())
+BOOL_KEYS = frozenset("is_credit implicit".split())
+# segments kept as read by the shipping and warehouse readers ({"tag", "elements": [texts or
+# lists]}): checked when they are written back (logistics_common.segment_from_raw)
+RAW_KEYS = frozenset("other_segments summary_segments lin_raw".split())
+TEXT_KEYS = frozenset(
+    "purpose type po_number release order_date contract currency line uom price_basis description status "
+    "change action ack_type ack_date seller_order_number request_reference change_purpose change_sequence "
+    "change_date change_number response_number response_type invoice_number invoice_date "
+    "invoice_date_qualifier transaction_type indicator code handling name name2 city state postal_code "
+    "country function subject text price_qualifier quantity_qualifier set_type control_number functional_id "
+    "version implementation position loop value industry_code amount_qualifier settlement sequence "
+    "percent_basis basis_date discount_due_date net_due_date discount_days net_days included received "
+    "accepted component repetition segment".split()
+)
 NUMBER_KEYS = frozenset(
     "quantity quantity_left unit_price amount total total_raw line_count hash_total percent rate "
     "discount_percent discount_amount discountable_amount basis_quantity".split()
@@ -415,6 +421,8 @@ def check_shape(document, path=""):
                 )
             for role, party in found.items():
                 check_shape(party, f"{where_}.{role}")
+        elif key == "quantities" and isinstance(found, list):
+            _check_other(found, where_)  # the 846's list of quantities (warehouse.py)
         elif key in TEXT_MAP_KEYS:
             _check_map(
                 found,
@@ -430,12 +438,30 @@ def check_shape(document, path=""):
                 check_shape(item, f"{where_}[{index}]")
         elif key in TEXT_LIST_KEYS or (key == "street" and isinstance(found, list)):
             _check_list(found, where_)
+        elif key == "street":
+            _check_scalar(found, where_, False)
         elif key == "notes":
             _check_notes(found, where_)
         elif key in ("identification", "element", "reference") and isinstance(found, list):
             continue  # a 999 CTX's composite values, written as given
-        else:
+        elif key in TEXT_KEYS or key in NUMBER_KEYS:
             _check_scalar(found, where_, key in NUMBER_KEYS)
+        else:
+            _check_other(found, where_)
+
+
+def _check_other(found, path):
+    """A key of another family's document (shipping, warehouse): objects and
+    lists are walked, texts, ints and booleans taken, floats refused."""
+    if isinstance(found, dict):
+        check_shape(found, path)
+    elif isinstance(found, list):
+        for index, item in enumerate(found):
+            _check_other(item, f"{path}[{index}]")
+    elif isinstance(found, float):
+        _check_scalar(found, path, True)
+    elif found is not None and not isinstance(found, str | int):
+        raise DocumentError(f"{path}: expected text, a number as text, an object or a list, got {found!r}.")
 
 
 def _check_scalar(found, path, numeric):

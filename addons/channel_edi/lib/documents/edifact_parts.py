@@ -363,7 +363,10 @@ def line_segments(line, path, message_type, decimal, action=None):
                 "QTY", (qualifier, out_number(line["quantity"], f"{path}.quantity", decimal), line.get("uom"))
             )
         )
-    for qualifier, found in (line.get("quantities") or {}).items():
+    quantities = line.get("quantities") or {}
+    if not isinstance(quantities, dict):
+        raise DocumentError(f"{path}.quantities: expected an object {{qualifier: quantity}}.")
+    for qualifier, found in quantities.items():
         out.append(seg("QTY", (qualifier, out_number(found, f"{path}.quantities.{qualifier}", decimal))))
     for name, found in (line.get("dates") or {}).items():
         out.append(edifact_dtm(date_code(name, f"{path}.dates.{name}"), found, f"{path}.dates.{name}"))

@@ -85,12 +85,11 @@ def _beginning(transaction, tag):
 
 
 def _read_x12(transaction):
-    """(document with the common parts read, beginning segment, line loops)."""
-    tag = BEGINNINGS[transaction.type]
-    beginning = _beginning(transaction, tag)
+    """(an empty document, the beginning segment (BEG/BAK/BCH), the header
+    segments after it, the line loops, the summary segments)."""
+    beginning = _beginning(transaction, BEGINNINGS[transaction.type])
     header, loops, summary = x12_parts.split(transaction.body[1:], LINE_TAGS[transaction.type])
-    document = {}
-    return document, beginning, header, loops, summary
+    return {}, beginning, header, loops, summary
 
 
 def _read_x12_summary(document, summary):
@@ -234,7 +233,8 @@ ACK_TYPES = ("AC", "AD", "AE", "AK", "AP", "AT", "NA", "RD", "RF", "RJ", "RO", "
 
 def _read_ack(segment):
     """ACK01 status, ACK02 quantity, ACK03 uom, ACK04 date qualifier, ACK05
-    date, ACK07..ACK28 product id pairs."""
+    date, ACK07..ACK28 product id pairs, ACK29 industry code (a reason code
+    in some trades)."""
     ack = {"status": required(segment, 1, what="line item status code")}
     put(ack, "quantity", r_number(value(segment, 2), segment, 2))
     put(ack, "uom", value(segment, 3))
@@ -243,6 +243,7 @@ def _read_ack(segment):
         day = iso_date(required(segment, 5, what="date"), segment, 5)
         ack["dates"] = {date_name("X12", qualifier): day}
     put(ack, "product_ids", x12_parts.read_product_ids(segment, 7, 28))
+    put(ack, "industry_code", value(segment, 29))
     return ack
 
 
@@ -260,6 +261,8 @@ def _ack(ack, path, version):
         dtm = x12_dtm(name, found, f"{path}.dates.{name}", version)
         code, day = dtm[1], dtm[2]
     pairs = x12_parts.product_pairs(ack.get("product_ids"), f"{path}.product_ids", 11)
+    if ack.get("industry_code"):  # ACK29, after the 11 product id pairs
+        pairs = [*pairs, *[None] * (22 - len(pairs)), ack["industry_code"]]
     return seg(
         "ACK",
         status,
@@ -275,14 +278,17 @@ def _ack(ack, path, version):
 @reader("X12", "855")
 def read_855(transaction):
     """An 855: BAK01 purpose, BAK02 acknowledgment type, BAK03 PO number,
-    BAK04 PO date, BAK05 release, BAK08 seller's order number, BAK09
-    acknowledgment date; PO1 loops with their ACKs."""
+    BAK04 PO date, BAK05 release, BAK06 request reference, BAK07 contract,
+    BAK08 seller's order number, BAK09 acknowledgment date; PO1 loops with
+    their ACKs."""
     document, bak, header, loops, summary = _read_x12(transaction)
     document["purpose"] = required(bak, 1, what="transaction set purpose code")
     document["ack_type"] = required(bak, 2, what="acknowledgment type")
     document["po_number"] = required(bak, 3, what="purchase order number")
     document["order_date"] = iso_date(required(bak, 4, what="date"), bak, 4)
     put(document, "release", value(bak, 5))
+    put(document, "request_reference", value(bak, 6))
+    put(document, "contract", value(bak, 7))
     put(document, "seller_order_number", value(bak, 8))
     put(document, "ack_date", iso_date(value(bak, 9), bak, 9))
     x12_parts.read_header(document, header)
@@ -332,8 +338,8 @@ def build_855(document, version, control_number="0001", **_options):
             document["po_number"],
             x12_date(document["order_date"], "order_date", version),
             document.get("release"),
-            None,
-            None,
+            document.get("request_reference"),
+            document.get("contract"),
             document.get("seller_order_number"),
             x12_date(document["ack_date"], "ack_date", version) if document.get("ack_date") else None,
         )
@@ -478,7 +484,6 @@ def build_860(document, version, control_number="0001", **_options):
 
 # --- EDIFACT -----------------------------------------------------------------------
 
-BGM_CODES = {"ORDERS": "220", "ORDRSP": "231", "ORDCHG": "230"}
 RESPONSE_STATUS = {"5": "IA", "7": "IR", "3": "IC", "6": "IC", "1": "IA", "2": "ID"}
 STATUS_ACTION = {"IA": "5", "IR": "7", "R1": "7", "R2": "7", "R3": "7", "R4": "7", "R5": "7", "ID": "2"}
 CHANGE_FROM_ACTION = {"1": "AI", "2": "DI", "3": "CA"}
@@ -508,16 +513,18 @@ def _edifact_beginning(transaction):
 
 
 def _read_edifact(transaction, po_reference=None, document_date="order_date"):
+    """(document with BGM and the header read, BGM's document number, LIN
+    groups, summary). BGM's number is the order's (ORDERS), the response's
+    (ORDRSP) or the change's (ORDCHG): the caller names it."""
     bgm = _edifact_beginning(transaction)
     header, loops, summary = edifact_parts.split(transaction.body[1:])
     document = {}
     code, number_, function, response_type = edifact_parts.read_bgm(bgm)
     put(document, "type", code)
-    document["_number"] = number_
     put(document, "purpose", function)
     put(document, "response_type", response_type)
     edifact_parts.read_header(document, header, document_date, po_reference)
-    return document, loops, summary
+    return document, number_, loops, summary
 
 
 @reader("EDIFACT", "ORDERS")
@@ -525,8 +532,7 @@ def read_orders(transaction):
     """An ORDERS: BGM 1001 type (220), 1004 order number, 1225 function (9
     original), 4343 response type; DTM 137 order date; NAD groups; LIN
     groups (QTY 21 ordered, PRI AAA net / AAB gross); UNS, CNT, MOA."""
-    document, loops, summary = _read_edifact(transaction)
-    number_ = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction)
     if not number_:
         raise DocumentError(
             f"{where(_edifact_beginning(transaction), 2)}: the order number (C106 1004) is missing."
@@ -590,8 +596,8 @@ def read_ordrsp(transaction):
     without amendment -> ack_type AD, 4 change -> AC, 27 not accepted -> RJ);
     RFF+ON the order; LIN 1229 action -> line status; QTY 113 / 83 with
     their DTM -> acks."""
-    document, loops, summary = _read_edifact(transaction, "ON", "ack_date")
-    document["response_number"] = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction, "ON", "ack_date")
+    put(document, "response_number", number_)
     if "po_number" not in document:
         raise DocumentError(f"ORDRSP {transaction.control_number}: no RFF+ON naming the order it answers.")
     if document.get("purpose") in ACK_FROM_FUNCTION:
@@ -680,8 +686,8 @@ def build_ordrsp(document, version, control_number="1", decimal=".", **_options)
 def read_ordchg(transaction):
     """An ORDCHG: BGM 230, 1004 change number, 1225 function (the change
     purpose); RFF+ON the order; LIN 1229 action -> change (1 AI, 2 DI, 3 CA)."""
-    document, loops, summary = _read_edifact(transaction, "ON", "change_date")
-    document["change_number"] = document.pop("_number")
+    document, number_, loops, summary = _read_edifact(transaction, "ON", "change_date")
+    put(document, "change_number", number_)
     if "purpose" in document:
         document["change_purpose"] = document.pop("purpose")
     if "po_number" not in document:

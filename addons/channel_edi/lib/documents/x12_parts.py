@@ -8,6 +8,7 @@ from .common import (
     implied,
     need,
     out_number,
+    parties_of,
     place_party,
     put,
     r_number,
@@ -170,8 +171,7 @@ def header(document, version, currency_entity="BY"):
 
 
 def parties(document):
-    from .common import parties_of
-
+    """The N1 loops of ship_to, bill_to and parties."""
     out = []
     for role, party, path in parties_of(document, "X12"):
         out.extend(x12_party(role, party, path))
