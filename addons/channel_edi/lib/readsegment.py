@@ -3,9 +3,11 @@ the text it was read from and splits it into repetitions and components
 only when ``elements`` is first asked for.
 
 Why: a 10 MB X12 file has some 300,000 segments and 1.5 million elements;
-making two lists per element costs four times the reading itself, and most
-consumers (envelope checks, typed documents) read a few elements with
-:meth:`~.tree.Segment.get`, which works on the split text directly.
+making two lists per element costs four times the reading itself, and much
+more once the garbage collector walks those millions of lists. Consumers
+that read elements with :meth:`~.tree.Segment.get`, ``components()`` or
+``repetitions()`` get them from the split text, one element at a time,
+and the lists of ``elements`` are never made.
 
 Shared by :mod:`.x12` and :mod:`.edifact`. Everything :class:`~.tree.Segment`
 offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
@@ -54,17 +56,44 @@ class ReadSegment(Segment):
         ``raw`` may then be out of date."""
         return self._elements is not None
 
+    # get / components / repetitions read the one element they are asked for
+    # from ``raw`` instead of making ``elements`` for the whole segment
+
     def get(self, number, component=1, default=""):
-        if self._elements is None and component == 1:
-            raw = self.raw
-            if number < 1 or number >= len(raw):
-                return default
-            value = raw[number]
-            if self.component not in value and not (
-                (self.repetition and self.repetition in value) or (self.release and self.release in value)
-            ):
-                return value or default
-        return Segment.get(self, number, component, default)
+        if self._elements is not None:
+            return Segment.get(self, number, component, default)
+        raw = self.raw
+        if number < 1 or number >= len(raw):
+            return default
+        value = raw[number]
+        if component == 1 and not self._special(value):
+            return value or default
+        components = split_element(value, self.component, self.repetition, self.release)[0]
+        if component < 1 or component > len(components):
+            return default
+        return components[component - 1] or default
+
+    def components(self, number):
+        if self._elements is not None:
+            return Segment.components(self, number)
+        if number < 1 or number >= len(self.raw):
+            return []
+        return split_element(self.raw[number], self.component, self.repetition, self.release)[0]
+
+    def repetitions(self, number):
+        if self._elements is not None:
+            return Segment.repetitions(self, number)
+        if number < 1 or number >= len(self.raw):
+            return []
+        return split_element(self.raw[number], self.component, self.repetition, self.release)
+
+    def _special(self, value):
+        """True when ``value`` holds a component, repetition or release character."""
+        return (
+            self.component in value
+            or (self.repetition and self.repetition in value)
+            or (self.release and self.release in value)
+        )
 
     def __len__(self):
         return len(self.raw) - 1 if self._elements is None else len(self._elements)
