@@ -277,6 +277,34 @@ EXPECTED = {
         ],
         [],
     ),
+    "stupidedi/004010_AR943_pass_1.edi": (
+        # 943 stock transfer shipment advice (documents: warehouse)
+        "X12",
+        [
+            (
+                Party("ZZ", "SENDER"),
+                Party("ZZ", "RECEIVER"),
+                "000000001",
+                "* > ~",
+                [("AR", "1", "004010", False, [("943", "0001", 9)])],
+            )
+        ],
+        [],
+    ),
+    "stupidedi/004010_RE944_pass_1.edi": (
+        # 944 stock transfer receipt advice (documents: warehouse)
+        "X12",
+        [
+            (
+                Party("ZZ", "SENDER"),
+                Party("ZZ", "RECEIVER"),
+                "000000001",
+                "* > ~",
+                [("RE", "1", "004010", False, [("944", "0001", 8)])],
+            )
+        ],
+        [],
+    ),
     "node-x12/856.edi": (
         # ISA12 00406: ISA11 "-" is the repetition separator
         "X12",

@@ -10,24 +10,23 @@ import copy
 import pytest
 from shipping_samples import x12_transactions
 
-from odoo.addons.channel_edi.lib import sscc
+from odoo.addons.channel_edi.lib import documents, sscc, tree, x12
 from odoo.addons.channel_edi.lib.documents import warehouse
 from odoo.addons.channel_edi.lib.documents.logistics_common import DocumentError
 from odoo.addons.channel_edi.lib.tree import Segment, Transaction
 
 SHIP_TO = {
-    "role": "ST",
     "name": "Store 42",
     "identifiers": {"92": "0042"},
     "address": {
-        "lines": ["12 Main St", "Suite 4"],
+        "street": ["12 Main St", "Suite 4"],
         "city": "Reno",
         "state": "NV",
         "postal_code": "89502",
         "country": "US",
     },
 }
-WAREHOUSE = {"role": "WH", "name": "ACME 3PL", "identifiers": {"9": "1234567890001"}}
+WAREHOUSE = {"name": "ACME 3PL", "identifiers": {"9": "1234567890001"}}
 
 
 def doc_940():
@@ -35,9 +34,10 @@ def doc_940():
         "order_status": "N",
         "depositor_order_number": "SO-1001",
         "po_number": "PO-7",
-        "parties": copy.deepcopy([SHIP_TO, WAREHOUSE]),
-        "references": [{"qualifier": "CO", "value": "CUST-PO-7"}],
-        "dates": [{"qualifier": "10", "date": "20240116"}, {"qualifier": "02", "date": "20240118"}],
+        "ship_to": copy.deepcopy(SHIP_TO),
+        "parties": {"WH": copy.deepcopy(WAREHOUSE)},
+        "references": {"CO": "CUST-PO-7"},
+        "dates": {"10": "2024-01-16", "02": "2024-01-18"},
         "notes": [{"reference": "WHI", "text": "Deliver to dock 4"}],
         "carrier": {"payment_method": "PP", "transport_method": "M", "routing": "UPS GROUND", "scac": "UPSN"},
         "lines": [
@@ -49,7 +49,7 @@ def doc_940():
                 "product_ids": {"VN": "B-2", "UK": "09521234543213"},
                 "lot": "L77",
                 "description": "Blueberry strudel",
-                "references": [{"qualifier": "LI", "value": "2"}],
+                "references": {"LI": "2"},
             },
         ],
         "totals": {"quantity": "13.5", "weight": "41.5", "weight_uom": "LB"},
@@ -60,12 +60,12 @@ def doc_945():
     return {
         "reporting_code": "F",
         "depositor_order_number": "SO-1001",
-        "shipment_date": "20240117",
+        "shipment_date": "2024-01-17",
         "shipment_id": "BOL-99",
         "po_number": "PO-7",
-        "parties": copy.deepcopy([SHIP_TO]),
-        "references": [{"qualifier": "BM", "value": "BOL-99"}, {"qualifier": "CN", "value": "1Z999"}],
-        "dates": [{"qualifier": "11", "date": "20240117", "time_qualifier": "D", "time": "1530"}],
+        "ship_to": copy.deepcopy(SHIP_TO),
+        "references": {"BM": "BOL-99", "CN": "1Z999"},
+        "dates": {"11": {"value": "2024-01-17T15:30", "time_qualifier": "D"}},
         "carrier": {"transport_method": "M", "scac": "UPSN", "routing": "UPS GROUND"},
         "lines": [
             {
@@ -112,10 +112,10 @@ def doc_943():
     return {
         "reporting_code": "F",
         "depositor_order_number": "TR-5",
-        "shipment_date": "20240110",
+        "shipment_date": "2024-01-10",
         "shipment_id": "SHP-5",
-        "parties": copy.deepcopy([WAREHOUSE]),
-        "dates": [{"qualifier": "17", "date": "20240112"}],
+        "parties": {"WH": copy.deepcopy(WAREHOUSE)},
+        "dates": {"17": "2024-01-12"},
         "carrier": {
             "transport_method": "M",
             "scac": "ABFS",
@@ -127,7 +127,7 @@ def doc_943():
                 "quantity": "100",
                 "uom": "EA",
                 "product_ids": {"VN": "A-1"},
-                "references": [{"qualifier": "LT", "value": "L1"}],
+                "references": {"LT": "L1"},
             },
             {"quantity": "40", "uom": "CA", "upc": "036000291452", "product_ids": {"VN": "B-2"}},
         ],
@@ -138,12 +138,13 @@ def doc_943():
 def doc_944():
     return {
         "reporting_code": "F",
-        "receipt_date": "20240112",
+        "receipt_date": "2024-01-12T08:15",
+        "time_qualifier": "L",
         "receipt_number": "WR-1",
         "depositor_order_number": "TR-5",
         "shipment_id": "SHP-5",
-        "parties": copy.deepcopy([WAREHOUSE]),
-        "dates": [{"qualifier": "09", "date": "20240112"}],
+        "parties": {"WH": copy.deepcopy(WAREHOUSE)},
+        "dates": {"09": "2024-01-12"},
         "lines": [
             {"quantity_received": "98", "uom": "EA", "product_ids": {"VN": "A-1"}, "lot": "L1"},
             {
@@ -151,7 +152,7 @@ def doc_944():
                 "uom": "CA",
                 "product_ids": {"VN": "B-2"},
                 "adjustment_code": "07",
-                "references": [{"qualifier": "PO", "value": "PO-7"}],
+                "references": {"PO": "PO-7"},
             },
         ],
         "totals": {"quantity_received": "138", "quantity_shipped": "140", "quantity_damaged": "2"},
@@ -163,30 +164,27 @@ def doc_846():
         "purpose": "00",
         "report_type": "SI",
         "report_id": "INV-20240115",
-        "report_date": "20240115",
-        "report_time": "0600",
-        "references": [{"qualifier": "IA", "value": "VENDOR-9"}],
-        "dates": [{"qualifier": "405", "date": "20240115"}],
-        "parties": copy.deepcopy([WAREHOUSE]),
+        "report_date": "2024-01-15T06:00",
+        "references": {"IA": "VENDOR-9"},
+        "dates": {"405": "2024-01-15", "shipped": "2024-01-14"},
+        "parties": {"WH": copy.deepcopy(WAREHOUSE)},
         "lines": [
             {
                 "line": "1",
                 "product_ids": {"UP": "036000291452", "VN": "A-1"},
                 "description": "Widget",
-                "quantities": [
-                    {"qualifier": "17", "quantity": "120", "uom": "EA"},
-                    {"qualifier": "33", "quantity": "100", "uom": "EA"},
-                ],
+                "quantities": {"17": "120", "33": "100"},
+                "uom": "EA",
             },
             {
                 "line": "2",
                 "product_ids": {"VN": "B-2"},
-                "quantities": [{"qualifier": "33", "quantity": "0"}],
+                "quantities": {"33": "0"},
                 "destinations": [
                     {
                         "uom": "EA",
                         "id_qualifier": "92",
-                        "quantities": [
+                        "locations": [
                             {"location": "001", "quantity": "5"},
                             {"location": "002", "quantity": "7.5"},
                         ],
@@ -199,11 +197,11 @@ def doc_846():
 
 def doc_947():
     return {
-        "adjustment_date": "20240120",
+        "adjustment_date": "2024-01-20",
         "adjustment_number": "ADJ-3",
         "purpose": "00",
-        "parties": copy.deepcopy([WAREHOUSE]),
-        "references": [{"qualifier": "ZZ", "value": "CYCLE-COUNT"}],
+        "parties": {"WH": copy.deepcopy(WAREHOUSE)},
+        "references": {"ZZ": "CYCLE-COUNT"},
         "lines": [
             {
                 "line": "1",
@@ -221,7 +219,7 @@ def doc_947():
                 "upc": "036000291452",
                 "product_ids": {"VN": "B-2"},
                 "inventory_transaction_type": "AC",
-                "dates": [{"qualifier": "10", "date": "20240120"}],
+                "dates": {"10": "2024-01-20"},
             },
         ],
     }
@@ -243,8 +241,9 @@ def test_round_trip(set_type, version):
     assert transaction.segments[0][1] == set_type and transaction.segments[-1].tag == "SE"
     assert transaction.segments[-1][1] == str(len(transaction.segments))
     assert warehouse.read(transaction) == document
-    assert warehouse.READERS[("X12", set_type)](transaction) == document
-    assert warehouse.BUILDERS[("X12", set_type)](document, version).segments == transaction.segments
+    assert documents.read(transaction, "X12") == document
+    again = documents.build(set_type, document, "X12", version, control_number="0007")
+    assert again.segments[1:-1] == transaction.segments[1:-1] and again.segments[-1][2] == "0007"
 
 
 def test_940_segments():
@@ -289,8 +288,8 @@ def test_846_quantities_by_qualifier_and_ctt():
     assert "SDQ*EA*92*001*5*002*7.5" in lines
     assert lines[-2] == "CTT*2"
     document = warehouse.read_846(transaction)
-    on_hand = {q["qualifier"]: q["quantity"] for q in document["lines"][0]["quantities"]}
-    assert on_hand == {"17": "120", "33": "100"}
+    assert document["lines"][0]["quantities"] == {"17": "120", "33": "100"}  # on hand, available
+    assert document["lines"][0]["uom"] == "EA"
 
 
 def test_947_without_lx_stays_without_lx():
@@ -306,8 +305,9 @@ def test_947_without_lx_stays_without_lx():
 def test_stupidedi_943_sample():
     (transaction,) = x12_transactions("stupidedi/004010_AR943_pass_1.edi")
     document = warehouse.read_943(transaction)
-    assert document["depositor_order_number"] == "DO12345" and document["shipment_date"] == "20260714"
-    assert document["parties"] == [{"role": "WH", "name": "ACME WAREHOUSE", "identifiers": {"91": "ACME01"}}]
+    assert document["depositor_order_number"] == "DO12345" and document["shipment_date"] == "2026-07-14"
+    assert document["parties"] == {"WH": {"name": "ACME WAREHOUSE", "identifiers": {"91": "ACME01"}}}
+    assert document["dates"] == {"11": "2026-07-14"}
     assert document["carrier"] == {
         "transport_method": "M",
         "scac": "SCAC",
@@ -321,7 +321,7 @@ def test_stupidedi_943_sample():
             "quantity": "100",
             "uom": "EA",
             "product_ids": {"VN": "ITEM123"},
-            "references": [{"qualifier": "LI", "value": "REF456"}],
+            "references": {"LI": "REF456"},
         }
     ]
     assert document["totals"] == {"quantity": "100"}
@@ -334,7 +334,7 @@ def test_stupidedi_944_sample():
     document = warehouse.read_944(transaction)
     assert (document["receipt_number"], document["receipt_date"], document["depositor_order_number"]) == (
         "WR12345",
-        "20260714",
+        "2026-07-14",
         "DO12345",
     )
     (line,) = document["lines"]
@@ -343,7 +343,7 @@ def test_stupidedi_944_sample():
         "uom": "EA",
         "product_ids": {"UK": "ITEM123"},
         "lot": "LOT456",
-        "references": [{"qualifier": "PO", "value": "REF789"}],
+        "references": {"PO": "REF789"},
     }
     assert document["totals"] == {"quantity_received": "100"}
     rebuilt = warehouse.build_944(document, transaction.version)
@@ -361,7 +361,17 @@ def test_stupidedi_944_sample():
             r"lines\[0\]\.quantity: 12.0: give quantities as decimal strings",
         ),
         ("940", lambda d: d["carrier"].pop("transport_method"), r"carrier\.transport_method: missing"),
-        ("940", lambda d: d["parties"][0].pop("role"), r"parties\[0\]\.role: missing"),
+        (
+            "940",
+            lambda d: d["ship_to"].pop("name") and d["ship_to"].pop("identifiers"),
+            "ship_to: a party needs",
+        ),
+        ("945", lambda d: d.update(shipment_date="2024-01-17T10:00"), "shipment_date: W06 has no time"),
+        (
+            "945",
+            lambda d: d.update(dates={"11": "17.01.2024"}),
+            r"dates\.11: '17.01.2024' is not an ISO date",
+        ),
         ("945", lambda d: d["lines"][2].pop("status"), r"lines\[2\]\.status: missing"),
         (
             "945",
@@ -376,8 +386,8 @@ def test_stupidedi_944_sample():
         ),
         (
             "846",
-            lambda d: d["lines"][0]["quantities"][0].pop("qualifier"),
-            r"quantities\[0\]\.qualifier: missing",
+            lambda d: d["lines"][0]["quantities"].update({"17": 1.5}),
+            r"lines\[0\]\.quantities\.17: 1.5: give quantities as decimal strings",
         ),
         ("846", lambda d: d["lines"][0].update(product_ids={}), r"lines\[0\]\.product_ids: missing"),
         ("947", lambda d: d["lines"][0].pop("reason"), r"lines\[0\]\.reason: missing"),
@@ -406,11 +416,11 @@ def _transaction(text, set_type):
 
 
 def test_reader_errors_name_the_segment():
-    with pytest.raises(DocumentError, match=r"segment 3 W1203: '1O' is not a number"):
+    with pytest.raises(DocumentError, match=r"segment 3 \(W12\), W1203: '1O' is not a number"):
         warehouse.read_945(_transaction("ST*945*1~W06*F*SO1*20240101~W12*CC*10*1O*0*EA~SE*4*1~", "945"))
     with pytest.raises(DocumentError, match="W05 expected after ST, found W06"):
         warehouse.read_940(_transaction("ST*940*1~W06*F*SO1~SE*3*1~", "940"))
-    with pytest.raises(DocumentError, match=r"segment 4 MAN02: SSCC .* check digit"):
+    with pytest.raises(DocumentError, match=r"segment 4 \(MAN\), MAN02: SSCC .* check digit"):
         warehouse.read_945(
             _transaction("ST*945*1~W06*F*SO1~LX*1~MAN*GM*00106141411234567898~W12*CC~SE*6*1~", "945")
         )
@@ -423,3 +433,20 @@ def test_reader_keeps_elements_of_later_versions():
     assert document["extra_elements"] == {"W0510": "X9"}
     rebuilt = warehouse.build_940(document)
     assert rebuilt.segments[1].elements == [[["N"]], [["SO1"]], [["PO1"]]] + [[[""]]] * 6 + [[["X9"]]]
+
+
+@pytest.mark.parametrize("set_type", list(DOCS))
+def test_through_the_x12_codec(set_type):
+    """build -> x12.write -> x12.read -> read gives the document back."""
+    document = DOCS[set_type]()
+    built = documents.build(set_type, document, "X12", "004010")
+    functional_id = {"940": "OW", "945": "SW", "943": "AR", "944": "RE", "846": "IB", "947": "AW"}[set_type]
+    group = tree.Group(functional_id, "SENDER", "3PL", "5", "004010", [built], date="20240115", time="1200")
+    interchange = tree.Interchange(
+        "X12", tree.Party("ZZ", "SENDER"), tree.Party("ZZ", "3PL"), "000000005", "00401", "240115", "1200", "T",
+        groups=[group],
+    )  # fmt: skip
+    edifile = x12.read(x12.write(interchange))
+    assert not edifile.errors
+    (back,) = list(edifile.interchanges[0].transactions())
+    assert documents.read(back, "X12") == document

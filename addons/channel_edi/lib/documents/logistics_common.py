@@ -1,69 +1,74 @@
 """What the shipping (856/DESADV) and warehouse (940/945/943/944/846/947)
-documents share: reading elements with clear positions, parties, references,
-dates, product identifiers, decimal strings, and checking a builder's input.
+documents share on top of :mod:`.common` (the conventions of every typed
+document, see ``README.md``: optional keys left out, decimal strings, ISO
+dates, parties as ``ship_to``/``bill_to``/``parties[role]``).
 
-Conventions of the typed documents (JSON-able dicts):
+Added here for these families:
 
-- keys are the standard's meaning in snake_case (``depositor_order_number``,
-  ``quantity_shipped``); codes stay the standard's codes (``"ST"``, ``"UP"``);
-- quantities and amounts are strings exactly as written (``"12"``,
-  ``"1.5"``), never floats; EDIFACT decimal commas are read as points;
-- an element that is absent or empty is left out of the document, so that a
-  document says only what the file says; builders read a missing optional key
-  as empty;
 - segments a reader does not map are kept per place as ``other_segments``
   (``[{"tag": "TD3", "elements": ["TL", "", "861554"]}]``) and written back by
-  the builder at the end of the same place, so nothing is lost on the way
-  through a document (element order within a place may change).
+  the builder in the same place, so nothing is lost on the way through a
+  document;
+- references as ``{qualifier: value}`` (a REF or N9 with more than a
+  qualifier and a value, or a repeated qualifier, stays in
+  ``other_segments``);
+- G62 dates (the warehouse sets' date/time, qualifier codes of X12 element
+  432, not DTM's 374) as ``{"10": "2024-01-16", "11": {"value":
+  "2024-01-17T15:30", "time_qualifier": "D"}}``;
+- quantities checked and written as decimal strings (:func:`decimal_text`).
 
-Builders raise :class:`DocumentError` naming the key path of the first
-problem (``hierarchy[0].children[1].items[0].quantity: missing``); readers
-raise it naming the segment position and element (``segment 14 MAN02: ...``).
+Errors are :class:`~.common.DocumentError`: readers name the segment
+position, id and element (``segment 14 (MAN), MAN02: ...``), builders the
+key path (``hierarchy[0].children[1].sscc: ...``).
 """
 
 import re
 from decimal import Decimal
 
-from odoo.addons.integration_core.lib.exceptions import ValidationFailed
+from ..tree import Segment
+from .common import (
+    DocumentError,
+    date_name,
+    iso_date,
+    iso_time,
+    parties_of,
+    place_party,
+    read_edifact_party,
+    read_x12_dtm,
+    read_x12_party,
+    split_iso,
+    x12_dtm,
+)
+from .common import seg as _seg
+from .common import where as _where
 
-from ..tree import Segment, Transaction
+__all__ = ["DocumentError", "place_party", "parties_of", "read_x12_party", "read_edifact_party"]
 
 
-class DocumentError(ValidationFailed, ValueError):
-    """A document that cannot be read from its segments, or built from its
-    dict. Permanent (someone must fix the data); a ``ValueError`` too, so
-    plain callers can catch it as bad input. ``where`` is the key path or the
-    segment position it is about."""
-
-    def __init__(self, where, problem):
-        super().__init__(f"{where}: {problem}", errors=[f"{where}: {problem}"])
-        self.where = where
-        self.problem = problem
+def error(place, problem):
+    """A DocumentError "``place``: ``problem``"."""
+    return DocumentError(f"{place}: {problem}")
 
 
-# --- reading ---------------------------------------------------------------------
-
-
-def position(segment, index=None):
-    """How a message names ``segment``: its position in the set (ST = 1), or
-    its index in the transaction's segments when the tree has no positions
-    (a tree built in memory)."""
-    number = segment.set_position or (index + 1 if index is not None else 0)
-    return f"segment {number} {segment.tag}" if number else f"segment {segment.tag}"
+# --- reading -----------------------------------------------------------------------
 
 
 def where(segment, element=None, index=None):
-    """``"segment 14 MAN"`` or, with an element number, ``"segment 14 MAN02"``."""
-    place = position(segment, index)
-    if element is None:
-        return place
-    return f"{place[: -len(segment.tag)]}{segment.ref(element)}"
+    """``"segment 14 (MAN), MAN02"``; the index in the transaction when the
+    tree has no positions (a tree built in memory)."""
+    if not (segment.set_position or segment.position) and index is not None:
+        text = f"segment {index + 1} ({segment.tag})"
+        return f"{text}, {segment.ref(element)}" if element else text
+    return _where(segment, element)
 
 
 def value(segment, number, component=1):
     """Element ``number`` (component ``component``) of ``segment``, stripped;
-    ``""`` when absent."""
+    ``""`` when absent (left out by :func:`compact`)."""
     return segment.get(number, component).strip()
+
+
+_DECIMAL = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)$")
 
 
 def decimal_value(segment, number, component=1, index=None):
@@ -72,7 +77,7 @@ def decimal_value(segment, number, component=1, index=None):
     is not a number."""
     text = value(segment, number, component).replace(",", ".")
     if text and not _DECIMAL.match(text):
-        raise DocumentError(where(segment, number, index), f"{text!r} is not a number")
+        raise error(where(segment, number, index), f"{text!r} is not a number.")
     return text
 
 
@@ -103,7 +108,7 @@ def raw_segment(segment):
 def segment_from_raw(raw, path):
     """The segment of a :func:`raw_segment` dict."""
     if not isinstance(raw, dict) or not raw.get("tag"):
-        raise DocumentError(path, "a kept segment needs a 'tag' and its 'elements'")
+        raise error(path, "a kept segment needs a 'tag' and its 'elements'.")
     elements = []
     for number, element in enumerate(raw.get("elements") or [], 1):
         if isinstance(element, dict):
@@ -113,281 +118,122 @@ def segment_from_raw(raw, path):
         elif element is None or isinstance(element, str | int):
             elements.append([["" if element is None else str(element)]])
         else:
-            raise DocumentError(
-                f"{path}.elements[{number - 1}]", "a string, a list of components or repetitions"
-            )
+            raise error(f"{path}.elements[{number - 1}]", "a string, a list of components or repetitions.")
     return Segment(str(raw["tag"]), elements)
 
 
-# --- parties, references, dates (X12) -------------------------------------------------
+def read_references(segment, references, others):
+    """A REF or N9 into ``references`` ({qualifier: value}), or kept whole in
+    ``others`` when it says more (a description, a date) or repeats a qualifier."""
+    qualifier, ref = value(segment, 1), value(segment, 2)
+    if qualifier and ref and len(segment) == 2 and qualifier not in references:
+        references[qualifier] = ref
+    else:
+        others.append(raw_segment(segment))
 
 
-# the segments an N1 loop holds after its N1, per family of sets
-N1_LOOP_SHIPPING = frozenset({"N2", "N3", "N4", "REF", "PER", "FOB", "SDQ", "DTM"})  # 856 HL loop
-N1_LOOP_WAREHOUSE = frozenset({"N2", "N3", "N4", "G61"})  # 940/945/943/944/947 heading
-N1_LOOP_INVENTORY = frozenset({"N2", "N3", "N4", "REF", "PER"})  # 846 heading
-
-
-def read_n1_loop(segments, start, members=N1_LOOP_SHIPPING):
-    """The party of the N1 loop starting at ``segments[start]`` and the index
-    after the loop: ``({"role": "ST", "name": ..., "identifiers": {"92": "0042"},
-    "address": {...}, "references": [...], "contacts": [...]}, next_index)``.
-    ``members`` are the tags the set's N1 loop holds besides N1."""
-    n1 = segments[start]
-    party = {"role": value(n1, 1), "name": value(n1, 2)}
-    if value(n1, 3) or value(n1, 4):
-        party["identifiers"] = {value(n1, 3): value(n1, 4)}
-    party["relationship"] = value(n1, 5)
-    party["entity_relationship"] = value(n1, 6)
-    names, lines, others, refs, contacts = [], [], [], [], []
-    address = {}
-    index = start + 1
-    while index < len(segments) and segments[index].tag in members:
-        member = segments[index]
-        if member.tag == "N2":
-            names += [value(member, n) for n in (1, 2) if value(member, n)]
-        elif member.tag == "N3":
-            lines += [value(member, n) for n in (1, 2) if value(member, n)]
-        elif member.tag == "N4":
-            address.update(
-                compact(
-                    {
-                        "city": value(member, 1),
-                        "state": value(member, 2),
-                        "postal_code": value(member, 3),
-                        "country": value(member, 4),
-                        "location_qualifier": value(member, 5),
-                        "location": value(member, 6),
-                    }
-                )
-            )
-        elif member.tag in ("REF", "N9"):
-            refs.append(read_reference(member))
-        elif member.tag in ("PER", "G61"):
-            contacts.append(raw_segment(member))
-        else:
-            others.append(raw_segment(member))
-        index += 1
-    if lines:
-        address = {"lines": lines, **address}
-    party.update({"additional_names": names, "address": address, "references": refs})
-    party.update({"contacts": contacts, "other_segments": others})
-    return compact(party), index
-
-
-def build_n1_loop(party, path, role=None):
-    """The N1 loop segments of ``party`` (see :func:`read_n1_loop`); ``role``
-    is the N101 code when the key already says it (``ship_to`` -> ``ST``)."""
-    if not isinstance(party, dict):
-        raise DocumentError(path, "a party is an object")
-    code = party.get("role") or role
-    if not code:
-        raise DocumentError(f"{path}.role", "missing (N101 entity identifier code, e.g. ST)")
-    identifiers = party.get("identifiers") or {}
-    if not isinstance(identifiers, dict) or len(identifiers) > 1:
-        raise DocumentError(f"{path}.identifiers", "at most one {qualifier: id} pair in an N1 segment")
-    qualifier, ident = next(iter(identifiers.items()), ("", ""))
-    if not party.get("name") and not ident:
-        raise DocumentError(path, "a party needs a name or an identifier (N102 or N103/N104)")
-    out = [
-        seg(
-            "N1",
-            code,
-            party.get("name"),
-            qualifier,
-            ident,
-            party.get("relationship"),
-            party.get("entity_relationship"),
-        )
-    ]
-    names = party.get("additional_names") or []
-    for i in range(0, len(names), 2):
-        out.append(seg("N2", *names[i : i + 2]))
-    address = party.get("address") or {}
-    lines = address.get("lines") or []
-    for i in range(0, len(lines), 2):
-        out.append(seg("N3", *lines[i : i + 2]))
-    n4 = [
-        address.get(k) for k in ("city", "state", "postal_code", "country", "location_qualifier", "location")
-    ]
-    if any(n4):
-        out.append(seg("N4", *n4))
-    for i, ref in enumerate(party.get("references") or []):
-        out.append(build_reference(ref, f"{path}.references[{i}]"))
-    for i, raw in enumerate(party.get("contacts") or []):
-        out.append(segment_from_raw(raw, f"{path}.contacts[{i}]"))
-    for i, raw in enumerate(party.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+def build_references(references, path, tag):
+    if not isinstance(references, dict):
+        raise error(path, "an object {qualifier: value}.")
+    out = []
+    for qualifier, ref in references.items():
+        if not qualifier or ref in (None, ""):
+            raise error(f"{path}.{qualifier or '?'}", "a qualifier and a value.")
+        out.append(seg(tag, qualifier, ref))
     return out
 
 
-def read_reference(segment, default="REF"):
-    """REF or N9: ``{"qualifier": "BM", "value": "...", "description": ...}``;
-    ``"segment"`` names the tag when it is not the set's usual ``default``
-    (an N9 also has a date and time)."""
-    ref = {"qualifier": value(segment, 1), "value": value(segment, 2), "description": value(segment, 3)}
-    if segment.tag == "N9":
-        ref.update({"date": value(segment, 4), "time": value(segment, 5)})
-    if segment.tag != default:
-        ref["segment"] = segment.tag
-    return compact(ref)
+def read_g62(segment, dates, others):
+    """A G62 into ``dates`` keyed by its date qualifier (G6201): an ISO date
+    (with its G6204 time), a dict when it has a time qualifier (G6203)."""
+    qualifier, day, time_qualifier, clock = (value(segment, n) for n in (1, 2, 3, 4))
+    if not qualifier or not re.match(r"^\d{8}$", day) or len(segment) > 4 or qualifier in dates:
+        others.append(raw_segment(segment))
+        return
+    found = iso_time(iso_date(day), clock)
+    dates[qualifier] = {"value": found, "time_qualifier": time_qualifier} if time_qualifier else found
 
 
-def build_reference(ref, path, default="REF"):
-    """The REF (or N9, per ``ref["segment"]`` or ``default``) of a reference."""
-    if not isinstance(ref, dict):
-        raise DocumentError(path, "a reference is an object with 'qualifier' and 'value'")
-    qualifier = ref.get("qualifier")
-    if not qualifier:
-        raise DocumentError(f"{path}.qualifier", "missing")
-    if not ref.get("value") and not ref.get("description"):
-        raise DocumentError(f"{path}.value", "missing")
-    tag = ref.get("segment") or default
-    if tag == "N9":
-        return seg(
-            "N9", qualifier, ref.get("value"), ref.get("description"), ref.get("date"), ref.get("time")
-        )
-    return seg(tag, qualifier, ref.get("value"), ref.get("description"))
+def build_g62(dates, path):
+    if not isinstance(dates, dict):
+        raise error(path, "an object {G6201 date qualifier: ISO date}.")
+    out = []
+    for qualifier, found in dates.items():
+        time_qualifier = ""
+        if isinstance(found, dict):
+            time_qualifier, found = found.get("time_qualifier") or "", found.get("value")
+        day, clock = split_iso(found, f"{path}.{qualifier}")
+        out.append(seg("G62", qualifier, day, time_qualifier, clock))
+    return out
 
 
-def read_dtm(segment):
-    """DTM: ``{"qualifier": "011", "date": "20240115", "time": "1030"}``."""
-    return compact(
-        {
-            "qualifier": value(segment, 1),
-            "date": value(segment, 2),
-            "time": value(segment, 3),
-            "time_code": value(segment, 4),
-            "period_format": value(segment, 5),
-            "period": value(segment, 6),
-        }
-    )
+def read_dtm_into(segment, dates, others):
+    """An X12 DTM into ``dates`` ({name: ISO}, names shared with the other
+    documents: "shipped" for 011...), or kept whole when it is not a plain
+    date (a period, a time code) or repeats a qualifier."""
+    name = date_name("X12", value(segment, 1))
+    if len(segment) <= 3 and re.match(r"^\d{8}$", value(segment, 2)) and name not in dates:
+        dates[name] = read_x12_dtm(segment)[1]
+    else:
+        others.append(raw_segment(segment))
 
 
-def build_dtm(date, path):
-    if not isinstance(date, dict) or not date.get("qualifier"):
-        raise DocumentError(f"{path}.qualifier", "missing (DTM01 date/time qualifier)")
-    keys = ("qualifier", "date", "time", "time_code", "period_format", "period")
-    return seg("DTM", *[date.get(k) for k in keys])
+def build_dtms(dates, path, version=""):
+    """The DTM segments of a ``dates`` dict."""
+    if not dates:
+        return []
+    if not isinstance(dates, dict):
+        raise error(path, "an object {name: ISO date} ('shipped', 'delivery_estimated', or a DTM01 code).")
+    return [x12_dtm(name, found, f"{path}.{name}", version) for name, found in dates.items()]
 
 
-def read_g62(segment):
-    """G62: ``{"qualifier": "10", "date": "20240115", "time_qualifier": "Y", "time": "1030"}``."""
-    return compact(
-        {
-            "qualifier": value(segment, 1),
-            "date": value(segment, 2),
-            "time_qualifier": value(segment, 3),
-            "time": value(segment, 4),
-            "time_code": value(segment, 5),
-        }
-    )
-
-
-def build_g62(date, path):
-    if not isinstance(date, dict) or not (date.get("qualifier") or date.get("time_qualifier")):
-        raise DocumentError(
-            path, "a G62 date needs 'qualifier' (with 'date') or 'time_qualifier' (with 'time')"
-        )
-    keys = ("qualifier", "date", "time_qualifier", "time", "time_code")
-    return seg("G62", *[date.get(k) for k in keys])
-
-
-def read_note(segment):
-    """NTE: ``{"reference": "WHI", "text": "..."}``."""
-    return compact({"reference": value(segment, 1), "text": value(segment, 2)})
-
-
-def build_note(note, path):
-    if not isinstance(note, dict) or not note.get("text"):
-        raise DocumentError(f"{path}.text", "missing")
-    return seg("NTE", note.get("reference"), note.get("text"))
-
-
-def read_id_pairs(segment, numbers):
-    """Product identifiers from qualifier/value element pairs (``numbers`` are
-    the qualifiers' element numbers): ``{"UP": "012345678905", "VN": "A-1"}``
-    in the order written."""
-    ids = {}
-    for number in numbers:
-        qualifier, ident = value(segment, number), value(segment, number + 1)
-        if qualifier or ident:
-            ids[qualifier] = ident
-    return ids
-
-
-def id_pair_values(product_ids, slots, path):
-    """``product_ids`` spread over ``slots`` qualifier/value pairs: a flat list
-    of 2 * slots values (empty strings for unused slots)."""
-    product_ids = product_ids or {}
-    if not isinstance(product_ids, dict):
-        raise DocumentError(path, "product_ids is an object {qualifier: value}")
-    if len(product_ids) > slots:
-        raise DocumentError(
-            path, f"at most {slots} product identifiers fit this segment, got {len(product_ids)}"
-        )
-    flat = []
-    for qualifier, ident in product_ids.items():
-        if not qualifier or ident in (None, ""):
-            raise DocumentError(
-                f"{path}.{qualifier or '?'}", "a product identifier needs a qualifier and a value"
-            )
-        flat += [qualifier, ident]
-    return flat + [""] * (2 * slots - len(flat))
+def iso_datetime(day, clock, segment, number):
+    """An X12 date element (and its time element) as ISO; "" when absent."""
+    return iso_time(iso_date(day, segment, number), clock) if day else ""
 
 
 # --- building ----------------------------------------------------------------------
 
-_DECIMAL = re.compile(r"^-?(\d+\.?\d*|\.\d+)$")
-
 
 def seg(tag, *values):
-    """A segment from simple values (None -> empty, a list -> a composite),
-    without trailing empty elements (X12 and EDIFACT both drop them)."""
-    values = [_trim_composite(v) if isinstance(v, list | tuple) else v for v in values]
-    while values and values[-1] in (None, "", [], ()):
-        values.pop()
-    return Segment.of(tag, *values)
-
-
-def _trim_composite(components):
-    components = list(components)
-    while components and components[-1] in (None, ""):
-        components.pop()
-    return components if components else ""
+    """A segment from simple values (None -> empty, a list or tuple -> a
+    composite), trailing empty elements and components left out."""
+    return _seg(tag, *[tuple(v) if isinstance(v, list) else v for v in values])
 
 
 def require(document, key, path):
     """``document[key]`` when present and not empty, else DocumentError at
     ``path.key``."""
     if not isinstance(document, dict):
-        raise DocumentError(path or "(document)", "an object is expected")
+        raise error(path or "(document)", "an object is expected.")
     found = document.get(key)
     if found in (None, "", [], {}):
-        raise DocumentError(f"{path}.{key}" if path else key, "missing")
+        raise error(f"{path}.{key}" if path else key, "missing (mandatory).")
     return found
 
 
-def decimal_text(number, path, required=True):
-    """A quantity or amount as the decimal string to write: a string as it is
+def decimal_text(number, path, required=True, mark="."):
+    """A quantity as the decimal string to write: a string as it is
     (checked), an int or a Decimal printed exactly; floats are refused (their
-    binary value is not the decimal the user meant)."""
+    binary value is not the decimal the user meant). ``mark`` is the
+    interchange's decimal mark (EDIFACT UNA3)."""
     if number in (None, ""):
         if required:
-            raise DocumentError(path, "missing")
+            raise error(path, "missing (mandatory).")
         return ""
-    if isinstance(number, bool) or isinstance(number, float):
-        raise DocumentError(path, f"{number!r}: give quantities as decimal strings, not floats")
+    if isinstance(number, bool | float):
+        raise error(path, f"{number!r}: give quantities as decimal strings, not floats.")
     if isinstance(number, int):
-        return str(number)
-    if isinstance(number, Decimal):
+        text = str(number)
+    elif isinstance(number, Decimal):
         if not number.is_finite():
-            raise DocumentError(path, f"{number!r} is not a finite number")
-        return format(number, "f")
-    text = str(number).strip()
-    if not _DECIMAL.match(text):
-        raise DocumentError(path, f"{text!r} is not a decimal number")
-    return text
+            raise error(path, f"{number!r} is not a finite number.")
+        text = format(number, "f")
+    else:
+        text = str(number).strip()
+        if not _DECIMAL.match(text):
+            raise error(path, f"{text!r} is not a decimal number.")
+    return text.replace(".", mark) if mark != "." else text
 
 
 def text(document, key, path=None):
@@ -396,26 +242,13 @@ def text(document, key, path=None):
     found = document.get(key) if isinstance(document, dict) else None
     if found is None:
         return ""
-    if isinstance(found, dict | list | tuple | float):
-        raise DocumentError(f"{path}.{key}" if path else key, f"{found!r}: a string is expected")
+    if isinstance(found, dict | list | tuple | float | bool):
+        raise error(f"{path}.{key}" if path else key, f"{found!r}: a string is expected.")
     return str(found)
 
 
-def x12_transaction(set_type, body, document, version):
-    """ST + ``body`` + SE, SE01 counted and SE02 = ST02. The control number
-    is ``document["control_number"]`` (default ``"0001"``); the envelope
-    writer may renumber it."""
-    control = str(document.get("control_number") or "0001")
-    header = seg("ST", set_type, control)
-    trailer = seg("SE", str(len(body) + 2), control)
-    return Transaction(set_type, control, [header, *body, trailer], version=version)
-
-
-def edifact_transaction(message_type, body, document, version):
-    """UNH + ``body`` + UNT. ``version`` is ``"D:96A:UN:EAN005"`` style:
-    version, release, agency and association code of UNH02."""
-    control = str(document.get("control_number") or "1")
-    parts = (version or "D:96A:UN").split(":")
-    header = seg("UNH", control, [message_type, *parts])
-    trailer = seg("UNT", str(len(body) + 2), control)
-    return Transaction(message_type, control, [header, *body, trailer], version=version)
+def x12_date_time(found, path):
+    """(CCYYMMDD, HHMM[SS]) of a document's ISO date; ("", "") when absent."""
+    if found in (None, ""):
+        return "", ""
+    return split_iso(found, path)

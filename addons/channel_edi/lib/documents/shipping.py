@@ -1,27 +1,30 @@
 """Ship notices: X12 856 (004010, 004010VICS, 005010) and EDIFACT DESADV (D96A EANCOM).
 
-One document shape for both (see :mod:`.logistics_common` for the shared
-conventions)::
+One document shape for both (the conventions of every typed document are
+in ``README.md``; what the shipping and warehouse families add, kept
+segments and references, in :mod:`.logistics_common`)::
 
     {
       "purpose": "00",                  # BSN01 / BGM03
       "shipment_id": "SHP-1",           # BSN02 / BGM02
-      "shipment_date": "20240115",      # BSN03 / DTM+11
-      "shipment_time": "1030",          # BSN04
+      "shipment_date": "2024-01-15T10:30",  # BSN03 + BSN04 (DESADV: "document_date", DTM+137)
+      "dates": {"shipped": "2024-01-15T10:00"},  # DTM 011 / DTM+11, "delivery_estimated" 017 / 17
       "structure_code": "0001",         # BSN05
       "hash_total": "30",               # CTT02 when the partner wants it (CTT01 is counted)
       "pattern": "S-O-T-P-I",           # the HL levels, outermost first
       "hierarchy": [                    # nested levels
         {"level": "S", "hl_id": "1", "parent_id": None,
-         "carrier": {...}, "bill_of_lading": "...", "ship_from": {...}, "ship_to": {...},
+         "carrier": {"id_qualifier": "2", "id": "UPSN", ...},  # TD5
+         "bill_of_lading": "BOL1", "pro_number": "PRO9",       # REF BM, CN
+         "ship_from": {...}, "ship_to": {...}, "parties": {"BY": {...}},
          "children": [
-           {"level": "O", "hl_id": "2", "parent_id": "1", "po_number": "PO-7", "po_date": "20240110",
+           {"level": "O", "hl_id": "2", "parent_id": "1", "po_number": "PO-7", "po_date": "2024-01-10",
             "children": [
               {"level": "T", "hl_id": "3", "parent_id": "2", "sscc": "106141411234567897",
                "children": [
                  {"level": "P", ..., "sscc": "...", "children": [
                    {"level": "I", ..., "line": "1", "product_ids": {"UP": "..."},
-                    "quantity": "12", "uom": "EA", "lot": "L1", "expiry_date": "20250101"}]}]}]}]}]
+                    "quantity": "12", "uom": "EA", "lot": "L1", "expiry_date": "2025-01-01"}]}]}]}]}]
     }
 
 HL levels (X12 element 735): S shipment, O order, T shipping tare (pallet),
@@ -51,32 +54,45 @@ level S, a CPS holding other packages T, an innermost one P; items are I.
 
 from .. import sscc as gs1
 from ..tree import Segment
+from . import builder, reader, x12_parts
+from .common import (
+    date_code,
+    date_name,
+    edifact_date,
+    edifact_dtm,
+    edifact_party,
+    edifact_set,
+    x12_party,
+    x12_set,
+)
 from .logistics_common import (
     DocumentError,
-    build_dtm,
-    build_n1_loop,
-    build_reference,
+    build_dtms,
+    build_references,
     compact,
     decimal_text,
     decimal_value,
-    edifact_transaction,
-    id_pair_values,
+    error,
+    iso_datetime,
+    parties_of,
+    place_party,
     raw_segment,
-    read_dtm,
-    read_id_pairs,
-    read_n1_loop,
-    read_reference,
+    read_dtm_into,
+    read_edifact_party,
+    read_references,
+    read_x12_party,
     require,
     seg,
     segment_from_raw,
     text,
     value,
     where,
-    x12_transaction,
+    x12_date_time,
 )
 
-LEVELS = ("S", "O", "T", "P", "I")
-LEVEL_NAMES = {"S": "shipment", "O": "order", "T": "tare", "P": "pack", "I": "item"}
+__all__ = ["DocumentError", "build_856", "build_desadv", "read_856", "read_desadv"]
+
+LEVELS = ("S", "O", "T", "P", "I")  # shipment, order, tare (pallet), pack (carton), item
 
 # HL patterns -> BSN05 hierarchical structure code (X12 element 1005)
 STRUCTURE_CODES = {
@@ -90,8 +106,6 @@ STRUCTURE_CODES = {
     "S-O-I": "0004",
 }
 
-X12_VERSIONS = ("004010", "004010VICS", "005010", "005010VICS")
-
 # the SSCC in MAN02 (qualifier GM "SSCC-18 and Application Identifier") is
 # written as AI 00 + the 18 digits unless the partner wants the bare number
 MAN_SSCC = "GM"
@@ -100,6 +114,7 @@ MAN_SSCC = "GM"
 # === X12 856: reading ==================================================================
 
 
+@reader("X12", "856")
 def read_856(transaction):
     """The ship notice document of an X12 856 transaction set."""
     segments = transaction.segments
@@ -120,10 +135,10 @@ def read_856(transaction):
         if segment.tag == "SE":
             continue
         if segment.tag == "HL":  # pragma: no cover - the loop above consumed them
-            raise DocumentError(where(segment, index=offset), "HL after the summary")
+            raise error(where(segment, index=offset), "HL after the summary")
         summary.append(raw_segment(segment))
     if not roots:
-        raise DocumentError("856", "no HL segment: a ship notice needs at least the shipment level")
+        raise error("856", "no HL segment: a ship notice needs at least the shipment level")
     pattern = derive_pattern(roots)
     doc.update(compact({"pattern": pattern, "hierarchy": roots, "summary_segments": summary}))
     if not doc.get("hash_total"):
@@ -134,7 +149,7 @@ def read_856(transaction):
 def _read_header(segments):
     """BSN and the DTM/other segments before the first HL."""
     doc = {}
-    dates, others = [], []
+    dates, others = {}, []
     index = 0
     bsn = None
     while index < len(segments) and segments[index].tag != "HL":
@@ -142,22 +157,21 @@ def _read_header(segments):
         if segment.tag == "BSN" and bsn is None:
             bsn = segment
         elif segment.tag == "DTM":
-            dates.append(read_dtm(segment))
+            read_dtm_into(segment, dates, others)
         elif segment.tag not in ("ST", "SE"):
             others.append(raw_segment(segment))
         index += 1
     if bsn is None:
-        raise DocumentError("856", "no BSN segment (beginning segment for ship notice)")
+        raise error("856", "no BSN segment (beginning segment for ship notice).")
     for number in (1, 2):
         if not value(bsn, number):
-            raise DocumentError(where(bsn, number, segments.index(bsn)), "missing")
+            raise error(where(bsn, number, segments.index(bsn)), "missing (mandatory).")
     doc.update(
         compact(
             {
                 "purpose": value(bsn, 1),
                 "shipment_id": value(bsn, 2),
-                "shipment_date": value(bsn, 3),
-                "shipment_time": value(bsn, 4),
+                "shipment_date": iso_datetime(value(bsn, 3), value(bsn, 4), bsn, 3),
                 "structure_code": value(bsn, 5),
                 "transaction_type": value(bsn, 6),
                 "status_reason": value(bsn, 7),
@@ -175,13 +189,13 @@ def _read_level(segments, index, nodes):
     hl = segments[index]
     hl_id, parent, level = value(hl, 1), value(hl, 2), value(hl, 3)
     if not hl_id:
-        raise DocumentError(where(hl, 1, index), "missing (hierarchical ID number)")
+        raise error(where(hl, 1, index), "missing (hierarchical ID number)")
     if hl_id in nodes:
-        raise DocumentError(where(hl, 1, index), f"HL {hl_id} appears twice")
+        raise error(where(hl, 1, index), f"HL {hl_id} appears twice")
     if parent and parent not in nodes:
-        raise DocumentError(where(hl, 2, index), f"parent HL {parent} is not an earlier HL")
+        raise error(where(hl, 2, index), f"parent HL {parent} is not an earlier HL")
     if not level:
-        raise DocumentError(where(hl, 3, index), "missing (hierarchical level code)")
+        raise error(where(hl, 3, index), "missing (hierarchical level code)")
     node = {"level": level, "hl_id": hl_id, "parent_id": parent or None}
     nodes[hl_id] = node
     index += 1
@@ -198,28 +212,24 @@ class _LevelContent:
     def __init__(self, node):
         self.node = node
         self.data = {}
-        self.parties, self.references, self.dates = [], [], []
+        self.references, self.dates = {}, {}
         self.marks, self.others, self.packaging = [], [], []
 
     def take(self, segments, index):
         segment = segments[index]
-        handler = getattr(self, f"_{segment.tag.lower()}", None)
         if segment.tag == "N1":
-            party, after = read_n1_loop(segments, index)
-            self._party(party)
+            role, party, after = read_x12_party(segments, index)
+            if role == "SF" and "ship_from" not in self.data:
+                self.data["ship_from"] = party
+            else:
+                place_party(self.data, "X12", role, party)
             return after
+        handler = getattr(self, f"_{segment.tag.lower()}", None)
         if handler is None:
             self.others.append(raw_segment(segment))
         else:
             handler(segment, index)
         return index + 1
-
-    def _party(self, party):
-        key = {"SF": "ship_from", "ST": "ship_to"}.get(party.get("role"))
-        if key and key not in self.data:
-            self.data[key] = party
-        else:
-            self.parties.append(party)
 
     def _first(self, key, found, segment):
         if key in self.data:
@@ -232,7 +242,7 @@ class _LevelContent:
             self.others.append(raw_segment(segment))
             return
         self.data["line"] = value(segment, 1)
-        self.data["product_ids"] = read_id_pairs(segment, range(2, 32, 2))
+        self.data["product_ids"] = x12_parts.read_product_ids(segment, 2, 31)
 
     def _sn1(self, segment, index):
         found = {
@@ -255,7 +265,7 @@ class _LevelContent:
             "po_number": value(segment, 1),
             "po_release": value(segment, 2),
             "po_change_sequence": value(segment, 3),
-            "po_date": value(segment, 4),
+            "po_date": iso_datetime(value(segment, 4), "", segment, 4),
             "po_assigned_id": value(segment, 5),
             "contract_number": value(segment, 6),
             "po_type": value(segment, 7),
@@ -275,24 +285,23 @@ class _LevelContent:
                 try:
                     self.data["sscc"] = gs1.validate_sscc(mark)
                 except gs1.InvalidKey as exc:
-                    raise DocumentError(where(segment, number + 1, index), str(exc)) from None
+                    raise error(where(segment, number + 1, index), str(exc)) from None
                 self.data["sscc_with_ai"] = len(gs1.normalize_sscc(mark)) != len(mark.replace(" ", ""))
             else:
                 self.marks.append(compact({"qualifier": qualifier, "value": mark, "value_end": mark_end}))
 
     def _ref(self, segment, index):
-        qualifier = value(segment, 1)
-        key = {"BM": "bill_of_lading", "CN": "pro_number", "LT": "lot"}.get(qualifier)
-        if key and key not in self.data and not value(segment, 3) and len(segment) <= 3:
+        key = {"BM": "bill_of_lading", "CN": "pro_number", "LT": "lot"}.get(value(segment, 1))
+        if key and key not in self.data and len(segment) == 2:
             self.data[key] = value(segment, 2)
         else:
-            self.references.append(read_reference(segment))
+            read_references(segment, self.references, self.others)
 
     def _dtm(self, segment, index):
         if value(segment, 1) == "036" and "expiry_date" not in self.data and len(segment) == 2:
-            self.data["expiry_date"] = value(segment, 2)
+            self.data["expiry_date"] = iso_datetime(value(segment, 2), "", segment, 2)
         else:
-            self.dates.append(read_dtm(segment))
+            read_dtm_into(segment, self.dates, self.others)
 
     def _td5(self, segment, index):
         carrier = {
@@ -346,7 +355,6 @@ class _LevelContent:
             {
                 "packaging": self.packaging,
                 "marks": self.marks,
-                "parties": self.parties,
                 "references": self.references,
                 "dates": self.dates,
                 "other_segments": self.others,
@@ -397,7 +405,8 @@ def hl_count_issues(transaction):
 # === X12 856: building ==================================================================
 
 
-def build_856(document, version="004010", sscc_with_ai=True):
+@builder("X12", "856")
+def build_856(document, version="004010", control_number="0001", sscc_with_ai=True, **_options):
     """The 856 transaction set of ``document`` (see the module docstring).
 
     ``version`` is the group's version (004010, 004010VICS, 005010); the
@@ -405,93 +414,127 @@ def build_856(document, version="004010", sscc_with_ai=True):
     MAN02 as "00" + SSCC (the VICS way) unless a level says otherwise
     (``"sscc_with_ai": False``)."""
     if not isinstance(document, dict):
-        raise DocumentError("(document)", "a ship notice document is an object")
+        raise error("(document)", "a ship notice document is an object.")
     hierarchy = require(document, "hierarchy", "")
     if not isinstance(hierarchy, list):
-        raise DocumentError("hierarchy", "a list of levels (the shipment level first)")
+        raise error("hierarchy", "a list of levels (the shipment level first).")
     pattern = _check_hierarchy(hierarchy, document.get("pattern"))
+    check_ssccs(hierarchy)
     structure = document.get("structure_code") or STRUCTURE_CODES.get(pattern, "")
+    day, clock = x12_date_time(require(document, "shipment_date", ""), "shipment_date")
+    if not clock:
+        raise error("shipment_date", "BSN04 (time) is mandatory: give 'YYYY-MM-DDTHH:MM'.")
     body = [
         seg(
             "BSN",
             require(document, "purpose", ""),
             require(document, "shipment_id", ""),
-            require(document, "shipment_date", ""),
-            require(document, "shipment_time", ""),
+            day,
+            clock,
             structure,
             text(document, "transaction_type"),
             text(document, "status_reason"),
         )
     ]
-    for i, date in enumerate(document.get("dates") or []):
-        body.append(build_dtm(date, f"dates[{i}]"))
+    body += build_dtms(document.get("dates"), "dates", version)
     for i, raw in enumerate(document.get("other_segments") or []):
         body.append(segment_from_raw(raw, f"other_segments[{i}]"))
     counter = [0]
     for i, node in enumerate(hierarchy):
-        body += _build_level(node, None, f"hierarchy[{i}]", counter, sscc_with_ai)
+        body += _build_level(node, None, f"hierarchy[{i}]", counter, sscc_with_ai, version)
     body.append(seg("CTT", str(counter[0]), decimal_text(document.get("hash_total"), "hash_total", False)))
     for i, raw in enumerate(document.get("summary_segments") or []):
         body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
-    return x12_transaction("856", body, document, version)
+    return x12_set("856", body, version, control_number)
+
+
+def check_ssccs(hierarchy):
+    """Every SSCC of a hierarchy checked before anything is built: one
+    DocumentError listing each invalid one (length, digits, check digit) and
+    each one used twice (a logistic unit has one SSCC, an SSCC one unit)."""
+    problems, seen = [], {}
+
+    def visit(node, path):
+        if not isinstance(node, dict):
+            return
+        numbers = [("sscc", node.get("sscc"))] if node.get("sscc") else []
+        numbers += [(f"additional_ssccs[{i}]", n) for i, n in enumerate(node.get("additional_ssccs") or [])]
+        for key, number in numbers:
+            try:
+                checked = gs1.validate_sscc(number)
+            except gs1.InvalidKey as exc:
+                problems.append(f"{path}.{key}: {exc}")
+                continue
+            if checked in seen:
+                problems.append(f"{path}.{key}: SSCC {checked} is already the SSCC of {seen[checked]}")
+            else:
+                seen[checked] = path
+        for i, child in enumerate(node.get("children") or []):
+            visit(child, f"{path}.children[{i}]")
+
+    for i, node in enumerate(hierarchy):
+        visit(node, f"hierarchy[{i}]")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DocumentError(f"{problems[0]}{more}", errors=problems)
 
 
 def _check_hierarchy(hierarchy, pattern):
     """The pattern the hierarchy follows (``pattern`` when given, checked),
     or DocumentError at the first level out of place."""
     if not hierarchy:
-        raise DocumentError("hierarchy", "missing: at least the shipment level")
+        raise error("hierarchy", "missing: at least the shipment level")
     order = None
     if pattern:
         order = str(pattern).split("-")
         unknown = [lv for lv in order if lv not in LEVELS]
         if unknown or len(set(order)) != len(order):
-            raise DocumentError("pattern", f"{pattern!r}: levels are S, O, T, P, I, each once, joined by '-'")
+            raise error("pattern", f"{pattern!r}: levels are S, O, T, P, I, each once, joined by '-'")
 
     def check(node, path, parent_level):
         if not isinstance(node, dict):
-            raise DocumentError(path, "a level is an object")
+            raise error(path, "a level is an object")
         level = node.get("level")
         if level not in LEVELS:
-            raise DocumentError(f"{path}.level", f"{level!r}: one of S, O, T, P, I")
+            raise error(f"{path}.level", f"{level!r}: one of S, O, T, P, I")
         if order is not None:
             if level not in order:
-                raise DocumentError(f"{path}.level", f"{level} is not a level of the pattern {pattern}")
+                raise error(f"{path}.level", f"{level} is not a level of the pattern {pattern}")
             if parent_level is not None and order.index(level) <= order.index(parent_level):
-                raise DocumentError(
+                raise error(
                     f"{path}.level", f"{level} under {parent_level} does not follow the pattern {pattern}"
                 )
             children = node.get("children") or []
             if not children and level != order[-1]:
-                raise DocumentError(
+                raise error(
                     path, f"the pattern {pattern} ends with {order[-1]}, this {level} level has no children"
                 )
         for i, child in enumerate(node.get("children") or []):
             check(child, f"{path}.children[{i}]", level)
 
     if len(hierarchy) > 1:
-        raise DocumentError("hierarchy", "one shipment (S) level per ship notice")
+        raise error("hierarchy", "one shipment (S) level per ship notice")
     if not isinstance(hierarchy[0], dict) or hierarchy[0].get("level") != "S":
-        raise DocumentError("hierarchy[0].level", "the top level of a ship notice is the shipment (S)")
+        raise error("hierarchy[0].level", "the top level of a ship notice is the shipment (S)")
     check(hierarchy[0], "hierarchy[0]", None)
     return pattern or derive_pattern(hierarchy)
 
 
-def _build_level(node, parent_id, path, counter, sscc_with_ai):
+def _build_level(node, parent_id, path, counter, sscc_with_ai, version):
     counter[0] += 1
     hl_id = str(counter[0])
     given = node.get("hl_id")
     if given not in (None, "") and str(given) != hl_id:
-        raise DocumentError(f"{path}.hl_id", f"{given!r}, but this is HL number {hl_id} (depth-first order)")
+        raise error(f"{path}.hl_id", f"{given!r}, but this is HL number {hl_id} (depth-first order)")
     given_parent = node.get("parent_id")
     if given_parent not in (None, "") and str(given_parent) != (parent_id or ""):
-        raise DocumentError(f"{path}.parent_id", f"{given_parent!r}, but the parent level is HL {parent_id}")
+        raise error(f"{path}.parent_id", f"{given_parent!r}, but the parent level is HL {parent_id}")
     children = node.get("children") or []
     level = node["level"]
     out = [seg("HL", hl_id, parent_id, level, "1" if children else "0")]
-    out += _level_segments(node, path, sscc_with_ai)
+    out += _level_segments(node, path, sscc_with_ai, version)
     for i, child in enumerate(children):
-        out += _build_level(child, hl_id, f"{path}.children[{i}]", counter, sscc_with_ai)
+        out += _build_level(child, hl_id, f"{path}.children[{i}]", counter, sscc_with_ai, version)
     return out
 
 
@@ -505,7 +548,7 @@ HL_LOOP_POSITIONS = {
 }  # fmt: skip
 
 
-def _level_segments(node, path, sscc_with_ai):
+def _level_segments(node, path, sscc_with_ai, version):
     """A level's segments (without its HL), in the HL loop's order."""
     blocks = []  # (position, [segments]); a block keeps an N1 loop together
 
@@ -516,7 +559,7 @@ def _level_segments(node, path, sscc_with_ai):
     level = node["level"]
     if level == "I" or node.get("product_ids"):
         ids = require(node, "product_ids", path)
-        add(seg("LIN", text(node, "line", path), *id_pair_values(ids, 15, f"{path}.product_ids")))
+        add(seg("LIN", text(node, "line", path), *x12_parts.product_pairs(ids, f"{path}.product_ids", 15)))
     if level == "I" or node.get("quantity") not in (None, ""):
         add(
             seg(
@@ -532,8 +575,17 @@ def _level_segments(node, path, sscc_with_ai):
             )
         )
     if level == "O" or node.get("po_number"):
-        keys = ("po_release", "po_change_sequence", "po_date", "po_assigned_id", "contract_number", "po_type")
-        add(seg("PRF", require(node, "po_number", path), *[text(node, k, path) for k in keys]))
+        po_date = x12_date_time(node.get("po_date"), f"{path}.po_date")[0]
+        add(
+            seg(
+                "PRF",
+                require(node, "po_number", path),
+                text(node, "po_release", path),
+                text(node, "po_change_sequence", path),
+                po_date,
+                *[text(node, k, path) for k in ("po_assigned_id", "contract_number", "po_type")],
+            )
+        )
     if node.get("description"):
         add(seg("PID", "F", "", "", "", text(node, "description", path)))
     for i, pack in enumerate(node.get("packaging") or []):
@@ -550,31 +602,24 @@ def _level_segments(node, path, sscc_with_ai):
     for key, qualifier in (("bill_of_lading", "BM"), ("pro_number", "CN"), ("lot", "LT")):
         if node.get(key):
             add(seg("REF", qualifier, text(node, key, path)))
-    for i, ref in enumerate(node.get("references") or []):
-        add(build_reference(ref, f"{path}.references[{i}]"))
+    add(*build_references(node.get("references") or {}, f"{path}.references", "REF"))
     if node.get("sscc"):
         try:
             number = gs1.validate_sscc(node["sscc"])
         except gs1.InvalidKey as exc:
-            raise DocumentError(f"{path}.sscc", str(exc)) from None
+            raise error(f"{path}.sscc", str(exc)) from None
         with_ai = node.get("sscc_with_ai", sscc_with_ai)
         add(seg("MAN", MAN_SSCC, f"00{number}" if with_ai else number))
     for i, mark in enumerate(node.get("marks") or []):
         if not isinstance(mark, dict) or not mark.get("qualifier"):
-            raise DocumentError(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
+            raise error(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
         add(seg("MAN", mark["qualifier"], mark.get("value"), mark.get("value_end")))
     if node.get("expiry_date"):
-        add(seg("DTM", "036", text(node, "expiry_date", path)))
-    for i, date in enumerate(node.get("dates") or []):
-        add(build_dtm(date, f"{path}.dates[{i}]"))
-    for key, role in (("ship_from", "SF"), ("ship_to", "ST")):
-        if node.get(key):
-            party = node[key]
-            if party.get("role") not in (None, role):
-                raise DocumentError(f"{path}.{key}.role", f"{party.get('role')!r}: the {key} party is {role}")
-            blocks.append((HL_LOOP_POSITIONS["N1"], build_n1_loop(party, f"{path}.{key}", role)))
-    for i, party in enumerate(node.get("parties") or []):
-        blocks.append((HL_LOOP_POSITIONS["N1"], build_n1_loop(party, f"{path}.parties[{i}]")))
+        add(seg("DTM", "036", x12_date_time(node["expiry_date"], f"{path}.expiry_date")[0]))
+    add(*build_dtms(node.get("dates"), f"{path}.dates", version))
+    parties = [("SF", node["ship_from"], "ship_from")] if node.get("ship_from") else []
+    for role, party, key in parties + parties_of(node, "X12"):
+        blocks.append((HL_LOOP_POSITIONS["N1"], x12_party(role, party, f"{path}.{key}")))
     for i, raw in enumerate(node.get("other_segments") or []):
         add(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
     blocks.sort(key=lambda block: block[0])  # stable: same position keeps its order
@@ -591,17 +636,18 @@ _TD1_NUMBERS = {"lading_quantity", "weight", "volume"}
 # === EDIFACT DESADV =======================================================================
 
 DESADV_VERSION = "D:96A:UN:EAN005"
-DATE_QUALIFIERS = {"137": "document_date", "11": "shipment_date", "17": "delivery_date"}
-DATE_FORMATS = {8: "102", 12: "203", 14: "204"}  # CCYYMMDD, CCYYMMDDHHMM, CCYYMMDDHHMMSS
+DOCUMENT_DATE = "137"  # DTM 2005: document/message date
+ORDER_DATE = "171"  # DTM 2005: reference date (of the RFF before it)
+EXPIRY_DATE = "36"  # DTM 2005: expiry date
 SSCC_MARKING = "33E"  # PCI 4233: marked with serial shipping container code (EAN code)
 BATCH_MARKING = "10"  # PCI 4233: mark batch number (UN code list)
 
 
+@reader("EDIFACT", "DESADV")
 def read_desadv(transaction):
     """The ship notice document of an EDIFACT DESADV message."""
     segments = transaction.segments
-    doc = {}
-    dates, refs, parties, others = [], [], [], []
+    doc, dates, refs, others = {}, {}, {}, []
     index = 0
     bgm = None
     while index < len(segments) and segments[index].tag != "CPS":
@@ -619,26 +665,33 @@ def read_desadv(transaction):
                     }
                 )
             )
-        elif tag == "DTM":
-            _read_edifact_date(segment, doc, dates)
-        elif tag == "RFF":
-            ref = _read_rff(segment, segments, index)
-            if ref.get("qualifier") == "ON" and "po_number" not in doc:
-                doc["po_number"] = ref["value"]
-                if ref.get("date"):
-                    doc["po_date"] = ref["date"]
+        elif tag == "DTM" and len(segment) == 1:
+            qualifier, found = edifact_date(segment)
+            name = "document_date" if qualifier == DOCUMENT_DATE else date_name("EDIFACT", qualifier)
+            if name == "document_date" and name not in doc:
+                doc[name] = found
+            elif name not in dates:
+                dates[name] = found
             else:
-                refs.append(ref)
-            if ref.get("date"):
-                index += 1
+                others.append(raw_segment(segment))
+        elif tag == "RFF" and len(segment) == 1 and value(segment, 1, 2):
+            qualifier, ref = value(segment, 1, 1), value(segment, 1, 2)
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            dated = following is not None and following.tag == "DTM" and value(following, 1, 1) == ORDER_DATE
+            if qualifier == "ON" and "po_number" not in doc:
+                doc["po_number"] = ref
+                if dated:
+                    doc["po_date"] = edifact_date(following)[1]
+                    index += 1
+            elif qualifier not in refs and not dated:
+                refs[qualifier] = ref
+            else:
+                others.append(raw_segment(segment))
         elif tag == "NAD":
-            party, index = _read_nad(segments, index)
-            if party.get("role") == "DP" and "ship_to" not in doc:
-                doc["ship_to"] = party
-            else:
-                parties.append(party)
+            role, party, index = read_edifact_party(segments, index)
+            place_party(doc, "EDIFACT", role, party)
             continue
-        elif tag == "TDT" and "carrier" not in doc:
+        elif tag == "TDT" and "carrier" not in doc and len(segment) <= 5:
             doc["carrier"] = compact(
                 {
                     "stage": value(segment, 1),
@@ -654,63 +707,13 @@ def read_desadv(transaction):
             others.append(raw_segment(segment))
         index += 1
     if bgm is None:
-        raise DocumentError("DESADV", "no BGM segment (beginning of message)")
-    doc.update(compact({"dates": dates, "references": refs, "parties": parties, "other_segments": others}))
+        raise error("DESADV", "no BGM segment (beginning of message).")
+    doc.update(compact({"dates": dates, "references": refs, "other_segments": others}))
     roots, index = _read_cps_groups(segments, index)
     summary = [raw_segment(s) for s in segments[index:] if s.tag not in ("CNT", "UNT")]
     pattern = derive_pattern(roots) if roots else None
     doc.update(compact({"pattern": pattern, "hierarchy": roots, "summary_segments": summary}))
     return doc
-
-
-def _read_edifact_date(segment, target, dates):
-    qualifier, date, fmt = value(segment, 1, 1), value(segment, 1, 2), value(segment, 1, 3)
-    key = DATE_QUALIFIERS.get(qualifier)
-    if key and key not in target:
-        target[key] = date
-        if fmt and fmt != DATE_FORMATS.get(len(date)):
-            target[f"{key}_format"] = fmt
-    else:
-        dates.append(compact({"qualifier": qualifier, "value": date, "format": fmt}))
-
-
-def _read_rff(segment, segments, index):
-    """RFF and the DTM that dates it (SG1/SG16: RFF-DTM)."""
-    ref = {"qualifier": value(segment, 1, 1), "value": value(segment, 1, 2)}
-    following = segments[index + 1] if index + 1 < len(segments) else None
-    if following is not None and following.tag == "DTM" and value(following, 1, 1) in ("171", "4"):
-        ref["date"] = value(following, 1, 2)
-    return compact(ref)
-
-
-def _read_nad(segments, index):
-    """NAD and what belongs to it (LOC, RFF, CTA, COM): a party and the next index."""
-    nad = segments[index]
-    party = {"role": value(nad, 1), "name": value(nad, 4)}
-    ident, agency = value(nad, 2, 1), value(nad, 2, 3)
-    if ident:
-        party["identifiers"] = {agency: ident}
-    names = [value(nad, 4, n) for n in range(2, 6)]
-    lines = [value(nad, 5, n) for n in range(1, 5)]
-    party["additional_names"] = [n for n in names if n]
-    party["address"] = compact(
-        {
-            "lines": [line for line in lines if line],
-            "city": value(nad, 6),
-            "state": value(nad, 7),
-            "postal_code": value(nad, 8),
-            "country": value(nad, 9),
-        }
-    )
-    if value(nad, 3) or value(nad, 2, 2):
-        party["nad_raw"] = raw_segment(nad)  # unstructured address or code list: kept whole
-    others = []
-    index += 1
-    while index < len(segments) and segments[index].tag in ("LOC", "RFF", "DTM", "CTA", "COM"):
-        others.append(raw_segment(segments[index]))
-        index += 1
-    party["other_segments"] = others
-    return compact(party), index
 
 
 def _read_cps_groups(segments, index):
@@ -723,13 +726,11 @@ def _read_cps_groups(segments, index):
         if tag == "CPS":
             cps_id, parent = value(segment, 1), value(segment, 2)
             if not cps_id:
-                raise DocumentError(
-                    where(segment, 1, index), "missing (hierarchical structure level identifier)"
-                )
+                raise error(where(segment, 1, index), "missing (hierarchical structure level identifier)")
             if cps_id in nodes:
-                raise DocumentError(where(segment, 1, index), f"CPS {cps_id} appears twice")
+                raise error(where(segment, 1, index), f"CPS {cps_id} appears twice")
             if parent and parent not in nodes:
-                raise DocumentError(where(segment, 2, index), f"parent CPS {parent} is not an earlier CPS")
+                raise error(where(segment, 2, index), f"parent CPS {parent} is not an earlier CPS")
             current = {"level": "P", "hl_id": cps_id, "parent_id": parent or None}
             if value(segment, 3):
                 current["packaging_level"] = value(segment, 3)
@@ -737,7 +738,7 @@ def _read_cps_groups(segments, index):
             (nodes[parent].setdefault("children", []) if parent else roots).append(current)
             item = None
         elif current is None:  # pragma: no cover - the caller stops at the first CPS
-            raise DocumentError(where(segment, index=index), "outside a CPS group")
+            raise error(where(segment, index=index), "outside a CPS group")
         elif tag == "LIN":
             item = _new_item(segment, index)
             current.setdefault("children", []).append(item)
@@ -794,7 +795,7 @@ def _read_package_segment(node, segment, index):
             try:
                 checked = gs1.validate_sscc(number)
             except gs1.InvalidKey as exc:
-                raise DocumentError(where(segment, 2, index), str(exc)) from None
+                raise error(where(segment, 2, index), str(exc)) from None
             if "sscc" not in node:
                 node["sscc"] = checked
             else:
@@ -838,8 +839,8 @@ def _read_item_segment(item, segment, segments, index):
         item["lot_marking"] = value(segment, 1)
     elif tag == "GIN" and value(segment, 1) == "BX" and "lot" not in item:
         item["lot"] = value(segment, 2, 1)
-    elif tag == "DTM" and value(segment, 1, 1) == "36" and "expiry_date" not in item:
-        item["expiry_date"] = value(segment, 1, 2)
+    elif tag == "DTM" and value(segment, 1, 1) == EXPIRY_DATE and "expiry_date" not in item:
+        item["expiry_date"] = edifact_date(segment)[1]
     else:
         item.setdefault("other_segments", []).append(raw_segment(segment))
 
@@ -854,14 +855,15 @@ def _clean_item(item):
     return compact(item)
 
 
-def build_desadv(document, version=DESADV_VERSION):
+@builder("EDIFACT", "DESADV")
+def build_desadv(document, version=DESADV_VERSION, control_number="1", decimal=".", **_options):
     """The DESADV message of ``document`` (the same shape :func:`read_desadv`
     gives). The levels S/T/P become CPS groups numbered in depth-first order
     (CPS+1 first), items become LIN groups under their package; every SSCC is
     checked first. ``version`` is UNH02's version, release, agency and
-    association code."""
+    association code; ``decimal`` the interchange's decimal mark (UNA3)."""
     if not isinstance(document, dict):
-        raise DocumentError("(document)", "a ship notice document is an object")
+        raise error("(document)", "a ship notice document is an object.")
     body = [
         seg(
             "BGM",
@@ -871,29 +873,28 @@ def build_desadv(document, version=DESADV_VERSION):
             text(document, "response_type"),
         )
     ]
-    for key, qualifier in (("document_date", "137"), ("shipment_date", "11"), ("delivery_date", "17")):
-        if document.get(key):
-            body.append(_edifact_date(qualifier, document, key))
-    for i, date in enumerate(document.get("dates") or []):
-        if not isinstance(date, dict) or not date.get("qualifier"):
-            raise DocumentError(f"dates[{i}].qualifier", "missing")
-        body.append(seg("DTM", [date["qualifier"], date.get("value"), date.get("format")]))
+    if document.get("document_date"):
+        body.append(edifact_dtm(DOCUMENT_DATE, document["document_date"], "document_date"))
+    dates = document.get("dates") or {}
+    if not isinstance(dates, dict):
+        raise error(
+            "dates", "an object {name: ISO date} ('shipped', 'delivery_estimated', or a DTM 2005 code)."
+        )
+    for name, found in dates.items():
+        body.append(edifact_dtm(date_code("EDIFACT", name, f"dates.{name}"), found, f"dates.{name}"))
     for i, raw in enumerate(document.get("other_segments") or []):
         body.append(segment_from_raw(raw, f"other_segments[{i}]"))
     if document.get("po_number"):
-        body.append(seg("RFF", ["ON", text(document, "po_number")]))
+        body.append(seg("RFF", ("ON", text(document, "po_number"))))
         if document.get("po_date"):
-            body.append(seg("DTM", ["171", text(document, "po_date"), _format_of(text(document, "po_date"))]))
-    for i, ref in enumerate(document.get("references") or []):
-        if not isinstance(ref, dict) or not ref.get("qualifier"):
-            raise DocumentError(f"references[{i}].qualifier", "missing")
-        body.append(seg("RFF", [ref["qualifier"], ref.get("value")]))
-        if ref.get("date"):
-            body.append(seg("DTM", ["171", ref["date"], _format_of(ref["date"])]))
-    if document.get("ship_to"):
-        body += _build_nad(document["ship_to"], "ship_to", "DP")
-    for i, party in enumerate(document.get("parties") or []):
-        body += _build_nad(party, f"parties[{i}]")
+            body.append(edifact_dtm(ORDER_DATE, document["po_date"], "po_date"))
+    references = document.get("references") or {}
+    if not isinstance(references, dict):
+        raise error("references", "an object {qualifier: value}.")
+    for qualifier, ref in references.items():
+        body.append(seg("RFF", (qualifier, ref)))
+    for role, party, path in parties_of(document, "EDIFACT"):
+        body += edifact_party(role, party, path)
     if document.get("carrier"):
         carrier = document["carrier"]
         body.append(
@@ -903,87 +904,36 @@ def build_desadv(document, version=DESADV_VERSION):
                 text(carrier, "conveyance_reference", "carrier"),
                 text(carrier, "transport_mode", "carrier"),
                 text(carrier, "transport_means", "carrier"),
-                [text(carrier, "id"), "", text(carrier, "id_agency"), text(carrier, "name")]
-                if any(carrier.get(k) for k in ("id", "id_agency", "name"))
-                else "",
+                (text(carrier, "id"), "", text(carrier, "id_agency"), text(carrier, "name")),
             )
         )
     hierarchy = require(document, "hierarchy", "")
     if not isinstance(hierarchy, list):
-        raise DocumentError("hierarchy", "a list of packages (CPS+1, the consignment, first)")
+        raise error("hierarchy", "a list of packages (CPS+1, the consignment, first).")
+    check_ssccs(hierarchy)
     counter = [0]
     lines = [0]
     for i, node in enumerate(hierarchy):
-        body += _build_cps(node, None, f"hierarchy[{i}]", counter, lines)
-    body.append(seg("CNT", ["2", str(lines[0])]))
+        body += _build_cps(node, None, f"hierarchy[{i}]", counter, lines, decimal)
     for i, raw in enumerate(document.get("summary_segments") or []):
-        body.insert(len(body) - 1, segment_from_raw(raw, f"summary_segments[{i}]"))
-    return edifact_transaction("DESADV", body, document, version)
+        body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
+    body.append(seg("CNT", ("2", str(lines[0]))))
+    return edifact_set("DESADV", body, version, control_number)
 
 
-def _format_of(date):
-    return DATE_FORMATS.get(len(date), "102")
-
-
-def _edifact_date(qualifier, document, key):
-    date = text(document, key)
-    fmt = document.get(f"{key}_format") or _format_of(date)
-    return seg("DTM", [qualifier, date, fmt])
-
-
-def _build_nad(party, path, role=None):
-    if not isinstance(party, dict):
-        raise DocumentError(path, "a party is an object")
-    if party.get("nad_raw"):
-        out = [segment_from_raw(party["nad_raw"], f"{path}.nad_raw")]
-    else:
-        code = party.get("role") or role
-        if not code:
-            raise DocumentError(f"{path}.role", "missing (NAD01 party function code qualifier, e.g. DP)")
-        if role and party.get("role") not in (None, role):
-            raise DocumentError(f"{path}.role", f"{party.get('role')!r}: this party is {role}")
-        identifiers = party.get("identifiers") or {}
-        if len(identifiers) > 1:
-            raise DocumentError(f"{path}.identifiers", "one {agency: id} pair in a NAD segment")
-        agency, ident = next(iter(identifiers.items()), ("", ""))
-        if not ident and not party.get("name"):
-            raise DocumentError(path, "a party needs an identifier (NAD02) or a name (NAD04)")
-        address = party.get("address") or {}
-        names = [party.get("name"), *(party.get("additional_names") or [])]
-        out = [
-            seg(
-                "NAD",
-                code,
-                [ident, "", agency] if ident else "",
-                "",
-                names if any(names) else "",
-                list(address.get("lines") or []) or "",
-                address.get("city"),
-                address.get("state"),
-                address.get("postal_code"),
-                address.get("country"),
-            )
-        ]
-    for i, raw in enumerate(party.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
-    return out
-
-
-def _build_cps(node, parent_id, path, counter, lines):
+def _build_cps(node, parent_id, path, counter, lines, decimal):
     if not isinstance(node, dict):
-        raise DocumentError(path, "a level is an object")
+        raise error(path, "a level is an object")
     level = node.get("level")
     if level not in ("S", "T", "P"):
-        raise DocumentError(
+        raise error(
             f"{path}.level", f"{level!r}: a DESADV package level is S, T or P (items I go inside a package)"
         )
     counter[0] += 1
     cps_id = str(counter[0])
     given = node.get("hl_id")
     if given not in (None, "") and str(given) != cps_id:
-        raise DocumentError(
-            f"{path}.hl_id", f"{given!r}, but this is CPS number {cps_id} (depth-first order)"
-        )
+        raise error(f"{path}.hl_id", f"{given!r}, but this is CPS number {cps_id} (depth-first order)")
     out = [seg("CPS", cps_id, parent_id, text(node, "packaging_level", path))]
     for i, pack in enumerate(node.get("packages") or []):
         out.append(
@@ -997,7 +947,7 @@ def _build_cps(node, parent_id, path, counter, lines):
             checked.append(gs1.validate_sscc(number))
         except gs1.InvalidKey as exc:
             key = "sscc" if i == 0 else f"additional_ssccs[{i - 1}]"
-            raise DocumentError(f"{path}.{key}", str(exc)) from None
+            raise error(f"{path}.{key}", str(exc)) from None
     if checked:
         out.append(seg("PCI", SSCC_MARKING))
         out.append(Segment("GIN", [[["BJ"]], *[[[n]] for n in checked]]))
@@ -1009,19 +959,17 @@ def _build_cps(node, parent_id, path, counter, lines):
         child_path = f"{path}.children[{i}]"
         if isinstance(child, dict) and child.get("level") == "I":
             if seen_package:
-                raise DocumentError(
-                    child_path, "a package's items come before its inner packages in a DESADV"
-                )
-            out += _build_lin(child, child_path, lines)
+                raise error(child_path, "a package's items come before its inner packages in a DESADV")
+            out += _build_lin(child, child_path, lines, decimal)
         else:
             seen_package = True
     for i, child in enumerate(children):
         if not (isinstance(child, dict) and child.get("level") == "I"):
-            out += _build_cps(child, cps_id, f"{path}.children[{i}]", counter, lines)
+            out += _build_cps(child, cps_id, f"{path}.children[{i}]", counter, lines, decimal)
     return out
 
 
-def _build_lin(item, path, lines):
+def _build_lin(item, path, lines, decimal):
     lines[0] += 1
     ids = dict(require(item, "product_ids", path))
     if item.get("lin_raw"):
@@ -1035,26 +983,19 @@ def _build_lin(item, path, lines):
         out.append(
             seg("PIA", item.get("pia_function") or "1", *[[ident, kind] for kind, ident in ids.items()])
         )
-    quantity = decimal_text(item.get("quantity"), f"{path}.quantity")
+    quantity = decimal_text(item.get("quantity"), f"{path}.quantity", mark=decimal)
     out.append(seg("QTY", ["12", quantity, text(item, "uom", path)]))
     if item.get("quantity_ordered") not in (None, ""):
-        ordered = decimal_text(item.get("quantity_ordered"), f"{path}.quantity_ordered")
+        ordered = decimal_text(item.get("quantity_ordered"), f"{path}.quantity_ordered", mark=decimal)
         out.append(seg("QTY", ["21", ordered, text(item, "ordered_uom", path)]))
     if item.get("po_number"):
         out.append(seg("RFF", ["ON", text(item, "po_number", path)]))
     if item.get("lot") or item.get("expiry_date"):
         out.append(seg("PCI", item.get("lot_marking") or BATCH_MARKING))
         if item.get("expiry_date"):
-            date = text(item, "expiry_date", path)
-            out.append(seg("DTM", ["36", date, _format_of(date)]))
+            out.append(edifact_dtm(EXPIRY_DATE, item["expiry_date"], f"{path}.expiry_date"))
         if item.get("lot"):
             out.append(seg("GIN", "BX", text(item, "lot", path)))
     for i, raw in enumerate(item.get("other_segments") or []):
         out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
     return out
-
-
-# === registry =========================================================================
-
-READERS = {("X12", "856"): read_856, ("EDIFACT", "DESADV"): read_desadv}
-BUILDERS = {("X12", "856"): build_856, ("EDIFACT", "DESADV"): build_desadv}

@@ -14,10 +14,14 @@ set               what it says                               beginning   line   
 Each set is described by data: the element layout of its segments
 (:class:`SegmentMap`, element numbers and names from the 004010 standard)
 and where they stand (:class:`SetSpec`); one reader and one builder serve
-them all. A document (see :mod:`.logistics_common` for the conventions)::
+them all. A document (the conventions of every typed document are in
+``README.md``: ISO dates, ``ship_to``/``parties[role]``...)::
 
     {"depositor_order_number": "SO-1", "po_number": "PO-7", ...,   # the beginning segment
-     "parties": [{"role": "ST", ...}], "references": [...], "dates": [...], "notes": [...],
+     "ship_to": {...}, "parties": {"WH": {...}},                    # N1 loops
+     "references": {"CO": "CUST-PO-7"},                             # N9 (846: REF)
+     "dates": {"10": "2024-01-16"},                                 # G62 by date qualifier (846: DTM)
+     "notes": [{"reference": "WHI", "text": "..."}],                # NTE
      "carrier": {...},                                              # W66 / W27
      "lines": [{"line": "1", "quantity": "12", "uom": "EA", "upc": "...",
                 "product_ids": {"VN": "A-1"}, "lot": "L1", ...}],
@@ -37,33 +41,38 @@ adjustment reason (W1901) and signed quantity (W1902).
 from dataclasses import dataclass, field
 
 from .. import sscc as gs1
+from . import builder, reader
+from .common import x12_party, x12_set
 from .logistics_common import (
-    N1_LOOP_INVENTORY,
-    N1_LOOP_WAREHOUSE,
     DocumentError,
-    build_dtm,
+    build_dtms,
     build_g62,
-    build_n1_loop,
-    build_note,
-    build_reference,
+    build_references,
     compact,
     decimal_text,
     decimal_value,
+    error,
+    iso_datetime,
+    parties_of,
+    place_party,
     raw_segment,
-    read_dtm,
+    read_dtm_into,
     read_g62,
-    read_n1_loop,
-    read_note,
-    read_reference,
+    read_references,
+    read_x12_party,
     require,
     seg,
     segment_from_raw,
     value,
     where,
-    x12_transaction,
+    x12_date_time,
 )
 
+__all__ = ["DocumentError", "SETS", "build", "read"]
+
 DECIMAL = "decimal"
+DATE = "date"  # an X12 date (CCYYMMDD) read as ISO
+DATETIME = "datetime"  # a date element and, fourth in the field, its time element: one ISO value
 
 
 @dataclass(frozen=True)
@@ -83,9 +92,12 @@ class SegmentMap:
     def read(self, segment, index):
         out = {}
         for spec in self.fields:
-            number, key = spec[0], spec[1]
-            if len(spec) > 2:
+            number, key, kind = spec[0], spec[1], spec[2] if len(spec) > 2 else None
+            if kind == DECIMAL:
                 out[key] = decimal_value(segment, number, index=index)
+            elif kind in (DATE, DATETIME):
+                clock = value(segment, spec[3]) if kind == DATETIME else ""
+                out[key] = iso_datetime(value(segment, number), clock, segment, number)
             else:
                 out[key] = value(segment, number)
         for key, numbers in self.ids.items():
@@ -96,9 +108,8 @@ class SegmentMap:
                     pairs[qualifier] = ident
             out[key] = pairs
         # elements this layout does not name (a later version's additions) are kept by reference
-        known = {spec[0] for spec in self.fields} | {
-            n + d for ns in self.ids.values() for n in ns for d in (0, 1)
-        }
+        known = {spec[0] for spec in self.fields} | {spec[3] for spec in self.fields if len(spec) > 3}
+        known |= {n + d for ns in self.ids.values() for n in ns for d in (0, 1)}
         out["extra_elements"] = {
             segment.ref(number): value(segment, number)
             for number in range(1, len(segment) + 1)
@@ -111,28 +122,38 @@ class SegmentMap:
             require(data, key, path)
         values = {}
         for spec in self.fields:
-            number, key = spec[0], spec[1]
-            if len(spec) > 2:
+            number, key, kind = spec[0], spec[1], spec[2] if len(spec) > 2 else None
+            if kind == DECIMAL:
                 values[number] = decimal_text(data.get(key), f"{path}.{key}", key in self.required)
+            elif kind in (DATE, DATETIME):
+                where_ = f"{path}.{key}" if path else key
+                if key in self.required:
+                    require(data, key, path)
+                day, clock = x12_date_time(data.get(key), where_)
+                values[number] = day
+                if kind == DATETIME:
+                    values[spec[3]] = clock
+                elif clock:
+                    raise error(where_, f"{self.tag} has no time for it: give a date only.")
             else:
                 found = data.get(key)
                 if isinstance(found, dict | list | float):
-                    raise DocumentError(f"{path}.{key}", f"{found!r}: a string is expected")
+                    raise error(f"{path}.{key}", f"{found!r}: a string is expected")
                 values[number] = "" if found is None else str(found)
         for key, numbers in self.ids.items():
             pairs = data.get(key) or {}
             if not isinstance(pairs, dict):
-                raise DocumentError(f"{path}.{key}", "an object {qualifier: value}")
+                raise error(f"{path}.{key}", "an object {qualifier: value}")
             if len(pairs) > len(numbers):
-                raise DocumentError(f"{path}.{key}", f"at most {len(numbers)} identifiers fit {self.tag}")
+                raise error(f"{path}.{key}", f"at most {len(numbers)} identifiers fit {self.tag}")
             for number, (qualifier, ident) in zip(numbers, pairs.items(), strict=False):
                 if not qualifier or ident in (None, ""):
-                    raise DocumentError(f"{path}.{key}.{qualifier or '?'}", "a qualifier and a value")
+                    raise error(f"{path}.{key}.{qualifier or '?'}", "a qualifier and a value")
                 values[number], values[number + 1] = str(qualifier), str(ident)
         for ref, extra in (data.get("extra_elements") or {}).items():
             number = ref[len(self.tag) :] if str(ref).startswith(self.tag) else ""
             if not number.isdigit() or int(number) in values and values[int(number)]:
-                raise DocumentError(f"{path}.extra_elements.{ref}", f"not a free element of {self.tag}")
+                raise error(f"{path}.extra_elements.{ref}", f"not a free element of {self.tag}")
             values[int(number)] = str(extra)
         width = max(values) if values else 0
         return seg(self.tag, *[values.get(n, "") for n in range(1, width + 1)])
@@ -152,21 +173,22 @@ W05 = SegmentMap(
 )
 W06 = SegmentMap(
     "W06",
-    ((1, "reporting_code"), (2, "depositor_order_number"), (3, "shipment_date"), (4, "shipment_id"))
+    ((1, "reporting_code"), (2, "depositor_order_number"), (3, "shipment_date", DATE), (4, "shipment_id"))
     + ((5, "agent_shipment_id"), (6, "po_number"), (7, "master_reference"), (8, "link_sequence"))
     + ((9, "special_handling"), (10, "date_change_reason"), (11, "transaction_type"), (12, "action")),
     required=("reporting_code",),
 )
 W17 = SegmentMap(
     "W17",
-    ((1, "reporting_code"), (2, "receipt_date"), (3, "receipt_number"), (4, "depositor_order_number"))
-    + ((5, "shipment_id"), (6, "time_qualifier"), (7, "receipt_time"), (8, "master_reference"))
+    ((1, "reporting_code"), (2, "receipt_date", DATETIME, 7), (3, "receipt_number"))
+    + ((4, "depositor_order_number"),)
+    + ((5, "shipment_id"), (6, "time_qualifier"), (8, "master_reference"))
     + ((9, "link_sequence"),),
     required=("reporting_code", "receipt_date", "receipt_number"),
 )
 W15 = SegmentMap(
     "W15",
-    ((1, "adjustment_date"), (2, "adjustment_number"), (3, "previous_adjustment_number"))
+    ((1, "adjustment_date", DATE), (2, "adjustment_number"), (3, "previous_adjustment_number"))
     + ((4, "purpose"), (5, "transaction_type"), (6, "action")),
     required=("adjustment_date",),
 )
@@ -176,8 +198,7 @@ BIA = SegmentMap(
         (1, "purpose"),
         (2, "report_type"),
         (3, "report_id"),
-        (4, "report_date"),
-        (5, "report_time"),
+        (4, "report_date", DATETIME, 5),
         (6, "action"),
     ),
     required=("purpose", "report_type", "report_id", "report_date"),
@@ -269,7 +290,6 @@ class SetSpec:
     uses_lx: bool = False  # lines grouped under LX (its number is the line's "line")
     lx_required: bool = True  # False: an LX only where a line has a "line" number (947)
     date_tag: str = "G62"  # the heading's and lines' date segment
-    n1_members: frozenset = N1_LOOP_WAREHOUSE
     line_count: bool = False  # CTT01 = number of lines (846)
     parties_first: bool = True  # the N1 loops come before N9/G62 (warehouse sets); after REF/DTM (846)
 
@@ -279,15 +299,9 @@ SETS = {
     "945": SetSpec("945", W06, W12, carrier=W27, totals=W03, uses_lx=True),
     "943": SetSpec("943", W06, W04, carrier=W27, totals=W03),
     "944": SetSpec("944", W17, W07, totals=W14),
-    "846": SetSpec(
-        "846", BIA, LIN, date_tag="DTM", n1_members=N1_LOOP_INVENTORY, line_count=True, parties_first=False
-    ),
+    "846": SetSpec("846", BIA, LIN, date_tag="DTM", line_count=True, parties_first=False),
     "947": SetSpec("947", W15, W19, uses_lx=True, lx_required=False),
 }
-
-_READ_DATE = {"G62": read_g62, "DTM": read_dtm}
-_BUILD_DATE = {"G62": build_g62, "DTM": build_dtm}
-
 
 # --- reading -------------------------------------------------------------------------
 
@@ -299,7 +313,7 @@ def read(transaction, set_type=None):
     index = 1 if segments and segments[0].tag == "ST" else 0
     if index >= len(segments) or segments[index].tag != spec.beginning.tag:
         found = segments[index].tag if index < len(segments) else "nothing"
-        raise DocumentError(f"{spec.set_type}", f"{spec.beginning.tag} expected after ST, found {found}")
+        raise error(f"{spec.set_type}", f"{spec.beginning.tag} expected after ST, found {found}")
     doc = spec.beginning.read(segments[index], index)
     index = _read_heading(spec, segments, index + 1, doc)
     lines, index = _read_detail(spec, segments, index)
@@ -326,7 +340,7 @@ def _spec(set_type):
     try:
         return SETS[str(set_type)]
     except KeyError:
-        raise DocumentError("set_type", f"{set_type!r}: one of {', '.join(SETS)}") from None
+        raise error("set_type", f"{set_type!r}: one of {', '.join(SETS)}") from None
 
 
 def _is_detail(spec, tag):
@@ -334,31 +348,36 @@ def _is_detail(spec, tag):
 
 
 def _read_heading(spec, segments, index, doc):
-    parties, refs, dates, notes, others = [], [], [], [], []
+    refs, dates, notes, others = {}, {}, [], []
     while index < len(segments):
         segment = segments[index]
         tag = segment.tag
         if _is_detail(spec, tag) or tag == "SE" or (spec.totals and tag == spec.totals.tag):
             break
         if tag == "N1":
-            party, index = read_n1_loop(segments, index, spec.n1_members)
-            parties.append(party)
+            role, party, index = read_x12_party(segments, index)
+            place_party(doc, "X12", role, party)
             continue
-        if tag in ("N9", "REF"):
-            refs.append(read_reference(segment, _ref_tag(spec)))
+        if tag == _ref_tag(spec):
+            read_references(segment, refs, others)
         elif tag == spec.date_tag:
-            dates.append(_READ_DATE[tag](segment))
-        elif tag == "NTE":
-            notes.append(read_note(segment))
+            _read_date(spec, segment, dates, others)
+        elif tag == "NTE" and len(segment) <= 2:
+            notes.append(compact({"reference": value(segment, 1), "text": value(segment, 2)}))
         elif spec.carrier is not None and tag == spec.carrier.tag and "carrier" not in doc:
             doc["carrier"] = spec.carrier.read(segment, index)
         else:
             others.append(raw_segment(segment))
         index += 1
-    doc.update(
-        {"parties": parties, "references": refs, "dates": dates, "notes": notes, "other_segments": others}
-    )
+    doc.update({"references": refs, "dates": dates, "notes": notes, "other_segments": others})
     return index
+
+
+def _read_date(spec, segment, dates, others):
+    if spec.date_tag == "G62":
+        read_g62(segment, dates, others)
+    else:
+        read_dtm_into(segment, dates, others)
 
 
 def _read_detail(spec, segments, index):
@@ -381,7 +400,7 @@ def _read_detail(spec, segments, index):
         elif line is None and pack is not None:
             _read_pack_segment(pack["pack"], segment, index)
         elif line is None:  # pragma: no cover - the heading stops at the first detail tag
-            raise DocumentError(where(segment, index=index), "before the first line")
+            raise error(where(segment, index=index), "before the first line")
         else:
             _read_line_segment(spec, line, segment, index)
         index += 1
@@ -394,7 +413,7 @@ def _read_pack_segment(pack, segment, index):
         try:
             pack["sscc"] = gs1.validate_sscc(value(segment, 2))
         except gs1.InvalidKey as exc:
-            raise DocumentError(where(segment, 2, index), str(exc)) from None
+            raise error(where(segment, 2, index), str(exc)) from None
         if len(gs1.normalize_sscc(value(segment, 2))) == len(value(segment, 2)):
             pack["sscc_with_ai"] = False
     elif segment.tag == "MAN":
@@ -412,31 +431,40 @@ def _read_pack_segment(pack, segment, index):
 
 def _read_line_segment(spec, line, segment, index):
     tag = segment.tag
-    if tag in ("N9", "REF"):
-        line.setdefault("references", []).append(read_reference(segment, _ref_tag(spec)))
+    if tag == _ref_tag(spec):
+        read_references(segment, line.setdefault("references", {}), line.setdefault("other_segments", []))
     elif tag == spec.date_tag:
-        line.setdefault("dates", []).append(_READ_DATE[tag](segment))
+        _read_date(spec, segment, line.setdefault("dates", {}), line.setdefault("other_segments", []))
     elif tag == "G69" and "description" not in line and len(segment) == 1:
         line["description"] = value(segment, 1)
     elif tag == "PID" and "description" not in line and value(segment, 1) == "F" and len(segment) == 5:
         line["description"] = value(segment, 5)
-    elif tag == "QTY" and spec.set_type == "846" and len(segment) <= 3 and len(segment.components(3)) <= 1:
-        line.setdefault("quantities", []).append(
-            compact(
-                {
-                    "qualifier": value(segment, 1),
-                    "quantity": decimal_value(segment, 2, index=index),
-                    "uom": value(segment, 3),
-                }
-            )
-        )
+    elif tag == "QTY" and spec.set_type == "846" and _plain_qty(line, segment):
+        line.setdefault("quantities", {})[value(segment, 1)] = decimal_value(segment, 2, index=index)
+        if value(segment, 3):
+            line["uom"] = value(segment, 3)
     elif tag == "SDQ" and spec.set_type == "846":
         line.setdefault("destinations", []).append(_read_sdq(segment, index))
     else:
         line.setdefault("other_segments", []).append(raw_segment(segment))
 
 
+def _plain_qty(line, segment):
+    """Whether a QTY reads as ``quantities[QTY01] = QTY02`` with the line's
+    ``uom`` (QTY03): one per qualifier, all in the same unit as the first;
+    another QTY stays in ``other_segments``."""
+    qualifier, uom = value(segment, 1), value(segment, 3)
+    if not qualifier or not value(segment, 2) or len(segment) > 3 or len(segment.components(3)) > 1:
+        return False
+    if "quantities" not in line:
+        return True
+    return qualifier not in line["quantities"] and uom == line.get("uom", "")
+
+
 def _finish_line(line):
+    for key in ("references", "dates", "other_segments"):
+        if key in line and not line[key]:
+            del line[key]
     if "pack" in line:
         line["pack"] = dict(line["pack"])
         if not line["pack"]:
@@ -446,7 +474,7 @@ def _finish_line(line):
 
 def _read_sdq(segment, index):
     """SDQ: quantities per destination: ``{"uom": "EA", "id_qualifier": "92",
-    "quantities": [{"location": "001", "quantity": "5"}, ...]}``."""
+    "locations": [{"location": "001", "quantity": "5"}, ...]}``."""
     quantities = []
     for number in range(3, 23, 2):
         location, quantity = value(segment, number), decimal_value(segment, number + 1, index=index)
@@ -456,7 +484,7 @@ def _read_sdq(segment, index):
         {
             "uom": value(segment, 1),
             "id_qualifier": value(segment, 2),
-            "quantities": quantities,
+            "locations": quantities,
             "location_identifier": value(segment, 23),
         }
     )
@@ -465,49 +493,49 @@ def _read_sdq(segment, index):
 # --- building ------------------------------------------------------------------------
 
 
-def build(set_type, document, version="004010"):
+def build(set_type, document, version="004010", control_number="0001"):
     """The transaction set ``set_type`` (940, 945, 943, 944, 846, 947) of ``document``."""
     spec = _spec(set_type)
     if not isinstance(document, dict):
-        raise DocumentError("(document)", "a warehouse document is an object")
+        raise error("(document)", "a warehouse document is an object")
     body = [spec.beginning.build(document, "")]
     parties = []
-    for i, party in enumerate(document.get("parties") or []):
-        parties += build_n1_loop(party, f"parties[{i}]")
+    for role, party, path in parties_of(document, "X12"):
+        parties += x12_party(role, party, path)
     if spec.parties_first:
         body += parties
-    for i, ref in enumerate(document.get("references") or []):
-        body.append(build_reference(ref, f"references[{i}]", _ref_tag(spec)))
-    for i, date in enumerate(document.get("dates") or []):
-        body.append(_BUILD_DATE[spec.date_tag](date, f"dates[{i}]"))
+    body += build_references(document.get("references") or {}, "references", _ref_tag(spec))
+    body += _build_dates(spec, document.get("dates"), "dates", version)
     if not spec.parties_first:
         body += parties
     for i, note in enumerate(document.get("notes") or []):
-        body.append(build_note(note, f"notes[{i}]"))
+        if not isinstance(note, dict) or not note.get("text"):
+            raise error(f"notes[{i}].text", "missing (mandatory).")
+        body.append(seg("NTE", note.get("reference"), note["text"]))
     if spec.carrier is not None and document.get("carrier"):
         body.append(spec.carrier.build(document["carrier"], "carrier"))
     for i, raw in enumerate(document.get("other_segments") or []):
         body.append(segment_from_raw(raw, f"other_segments[{i}]"))
     lines = require(document, "lines", "")
     if not isinstance(lines, list):
-        raise DocumentError("lines", "a list of lines")
-    body += _build_lines(spec, lines)
+        raise error("lines", "a list of lines")
+    body += _build_lines(spec, lines, version)
     if spec.totals is not None and document.get("totals"):
         body.append(spec.totals.build(document["totals"], "totals"))
     if spec.line_count:
         body.append(seg("CTT", str(len(lines))))
     for i, raw in enumerate(document.get("summary_segments") or []):
         body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
-    return x12_transaction(spec.set_type, body, document, version)
+    return x12_set(spec.set_type, body, version, control_number)
 
 
-def _build_lines(spec, lines):
+def _build_lines(spec, lines, version):
     out = []
     previous = None  # (line number, pack) of the open LX loop
     for i, line in enumerate(lines):
         path = f"lines[{i}]"
         if not isinstance(line, dict):
-            raise DocumentError(path, "a line is an object")
+            raise error(path, "a line is an object")
         if spec.uses_lx and (spec.lx_required or line.get("line")):
             number = str(line.get("line") or i + 1)
             pack = line.get("pack") or {}
@@ -516,12 +544,12 @@ def _build_lines(spec, lines):
                 out += _build_pack(pack, f"{path}.pack")
                 previous = (number, pack)
         elif line.get("pack"):
-            raise DocumentError(f"{path}.pack", f"the {spec.set_type} has no LX loop to hold a pack")
+            raise error(f"{path}.pack", f"the {spec.set_type} has no LX loop to hold a pack")
         fields = dict(line)
         if spec.uses_lx:
             fields.pop("line", None)
         out.append(spec.line.build(fields, path))
-        out += _build_line_extras(spec, line, path)
+        out += _build_line_extras(spec, line, path, version)
     return out
 
 
@@ -531,57 +559,57 @@ def _build_pack(pack, path):
         try:
             number = gs1.validate_sscc(pack["sscc"])
         except gs1.InvalidKey as exc:
-            raise DocumentError(f"{path}.sscc", str(exc)) from None
+            raise error(f"{path}.sscc", str(exc)) from None
         out.append(seg("MAN", "GM", number if pack.get("sscc_with_ai") is False else f"00{number}"))
     for i, mark in enumerate(pack.get("marks") or []):
         if not isinstance(mark, dict) or not mark.get("qualifier"):
-            raise DocumentError(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
+            raise error(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
         out.append(seg("MAN", mark["qualifier"], mark.get("value"), mark.get("value_end")))
     for i, raw in enumerate(pack.get("other_segments") or []):
         out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
     return out
 
 
-def _build_line_extras(spec, line, path):
+def _build_line_extras(spec, line, path, version):
     out = []
     if line.get("description"):
         if spec.set_type == "846":
             out.append(seg("PID", "F", "", "", "", str(line["description"])))
         else:
             out.append(seg("G69", str(line["description"])))
-    for i, qty in enumerate(line.get("quantities") or []):
-        where_ = f"{path}.quantities[{i}]"
-        if not isinstance(qty, dict) or not qty.get("qualifier"):
-            raise DocumentError(f"{where_}.qualifier", "missing (QTY01, e.g. 17 on hand, 33 available)")
-        out.append(
-            seg(
-                "QTY",
-                qty["qualifier"],
-                decimal_text(qty.get("quantity"), f"{where_}.quantity"),
-                qty.get("uom"),
-            )
+    quantities = line.get("quantities") or {}
+    if not isinstance(quantities, dict):
+        raise error(
+            f"{path}.quantities", "an object {QTY01 qualifier: quantity} (17 on hand, 33 available...)."
         )
+    for qualifier, quantity in quantities.items():
+        where_ = f"{path}.quantities.{qualifier}"
+        out.append(seg("QTY", qualifier, decimal_text(quantity, where_), line.get("uom")))
     for i, sdq in enumerate(line.get("destinations") or []):
         out.append(_build_sdq(sdq, f"{path}.destinations[{i}]"))
-    for i, ref in enumerate(line.get("references") or []):
-        out.append(build_reference(ref, f"{path}.references[{i}]", _ref_tag(spec)))
-    for i, date in enumerate(line.get("dates") or []):
-        out.append(_BUILD_DATE[spec.date_tag](date, f"{path}.dates[{i}]"))
+    out += build_references(line.get("references") or {}, f"{path}.references", _ref_tag(spec))
+    out += _build_dates(spec, line.get("dates"), f"{path}.dates", version)
     for i, raw in enumerate(line.get("other_segments") or []):
         out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
     return out
 
 
+def _build_dates(spec, dates, path, version):
+    if spec.date_tag == "G62":
+        return build_g62(dates or {}, path)
+    return build_dtms(dates, path, version)
+
+
 def _build_sdq(sdq, path):
     if not isinstance(sdq, dict):
-        raise DocumentError(path, "an object with 'uom' and 'quantities'")
-    quantities = require(sdq, "quantities", path)
+        raise error(path, "an object with 'uom' and 'locations'")
+    quantities = require(sdq, "locations", path)
     if len(quantities) > 10:
-        raise DocumentError(f"{path}.quantities", "at most 10 locations in one SDQ segment")
+        raise error(f"{path}.locations", "at most 10 locations in one SDQ segment")
     values = []
     for i, entry in enumerate(quantities):
-        values.append(require(entry, "location", f"{path}.quantities[{i}]"))
-        values.append(decimal_text(entry.get("quantity"), f"{path}.quantities[{i}].quantity"))
+        values.append(require(entry, "location", f"{path}.locations[{i}]"))
+        values.append(decimal_text(entry.get("quantity"), f"{path}.locations[{i}].quantity"))
     values += [""] * (20 - len(values))
     return seg(
         "SDQ", require(sdq, "uom", path), sdq.get("id_qualifier"), *values, sdq.get("location_identifier")
@@ -591,26 +619,24 @@ def _build_sdq(sdq, path):
 # --- registry ------------------------------------------------------------------------
 
 
-def _reader(set_type):
+def _register(set_type):
+    @reader("X12", set_type)
     def read_set(transaction):
         return read(transaction, set_type)
 
-    read_set.__name__ = f"read_{set_type}"
+    @builder("X12", set_type)
+    def build_set(document, version="004010", control_number="0001", **_options):
+        return build(set_type, document, version, control_number)
+
+    read_set.__name__, build_set.__name__ = f"read_{set_type}", f"build_{set_type}"
     read_set.__doc__ = f"The document of an X12 {set_type} transaction set."
-    return read_set
-
-
-def _builder(set_type):
-    def build_set(document, version="004010"):
-        return build(set_type, document, version)
-
-    build_set.__name__ = f"build_{set_type}"
     build_set.__doc__ = f"The X12 {set_type} transaction set of ``document``."
-    return build_set
+    return read_set, build_set
 
 
-read_940, read_945, read_943, read_944, read_846, read_947 = (_reader(t) for t in SETS)
-build_940, build_945, build_943, build_944, build_846, build_947 = (_builder(t) for t in SETS)
-
-READERS = {("X12", t): globals()[f"read_{t}"] for t in SETS}
-BUILDERS = {("X12", t): globals()[f"build_{t}"] for t in SETS}
+(read_940, build_940), (read_945, build_945), (read_943, build_943) = (
+    _register(t) for t in ("940", "945", "943")
+)
+(read_944, build_944), (read_846, build_846), (read_947, build_947) = (
+    _register(t) for t in ("944", "846", "947")
+)
