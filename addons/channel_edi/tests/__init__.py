@@ -7,4 +7,5 @@ from . import (
     test_edi_supplier_files,
     test_edi_supply_access,
     test_edi_transport,
+    test_edi_ui,
 )
