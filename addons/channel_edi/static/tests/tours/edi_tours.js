@@ -23,8 +23,8 @@ registry.category("web_tour.tours").add("channel_edi_order_to_invoice", {
             trigger: '.o_data_row td[name="name"]:contains("Retail Co EDI")',
         },
         {
-            content: "Its profile: the partner and the version",
-            trigger: '.o_field_widget[name="edi_partner_id"]:contains("Retail Co")',
+            content: "Its profile: an X12 partner",
+            trigger: '.o_field_widget[name="edi_standard"]:contains("X12")',
             isCheck: true,
         },
         {
