@@ -161,6 +161,24 @@ def test_acknowledge_accepts_a_clean_file_one_997_per_group():
     assert built.type == "997" and built.segments[-1].get(1) == "6"
 
 
+def test_acknowledge_takes_control_numbers_from_the_caller():
+    numbers = iter(["0042", "0043"])
+    out = acks.acknowledge(
+        _received("staedi/x12_invoice810_po850_dual.edi"), control_number=lambda: next(numbers)
+    )
+    assert [
+        (
+            a["transaction"].control_number,
+            a["transaction"].segments[0].get(2),
+            a["transaction"].segments[-1].get(2),
+        )
+        for a in out
+    ] == [
+        ("0042", "0042", "0042"),
+        ("0043", "0043", "0043"),
+    ]
+
+
 def test_acknowledge_reports_validation_issues_as_ak3_ak4():
     edifile = _received("staedi/x12_invoice810_po850_dual.edi")
     po_group = edifile.interchanges[0].groups[1]

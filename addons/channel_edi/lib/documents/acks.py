@@ -645,7 +645,7 @@ def _party_of(party):
     return out
 
 
-def acknowledge(edifile, issues=None, *, kind=None):
+def acknowledge(edifile, issues=None, *, kind=None, control_number=None):
     """The acknowledgements of a received file, as a list of dicts:
     ``{"interchange", "group" (X12, else None), "set_type", "document",
     "transaction"}`` - one 997/999 per X12 group, one CONTRL per EDIFACT
@@ -655,6 +655,8 @@ def acknowledge(edifile, issues=None, *, kind=None):
     ``id(transaction)``; the file's envelope errors (``edifile.errors``) are
     matched to the sets and groups by position. ``kind`` forces "997" or
     "999" for X12; by default a 005010 group gets a 999, others a 997.
+    ``control_number``: a callable giving the ST02/UNH01 of each
+    acknowledgement (the partner's sequence); "0001" / "1" by default.
     """
     issues = issues or {}
     out = []
@@ -663,7 +665,7 @@ def acknowledge(edifile, issues=None, *, kind=None):
             if all(not needs_ack(t) for t in interchange.transactions()):
                 continue
             document = contrl_ack(interchange, issues, edifile.errors)
-            transaction = build_contrl(document, "D:3:UN")
+            transaction = build_contrl(document, "D:3:UN", control_number() if control_number else "1")
             out.append(
                 {
                     "interchange": interchange,
@@ -681,7 +683,9 @@ def acknowledge(edifile, issues=None, *, kind=None):
             document = group_ack(group, issues, edifile.errors, set_type)
             version = group.version or "004010"
             ack_version = "005010X231" if set_type == "999" else version[:6]
-            transaction = _build_x12_ack(set_type, document, ack_version, "0001")
+            transaction = _build_x12_ack(
+                set_type, document, ack_version, control_number() if control_number else "0001"
+            )
             out.append(
                 {
                     "interchange": interchange,
