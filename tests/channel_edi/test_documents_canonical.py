@@ -314,3 +314,127 @@ def test_asn_schema():
         "orders[0].packages[0].packages[0].items[0].quantity: 0 is less than or equal to the minimum of 0",
         "orders[0].packages[0].packages[0].sscc: '00614141123456789' does not match '^[0-9]{18}$'",
     ]
+
+
+# --- canonical -> documents (what we send) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "standard, set_type, version", [("X12", "850", "004010"), ("EDIFACT", "ORDERS", "D96A")]
+)
+def test_purchase_order_out_and_back(standard, set_type, version):
+    po = mappers.to_purchase_order(ORDER_850, "X12")
+    po["supplier"] = {"name": "WIDGET SUPPLY", "identifiers": {"gln": "0614141999996"}}
+    document = mappers.purchase_order_to_document(po, standard)
+    built = documents.build(set_type, document, standard, version)
+    back = mappers.to_purchase_order(documents.read(built, standard), standard)
+    assert canonical.validate("purchase_order", back)
+    for key in (
+        "po_number",
+        "order_date",
+        "currency",
+        "requested_delivery_date",
+        "requested_ship_date",
+        "cancel_after",
+    ):
+        assert back[key] == po[key], key
+    assert back["supplier"]["identifiers"] == {"gln": "0614141999996"}
+    assert back["ship_to"]["identifiers"] == {"store_number": "112"}
+    sent = [(l["line_number"], l["quantity"], l["unit_price"], dict(l["product"])) for l in po["lines"]]
+    if standard == "EDIFACT":  # 7143 has no code for a SKU: it does not travel
+        for _n, _q, _p, product in sent:
+            product.pop("sku", None)
+    assert [(l["line_number"], l["quantity"], l["unit_price"], l["product"]) for l in back["lines"]] == sent
+    assert back["charges"] == po["charges"]
+
+
+def test_purchase_order_change_is_not_an_850():
+    po = mappers.to_purchase_order(CHANGE_860, "X12")
+    with pytest.raises(DocumentError, match="purpose: a change order is an 860/ORDCHG"):
+        mappers.purchase_order_to_document(po, "X12")
+
+
+@pytest.mark.parametrize(
+    "standard, set_type, version", [("X12", "855", "004010"), ("EDIFACT", "ORDRSP", "D96A")]
+)
+def test_po_acknowledgement_out_and_back(standard, set_type, version):
+    ack = mappers.to_po_acknowledgement(ACK_855, "X12")
+    document = mappers.po_acknowledgement_to_document(ack, standard)
+    back = mappers.to_po_acknowledgement(
+        documents.read(documents.build(set_type, document, standard, version), standard), standard
+    )
+    assert canonical.validate("po_acknowledgement", back)
+    assert back["po_number"] == "PO-4711" and back["status"] == "accepted_with_changes"
+    schedules = [
+        [(s["quantity"], s["date"], s["status"] == "backordered") for s in l["schedules"]]
+        for l in back["lines"]
+    ]
+    assert schedules == [
+        [(s["quantity"], s["date"], s["status"] == "backordered") for s in l["schedules"]]
+        for l in ack["lines"]
+    ]
+    if standard == "X12":  # X12 keeps every status; EDIFACT only accepted / rejected / changed
+        assert [l["status"] for l in back["lines"]] == ["accepted", "quantity_changed", "rejected"]
+    else:
+        assert [l["status"] for l in back["lines"]] == ["accepted", "changed", "rejected"]
+
+
+@pytest.mark.parametrize(
+    "standard, set_type, version", [("X12", "810", "004010"), ("EDIFACT", "INVOIC", "D96A")]
+)
+def test_core_invoice_out_as_810_and_back(standard, set_type, version):
+    invoice = {
+        "schema_version": 1,
+        "external_id": "INV/2024/0007",
+        "number": "INV/2024/0007",
+        "move_type": "credit_note",
+        "order_ref": "PO-4711",
+        "date": "2024-05-20",
+        "currency": "USD",
+        "lines": [
+            {
+                "sku": "AB-1",
+                "name": "BLUE WIDGET",
+                "quantity": Decimal("2"),
+                "unit_price": Decimal("2.50"),
+                "taxes": [{"title": "VAT 7%", "rate": Decimal("0.07"), "amount": Decimal("0.35")}],
+            },
+            {
+                "sku": "AB-2",
+                "name": "RED WIDGET",
+                "quantity": Decimal("1"),
+                "unit_price": Decimal("10.00"),
+                "taxes": [{"title": "VAT 7%", "rate": Decimal("0.07"), "amount": Decimal("0.70")}],
+            },
+        ],
+        "totals": {"untaxed": Decimal("15.00"), "tax": Decimal("1.05"), "total": Decimal("16.05")},
+    }
+    canonical.validate("invoice", invoice)
+    document = mappers.invoice_to_document(invoice, standard)
+    built = documents.build(set_type, document, standard, version)
+    if standard == "X12":
+        assert (
+            built.segments[1].get(7) == "CR"
+            and next(s for s in built.segments if s.tag == "TDS").get(1) == "1605"
+        )
+        assert next(s for s in built.segments if s.tag == "TXI").elements[:3] == [
+            [["VA"]],
+            [["1.05"]],
+            [["7"]],
+        ]
+    back = canonical.validate("invoice", mappers.to_invoice(documents.read(built, standard), standard))
+    assert (back["number"], back["move_type"], back["order_ref"], back["date"]) == (
+        "INV/2024/0007",
+        "credit_note",
+        "PO-4711",
+        "2024-05-20",
+    )
+    assert back["totals"] == {"total": Decimal("16.05"), "tax": Decimal("1.05"), "untaxed": Decimal("15.00")}
+    assert [(l["sku"], l["quantity"], l["unit_price"]) for l in back["lines"]] == [
+        ("AB-1", Decimal("2"), Decimal("2.50")),
+        ("AB-2", Decimal("1"), Decimal("10.00")),
+    ]
+    wrong = copy.deepcopy(invoice)
+    wrong["totals"]["total"] = Decimal("16.06")
+    with pytest.raises(DocumentError, match="total: 16.06 given, but .* make 16.05"):
+        documents.build(set_type, mappers.invoice_to_document(wrong, standard), standard, version)

@@ -16,6 +16,7 @@ INVOICE_810 = {
     "order_date": "2024-05-01",
     "po_number": "PO-4711",
     "is_credit": False,
+    "notes": ["THANK YOU FOR YOUR ORDER"],
     "currency": "USD",
     "terms": {
         "type": "01",
@@ -222,9 +223,10 @@ def test_invoic_roundtrip_and_comma_decimal():
     built = documents.build("INVOIC", copy.deepcopy(INVOIC), "EDIFACT", "D:96A:UN:EAN008")
     assert documents.read(built, "EDIFACT") == INVOIC
     tags = [s.tag for s in built.segments]
-    assert tags[:3] == ["UNH", "BGM", "DTM"] and tags.index("UNS") < tags.index("CNT") < tags.index(
-        "TAX"
-    ) < tags.index("ALC")
+    assert tags[:3] == ["UNH", "BGM", "DTM"]
+    # heading: CUX, then the ALC groups (SG15); summary: UNS, CNT, MOA, TAX groups (SG50)
+    assert tags.index("CUX") < tags.index("ALC") < tags.index("LIN") < tags.index("UNS") < tags.index("CNT")
+    assert tags.index("CNT") < tags.index("TAX")
     built = documents.build("INVOIC", copy.deepcopy(INVOIC), "EDIFACT", "D96A", decimal=",")
     assert ["86", "2501,16"] in [s.components(1) for s in built.segments if s.tag == "MOA"]
     assert documents.read(built, "EDIFACT") == INVOIC

@@ -27,6 +27,7 @@ ORDER_850 = {
         "cancel_after": "2024-05-20",
     },
     "allowances_charges": [{"indicator": "A", "code": "C310", "amount": "10.00", "handling": "02"}],
+    "notes": ["CALL BEFORE DELIVERY", "DOCK 4"],
     "ship_to": {
         "name": "STORE 112",
         "identifiers": {"92": "112"},

@@ -10,6 +10,12 @@ document                    canonical kind
 810 / INVOIC                ``invoice`` (a credit note for 810 BIG07 CR / BGM 381)
 ==========================  ======================================================
 
+And back, for what we send (the EDI layer maps Odoo records to canonical
+payloads, then these give the document to build):
+:func:`purchase_order_to_document` (850/ORDERS out),
+:func:`po_acknowledgement_to_document` (855/ORDRSP out, schedules as split
+acks), :func:`invoice_to_document` (810/INVOIC out, credit notes).
+
 The mappers are plain functions: they read the document, never the
 database. What the core's order importer matches on:
 
@@ -34,7 +40,7 @@ Decimal strings become :class:`~decimal.Decimal` (JSON numbers through
 
 from decimal import Decimal
 
-from .common import DocumentError, decimal
+from .common import DocumentError, decimal, money
 
 GTIN = {"X12": ("UP", "UK", "EN", "UA"), "EDIFACT": ("EN", "SRV", "UP")}
 VENDOR_PART = {"X12": ("VN", "VP"), "EDIFACT": ("SA",)}
@@ -611,3 +617,300 @@ def _charge_line(item, path):
     return [
         {"sku": None, "name": f"{label} {name}".strip(), "quantity": Decimal(1), "unit_price": sign * amount}
     ]
+
+
+# --- canonical -> documents (what we send) -----------------------------------------
+
+OUT_PURPOSE = {
+    "X12": {"original": "00", "cancel": "01", "change": "04", "replace": "05", "confirmation": "06"},
+    "EDIFACT": {"original": "9", "cancel": "1", "change": "4", "replace": "5", "confirmation": "7"},
+}
+OUT_ACK_TYPE = {"accepted": "AD", "accepted_with_changes": "AC", "rejected": "RD", "acknowledged": "AK"}
+OUT_LINE_STATUS = {
+    "accepted": "IA",
+    "rejected": "IR",
+    "quantity_changed": "IQ",
+    "backordered": "IB",
+    "date_changed": "DR",
+    "price_changed": "IP",
+    "changed": "IC",
+    "substituted": "IS",
+    "deleted": "ID",
+    "on_hold": "IH",
+    "other": "IC",
+}
+
+
+def _text(number):
+    """A canonical number (Decimal, int) as a document's decimal string."""
+    if number is None:
+        return None
+    if isinstance(number, float):
+        raise DocumentError(
+            f"{number!r}: a float where a decimal is expected (read payloads with canonical.loads)."
+        )
+    return str(number)
+
+
+def party_to_document(party, standard):
+    """A canonical party as a document party: the one identifier N1/NAD
+    carries is the GLN, else the DUNS, else the store number, else the
+    first '<standard>:<qualifier>' one of this standard."""
+    if not party:
+        return None
+    ids = party.get("identifiers") or {}
+    qualifiers = {
+        "gln": GLN[standard][0],
+        "duns": ("9" if standard == "X12" and len(ids.get("duns", "")) == 13 else DUNS[standard][0]),
+        "store_number": STORE[standard][0],
+    }
+    out = {}
+    if party.get("name"):
+        out["name"] = party["name"]
+    for name in ("gln", "duns", "store_number"):
+        if ids.get(name):
+            out["identifiers"] = {qualifiers[name]: ids[name]}
+            break
+    else:
+        for key, found in ids.items():
+            prefix, _, qualifier = key.partition(":")
+            if prefix == standard and qualifier:
+                out["identifiers"] = {qualifier: found}
+                break
+    address = party.get("address") or {}
+    document_address = {}
+    street = [s for s in (address.get("street"), address.get("street2")) if s]
+    if street:
+        document_address["street"] = street
+    for key, source in (
+        ("city", "city"),
+        ("state", "state_code"),
+        ("postal_code", "zip"),
+        ("country", "country_code"),
+    ):
+        if address.get(source):
+            document_address[key] = address[source]
+    if document_address:
+        out["address"] = document_address
+    return out
+
+
+def product_to_document(product_, standard):
+    """Canonical product ids as a document's product_ids: GTIN as UP (12
+    digits), EN (8 or 13) or UK (14) in X12, EN in EDIFACT; vendor part VN /
+    SA; buyer part IN; SKU SK (X12); '<standard>:<qualifier>' ones as such."""
+    out = {}
+    gtin = (product_ or {}).get("gtin")
+    if gtin:
+        out[{12: "UP", 14: "UK"}.get(len(gtin), "EN") if standard == "X12" else "EN"] = gtin
+    for name, qualifier in (("vendor_part", VENDOR_PART[standard][0]), ("buyer_part", "IN")):
+        if (product_ or {}).get(name):
+            out.setdefault(qualifier, product_[name])
+    if (product_ or {}).get("sku") and standard == "X12":
+        out.setdefault("SK", product_["sku"])
+    for key, found in (product_ or {}).items():
+        prefix, _, qualifier = key.partition(":")
+        if prefix == standard and qualifier:
+            out.setdefault(qualifier, found)
+    return out
+
+
+def purchase_order_to_document(po, standard):
+    """The 850/ORDERS document of a canonical ``purchase_order`` we send
+    (purpose original or confirmation; a change order goes out as an 860/
+    ORDCHG built from its own document)."""
+    purpose = po.get("purpose") or "original"
+    if purpose not in ("original", "confirmation"):
+        raise DocumentError(f"purpose: a {purpose} order is an 860/ORDCHG, not an 850/ORDERS.")
+    document = {
+        "purpose": OUT_PURPOSE[standard][purpose],
+        "type": po.get("order_type") or ("SA" if standard == "X12" else "220"),
+    }
+    document["po_number"] = _need(po, "po_number")
+    if po.get("release"):
+        document["release"] = po["release"]
+    document["order_date"] = _need(po, "order_date")
+    if po.get("currency"):
+        document["currency"] = po["currency"]
+    dates = {}
+    for key, name in (
+        ("requested_delivery_date", "delivery_requested"),
+        ("requested_ship_date", "ship_requested"),
+        ("cancel_after", "cancel_after"),
+    ):
+        if po.get(key):
+            dates[name] = po[key]
+    if dates:
+        document["dates"] = dates
+    terms = po.get("payment_terms") or {}
+    if any(v is not None for v in terms.values()):
+        document["terms"] = {
+            k: v
+            for k, v in (
+                ("type", "01" if standard == "X12" else None),
+                ("discount_percent", _text(terms.get("discount_percent"))),
+                ("discount_days", _text(terms.get("discount_days"))),
+                ("net_days", _text(terms.get("net_days"))),
+                ("description", terms.get("description")),
+            )
+            if v is not None
+        }
+    charges = _document_charges(po.get("charges"))
+    if charges:
+        document["allowances_charges"] = charges
+    if po.get("note"):
+        document["notes"] = [po["note"]] if standard == "X12" else [{"subject": "PUR", "text": po["note"]}]
+    for key in ("ship_to", "bill_to"):
+        if po.get(key):
+            document[key] = party_to_document(po[key], standard)
+    parties = {}
+    for key, role in (("buyer", "BY"), ("supplier", "SE" if standard == "X12" else "SU")):
+        if po.get(key):
+            parties[role] = party_to_document(po[key], standard)
+    if parties:
+        document["parties"] = parties
+    document["lines"] = []
+    for line in po.get("lines") or []:
+        out = {"line": line["line_number"], "quantity": _text(line["quantity"])}
+        if line.get("uom"):
+            out["uom"] = line["uom"]
+        if line.get("unit_price") is not None:
+            out["unit_price"] = _text(line["unit_price"])
+            if standard == "EDIFACT":
+                out["price_qualifier"] = "AAA"
+        out["product_ids"] = product_to_document(line.get("product"), standard)
+        if line.get("description"):
+            out["description"] = line["description"]
+        line_dates = {
+            name: line[key]
+            for key, name in (
+                ("requested_delivery_date", "delivery_requested"),
+                ("requested_ship_date", "ship_requested"),
+            )
+            if line.get(key)
+        }
+        if line_dates:
+            out["dates"] = line_dates
+        line_charges = _document_charges(line.get("charges"))
+        if line_charges:
+            out["allowances_charges"] = line_charges
+        document["lines"].append(out)
+    document["totals"] = {"line_count": str(len(document["lines"]))}
+    return document
+
+
+def _document_charges(charges):
+    out = []
+    for charge in charges or []:
+        item = {"indicator": "A" if charge["kind"] == "allowance" else "C"}
+        if charge.get("code"):
+            item["code"] = charge["code"]
+        item["amount"] = _text(charge["amount"])
+        if charge.get("percent") is not None:
+            item["percent"] = _text(charge["percent"])
+        if charge.get("description"):
+            item["description"] = charge["description"]
+        out.append(item)
+    return out
+
+
+def po_acknowledgement_to_document(ack, standard):
+    """The 855/ORDRSP document of a canonical ``po_acknowledgement`` we send:
+    each line's schedules become its acks (split quantities and dates)."""
+    document = {"purpose": "00" if standard == "X12" else None}
+    document["ack_type"] = (
+        ack.get("status_code")
+        if ack.get("status_code") in OUT_ACK_TYPE.values()
+        else OUT_ACK_TYPE[ack["status"]]
+    )
+    document["po_number"] = _need(ack, "po_number")
+    if ack.get("order_date"):
+        document["order_date"] = ack["order_date"]
+    if ack.get("seller_order_number"):
+        document["seller_order_number"] = ack["seller_order_number"]
+    if ack.get("acknowledged_on"):
+        document["ack_date"] = ack["acknowledged_on"]
+    document = {k: v for k, v in document.items() if v is not None}
+    document["lines"] = []
+    for line in ack.get("lines") or []:
+        status = line.get("status_code") or OUT_LINE_STATUS[line["status"]]
+        out = {"line": line["line_number"]}
+        if line.get("ordered_quantity") is not None:
+            out["quantity"] = _text(line["ordered_quantity"])
+        if line.get("uom"):
+            out["uom"] = line["uom"]
+        if line.get("unit_price") is not None:
+            out["unit_price"] = _text(line["unit_price"])
+        out["product_ids"] = product_to_document(line.get("product"), standard)
+        out["status"] = status
+        acks = []
+        for schedule in line.get("schedules") or []:
+            item = {
+                "status": schedule.get("status_code") or OUT_LINE_STATUS[schedule["status"]],
+                "quantity": _text(schedule["quantity"]),
+            }
+            if schedule.get("uom") or line.get("uom"):
+                item["uom"] = schedule.get("uom") or line.get("uom")
+            if schedule.get("date"):
+                item["dates"] = {
+                    schedule.get("date_type")
+                    or ("ship_scheduled" if standard == "X12" else "delivery_promised"): schedule["date"]
+                }
+            acks.append(item)
+        if acks:
+            out["acks"] = acks
+            out["status"] = acks[0]["status"]
+        document["lines"].append(out)
+    document["totals"] = {"line_count": str(len(document["lines"]))}
+    return document
+
+
+def invoice_to_document(invoice, standard, *, po_number=None, tax_type="VA", uom="EA"):
+    """The 810/INVOIC document of a canonical ``invoice`` we send (a credit
+    note when ``move_type`` is credit_note). Line taxes are summed per title
+    into the document's taxes (X12 TXI ``tax_type``, EDIFACT TAX VAT) with
+    their rate as a percent; the builder then checks that lines and taxes
+    make ``totals.total``."""
+    document = {"invoice_number": _need(invoice, "number"), "invoice_date": _need(invoice, "date")}
+    document["po_number"] = invoice.get("order_ref") or po_number
+    if not document["po_number"]:
+        raise DocumentError("order_ref: the invoice names no order (BIG04 / RFF+ON are mandatory).")
+    document["is_credit"] = invoice.get("move_type") == "credit_note"
+    if standard == "EDIFACT":
+        document["type"] = "381" if document["is_credit"] else "380"
+    document["currency"] = invoice["currency"]
+    document["lines"] = []
+    taxes = {}
+    for index, line in enumerate(invoice.get("lines") or []):
+        out = {
+            "line": str(index + 1),
+            "quantity": _text(line["quantity"]),
+            "uom": uom,
+            "unit_price": _text(line["unit_price"]),
+        }
+        if standard == "EDIFACT":
+            out["price_qualifier"] = "AAA"
+        if line.get("sku"):
+            out["product_ids"] = {VENDOR_PART[standard][0]: line["sku"]}
+        if line.get("name"):
+            out["description"] = line["name"]
+        for tax in line.get("taxes") or []:
+            key = (tax["title"], tax["rate"])
+            taxes[key] = taxes.get(key, Decimal(0)) + decimal(
+                str(tax.get("amount") or 0), f"lines[{index}].taxes.amount"
+            )
+        document["lines"].append(out)
+    if taxes:
+        document["taxes"] = []
+        for (_title, rate), amount in taxes.items():
+            percent = format((decimal(str(rate), "taxes.rate") * 100).normalize(), "f")
+            if standard == "X12":
+                document["taxes"].append({"type": tax_type, "amount": money(amount), "rate": percent})
+            else:
+                document["taxes"].append(
+                    {"function": "7", "type": "VAT", "rate": percent, "amounts": {"124": money(amount)}}
+                )
+    total = (invoice.get("totals") or {}).get("total")
+    if total is not None:
+        document["total"] = money(decimal(str(total), "totals.total"))
+    return document

@@ -115,7 +115,7 @@ def read_header(document, segments, document_date="order_date", po_reference=Non
     return document
 
 
-def header(document, decimal, document_date="order_date", po_reference=None, charges=True):
+def header(document, decimal, document_date="order_date", po_reference=None, taxes=True):
     """The header segments of ``document`` in the EANCOM order: DTM, FTX,
     RFF, NAD groups, CUX, ALC groups."""
     out = []
@@ -135,13 +135,13 @@ def header(document, decimal, document_date="order_date", po_reference=None, cha
         out.append(seg("RFF", (qualifier, ref)))
     for role, party, path in parties_of(document, "EDIFACT"):
         out.extend(edifact_party(role, party, path))
-    if document.get("currency"):
-        out.append(seg("CUX", ("2", document["currency"], "9")))
-    if charges:  # an INVOIC writes them in its summary
-        for index, item in enumerate(document.get("allowances_charges") or []):
-            out.extend(alc(item, f"allowances_charges[{index}]", decimal))
+    if taxes:  # SG6 TAX before SG7 CUX; an INVOIC writes its tax totals in the summary
         for index, tax in enumerate(document.get("taxes") or []):
             out.extend(tax_segments(tax, f"taxes[{index}]", decimal))
+    if document.get("currency"):
+        out.append(seg("CUX", ("2", document["currency"], "9")))
+    for index, item in enumerate(document.get("allowances_charges") or []):
+        out.extend(alc(item, f"allowances_charges[{index}]", decimal))
     return out
 
 
@@ -263,8 +263,9 @@ def read_line(segments, message_type):
     """A LIN group as a line: LIN 1082 line number, 1229 action, C212 item
     id (7140) and its type (7143); PIA ids; IMD free-text description; QTY
     (the primary qualifier -> quantity/uom, others -> quantities); PRI;
-    MOA (amounts); DTM; RFF; ALC and TAX groups. ORDRSP's QTY 113/83 and the
-    DTMs after them are read by the caller (returned as ``rest``)."""
+    MOA (amounts); DTM; RFF; ALC and TAX groups. An ORDRSP's schedules (the
+    QTY/DTM pairs of SG51 SCC/SG52, and QTY 113/83 with the DTMs right after
+    them) are read by the caller (returned as ``rest``)."""
     lin = segments[0]
     line = {}
     put(line, "line", value(lin, 1))
@@ -274,6 +275,7 @@ def read_line(segments, message_type):
         ids[lin.get(3, 2)] = lin.get(3, 1)
     primary = PRIMARY_QUANTITY.get(message_type, ("21",))
     rest = []
+    scheduling = False
     index = 1
     while index < len(segments):
         segment = segments[index]
@@ -294,10 +296,12 @@ def read_line(segments, message_type):
             text = " ".join(c for c in segment.components(3)[3:5] if c)
             if text and "description" not in line:
                 line["description"] = text
+        elif tag == "SCC" and message_type == "ORDRSP":
+            scheduling = True  # SG51 SCC: the QTY/DTM pairs after it are schedules
         elif tag == "QTY":
             qualifier = segment.get(1, 1)
             found = number(required(segment, 1, 2, "quantity"), segment, 1)
-            if message_type == "ORDRSP" and qualifier in ("113", "83"):
+            if message_type == "ORDRSP" and (scheduling or qualifier in ("113", "83")):
                 rest.append(segment)
             elif qualifier in primary and "quantity" not in line:
                 line["quantity"] = found
@@ -311,8 +315,8 @@ def read_line(segments, message_type):
         elif tag == "MOA":
             line.setdefault("amounts", {})[segment.get(1, 1)] = number(value(segment, 1, 2), segment, 1)
         elif tag == "DTM":
-            if rest:
-                rest.append(segment)
+            if rest and segments[index - 1].tag in ("QTY", "DTM") and rest[-1] is segments[index - 1]:
+                rest.append(segment)  # the date of a schedule's QTY
             else:
                 qualifier, found = edifact_date(segment)
                 line.setdefault("dates", {})[date_name(qualifier)] = found
@@ -432,10 +436,11 @@ def read_summary(document, segments):
     return document
 
 
-def summary(document, decimal, summary_charges=False):
+def summary(document, decimal, summary_taxes=False):
     """UNS+S and the totals: ORDERS/ORDRSP/ORDCHG write MOA then CNT; an
-    INVOIC (``summary_charges``) writes CNT, MOA, then its TAX and ALC
-    groups (D.97B INVOIC SG48/SG50/SG51)."""
+    INVOIC (``summary_taxes``) writes CNT, MOA, then its TAX groups
+    (INVOIC SG48/SG50). Allowances and charges are written in the heading
+    (SG15 ALC with its PCD and MOA); a summary ALC (SG51) reads the same."""
     totals = document.get("totals") or {}
     counts = []
     if totals.get("line_count") is not None:
@@ -446,11 +451,9 @@ def summary(document, decimal, summary_charges=False):
         seg("MOA", (qualifier, out_number(found, f"totals.amounts.{qualifier}", decimal)))
         for qualifier, found in (totals.get("amounts") or {}).items()
     ]
-    if not summary_charges:
+    if not summary_taxes:
         return [seg("UNS", "S"), *amounts, *counts]
     out = [seg("UNS", "S"), *counts, *amounts]
     for index, tax in enumerate(document.get("taxes") or []):
         out.extend(tax_segments(tax, f"taxes[{index}]", decimal))
-    for index, item in enumerate(document.get("allowances_charges") or []):
-        out.extend(alc(item, f"allowances_charges[{index}]", decimal))
     return out

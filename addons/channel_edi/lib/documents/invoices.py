@@ -221,9 +221,7 @@ def build_810(document, version, control_number="0001", **_options):
             document.get("purpose"),
         )
     ]
-    header_only = {k: v for k, v in document.items() if k not in ("allowances_charges", "taxes")}
-    body.extend(x12_parts.header(header_only, version, currency_entity="SE"))
-    body.extend(x12_parts.parties(document))
+    body.extend(x12_parts.invoice_header(document, version))
     for path, line in lines:
         pairs = x12_parts.product_pairs(line.get("product_ids"), f"{path}.product_ids", 10)
         body.append(
@@ -237,7 +235,7 @@ def build_810(document, version, control_number="0001", **_options):
                 *pairs,
             )
         )
-        body.extend(x12_parts.line_details(line, path, version))
+        body.extend(x12_parts.line_details(line, path, version, x12_parts.INVOICE_LINE))
     discountable = document.get("discountable_amount")
     body.append(
         seg(
@@ -327,8 +325,8 @@ def build_invoic(document, version, control_number="1", decimal=".", **_options)
     body.append(
         edifact_dtm(document.get("invoice_date_qualifier") or "137", document["invoice_date"], "invoice_date")
     )
-    body.extend(edifact_parts.header(header_document, decimal, "invoice_date", "ON", charges=False))
+    body.extend(edifact_parts.header(header_document, decimal, "invoice_date", "ON", taxes=False))
     for path, line in lines_of(document):
         body.extend(edifact_parts.line_segments(line, path, "INVOIC", decimal, line.get("action")))
-    body.extend(edifact_parts.summary({**document, "totals": totals}, decimal, summary_charges=True))
+    body.extend(edifact_parts.summary({**document, "totals": totals}, decimal, summary_taxes=True))
     return _edifact_set("INVOIC", body, version, control_number)

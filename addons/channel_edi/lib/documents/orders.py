@@ -197,8 +197,7 @@ def build_850(document, version, control_number="0001", **_options):
             document.get("contract"),
         )
     ]
-    body.extend(x12_parts.header(document, version))
-    body.extend(x12_parts.parties(document))
+    body.extend(x12_parts.order_header(document, version))
     for path, line in lines:
         body.extend(_po1(line, path, version))
     body.extend(_x12_summary(document, lines))
@@ -344,8 +343,7 @@ def build_855(document, version, control_number="0001", **_options):
             x12_date(document["ack_date"], "ack_date", version) if document.get("ack_date") else None,
         )
     ]
-    body.extend(x12_parts.header(document, version))
-    body.extend(x12_parts.parties(document))
+    body.extend(x12_parts.order_header(document, version))
     for path, line in lines:
         body.extend(_po1(line, path, version, require_price=False))
         acks = line.get("acks") or [
@@ -454,8 +452,7 @@ def build_860(document, version, control_number="0001", **_options):
             else None,
         )
     ]
-    body.extend(x12_parts.header(document, version))
-    body.extend(x12_parts.parties(document))
+    body.extend(x12_parts.order_header(document, version))
     for path, line in lines:
         need(line, "line", path)
         change = need(line, "change", path)
@@ -633,10 +630,13 @@ def _status_action(line, path):
 
 
 def _ordrsp_acks(line, path, decimal):
+    """One SG51 SCC (1: firm) + SG52 QTY (113 to be delivered, 83
+    backordered) and its DTMs per ack."""
     out = []
     for index, ack in enumerate(line.get("acks") or []):
         where_ = f"{path}.acks[{index}]"
         qualifier = "83" if ack.get("status") == "IB" else "113"
+        out.append(seg("SCC", "1"))
         out.append(
             seg(
                 "QTY",

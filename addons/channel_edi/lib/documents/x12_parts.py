@@ -145,29 +145,56 @@ def read_header(document, segments):
             document.setdefault("allowances_charges", []).append(read_sac(segment))
         elif tag == "MSG":
             document.setdefault("notes", []).append(value(segment, 1) or "")
+        elif tag == "NTE":
+            document.setdefault("notes", []).append(value(segment, 2) or "")
         elif tag == "TXI":
             document.setdefault("taxes", []).append(read_txi(segment))
         index += 1
     return document
 
 
-def header(document, version, currency_entity="BY"):
-    """CUR, REF, ITD, DTM, SAC, N1 loops, MSG of ``document`` in the order
-    the 850/855/860/810 guides put them."""
+def order_header(document, version):
+    """The heading of an 850/855/860 after its first segment, in the order
+    of the 004010 tables: CUR, REF, SAC, ITD, DTM, N9 + MSG (notes), N1 loops."""
     out = []
     if document.get("currency"):
-        out.append(seg("CUR", currency_entity, document["currency"]))
-    for qualifier, ref in (document.get("references") or {}).items():
-        out.append(seg("REF", qualifier, ref))
-    if document.get("terms"):
-        out.append(itd(document["terms"], "terms"))
-    for name, found in (document.get("dates") or {}).items():
-        out.append(x12_dtm(name, found, f"dates.{name}", version))
+        out.append(seg("CUR", "BY", document["currency"]))
+    out.extend(_references(document))
     for index, item in enumerate(document.get("allowances_charges") or []):
         out.append(sac(item, f"allowances_charges[{index}]"))
-    for note in document.get("notes") or []:
-        out.append(seg("MSG", note))
+    if document.get("terms"):
+        out.append(itd(document["terms"], "terms"))
+    out.extend(_dates(document, version))
+    if document.get("notes"):
+        out.append(seg("N9", "L1", "NOTES"))
+        out.extend(seg("MSG", note) for note in document["notes"])
+    out.extend(parties(document))
     return out
+
+
+def invoice_header(document, version):
+    """The heading of an 810 after BIG: NTE (notes), CUR, REF, N1 loops, ITD,
+    DTM (004010 810 table)."""
+    out = [seg("NTE", "GEN", note) for note in document.get("notes") or []]
+    if document.get("currency"):
+        out.append(seg("CUR", "SE", document["currency"]))
+    out.extend(_references(document))
+    out.extend(parties(document))
+    if document.get("terms"):
+        out.append(itd(document["terms"], "terms"))
+    out.extend(_dates(document, version))
+    return out
+
+
+def _references(document):
+    return [seg("REF", qualifier, ref) for qualifier, ref in (document.get("references") or {}).items()]
+
+
+def _dates(document, version):
+    return [
+        x12_dtm(name, found, f"dates.{name}", version)
+        for name, found in (document.get("dates") or {}).items()
+    ]
 
 
 def parties(document):
@@ -263,17 +290,24 @@ def read_line_details(line, segments):
     return rest
 
 
-def line_details(line, path, version):
-    """PID, REF, SAC, TXI and DTM segments of one line (after PO1/POC/IT1)."""
-    out = []
-    if line.get("description"):
-        out.append(seg("PID", "F", None, None, None, line["description"]))
-    for qualifier, ref in (line.get("references") or {}).items():
-        out.append(seg("REF", qualifier, ref))
-    for index, item in enumerate(line.get("allowances_charges") or []):
-        out.append(sac(item, f"{path}.allowances_charges[{index}]"))
-    for index, tax in enumerate(line.get("taxes") or []):
-        out.append(txi(tax, f"{path}.taxes[{index}]"))
-    for name, found in (line.get("dates") or {}).items():
-        out.append(x12_dtm(name, found, f"{path}.dates.{name}", version))
-    return out
+ORDER_LINE = ("PID", "REF", "SAC", "DTM", "TXI")  # 850/855/860 PO1/POC loops
+INVOICE_LINE = ("TXI", "PID", "REF", "DTM", "SAC")  # 810 IT1 loop
+
+
+def line_details(line, path, version, order=ORDER_LINE):
+    """PID, REF, SAC, TXI and DTM segments of one line (after PO1/POC/IT1),
+    in the set's ``order``."""
+    parts = {
+        "PID": [seg("PID", "F", None, None, None, line["description"])] if line.get("description") else [],
+        "REF": [seg("REF", qualifier, ref) for qualifier, ref in (line.get("references") or {}).items()],
+        "SAC": [
+            sac(item, f"{path}.allowances_charges[{index}]")
+            for index, item in enumerate(line.get("allowances_charges") or [])
+        ],
+        "TXI": [txi(tax, f"{path}.taxes[{index}]") for index, tax in enumerate(line.get("taxes") or [])],
+        "DTM": [
+            x12_dtm(name, found, f"{path}.dates.{name}", version)
+            for name, found in (line.get("dates") or {}).items()
+        ],
+    }
+    return [segment for tag in order for segment in parts[tag]]
