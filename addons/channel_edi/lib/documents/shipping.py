@@ -952,6 +952,8 @@ def _build_cps(node, parent_id, path, counter, lines, decimal):
         except gs1.InvalidKey as exc:
             key = "sscc" if i == 0 else f"additional_ssccs[{i - 1}]"
             raise error(f"{path}.{key}", str(exc)) from None
+    if checked and not node.get("packages"):
+        out.append(seg("PAC", "1"))  # the marks (PCI/GIN) belong to a PAC group: this one package
     if checked:
         out.append(seg("PCI", SSCC_MARKING))
         out.append(Segment("GIN", [[["BJ"]], *[[[n]] for n in checked]]))

@@ -303,7 +303,7 @@ SETS = {
     "940": SetSpec("940", W05, W01, carrier=W66, totals=W76, uses_lx=True),
     "945": SetSpec("945", W06, W12, carrier=W27, totals=W03, uses_lx=True),
     "943": SetSpec("943", W06, W04, carrier=W27, totals=W03),
-    "944": SetSpec("944", W17, W07, totals=W14),
+    "944": SetSpec("944", W17, W07, totals=W14, uses_lx=True),  # W07 loops sit in LX loops
     "846": SetSpec("846", BIA, LIN, date_tag="DTM", line_count=True, parties_first=False),
     "947": SetSpec("947", W15, W19, uses_lx=True, lx_required=False),
 }
