@@ -152,7 +152,7 @@ def doc_944():
                 "quantity_received": "40",
                 "uom": "CA",
                 "product_ids": {"VN": "B-2"},
-                "adjustment_code": "07",
+                "adjustment_code": "1",
                 "references": {"PO": "PO-7"},
             },
         ],
