@@ -386,3 +386,16 @@ def test_contrl_roundtrip_with_groups():
     built = documents.build("CONTRL", document, "EDIFACT", "D:3:UN")
     assert documents.read(built, "EDIFACT") == document
     assert [s.tag for s in built.body] == ["UCI", "UCF", "UCM", "UCM", "UCS"]
+
+
+def test_contrl_reports_a_wrong_segment_count_as_0085_29():
+    message = transaction("ORDERS", ("BGM", "220", "P1", "9"), control_number="5")
+    interchange = _edifact_interchange(message)
+    unt = message.segments[-1]
+    count_error = tree.Issue("segment_count", "UNT01 says 9", unt.position, "UNT", "UNT01", unt.set_position)
+    (ack,) = acks.acknowledge(tree.EdiFile("EDIFACT", [interchange], errors=[count_error]))
+    (item,) = ack["document"]["groups"][0]["transactions"]
+    assert (item["action"], item["status"], item["code"]) == ("4", "R", "29")
+    assert (
+        ack["document"]["interchange"]["action"] == "7"
+    )  # the error is the message's, not the interchange's
