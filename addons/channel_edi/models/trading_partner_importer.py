@@ -251,8 +251,12 @@ class TradingPartnerImporter(models.AbstractModel):
         edifile = self._read_file(event)
         interchange = edifile.interchanges[0]
         transaction = next(interchange.transactions())
+        group = interchange.groups[0] if interchange.groups else None
+        version = (group.version if group else "") or backend.edi_dialect
         issues = [
-            i for i in self._validate(backend, transaction, interchange.standard) if i.severity == "error"
+            i
+            for i in self._validate(backend, transaction, interchange.standard, version)
+            if i.severity == "error"
         ]
         if issues:
             texts = [issue_text(i) for i in issues]

@@ -28,6 +28,8 @@ shipping and warehouse ones) fills them with the :func:`reader` and
 this file (see ``README.md`` in this folder to add one).
 """
 
+import inspect
+
 from .common import DocumentError, check_shape
 
 READERS = {}  # (standard, set_type) -> reader(transaction) -> dict
@@ -106,3 +108,24 @@ def build(set_type, document, standard, version, **options):
 
 # The family modules register themselves on import. Add yours here (README.md).
 from . import acks, invoices, orders  # noqa: E402
+from . import shipping, warehouse  # noqa: E402
+
+
+def _adopt(family):
+    """Register a family module that keeps its own READERS/BUILDERS dicts
+    (shipping, warehouse); its builders get only the options they take."""
+    for (standard, set_type), function in family.READERS.items():
+        _register(READERS, standard, (set_type,), function)
+    for (standard, set_type), function in family.BUILDERS.items():
+        accepted = inspect.signature(function).parameters
+
+        def build_one(document, version, _function=function, _accepted=accepted, **options):
+            return _function(document, version, **{k: v for k, v in options.items() if k in _accepted})
+
+        build_one.__name__ = function.__name__
+        build_one.__doc__ = function.__doc__
+        _register(BUILDERS, standard, (set_type,), build_one)
+
+
+_adopt(shipping)
+_adopt(warehouse)
