@@ -107,7 +107,7 @@ def build(set_type, document, standard, version, **options):
 
 
 # The family modules register themselves on import. Add yours here (README.md).
-from . import acks, invoices, orders, shipping, warehouse  # noqa: E402  # noqa: E402
+from . import acks, invoices, orders, shipping, warehouse  # noqa: E402
 
 
 def _adopt(family):
