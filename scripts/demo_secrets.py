@@ -29,13 +29,27 @@ From the shell (what ``scripts/run`` does before it starts a sandbox peer)::
     # export SHOPIFY_DEMO_WEBHOOK_TOKEN=...; export SHOPIFY_DEMO_ACCESS_TOKEN=...; ...
 
 It prints secrets: never to a log, only into the environment of a process.
+
+The EDI sandbox (``--peer edi``) is the other way round: Odoo logs in to
+the sandbox's SFTP mailboxes and posts AS2 to it, so its demo setup is not
+read from the database but made once per checkout in
+``.local/edi-sandbox/`` (:func:`edi_demo_config`): the SFTP host key and
+the mailbox passwords, the partners' AS2 keys and certificates, their
+identities, and ``config.json`` describing all of it for the demo backends
+(see ``tests/sandbox/edi/README.md``)::
+
+    from demo_secrets import edi_demo_config
+    config = edi_demo_config()   # creates .local/edi-sandbox/ on first use
+    config["partners"]["customer"]["sftp_user"], config["sftp"]["host_key"]
 """
 
 import argparse
+import datetime
 import importlib
 import importlib.util
 import json
 import os
+import secrets as secrets_module
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -58,6 +72,19 @@ DEMO_BACKENDS = {
 # still has one of them accepts orders signed by anyone who read the code
 PUBLISHED_VALUES = {"demo-shopify", "demo_client_secret", "shpat_demo_access_token"}
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+# the EDI sandbox (tests/sandbox/edi): its demo setup lives in .local/edi-sandbox/
+EDI_DIR = REPO_DIR / ".local" / "edi-sandbox"
+EDI_CATALOG = REPO_DIR / "tests" / "sandbox" / "edi" / "demo_catalog.json"
+EDI_HTTP_PORT = 8073  # the AS2 endpoint and control API (EDI_SANDBOX_PORT)
+EDI_SFTP_PORT = 2222  # the VAN mailboxes (EDI_SANDBOX_SFTP_PORT)
+EDI_OUR_IDENTITY = {"qualifier": "ZZ", "id": "ODOOEDI", "as2_id": "ODOOEDI"}
+EDI_PARTNERS = {
+    # name -> (role, ISA id = GS id = AS2 id)
+    "customer": ("customer", "SANDBOXRETAIL"),
+    "supplier": ("supplier", "SANDBOXSUPPLY"),
+}
 
 
 class DemoSecretsError(Exception):
@@ -213,10 +240,163 @@ def is_loopback_url(url):
         return False
 
 
+def _write_private(path, data):
+    """Write ``data`` readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _new_host_key():
+    """An Ed25519 SSH host key: (OpenSSH private key text, public key line)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.OpenSSH, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(serialization.Encoding.OpenSSH, serialization.PublicFormat.OpenSSH)
+    return private, public.decode("ascii") + " edi-sandbox"
+
+
+def _new_as2_certificate(name, days=730):
+    """A self-signed RSA certificate for an AS2 station: (key PEM, certificate PEM)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "EDI sandbox"),
+        ]
+    )
+    start = datetime.datetime.utcnow() - datetime.timedelta(minutes=5)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, True, False, False, False, False, False, False), critical=True
+        )
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return key_pem, certificate.public_bytes(serialization.Encoding.PEM)
+
+
+def edi_demo_config(create=True, *, directory=None, http_port=None, sftp_port=None):
+    """The EDI sandbox's demo setup, as a dict (``directory/config.json``).
+
+    Made on first use (``create``): an SSH host key for the SFTP mailboxes,
+    one mailbox login with a random password per partner, an AS2 key and
+    self-signed certificate per partner. ``http_port``/``sftp_port`` change
+    the ports recorded (from ``EDI_SANDBOX_PORT``/``EDI_SANDBOX_SFTP_PORT``).
+    Private keys stay in their files (paths relative to ``directory``); the
+    mailbox passwords are in the JSON, which is readable by its owner only.
+    Raises :class:`DemoSecretsError` when it does not exist and ``create`` is
+    False."""
+    directory = Path(directory or EDI_DIR)
+    path = directory / "config.json"
+    if path.is_file():
+        config = json.loads(path.read_text(encoding="utf-8"))
+    elif not create:
+        raise DemoSecretsError(f"no EDI sandbox setup in {directory}: run scripts/demo_secrets.py --peer edi")
+    else:
+        private, public = _new_host_key()
+        _write_private(directory / "sftp_host_ed25519", private)
+        partners = {}
+        for name, (role, identity) in EDI_PARTNERS.items():
+            key_pem, cert_pem = _new_as2_certificate(identity)
+            _write_private(directory / f"as2-{name}.key", key_pem)
+            (directory / f"as2-{name}.pem").write_bytes(cert_pem)
+            partners[name] = {
+                "role": role,
+                "isa_qualifier": "ZZ",
+                "isa_id": identity,
+                "gs_id": identity,
+                "dialect": "004010",
+                "usage": "P",
+                "delimiters": {"element": "*", "component": ">", "segment": "~", "repetition": "^"},
+                "transport": "sftp",
+                "sftp_user": f"odoo-{name}",
+                "sftp_password": secrets_module.token_urlsafe(18),
+                "as2_id": identity,
+                "as2_certificate": cert_pem.decode("ascii"),
+                "as2_certificate_file": f"as2-{name}.pem",
+                "as2_key_file": f"as2-{name}.key",
+            }
+        config = {
+            "our_identity": dict(EDI_OUR_IDENTITY),
+            "sftp": {
+                "host": "127.0.0.1",
+                "port": EDI_SFTP_PORT,
+                "host_key": public,
+                "host_key_file": "sftp_host_ed25519",
+                "pickup_folder": "inbound",
+                "upload_folder": "outbound",
+            },
+            "as2": {
+                "url": f"http://127.0.0.1:{EDI_HTTP_PORT}/as2",
+                "our_path": "/integration/edi/as2",
+                "our_certificate_file": "odoo-as2.pem",
+            },
+            "http_port": EDI_HTTP_PORT,
+            "partners": partners,
+        }
+    changed = not path.is_file()
+    if http_port and int(http_port) != config["http_port"]:
+        config["http_port"] = int(http_port)
+        config["as2"]["url"] = f"http://127.0.0.1:{int(http_port)}/as2"
+        changed = True
+    if sftp_port and int(sftp_port) != config["sftp"]["port"]:
+        config["sftp"]["port"] = int(sftp_port)
+        changed = True
+    if changed:
+        _write_private(path, (json.dumps(config, indent=2) + "\n").encode("utf-8"))
+    if EDI_CATALOG.is_file():
+        config["catalog"] = json.loads(EDI_CATALOG.read_text(encoding="utf-8"))
+    config["directory"] = str(directory)
+    return config
+
+
+def edi_main(args):
+    """``--peer edi``: the sandbox's demo setup (made on first use)."""
+    http_port = urlsplit(args.sandbox_url).port if args.sandbox_url else None
+    try:
+        config = edi_demo_config(
+            http_port=http_port, sftp_port=os.environ.get("EDI_SANDBOX_SFTP_PORT") or None
+        )
+    except (OSError, ValueError, DemoSecretsError) as exc:
+        print(f"demo_secrets: the EDI sandbox setup cannot be made or read: {exc}", file=sys.stderr)
+        return 1
+    if args.format == "shell":
+        values = {
+            "EDI_DEMO_CONFIG": str(Path(config["directory"]) / "config.json"),
+            "EDI_SANDBOX_SFTP_PORT": str(config["sftp"]["port"]),
+        }
+        for key, value in values.items():
+            print(f"export {key}={shlex.quote(value)}")
+    else:
+        print(json.dumps(config, indent=2))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default=os.environ.get("ODOO_DB") or DEFAULT_DATABASE)
-    parser.add_argument("--peer", default="shopify", choices=sorted(DEMO_BACKENDS))
+    parser.add_argument("--peer", default="shopify", choices=sorted([*DEMO_BACKENDS, "edi"]))
     parser.add_argument(
         "--format",
         default="json",
@@ -227,6 +407,13 @@ def main(argv=None):
         "--sandbox-url", help="first point the demo backend at this loopback URL (a sandbox on another port)"
     )
     args = parser.parse_args(argv)
+    if args.peer == "edi":
+        if args.sandbox_url and not is_loopback_url(args.sandbox_url):
+            print(
+                f"demo_secrets: --sandbox-url must be a loopback URL, not {args.sandbox_url}", file=sys.stderr
+            )
+            return 1
+        return edi_main(args)
     try:
         if args.sandbox_url:
             if not is_loopback_url(args.sandbox_url):

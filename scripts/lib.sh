@@ -260,12 +260,15 @@ ensure_database() {
 # --- sandbox peers for the demo database ------------------------------------------------
 # Each external system has a sandbox peer under tests/sandbox (a package, see
 # tests/sandbox/README.md). scripts/run starts those the demo backends point
-# at, on loopback ports: the peer's own default (Shopify: 8071) or
-# <PEER>_SANDBOX_PORT (e.g. SHOPIFY_SANDBOX_PORT), in which case the demo
-# backend is pointed at that port. The demo backends'
+# at, on loopback ports: the peer's own default (Shopify: 8071, EDI: 8073
+# and SFTP 2222) or <PEER>_SANDBOX_PORT (e.g. SHOPIFY_SANDBOX_PORT), in which
+# case the demo backend is pointed at that port. The demo backends'
 # webhook tokens and secrets are random per database: scripts/demo_secrets.py
 # reads them from the database into the peer's environment (never its
-# command line, never a log).
+# command line, never a log). The EDI partners are the servers Odoo logs in
+# to: their setup (host key, mailbox logins, AS2 keys) is made once in
+# .local/edi-sandbox/ by demo_secrets.py --peer edi, which exports its path
+# (EDI_DEMO_CONFIG) and EDI_SANDBOX_SFTP_PORT.
 
 SANDBOX_PIDS=()
 

@@ -306,6 +306,7 @@ def test_missing_ge_and_iea():
     messages = [e.message for e in edifile.errors if e.code == "missing_trailer"]
     assert len(messages) == 2
     assert any("GE" in m for m in messages) and any("IEA" in m for m in messages)
+    assert [(e.segment, e.position) for e in edifile.errors] == [("GS", 2), ("ISA", 1)]
     assert edifile.interchanges[0].trailer is None
     assert len(edifile.interchanges[0].groups[0].transactions) == 1
 
@@ -318,9 +319,7 @@ def test_segment_outside_a_transaction_set():
 
 def test_segments_after_the_iea():
     issue = error(x12.read(x12_file() + b"REF*ZZ*1~\nREF*ZZ*2~\n"), "outside_envelope")
-    assert (
-        issue.segment == "REF" and "after the IEA" in issue.message and "1 segments after it" in issue.message
-    )
+    assert issue.segment == "REF" and "after the IEA" in issue.message and "the 1 after it" in issue.message
 
 
 def test_st_outside_a_group():
@@ -556,3 +555,17 @@ def test_empty_mandatory_envelope_values_are_refused(change, element):
     with pytest.raises(x12.X12Error, match=element + ".*mandatory") as raised:
         x12.write(interchange)
     assert raised.value.element == element
+
+
+def test_reading_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    assert gc.isenabled()
+    x12.read(x12_file())
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        x12.read(x12_file())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -15,3 +15,12 @@
 
 Import the modules directly (``from .lib import x12``).
 """
+
+from pathlib import Path
+
+from odoo.addons.integration_core.lib.canonical import register_schema_dir
+
+# the canonical kinds the core lacks (../schemas): purchase_order,
+# po_acknowledgement, asn; registered on import, in Odoo as in plain tests
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+register_schema_dir(SCHEMAS_DIR)

@@ -34,7 +34,6 @@ a missing UNT/UNE/UNZ is an error (``missing_trailer``) and whatever was
 read is still returned.
 """
 
-import gc
 import re
 
 from pydifact.control import Characters
@@ -42,7 +41,16 @@ from pydifact.serializer import Serializer
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import LINE_BREAKS, WHITESPACE, ReadSegment, counts, report, segment_class, split_segments
+from .readsegment import (
+    LINE_BREAKS,
+    WHITESPACE,
+    ReadSegment,
+    counts,
+    gc_paused,
+    report,
+    segment_class,
+    split_segments,
+)
 from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Transaction
 
 STANDARD = "EDIFACT"
@@ -118,13 +126,8 @@ def read(data):
     text, issues = decode(data)
     edifile = EdiFile(STANDARD)
     edifile.warnings.extend(issues)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # many small objects, none in a cycle
-    try:
+    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
         _Reader(text, edifile).run()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return edifile
 
 
@@ -405,7 +408,7 @@ class _Envelopes:
         if first >= stop or self.message is not None:
             return
         count = stop - first
-        more = f" (and the {count - 1} segments after it)" if count > 1 else ""
+        more = f" (and the {count - 1} after it)" if count > 1 else ""
         self.error(
             "outside_envelope", f"segment {self.parts[first][0]!r} outside a message (UNH..UNT){more}", first
         )

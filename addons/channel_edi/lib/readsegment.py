@@ -14,9 +14,28 @@ offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
 ``elements``); assigning ``elements`` replaces the text.
 """
 
+import gc
 import re
+from contextlib import contextmanager
 
 from .tree import Segment
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector for a walk over a whole file.
+
+    Reading or validating a 10 MB file makes millions of small objects that
+    never form cycles; with the collector on, its full passes over them cost
+    several times the work itself (6x measured when making every segment's
+    ``elements``). Reference counting still frees everything."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class ReadSegment(Segment):

@@ -28,7 +28,6 @@ with ``str.split`` (C speed) and builds :class:`ReadSegment` objects, whose
 text directly); the garbage collector is paused while the objects are made.
 """
 
-import gc
 import re
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
@@ -38,6 +37,7 @@ from .readsegment import (
     WHITESPACE,
     ReadSegment,
     counts,
+    gc_paused,
     is_number,
     report,
     segment_class,
@@ -103,13 +103,8 @@ def read(data):
     text, issues = decode(data)
     edifile = EdiFile(STANDARD)
     edifile.warnings.extend(issues)
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small objects, none in a cycle
-    try:
+    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
         _Reader(text, edifile).run()
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     return edifile
 
 
@@ -360,7 +355,12 @@ class _Envelopes:
         if self.start is not None:
             self.close_transaction(end, None)
         if self.group is not None:
-            self.error("missing_trailer", f"the group GS06 {self.group.control_number!r} has no GE", -1)
+            self.reader.error(
+                "missing_trailer",
+                f"the group GS06 {self.group.control_number!r} has no GE",
+                self.group.header.position,
+                "GS",
+            )
             self.group = None
         if not self.closed:
             self.reader.error(
@@ -388,7 +388,7 @@ class _Envelopes:
             return
         where = "after the IEA" if self.closed else "outside a transaction set (ST..SE)"
         count = stop - first
-        more = f" (and the {count - 1} segments after it)" if count > 1 else ""
+        more = f" (and the {count - 1} after it)" if count > 1 else ""
         self.error("outside_envelope", f"segment {self.parts[first][0]!r} {where}{more}", first)
 
     def on_ISA(self, index):  # an ISA the chunking did not see (other separators)

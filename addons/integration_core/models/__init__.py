@@ -30,6 +30,7 @@ from . import (
     ir_http,
     odoo_events,
     purchase_order,
+    res_partner,
     sale_order,
     sale_order_line,
     stock_move,

@@ -86,6 +86,8 @@ class IntegrationOrderImporter(models.AbstractModel):
         }
         if order.get("created_at"):
             values["date_order"] = self._parse_datetime(order["created_at"])
+        if order.get("requested_date"):
+            values["commitment_date"] = fields.Datetime.to_datetime(order["requested_date"])
         if backend.team_id:
             values["team_id"] = backend.team_id.id
         tags = self._tags(order.get("tags") or [])
@@ -362,9 +364,9 @@ class IntegrationOrderImporter(models.AbstractModel):
             partner = binding._record() if binding else None
             if partner:
                 return partner
-        partner = Partner.browse()
+        partner = self._customer_by_gln(backend, data.get("gln"))
         email = (data.get("email") or "").strip().lower()
-        if email:
+        if email and not partner:
             partner = self._customer_by_email(backend, email)
             if not partner:
                 # about to create: one creator per email at a time
@@ -386,6 +388,22 @@ class IntegrationOrderImporter(models.AbstractModel):
         if external_id:
             Binding._bind(backend, partner, external_id, binding=binding)
         return partner
+
+    def _customer_by_gln(self, backend, gln):
+        """The company partner whose GLN is ``gln`` (EDI); empty when none."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        if not gln:
+            return Partner.browse()
+        return Partner.search(
+            [
+                ("gln", "=", gln),
+                "|",
+                ("company_id", "=", False),
+                ("company_id", "=", backend.company_id.id),
+            ],
+            order="parent_id desc, id",  # the company itself before one of its addresses
+            limit=1,
+        ).commercial_partner_id
 
     def _customer_by_email(self, backend, email):
         return (
@@ -455,6 +473,9 @@ class IntegrationOrderImporter(models.AbstractModel):
         """A child address of the customer; reused when identical."""
         if not address:
             return customer
+        known = self._address_by_identifier(customer, address)
+        if known:
+            return known
         values = self._address_values(address)
         if self._same_address(customer, values):
             return customer
@@ -463,7 +484,23 @@ class IntegrationOrderImporter(models.AbstractModel):
                 return child
         values.update(parent_id=customer.id, type=kind)
         values["name"] = address.get("name") or customer.name
+        values.update(gln=address.get("gln") or False, store_number=address.get("store_number") or False)
         return self.env["res.partner"].sudo().create(values)
+
+    def _address_by_identifier(self, customer, address):
+        """The customer's address with the address's GLN, else with its store
+        number (an EDI ship-to names a store, not a street); None."""
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        family = [("id", "child_of", customer.commercial_partner_id.id)]
+        if address.get("gln"):
+            found = Partner.search(family + [("gln", "=", address["gln"])], limit=1)
+            if found:
+                return found
+        if address.get("store_number"):
+            found = Partner.search(family + [("store_number", "=", address["store_number"])], limit=1)
+            if found:
+                return found
+        return None
 
     def _address_values(self, address):
         country = self.env["res.country"]

@@ -1,0 +1,1 @@
+from . import trading_partner_inspector

@@ -1,0 +1,40 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+def gs1_check_digit_ok(code):
+    """GS1 mod-10: the last digit checks the others (GLN, GTIN, SSCC)."""
+    if not code or not code.isdigit():
+        return False
+    digits = [int(c) for c in code[:-1]]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
+    return (10 - total % 10) % 10 == int(code[-1])
+
+
+class ResPartner(models.Model):
+    """The identifiers channels find partners by: a customer or ship-to's
+    GS1 Global Location Number, and a retailer's own number of one of its
+    stores or distribution centres (EDI ship-to by GLN or store number)."""
+
+    _inherit = "res.partner"
+
+    gln = fields.Char(
+        string="GLN",
+        index="btree_not_null",
+        copy=False,
+        help="GS1 Global Location Number (13 digits) of this company or address.",
+    )
+    store_number = fields.Char(
+        index="btree_not_null",
+        copy=False,
+        help="The customer's own number of this address (a store or distribution centre), "
+        "as its purchase orders give it.",
+    )
+
+    @api.constrains("gln")
+    def _check_gln(self):
+        for partner in self.filtered("gln"):
+            if len(partner.gln) != 13 or not gs1_check_digit_ok(partner.gln):
+                raise ValidationError(
+                    _("%(gln)s is not a GLN: 13 digits whose last is the GS1 check digit.", gln=partner.gln)
+                )

@@ -1,0 +1,184 @@
+"""Benchmark of channel_edi's codec, validator and mappers (issue 10).
+
+Parses, validates and maps a generated X12 file of 850 purchase orders
+(100 lines each, ~10 MB by default), with pyx12's raw reader on the same
+file in the same run for comparison, then generates 1,000 856 ship notices.
+Prints MB/s and documents/s; no database. See scripts/bench-edi.
+"""
+
+import argparse
+import gc
+import io
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _odoo_path():
+    import odoo.addons
+
+    if str(REPO / "addons") not in odoo.addons.__path__:
+        odoo.addons.__path__.append(str(REPO / "addons"))
+
+
+def make_850_file(target_bytes, lines_per_order=100):
+    """An X12 004010 interchange of 850s, ``target_bytes`` long or a little more."""
+    header = (
+        "ISA*00*          *00*          *ZZ*BENCHRETAIL    *ZZ*BENCHSUPPLY    *240501*1200*U*00401*000000001*0*P*>~\n"
+        "GS*PO*BENCHRETAIL*BENCHSUPPLY*20240501*1200*1*X*004010~\n"
+    )
+    sets = []
+    size = len(header)
+    number = 0
+    while size < target_bytes:
+        number += 1
+        body = [
+            f"ST*850*{number:04d}~",
+            f"BEG*00*SA*PO{number:07d}**20240501~",
+            "CUR*BY*USD~",
+            "DTM*002*20240515~",
+            "N1*ST*Store 42*UL*0614141000012~",
+            "N3*7 Market Street~",
+            "N4*Springfield*IL*62701*US~",
+        ]
+        for line in range(1, lines_per_order + 1):
+            body.append(
+                f"PO1*{line}*{line % 17 + 1}*EA*{line % 50 + 1}.25**UP*{(614141000000 + line):012d}*VN*SKU-{line:05d}~"
+            )
+            body.append(f"PID*F****Product number {line}~")
+        body.append(f"CTT*{lines_per_order}~")
+        body.append(f"SE*{len(body) + 1}*{number:04d}~")
+        text = "\n".join(body) + "\n"
+        sets.append(text)
+        size += len(text)
+    trailer = f"GE*{number}*1~\nIEA*1*000000001~\n"
+    return (header + "".join(sets) + trailer).encode("ascii"), number
+
+
+def best_of(rounds, function):
+    times = []
+    result = None
+    for _i in range(rounds):
+        gc.collect()
+        start = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def pyx12_raw(data):
+    from pyx12.rawx12file import RawX12File
+
+    return sum(1 for _segment in RawX12File(io.StringIO(data.decode("ascii"))))
+
+
+def pyx12_reader(data):
+    from pyx12.x12file import X12Reader
+
+    return sum(1 for _segment in X12Reader(io.StringIO(data.decode("ascii"))))
+
+
+def ours(data, with_mapping=True):
+    from odoo.addons.channel_edi.lib import documents, validation, x12
+
+    edifile = x12.read(data)
+    errors = list(edifile.errors)
+    count = 0
+    for interchange in edifile.interchanges:
+        for group in interchange.groups:
+            for transaction in group.transactions:
+                errors += [
+                    i for i in validation.validate(transaction, "X12", group.version) if i.severity == "error"
+                ]
+                if with_mapping:
+                    document = documents.read(transaction, "X12")
+                    documents.canonical.order(document, currency="USD")
+                count += 1
+    return count, errors
+
+
+def asn_document(number):
+    from odoo.addons.channel_edi.lib import sscc
+
+    items = [
+        {
+            "level": "I",
+            "line": str(line),
+            "product_ids": {"UP": f"{614141000000 + line:012d}", "VN": f"SKU-{line:05d}"},
+            "quantity": "4",
+            "uom": "EA",
+        }
+        for line in range(1, 6)
+    ]
+    packs = [
+        {"level": "P", "sscc": sscc.next_sscc("0", "0614141", number * 10 + pack), "children": items[pack::2]}
+        for pack in range(2)
+    ]
+    return {
+        "purpose": "00",
+        "shipment_id": f"SHP{number:07d}",
+        "shipment_date": "2024-05-02",
+        "pattern": "S-O-P-I",
+        "hierarchy": [
+            {"level": "S", "children": [{"level": "O", "po_number": f"PO{number:07d}", "children": packs}]}
+        ],
+    }
+
+
+def generate_856s(count):
+    from odoo.addons.channel_edi.lib import documents, envelope, x12
+    from odoo.addons.channel_edi.lib.tree import Party
+
+    profile = envelope.Profile("X12", "004010", Party("ZZ", "BENCHSUPPLY"), Party("ZZ", "BENCHRETAIL"))
+    now = datetime(2024, 5, 2, 12, 0)
+    total = 0
+    for number in range(1, count + 1):
+        transaction = documents.build("856", asn_document(number), "X12", "004010")
+        documents.set_control_number(transaction, f"{number:04d}")
+        interchange = envelope.x12_interchange(profile, [(str(number), "SH", [transaction])], number, now)
+        total += len(x12.write(interchange))
+    return total
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--megabytes", type=float, default=10.0)
+    parser.add_argument("--asns", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    _odoo_path()
+    data, orders = make_850_file(int(args.megabytes * 1024 * 1024))
+    mb = len(data) / (1024 * 1024)
+    print(f"file: {mb:.2f} MB, {orders} purchase orders (850) of 100 lines, {data.count(b'~')} segments")
+    raw_time, raw_segments = best_of(args.rounds, lambda: pyx12_raw(data))
+    print(
+        f"pyx12 RawX12File (tokenise only):          {raw_time:6.3f} s  {mb / raw_time:7.2f} MB/s  ({raw_segments} segments)"
+    )
+    reader_time, _n = best_of(1, lambda: pyx12_reader(data))
+    print(f"pyx12 X12Reader (segments, envelope checks): {reader_time:6.3f} s  {mb / reader_time:7.2f} MB/s")
+    parse_time, (count, errors) = best_of(args.rounds, lambda: ours(data, with_mapping=False))
+    print(
+        f"ours: read + validate:                      {parse_time:6.3f} s  {mb / parse_time:7.2f} MB/s  {count / parse_time:8.1f} docs/s"
+    )
+    full_time, (count, errors) = best_of(args.rounds, lambda: ours(data))
+    print(
+        f"ours: read + validate + map (typed, canonical): {full_time:6.3f} s  {mb / full_time:7.2f} MB/s  {count / full_time:8.1f} docs/s"
+    )
+    if errors:
+        print(f"  {len(errors)} validation errors, first: {errors[0]}")
+    ratio = full_time / raw_time
+    print(
+        f"ratio ours (read+validate+map) / pyx12 raw reader: {ratio:.2f}x (target <= 2.0x): {'MET' if ratio <= 2.0 else 'NOT MET'}"
+    )
+    gen_time, size = best_of(1, lambda: generate_856s(args.asns))
+    print(
+        f"generate {args.asns} 856 ship notices (build, envelope, write): {gen_time:6.3f} s  {args.asns / gen_time:8.1f} docs/s  ({size / 1024:.0f} KB)"
+    )
+    return 0 if not errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
