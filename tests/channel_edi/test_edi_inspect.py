@@ -6,10 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import FIXTURES_DIR, REPO_DIR
 
 from odoo.addons.channel_edi.lib import inspect as inspector
-
-from conftest import FIXTURES_DIR, REPO_DIR
 
 SCRIPT = REPO_DIR / "scripts" / "edi_inspect.py"
 ORDER = (
@@ -56,7 +55,9 @@ def test_errors_name_the_segment_and_element_and_exit_1(tmp_path):
     code, report = run(path)
     assert code == 1
     errors = report["interchanges"][0]["groups"][0]["transactions"][0]["errors"]
-    assert any(e["segment"] == "PO1" and e["element"] == "PO102" and e["position"] == 6 for e in errors), errors
+    assert any(
+        e["segment"] == "PO1" and e["element"] == "PO102" and e["position"] == 6 for e in errors
+    ), errors
 
 
 def test_a_bom_and_crlf_are_warnings_not_errors(tmp_path):
@@ -76,7 +77,8 @@ def test_not_edi_exits_2(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "sample", sorted(p.name for p in (FIXTURES_DIR / "edi" / "staedi").glob("*.edi") if "invalid" not in p.name)
+    "sample",
+    sorted(p.name for p in (FIXTURES_DIR / "edi" / "staedi").glob("*.edi") if "invalid" not in p.name),
 )
 def test_public_samples_read_as_edi(sample):
     report, code = inspector.inspect((FIXTURES_DIR / "edi" / "staedi" / sample).read_bytes())

@@ -95,7 +95,10 @@ class TradingPartnerExporter(models.AbstractModel):
             )
         transaction = documents.build(kind, typed, standard, version, **options)
         interchange_control = backend._edi_next_control("interchange")
-        now = fields.Datetime.now()
+        # the envelope is dated when the event was made: a job run again after a
+        # rollback (same control numbers) writes the very same bytes, which an
+        # SFTP upload then finds already delivered instead of sending twice
+        now = event.received_at or fields.Datetime.now()
         if standard == "X12":
             group_control = str(int(backend._edi_next_control("group")))
             interchange = envelope.x12_interchange(
