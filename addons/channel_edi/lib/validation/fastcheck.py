@@ -68,8 +68,14 @@ def _value_check(element, namespace):
         return [f"if not ({size}): return -1"]
     if kind[0] == "N" and len(kind) == 2:  # X12 implied decimals: digits only (a sign: look closer)
         return [f"if not (v.isdigit() and {size}): return -1"]
-    if kind in ("R", "n"):
-        return [f"if not _decimal(v, {low}, {high}, {kind == 'n'}): return -1"]
+    if kind == "R":  # inline: most decimals are digits with one point
+        return [
+            f"if not (v.isdigit() and {size}):",
+            '    d = v.replace(".", "", 1)',
+            f"    if not (d.isdigit() and {low} <= len(d) <= {high}): return -1",
+        ]
+    if kind == "n":
+        return [f"if not _decimal(v, {low}, {high}, True): return -1"]
     if kind == "DT":
         return [f"if not ({size} and _date(v)): return -1"]
     if kind == "TM":
