@@ -94,3 +94,43 @@ def test_fast_and_detailed_agree_on_damaged_copies(seed):
                 compared += 1
                 flagged += bool(fast)
     assert compared > 100 and flagged > 30  # the damage is found, the same way by both
+
+
+def test_random_segments_never_crash():
+    from odoo.addons.channel_edi.lib import tree
+
+    rng = random.Random(7)
+    tags = [
+        "ST",
+        "BEG",
+        "PO1",
+        "PID",
+        "SCH",
+        "N1",
+        "HL",
+        "CTT",
+        "SE",
+        "ZZ",
+        "",
+        "po1",
+        "REF",
+        "MEA",
+        "CTP",
+        "DTM",
+    ]
+    values = ["", "1", "EA", "-", ".", "20240230", "X" * 90, ">", "A>B>C", "\x00", "0001", "S", "I"]
+    for _round in range(300):
+        segments = [
+            tree.Segment(
+                rng.choice(tags),
+                [
+                    [[rng.choice(values) for _c in range(rng.randint(1, 3))]]
+                    for _e in range(rng.randint(0, 14))
+                ],
+            )
+            for _s in range(rng.randint(0, 12))
+        ]
+        transaction = tree.Transaction(rng.choice(["850", "856", "810", None, "ORDERS"]), "1", segments)
+        for standard, version in (("X12", "004010"), ("X12", None), ("EDIFACT", "D:96A:UN"), (None, None)):
+            issues = validation.validate(transaction, standard, version)
+            assert all(isinstance(i.message, str) and i.code for i in issues)
