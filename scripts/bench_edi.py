@@ -95,7 +95,7 @@ def ours(data, with_mapping=True):
                 ]
                 if with_mapping:
                     document = documents.read(transaction, "X12")
-                    documents.canonical.order(document, currency="USD")
+                    documents.canonical.to_order(document, "X12", currency="USD")
                 count += 1
     return count, errors
 
@@ -120,7 +120,7 @@ def asn_document(number):
     return {
         "purpose": "00",
         "shipment_id": f"SHP{number:07d}",
-        "shipment_date": "2024-05-02",
+        "shipment_date": "2024-05-02T12:00",
         "pattern": "S-O-P-I",
         "hierarchy": [
             {"level": "S", "children": [{"level": "O", "po_number": f"PO{number:07d}", "children": packs}]}
@@ -136,8 +136,7 @@ def generate_856s(count):
     now = datetime(2024, 5, 2, 12, 0)
     total = 0
     for number in range(1, count + 1):
-        transaction = documents.build("856", asn_document(number), "X12", "004010")
-        documents.set_control_number(transaction, f"{number:04d}")
+        transaction = documents.build("856", asn_document(number), "X12", "004010", control_number=f"{number:04d}")
         interchange = envelope.x12_interchange(profile, [(str(number), "SH", [transaction])], number, now)
         total += len(x12.write(interchange))
     return total

@@ -32,5 +32,8 @@
         "views/channel_edi_menus.xml",
         "views/channel_edi_supply_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["channel_edi/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -202,8 +202,9 @@ class TradingPartnerTransport(models.AbstractModel):
         as an event when it is authentic, whatever its content; a message
         that fails decryption or its signature is answered with a failure
         MDN and stored nowhere."""
-        sender = as2.unquote_as2_name(headers.get("AS2-From") or headers.get("as2-from") or "")
-        receiver = as2.unquote_as2_name(headers.get("AS2-To") or headers.get("as2-to") or "")
+        lower = {key.lower(): value for key, value in headers.items()}  # HTTP names are case-blind
+        sender = as2.unquote_as2_name(lower.get("as2-from") or "")
+        receiver = as2.unquote_as2_name(lower.get("as2-to") or "")
         endpoints = (
             self.env["trading.partner.endpoint"]
             .sudo()

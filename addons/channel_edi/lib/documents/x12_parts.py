@@ -48,7 +48,7 @@ def split(segments, line_tag):
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
     ids = {}
-    for number_ in range(first, last, 2):
+    for number_ in range(first, min(last, len(segment)) + 1, 2):
         qualifier, identifier = value(segment, number_), value(segment, number_ + 1)
         if qualifier or identifier:
             # as written: half a pair (a syntax error the validator reports) stays visible
