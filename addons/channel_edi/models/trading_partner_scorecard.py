@@ -12,7 +12,7 @@ class TradingPartnerScorecard(models.Model):
     - on-time delivery (%): a supplier's receipts done by their deadline;
     - ASN timeliness (%): our ship notice sent within the partner's lead time
       of shipping, a supplier's received before its goods;
-    - invoice-match exceptions: holds on the partner's bills;
+    - invoice-match exceptions: holds the 3-way match put on the partner's bills;
     - chargebacks: amounts a customer deducted.
     """
 
@@ -31,6 +31,7 @@ class TradingPartnerScorecard(models.Model):
             ("ship", "Delivery"),
             ("receipt", "Receipt"),
             ("asn", "Ship notice"),
+            ("invoice", "Invoice hold"),
             ("chargeback", "Chargeback"),
         ],
         readonly=True,
@@ -100,6 +101,12 @@ class TradingPartnerScorecard(models.Model):
                   JOIN edi ON edi.id = d.backend_id
                   LEFT JOIN stock_picking p ON d.res_model = 'stock.picking' AND p.id = d.res_id
                  WHERE d.set_type IN ('856', 'DESADV')
+                UNION ALL
+                SELECT m.edi_backend_id, h.company_id, h.create_date, 'invoice', NULL, NULL, NULL, NULL,
+                       NULL, NULL, 1, 0
+                  FROM trading_partner_bill_hold h
+                  JOIN account_move m ON m.id = h.move_id
+                 WHERE m.edi_backend_id IS NOT NULL
                 UNION ALL
                 SELECT c.backend_id, c.company_id, c.date::timestamp, 'chargeback', NULL, NULL, NULL, NULL,
                        NULL, NULL, 0, c.amount
