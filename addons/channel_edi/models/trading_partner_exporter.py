@@ -46,6 +46,8 @@ class TradingPartnerExporter(models.AbstractModel):
 
     @api.model
     def _listen_pickings_done(self, backend, pickings):
+        if not backend._edi_document_flow_on("asn.sent"):
+            return
         deliveries = pickings.filtered(lambda p: p.picking_type_code == "outgoing" and p.sale_id)
         sales = self._bound_sales(backend, deliveries.sale_id)
         for picking in deliveries.filtered(lambda p: p.sale_id in sales):
@@ -53,6 +55,8 @@ class TradingPartnerExporter(models.AbstractModel):
 
     @api.model
     def _listen_invoices_posted(self, backend, moves):
+        if not backend._edi_document_flow_on("invoice.sent"):
+            return
         invoices = moves.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))
         for move in invoices:
             sales = self._bound_sales(backend, move.line_ids.sale_line_ids.order_id)
@@ -62,7 +66,7 @@ class TradingPartnerExporter(models.AbstractModel):
     @api.model
     def _listen_purchases_confirmed(self, backend, purchases):
         partner = backend.edi_partner_id.commercial_partner_id
-        if not partner or backend.edi_role == "customer":
+        if not partner or backend.edi_role == "customer" or not backend._edi_document_flow_on("order.sent"):
             return
         for purchase in purchases.filtered(lambda p: p.partner_id.commercial_partner_id == partner):
             backend._emit(

@@ -248,6 +248,14 @@ class TradingPartnerImporter(models.AbstractModel):
         """(interchange, transaction, typed document, log row) of a child
         event; ValidationFailed naming the segment and element of each error."""
         backend = event.backend_id
+        if not backend._edi_document_flow_on(event.topic):
+            raise BusinessRuleError(
+                _(
+                    "The %(topic)s flow of %(partner)s is off: turn it on, then replay.",
+                    topic=event.topic,
+                    partner=backend.name,
+                )
+            )
         edifile = self._read_file(event)
         interchange = edifile.interchanges[0]
         transaction = next(interchange.transactions())

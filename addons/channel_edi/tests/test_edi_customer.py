@@ -235,3 +235,25 @@ class TestEdiCustomer(EdiCase):
         self.assertFalse(self.env["trading.partner.document"].with_user(stranger).search([]))
         with self.assertRaises(AccessError):
             documents.with_user(stranger).read(["reference"])
+
+    def test_a_document_flow_turned_off_sends_and_takes_nothing(self):
+        self.backend._flow("asn_sent").policy = "off"
+        sale = self._imported_sale()
+        self._deliver(sale)
+        self.run_jobs()
+        self.assertFalse(
+            self.env["integration.event"].search(
+                [("topic", "=", "asn.sent"), ("backend_id", "=", self.backend.id)]
+            )
+        )
+        self.backend._flow("order_received").policy = "off"
+        event, _created = self.receive_file(
+            self.backend, self._order_file(po_number="PO-OFF", control="000000102")
+        )
+        child = event.child_ids.filtered(lambda e: e.topic == "order.received")
+        self.assertEqual(child.state, "failed")
+        self.assertIn("off", child.error_message)
+        self.backend._flow("order_received").policy = "realtime"
+        child.action_replay()
+        self.run_jobs()
+        self.assertEqual(child.state, "done", child.error_message)
