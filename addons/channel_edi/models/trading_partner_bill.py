@@ -68,8 +68,26 @@ class TradingPartnerBill(models.AbstractModel):
             reasons = self._unknown_reasons(rows)
         else:
             reasons = self._match(backend, bill, rows, previously)
+        self._note_total(bill, typed)
         self._decide(backend, bill, reasons)
         return bill
+
+    @api.model
+    def _note_total(self, bill, typed):
+        """The invoice's own total (TDS / MOA 86) against the bill's: taxes,
+        allowances and charges are not matched line by line, so a difference
+        is said on the bill for the person who pays it."""
+        total = to_float(typed.get("total"))
+        if total is None or bill.currency_id.compare_amounts(total, bill.amount_total) == 0:
+            return
+        bill.message_post(
+            body=_(
+                "The supplier's invoice total is %(theirs)s, this bill's is %(ours)s (taxes, allowances or "
+                "charges differ): check before paying.",
+                theirs=typed.get("total"),
+                ours=bill.amount_total,
+            )
+        )
 
     @api.model
     def _is_credit(self, typed):

@@ -320,9 +320,19 @@ class TradingPartnerPoAck(models.AbstractModel):
         if not row:
             _logger.info("855 for %s: no 850 of ours in the log", purchase.name)
             return row
+        if row.po_ack_state == "received":
+            return row  # a later 855 (a change) does not move the first one's latency
         now = fields.Datetime.now()
-        values = {"po_ack_at": now, "po_ack_latency_hours": (now - row.date).total_seconds() / 3600.0}
-        if row.po_ack_state != "received":
-            values["po_ack_state"] = "received"
-        row.write(values)
+        row.write(
+            {
+                "po_ack_state": "received",
+                "po_ack_at": now,
+                "po_ack_latency_hours": (now - row.date).total_seconds() / 3600.0,
+            }
+        )
+        # the escalations of the missing 855 are answered
+        summary = _("%(partner)s has not acknowledged %(po)s", partner=backend.name, po=purchase.name)
+        purchase.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+            feedback=_("The 855 arrived.")
+        )
         return row

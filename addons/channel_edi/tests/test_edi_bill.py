@@ -49,6 +49,9 @@ class TestEdiBill(SupplyCase):
         self.assertEqual(lines.mapped("quantity"), [10, 4])
         self.assertEqual(lines.mapped("price_unit"), [5.08, 20.0])
         self.assertEqual(purchase.order_line.sorted("id").mapped("qty_invoiced"), [10, 4])
+        self.assertIn(
+            "invoice total is 0", "".join(bill.message_ids.mapped("body")), "a total that differs is said"
+        )
 
     def test_a_bill_over_tolerance_is_held_with_its_reasons(self):
         purchase = self.purchase([(self.widget, 10, 5.0), (self.gadget, 4, 20.0)])

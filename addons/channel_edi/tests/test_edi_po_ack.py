@@ -218,6 +218,12 @@ class TestEdiPoAckEscalation(SupplyCase):
         # the 855 arrives: nothing more to escalate
         self.apply_855(purchase, [{"line": "1", "quantity": "10", "status": "IA"}])
         self.assertEqual(row.po_ack_state, "received")
+        self.assertFalse(self._escalations(purchase), "the 855 answers the escalations")
+        first_latency = row.po_ack_latency_hours
+        self.assertAlmostEqual(first_latency, 100, delta=0.1)
         row.date = fields.Datetime.now() - timedelta(hours=500)
         Exporter._escalate_unacknowledged_orders()
-        self.assertEqual(len(self._escalations(purchase)), 2)
+        self.assertFalse(self._escalations(purchase))
+        # a later 855 (the supplier changes its answer) keeps the first one's latency
+        self.apply_855(purchase, [{"line": "1", "quantity": "10", "status": "IA"}])
+        self.assertEqual(row.po_ack_latency_hours, first_latency)
