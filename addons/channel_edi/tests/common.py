@@ -103,6 +103,40 @@ class EdiCase(IntegrationCase):
         event.invalidate_recordset()
         return event, created
 
+    def deliver(self, sale):
+        """Ship the whole of ``sale`` (stock added first); its delivery."""
+        picking = sale.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        for product in sale.order_line.product_id:
+            self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 20)
+        picking.action_assign()
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        return picking
+
+    def accepting_997(self, sent, sender=RETAILER, control="000000202"):
+        """The partner's 997 accepting the document ``sent`` (a log row)."""
+        return x12(
+            sender,
+            OURS,
+            [
+                (
+                    "997",
+                    [
+                        f"AK1*{sent.functional_id}*{sent.group_control}",
+                        f"AK2*{sent.set_type}*{sent.set_control}",
+                        "AK5*A",
+                        "AK9*A*1*1*1",
+                    ],
+                )
+            ],
+            control=control,
+            group=str(int(control)),
+            functional_id="FA",
+        )
+
     def documents(self, backend, **domain):
         return self.env["trading.partner.document"].search(
             [("backend_id", "=", backend.id)] + [(k, "=", v) for k, v in domain.items()], order="id"

@@ -105,25 +105,13 @@ class TestEdiCustomer(EdiCase):
         )
         self.assertEqual(po_ack.ack_state, "pending", "we asked the retailer for a 997")
 
-    def _deliver(self, sale):
-        picking = sale.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
-        for product in sale.order_line.product_id:
-            self.env["stock.quant"]._update_available_quantity(product, self.warehouse.lot_stock_id, 20)
-        picking.action_assign()
-        for move in picking.move_ids:
-            move.quantity = move.product_uom_qty
-        picking.move_ids.picked = True
-        picking.button_validate()
-        self.assertEqual(picking.state, "done")
-        return picking
-
     def _imported_sale(self):
         event, _created = self.receive_file(self.backend, self._order_file())
         return event.child_ids.filtered(lambda e: e.topic == "order.received")._record()
 
     def test_856_goes_out_when_the_delivery_is_done(self):
         sale = self._imported_sale()
-        picking = self._deliver(sale)
+        picking = self.deliver(sale)
         self.run_jobs()
         asn = self.documents(self.backend, direction="out", set_type="856")
         self.assertEqual(
@@ -142,7 +130,7 @@ class TestEdiCustomer(EdiCase):
 
     def test_810_goes_out_when_the_invoice_is_posted_and_its_997_closes_it(self):
         sale = self._imported_sale()
-        self._deliver(sale)
+        self.deliver(sale)
         invoice = sale._create_invoices()
         invoice.action_post()
         self.run_jobs()
@@ -152,19 +140,7 @@ class TestEdiCustomer(EdiCase):
         self.assertTrue(
             self.env["ir.attachment"].search([("res_model", "=", sent._name), ("res_id", "=", sent.id)])
         )
-        ack = x12(
-            RETAILER,
-            OURS,
-            [
-                (
-                    "997",
-                    [f"AK1*IN*{sent.group_control}", f"AK2*810*{sent.set_control}", "AK5*A", "AK9*A*1*1*1"],
-                )
-            ],
-            control="000000202",
-            group="202",
-            functional_id="FA",
-        )
+        ack = self.accepting_997(sent)
         event, _created = self.receive_file(self.backend, ack)
         self.assertEqual(event.state, "done", event.error_message)
         sent.invalidate_recordset()
@@ -190,7 +166,7 @@ class TestEdiCustomer(EdiCase):
             ]
         )
         sale = self._imported_sale()
-        self._deliver(sale)
+        self.deliver(sale)
         invoice = sale._create_invoices()
         invoice.action_post()
         self.run_jobs()
@@ -239,7 +215,7 @@ class TestEdiCustomer(EdiCase):
     def test_a_document_flow_turned_off_sends_and_takes_nothing(self):
         self.backend._flow("asn_sent").policy = "off"
         sale = self._imported_sale()
-        self._deliver(sale)
+        self.deliver(sale)
         self.run_jobs()
         self.assertFalse(
             self.env["integration.event"].search(
