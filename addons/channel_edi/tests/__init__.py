@@ -6,6 +6,7 @@ from . import (
     test_edi_onboarding,
     test_edi_order_change,
     test_edi_po_ack,
+    test_edi_sscc,
     test_edi_supplier_files,
     test_edi_supply_access,
     test_edi_transport,
