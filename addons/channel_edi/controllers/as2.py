@@ -14,11 +14,13 @@ answers 5xx.
 import logging
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
 
 MAX_BYTES = 64 * 1024 * 1024  # an AS2 message larger than this is refused (413)
+RETRY_AFTER = 600  # seconds a partner waits when our AS2 station is not configured
 
 
 class EdiAs2Controller(http.Controller):
@@ -38,7 +40,15 @@ class EdiAs2Controller(http.Controller):
             return request.make_response(b"body too large", status=413)
         body = request.httprequest.get_data(cache=False)
         headers = dict(request.httprequest.headers.items())
-        _backend, answer = request.env["trading.partner.transport"].sudo()._as2_receive(headers, body)
+        try:
+            _backend, answer = request.env["trading.partner.transport"].sudo()._as2_receive(headers, body)
+        except UserError as exc:
+            # our side is not configured (no AS2 key or certificate): nothing
+            # was read or stored; the partner's AS2 station sends it again later
+            _logger.warning("AS2 message not taken: %s", exc)
+            return request.make_response(
+                b"AS2 station not ready", headers=[("Retry-After", str(RETRY_AFTER))], status=503
+            )
         if answer.status >= 400:
             _logger.info("AS2 message refused (%s): %s", answer.status, answer.body[:200])
         return request.make_response(answer.body, headers=list(answer.headers.items()), status=answer.status)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
 
 from ..lib.transports import as2, smime
 from .common import OURS, RETAILER, EdiCase, purchase_order_850, x12
@@ -181,6 +182,15 @@ class TestEdiAs2(HttpCase, EdiCase):
         self.assertFalse(message.reconcile(mdn).ok)
         self.assertIn(b"authentication-failed", answer.content)
         self.assertFalse(self.env["integration.event"].search([("backend_id", "=", self.backend.id)]))
+
+    def test_without_our_key_the_partner_is_asked_to_come_back(self):
+        self.env["integration.credential"].search(
+            [("backend_id", "=", self.backend.id), ("key", "=", "as2_private_key")]
+        ).unlink()
+        with mute_logger("odoo.addons.channel_edi.controllers.as2"):
+            answer = self._post(self._message(b"ISA*"))
+        self.assertEqual(answer.status_code, 503)
+        self.assertTrue(answer.headers.get("Retry-After"))
 
     def test_an_unknown_partner_is_refused(self):
         message = self._message(b"ISA*")
