@@ -192,6 +192,22 @@ class TestEdiAs2(HttpCase, EdiCase):
         self.assertEqual(answer.status_code, 503)
         self.assertTrue(answer.headers.get("Retry-After"))
 
+    def test_a_partner_station_that_is_down_is_retried_and_nothing_logged_as_sent(self):
+        # the retailer's 850 arrives; our 997 and 855 go to its AS2 URL, where nothing listens
+        data = x12(RETAILER, OURS, [("850", purchase_order_850())])
+        event, _created = self.env["trading.partner.transport"]._receive_file(self.backend, data, "test")
+        self.run_jobs(limit=4)  # the file, its 850, then one try each of the 997 and the 855
+        self.assertEqual(event.state, "done", event.error_message)
+        outbound = self.env["integration.event"].search(
+            [("backend_id", "=", self.backend.id), ("topic", "in", ("ack.sent", "po_ack.sent"))]
+        )
+        self.assertEqual(len(outbound), 2)
+        for sent in outbound:
+            self.assertEqual(sent.state, "queued", sent.error_message)
+            self.assertTrue(sent.next_retry_at, "retried later, with backoff")
+            self.assertEqual(sent.attempts, 1)
+        self.assertFalse(self.documents(self.backend, direction="out"), "nothing is logged as sent")
+
     def test_an_unknown_partner_is_refused(self):
         message = self._message(b"ISA*")
         message.headers["AS2-From"] = "NOBODY"
