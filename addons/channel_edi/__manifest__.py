@@ -32,5 +32,6 @@
         "views/channel_edi_menus.xml",
         "views/channel_edi_supply_menus.xml",
     ],
+    "demo": ["demo/channel_edi_demo.xml"],
     "installable": True,
 }
