@@ -384,7 +384,8 @@ class TradingPartnerExporter(models.AbstractModel):
                     "requested_date": line.date_planned.date().isoformat() if line.date_planned else None,
                 }
             )
-        ship_to = purchase.picking_type_id.warehouse_id.partner_id or company.partner_id
+        warehouse = purchase.picking_type_id.warehouse_id
+        ship_to = warehouse.partner_id or company.partner_id
         return {
             "purpose": "00",
             "type": "SA",
@@ -395,7 +396,7 @@ class TradingPartnerExporter(models.AbstractModel):
             "currency": purchase.currency_id.name,
             "ship_to": {
                 "name": ship_to.name,
-                "identifiers": {"UL": ship_to.gln} if ship_to.gln else {},
+                "identifiers": self._our_location_ids(ship_to, warehouse),
                 "address": {
                     "street": ship_to.street or "",
                     "city": ship_to.city or "",
@@ -406,6 +407,15 @@ class TradingPartnerExporter(models.AbstractModel):
             },
             "lines": lines,
         }
+
+    @api.model
+    def _our_location_ids(self, partner, warehouse):
+        """How our 850 names where the goods go (N1*ST N103/N104, NAD+DP): the
+        address's GLN (UL), else the warehouse's code as a location code we
+        assign as the buyer (92), since an order must name its ship-to."""
+        if partner.gln:
+            return {"UL": partner.gln}
+        return {"92": warehouse.code or str(partner.id)}
 
     # ------------------------------------------------------------------------------
     # purchase orders the supplier has not acknowledged
