@@ -419,7 +419,7 @@ class TradingPartnerAsn(models.AbstractModel):
         elif partner.store_number:
             party["identifiers"] = {"92": partner.store_number}
         address = {
-            "lines": [x for x in (partner.street, partner.street2) if x],
+            "street": [x for x in (partner.street, partner.street2) if x],
             "city": partner.city or "",
             "state": partner.state_id.code or "",
             "postal_code": partner.zip or "",

@@ -397,12 +397,17 @@ class TradingPartnerExporter(models.AbstractModel):
             "ship_to": {
                 "name": ship_to.name,
                 "identifiers": self._our_location_ids(ship_to, warehouse),
+                # the document's address keys (N3 street lines, N4 city, state, postal code, country)
                 "address": {
-                    "street": ship_to.street or "",
-                    "city": ship_to.city or "",
-                    "zip": ship_to.zip or "",
-                    "state_code": ship_to.state_id.code or "",
-                    "country_code": ship_to.country_id.code or "",
+                    key: value
+                    for key, value in {
+                        "street": [x for x in (ship_to.street, ship_to.street2) if x],
+                        "city": ship_to.city or "",
+                        "state": ship_to.state_id.code or "",
+                        "postal_code": ship_to.zip or "",
+                        "country": ship_to.country_id.code or "",
+                    }.items()
+                    if value
                 },
             },
             "lines": lines,
