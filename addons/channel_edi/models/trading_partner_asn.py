@@ -270,7 +270,7 @@ class TradingPartnerAsn(models.AbstractModel):
         shipped = picking.date_done or fields.Datetime.now()
         order = {"level": "O", "po_number": sale.client_order_ref or sale.name}
         if sale.date_order:
-            order["po_date"] = sale.date_order.strftime("%Y%m%d")
+            order["po_date"] = sale.date_order.date().isoformat()
         shipment = {
             "level": "S",
             "ship_from": self._party(
@@ -329,8 +329,7 @@ class TradingPartnerAsn(models.AbstractModel):
         return {
             "purpose": "00",
             "shipment_id": picking.name,
-            "shipment_date": shipped.strftime("%Y%m%d"),
-            "shipment_time": shipped.strftime("%H%M"),
+            "shipment_date": shipped.strftime("%Y-%m-%dT%H:%M"),  # BSN03 and BSN04
             "pattern": pattern,
             "hierarchy": [shipment],
         }
