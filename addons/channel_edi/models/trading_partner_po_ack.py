@@ -158,13 +158,11 @@ class TradingPartnerPoAck(models.AbstractModel):
                     "date_planned": self._planned(date, line),
                 }
             )
-        values = {}
-        if first_date:
-            values["date_planned"] = self._planned(first_date, line)
-        if values:
-            line.write(values)
+        planned = self._planned(first_date, line)
         if float_compare(first_qty, ordered, precision_rounding=rounding) != 0:
-            notes.append(self._reduce(line, first_qty, ordered))
+            notes.append(self._reduce(line, first_qty, ordered, planned))
+        elif first_date:
+            line.date_planned = planned
         if new_lines:
             notes.append(
                 _(
@@ -202,12 +200,19 @@ class TradingPartnerPoAck(models.AbstractModel):
         )
 
     @api.model
-    def _reduce(self, line, quantity, ordered):
-        """Set the line's quantity to ``quantity``, not below what was received."""
+    def _reduce(self, line, quantity, ordered, date_planned=None):
+        """Set the line's quantity to ``quantity``, not below what was received.
+
+        Its planned date (``date_planned``, else the one it has) is written
+        in the same write: Odoo recomputes date_planned from the vendor's lead
+        time when product_qty changes alone, and the receipt's move for the
+        reduction, dated so, would not merge into the line's move (it would
+        become a return of the reduced quantity instead)."""
         rounding = line.product_uom.rounding
         floor = line.qty_received
+        values = {"date_planned": date_planned or line.date_planned}
         if float_compare(quantity, floor, precision_rounding=rounding) < 0:
-            line.product_qty = floor
+            line.write(dict(values, product_qty=floor))
             return _(
                 "line %(line)s: the supplier confirms %(qty)s of %(ordered)s, but %(received)s were "
                 "received already: the line keeps %(received)s",
@@ -216,7 +221,7 @@ class TradingPartnerPoAck(models.AbstractModel):
                 ordered=ordered,
                 received=floor,
             )
-        line.product_qty = quantity
+        line.write(dict(values, product_qty=quantity))
         return _(
             "line %(line)s: quantity %(ordered)s -> %(qty)s", line=line.name, ordered=ordered, qty=quantity
         )
