@@ -85,6 +85,12 @@ EDI_PARTNERS = {
     "customer": ("customer", "SANDBOXRETAIL"),
     "supplier": ("supplier", "SANDBOXSUPPLY"),
 }
+# sandbox partner -> the xml id (in channel_edi's demo data) of the SFTP
+# endpoint of the demo backend trading with it
+EDI_DEMO_ENDPOINTS = {
+    "customer": "channel_edi.demo_endpoint_retail_sftp",
+    "supplier": "channel_edi.demo_endpoint_supply_sftp",
+}
 
 
 class DemoSecretsError(Exception):
@@ -371,6 +377,95 @@ def edi_demo_config(create=True, *, directory=None, http_port=None, sftp_port=No
     return config
 
 
+def edi_point_backends(database, config, *, keys=None):
+    """Write the sandbox's per-checkout setup into the EDI demo backends of
+    ``database``: each demo SFTP endpoint gets the mailboxes' port and pinned
+    host key, its backend the mailbox password (credential ``sftp_password``,
+    encrypted as integration_core encrypts it). Only endpoints that still
+    point at loopback are touched (one someone configured for a real mailbox
+    is left alone). Returns the names of the backends changed; [] when the
+    database has no EDI demo data (or does not exist yet)."""
+    try:
+        conn = psycopg2.connect(**connection_params(database), connect_timeout=10)
+    except psycopg2.Error as exc:
+        raise DemoSecretsError(f"cannot connect to database {database}: {str(exc).strip()}") from exc
+    changed = []
+    box = None
+    try:
+        with conn, conn.cursor() as cr:
+            cr.execute("SELECT to_regclass('trading_partner_endpoint') IS NOT NULL")
+            if not cr.fetchone()[0]:
+                return []
+            for name, xmlid in EDI_DEMO_ENDPOINTS.items():
+                entry = config["partners"].get(name)
+                module, record = xmlid.split(".", 1)
+                cr.execute(
+                    """SELECT e.id, e.sftp_host, e.sftp_port, e.sftp_host_key, e.sftp_username,
+                              b.id, b.name, b.company_id
+                         FROM ir_model_data d
+                         JOIN trading_partner_endpoint e ON e.id = d.res_id
+                         JOIN integration_backend b ON b.id = e.backend_id
+                        WHERE d.module = %s AND d.name = %s AND d.model = 'trading.partner.endpoint'""",
+                    [module, record],
+                )
+                row = cr.fetchone()
+                if not row or not entry or row[1] not in LOOPBACK_HOSTS:
+                    continue
+                endpoint_id, _host, port, host_key, username, backend_id, backend_name, company_id = row
+                want = (config["sftp"]["port"], config["sftp"]["host_key"], entry["sftp_user"])
+                updated = False
+                if (port, host_key, username) != want:
+                    cr.execute(
+                        """UPDATE trading_partner_endpoint
+                              SET sftp_port = %s, sftp_host_key = %s, sftp_username = %s,
+                                  write_date = now() AT TIME ZONE 'UTC'
+                            WHERE id = %s""",
+                        [*want, endpoint_id],
+                    )
+                    updated = True
+                cr.execute(
+                    "SELECT id, value_encrypted FROM integration_credential WHERE backend_id = %s AND key = %s",
+                    [backend_id, "sftp_password"],
+                )
+                credential = cr.fetchone()
+                box = box or secret_box(keys or encryption_keys())
+                current = None
+                if credential and credential[1]:
+                    try:
+                        current = box.decrypt(credential[1])
+                    except Exception:  # noqa: BLE001 - another key: write it anew
+                        current = None
+                if current != entry["sftp_password"]:
+                    token = box.encrypt(entry["sftp_password"])
+                    if credential:
+                        cr.execute(
+                            """UPDATE integration_credential
+                                  SET value_encrypted = %s, changed_at = now() AT TIME ZONE 'UTC',
+                                      write_date = now() AT TIME ZONE 'UTC'
+                                WHERE id = %s""",
+                            [token, credential[0]],
+                        )
+                    else:
+                        cr.execute(
+                            """INSERT INTO integration_credential
+                                   (backend_id, company_id, key, value_encrypted, changed_at,
+                                    create_uid, create_date, write_uid, write_date)
+                               VALUES (%s, %s, 'sftp_password', %s, now() AT TIME ZONE 'UTC',
+                                       1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC')""",
+                            [backend_id, company_id, token],
+                        )
+                    updated = True
+                if updated:
+                    changed.append(backend_name)
+    except psycopg2.Error as exc:
+        raise DemoSecretsError(
+            f"cannot configure the EDI demo backends in {database}: {str(exc).strip()}"
+        ) from exc
+    finally:
+        conn.close()
+    return changed
+
+
 def edi_main(args):
     """``--peer edi``: the sandbox's demo setup (made on first use)."""
     http_port = urlsplit(args.sandbox_url).port if args.sandbox_url else None
@@ -381,6 +476,19 @@ def edi_main(args):
     except (OSError, ValueError, DemoSecretsError) as exc:
         print(f"demo_secrets: the EDI sandbox setup cannot be made or read: {exc}", file=sys.stderr)
         return 1
+    if args.database:
+        # the demo backends trade with this setup: its port, host key, passwords
+        try:
+            changed = edi_point_backends(args.database, config)
+        except DemoSecretsError as exc:
+            print(f"demo_secrets: WARNING the EDI demo backends were not configured: {exc}", file=sys.stderr)
+        else:
+            if changed:
+                print(
+                    f"demo_secrets: EDI demo backends {', '.join(changed)} in {args.database} now use the "
+                    f"sandbox's mailboxes on port {config['sftp']['port']}",
+                    file=sys.stderr,
+                )
     if args.format == "shell":
         values = {
             "EDI_DEMO_CONFIG": str(Path(config["directory"]) / "config.json"),

@@ -32,6 +32,7 @@
         "views/channel_edi_menus.xml",
         "views/channel_edi_supply_menus.xml",
     ],
+    "demo": ["demo/channel_edi_demo.xml"],
     "assets": {
         "web.assets_tests": ["channel_edi/static/tests/tours/*.js"],
     },

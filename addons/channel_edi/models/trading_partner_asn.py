@@ -329,8 +329,8 @@ class TradingPartnerAsn(models.AbstractModel):
         return {
             "purpose": "00",
             "shipment_id": picking.name,
-            "shipment_date": shipped.strftime("%Y-%m-%dT%H:%M"),
-            "dates": {"shipped": shipped.strftime("%Y-%m-%dT%H:%M")},
+            "shipment_date": shipped.strftime("%Y-%m-%dT%H:%M"),  # BSN03 and BSN04
+            "dates": {"shipped": shipped.strftime("%Y-%m-%dT%H:%M")},  # DTM 011
             "pattern": pattern,
             "hierarchy": [shipment],
         }

@@ -70,7 +70,9 @@ class TradingPartnerDocument(models.Model):
     date = fields.Datetime(default=fields.Datetime.now, required=True, index=True)
 
     # --- functional acknowledgement (997 / 999 / CONTRL) ----------------------------
-    ack_state = fields.Selection(ACK_STATES, default="not_required", required=True, index=True)
+    ack_state = fields.Selection(
+        ACK_STATES, string="Acknowledgement", default="not_required", required=True, index=True
+    )
     ack_code = fields.Char(help="AK5/IK5 or UCM code of the acknowledgement.")
     ack_due_at = fields.Datetime(string="Acknowledgement due")
     ack_at = fields.Datetime(string="Acknowledged at")

@@ -393,7 +393,8 @@ class TradingPartnerExporter(models.AbstractModel):
                     "requested_date": line.date_planned.date().isoformat() if line.date_planned else None,
                 }
             )
-        ship_to = purchase.picking_type_id.warehouse_id.partner_id or company.partner_id
+        warehouse = purchase.picking_type_id.warehouse_id
+        ship_to = warehouse.partner_id or company.partner_id
         return {
             "purpose": "00",
             "type": "SA",
@@ -404,17 +405,31 @@ class TradingPartnerExporter(models.AbstractModel):
             "currency": purchase.currency_id.name,
             "ship_to": {
                 "name": ship_to.name,
-                "identifiers": {"UL": ship_to.gln} if ship_to.gln else {},
+                "identifiers": self._our_location_ids(ship_to, warehouse),
+                # the document's address keys (N3 street lines, N4 city, state, postal code, country)
                 "address": {
-                    "street": ship_to.street or "",
-                    "city": ship_to.city or "",
-                    "zip": ship_to.zip or "",
-                    "state_code": ship_to.state_id.code or "",
-                    "country_code": ship_to.country_id.code or "",
+                    key: value
+                    for key, value in {
+                        "street": [x for x in (ship_to.street, ship_to.street2) if x],
+                        "city": ship_to.city or "",
+                        "state": ship_to.state_id.code or "",
+                        "postal_code": ship_to.zip or "",
+                        "country": ship_to.country_id.code or "",
+                    }.items()
+                    if value
                 },
             },
             "lines": lines,
         }
+
+    @api.model
+    def _our_location_ids(self, partner, warehouse):
+        """How our 850 names where the goods go (N1*ST N103/N104, NAD+DP): the
+        address's GLN (UL), else the warehouse's code as a location code we
+        assign as the buyer (92), since an order must name its ship-to."""
+        if partner.gln:
+            return {"UL": partner.gln}
+        return {"92": warehouse.code or str(partner.id)}
 
     # ------------------------------------------------------------------------------
     # purchase orders the supplier has not acknowledged

@@ -158,10 +158,11 @@ class TradingPartnerPoAck(models.AbstractModel):
                     "date_planned": self._planned(date, line),
                 }
             )
-        if first_date:
-            line.write(self._kept(line, date_planned=self._planned(first_date, line)))
+        planned = self._planned(first_date, line)
         if float_compare(first_qty, ordered, precision_rounding=rounding) != 0:
-            notes.append(self._reduce(line, first_qty, ordered))
+            notes.append(self._reduce(line, first_qty, ordered, planned))
+        elif first_date:
+            line.write(self._kept(line, date_planned=planned))
         if new_lines:
             notes.append(
                 _(
@@ -201,17 +202,22 @@ class TradingPartnerPoAck(models.AbstractModel):
     @api.model
     def _kept(self, line, **values):
         """``values`` for ``line.write`` with its price and planned date kept:
-        Odoo recomputes both from the vendor's pricelist when the quantity
-        changes alone, which would apply a price the buyer never approved."""
+        Odoo recomputes both from the vendor's pricelist and lead time when
+        the quantity changes alone, which would apply a price the buyer never
+        approved, and date the receipt's move so that it would not merge into
+        the line's move (a return of the reduced quantity instead)."""
         return {"price_unit": line.price_unit, "date_planned": line.date_planned, **values}
 
     @api.model
-    def _reduce(self, line, quantity, ordered):
-        """Set the line's quantity to ``quantity``, not below what was received."""
+    def _reduce(self, line, quantity, ordered, date_planned=None):
+        """Set the line's quantity to ``quantity``, not below what was received,
+        with its planned date (``date_planned``, else the one it has) in the
+        same write."""
         rounding = line.product_uom.rounding
         floor = line.qty_received
+        values = {"date_planned": date_planned or line.date_planned}
         if float_compare(quantity, floor, precision_rounding=rounding) < 0:
-            line.write(self._kept(line, product_qty=floor))
+            line.write(self._kept(line, product_qty=floor, **values))
             return _(
                 "line %(line)s: the supplier confirms %(qty)s of %(ordered)s, but %(received)s were "
                 "received already: the line keeps %(received)s",
@@ -220,7 +226,7 @@ class TradingPartnerPoAck(models.AbstractModel):
                 ordered=ordered,
                 received=floor,
             )
-        line.write(self._kept(line, product_qty=quantity))
+        line.write(self._kept(line, product_qty=quantity, **values))
         return _(
             "line %(line)s: quantity %(ordered)s -> %(qty)s", line=line.name, ordered=ordered, qty=quantity
         )

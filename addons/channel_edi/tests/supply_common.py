@@ -80,9 +80,27 @@ class SupplyCase(EdiCase):
         return purchase
 
     def sent_850(self, purchase, hours_ago=0.0, due_in_hours=48.0):
-        """The log row of the 850 we sent for ``purchase`` ``hours_ago``."""
+        """The log row of the 850 we sent for ``purchase`` ``hours_ago``: the
+        one its confirmation sent (the backend has no endpoint: the file is
+        kept on it), dated back, else one made here."""
         sent = fields.Datetime.now() - timedelta(hours=hours_ago)
-        return self.env["trading.partner.document"].create(
+        self.run_jobs()  # the confirmation's order.sent
+        Document = self.env["trading.partner.document"]
+        row = Document.search(
+            [
+                ("backend_id", "=", self.supplier_backend.id),
+                ("direction", "=", "out"),
+                ("set_type", "=", "850"),
+                ("res_model", "=", "purchase.order"),
+                ("res_id", "=", purchase.id),
+            ],
+            order="id desc",
+            limit=1,
+        )
+        if row:
+            row.write({"date": sent, "po_ack_due_at": sent + timedelta(hours=due_in_hours)})
+            return row
+        return Document.create(
             {
                 "backend_id": self.supplier_backend.id,
                 "direction": "out",

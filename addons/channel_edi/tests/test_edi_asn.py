@@ -165,15 +165,19 @@ class TestEdiAsnOut(SupplyCase):
         self.assertEqual(order["po_number"], "PO-5501")
         self.assertEqual(root["ship_to"]["name"], "Retail Co")
         self.assertEqual(root["ship_to"]["identifiers"], {"UL": "5012345678900"})
+        self.assertEqual(root["ship_to"]["address"]["street"], ["1 Retail Way"], "N3 street lines")
+        self.assertEqual(root["ship_to"]["address"]["postal_code"], "62701")
         items = nodes(root, "I")
         self.assertEqual([i["quantity"] for i in items], ["6", "4"])
         self.assertEqual(items[0]["product_ids"]["EN"], "1234567890128")
         self.assertEqual(items[0]["product_ids"]["VN"], "INT-WIDGET")
         ssccs = self.assert_valid_ssccs(typed)
         self.assertEqual(len(ssccs), 2)
-        # the builder takes it, and the reader gives the same pattern back
+        # the builder takes it, and the reader gives the same pattern and addresses back
         transaction = documents.build("856", typed, "X12", "004010")
-        self.assertEqual(documents.read(transaction, "X12")["pattern"], "S-O-P-I")
+        read_back = documents.read(transaction, "X12")
+        self.assertEqual(read_back["pattern"], "S-O-P-I")
+        self.assertEqual(read_back["hierarchy"][0]["ship_to"]["address"]["street"], ["1 Retail Way"])
         # sent again (a retried job): the same SSCCs, none allocated
         again = self.outbound(picking, "S-O-P-I")
         self.assertEqual(self.assert_valid_ssccs(again), ssccs)

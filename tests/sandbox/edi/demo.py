@@ -123,7 +123,7 @@ def serve_demo(argv=None, environ=None):
     """The demo partners for ``scripts/run``: the AS2 endpoint and control API
     on port 8073, the SFTP mailboxes on 2222 (or what the setup says); the
     retailer drops a batch of 850s in its mailbox every ``--interval``
-    seconds (and, every third batch, an 860 changing an earlier order); the
+    seconds (and, every third batch, an 860 changing an order of the batch before); the
     supplier answers every 850 the demo company uploads with a 997, an 855,
     an 856 and an 810. Late files and queued AS2 payloads are handled every
     ``--tick`` seconds. Stops cleanly on SIGTERM/SIGINT."""
@@ -182,14 +182,18 @@ def serve_demo(argv=None, environ=None):
         sandbox.mailboxes.sweep()  # what the demo company uploaded while the partners were down
         next_batch = time.monotonic()
         batches = 0
+        previous = []
         while not stop.is_set():
             if time.monotonic() >= next_batch:
                 batches += 1
+                if batches % 3 == 0 and previous:
+                    # a change to an order of the previous batch, which Odoo has by now:
+                    # an 860 dropped with its own 850 may be read before the order exists
+                    sandbox.customer.send_860(_change_of(previous[0]))
+                    _log(f"retailer changed {previous[0]['po_number']} (line 1 quantity +6)")
                 orders = sandbox.send_orders(args.orders, lines=2)
                 _log(f"retailer ordered {', '.join(o['po_number'] for o in orders)}")
-                if batches % 3 == 0:
-                    sandbox.customer.send_860(_change_of(orders[0]))
-                    _log(f"retailer changed {orders[0]['po_number']} (line 1 quantity +6)")
+                previous = orders
                 next_batch = time.monotonic() + args.interval
             for sent in sandbox.tick():
                 _log(f"due now: {sent.name}")
