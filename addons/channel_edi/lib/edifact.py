@@ -45,11 +45,12 @@ from .envelope_checks import (
     Envelopes,
     Level,
     Reader,
+    Writer,
     line_breaks_end,
     skip_whitespace,
     warning,
 )
-from .readsegment import ReadSegment, gc_paused, report, segment_class, split_segments
+from .readsegment import gc_paused, report, segment_class, split_segments
 from .tree import Delimiters, EdiFile, Group, Interchange, Party, Transaction
 
 STANDARD = "EDIFACT"
@@ -518,9 +519,7 @@ def write_text(interchange, suffix=None, *, delimiters=None, una=None):
         if not group.implicit:
             writer.add("UNE", [[str(len(group.transactions))], [group.control_number]])
     writer.add("UNZ", [[str(explicit_groups or messages)], [interchange.control_number]])
-    if not explicit and d.trailing is not None:
-        writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
-    return "".join(writer.out)
+    return writer.text(suffix, explicit)
 
 
 def _defaults(d, syntax_version):
@@ -531,12 +530,10 @@ def _defaults(d, syntax_version):
     )
 
 
-class _Writer:
+class _Writer(Writer):
     def __init__(self, delimiters, suffix):
-        d = self.d = delimiters
-        self.end = d.segment + suffix
-        self.out = []
-        self.position = 0
+        super().__init__(delimiters, suffix)
+        d = delimiters
         self.characters = Characters(
             component_separator=d.component,
             data_separator=d.element,
@@ -586,29 +583,21 @@ class _Writer:
         ]
         self.out.append(d.element.join([tag, *texts]) + self.end)
 
-    def segment(self, segment):
-        self.position += 1
+    def element_text(self, tag, number, element):
+        """One element's repetitions and components, escaped and joined."""
         d = self.d
-        if isinstance(segment, ReadSegment) and segment.same_separators(d):
-            self.out.append(d.element.join([segment.tag, *segment.raw[1:]]) + self.end)
-            return
-        texts = []
-        for number, element in enumerate(segment.elements, 1):
-            if len(element) > 1 and not d.repetition:
-                raise EdifactError(
-                    f"EDIFACT: {segment.ref(number)} (segment {self.position}) has {len(element)} repetitions "
-                    "but the interchange has no repetition separator (syntax version 4, UNA5).",
-                    position=self.position,
-                    segment=segment.tag,
-                    element=segment.ref(number),
-                )
-            texts.append(
-                d.repetition.join(
-                    d.component.join(self.escape(c, segment.tag, number) for c in repetition)
-                    for repetition in element
-                )
-            )
-        self.out.append(d.element.join([segment.tag, *texts]) + self.end)
+        return d.repetition.join(
+            d.component.join(self.escape(c, tag, number) for c in repetition) for repetition in element
+        )
+
+    def no_repetition(self, segment, number, count):
+        return EdifactError(
+            f"EDIFACT: {segment.ref(number)} (segment {self.position}) has {count} repetitions "
+            "but the interchange has no repetition separator (syntax version 4, UNA5).",
+            position=self.position,
+            segment=segment.tag,
+            element=segment.ref(number),
+        )
 
     def unb(self, interchange):
         header = interchange.header

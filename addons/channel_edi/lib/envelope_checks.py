@@ -1,5 +1,5 @@
-"""What the X12 and EDIFACT readers share: issue bookkeeping and the
-envelope checks.
+"""What the X12 and EDIFACT codecs share: the readers' issue bookkeeping
+and envelope checks, the error classes, and the writers' segment output.
 
 Both readers split a file into segments (:mod:`.readsegment`), then walk
 the envelope segments (ISA/GS/ST..SE/GE/IEA, UNB/UNG/UNH..UNT/UNE/UNZ) and
@@ -17,7 +17,7 @@ from collections import namedtuple
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import LINE_BREAKS, WHITESPACE, counts
+from .readsegment import LINE_BREAKS, WHITESPACE, ReadSegment, counts
 from .tree import Issue
 
 Level = namedtuple("Level", "name header reference trailer count_code")
@@ -211,3 +211,45 @@ class Envelopes:
                 f"{tag}02",
                 set_position,
             )
+
+
+class Writer:
+    """What both writers share: the output, the segment count, and a tree
+    segment written with the interchange's separators. Subclasses define
+    :meth:`element_text` (check or escape the values of one element) and
+    :meth:`no_repetition` (the error for repetitions without a separator)."""
+
+    def __init__(self, delimiters, suffix):
+        self.d = delimiters
+        self.end = delimiters.segment + suffix
+        self.out = []
+        self.position = 0
+
+    def segment(self, segment):
+        """A tree segment, its elements joined by the separators."""
+        self.position += 1
+        d = self.d
+        if isinstance(segment, ReadSegment) and segment.same_separators(d):
+            # as read with these very separators: nothing to check or join
+            self.out.append(d.element.join([segment.tag, *segment.raw[1:]]) + self.end)
+            return
+        texts = []
+        for number, element in enumerate(segment.elements, 1):
+            if len(element) > 1 and not d.repetition:
+                raise self.no_repetition(segment, number, len(element))
+            texts.append(self.element_text(segment.tag, number, element))
+        self.out.append(d.element.join([segment.tag, *texts]) + self.end)
+
+    def element_text(self, tag, number, element):
+        raise NotImplementedError
+
+    def no_repetition(self, segment, number, count):
+        raise NotImplementedError
+
+    def text(self, suffix, explicit):
+        """The output; unless the suffix was given (``explicit``), the last
+        segment ends as the file read did (``Delimiters.trailing``)."""
+        out, trailing = self.out, self.d.trailing
+        if not explicit and trailing is not None:
+            out[-1] = out[-1][: len(out[-1]) - len(suffix)] + trailing
+        return "".join(out)

@@ -36,11 +36,12 @@ from .envelope_checks import (
     Envelopes,
     Level,
     Reader,
+    Writer,
     line_breaks_end,
     skip_whitespace,
     warning,
 )
-from .readsegment import ReadSegment, gc_paused, is_number, report, segment_class, split_segments
+from .readsegment import gc_paused, is_number, report, segment_class, split_segments
 from .tree import Delimiters, EdiFile, Group, Interchange, Party, Segment, Transaction
 
 STANDARD = "X12"
@@ -433,9 +434,7 @@ def write_text(interchange, suffix=None, *, delimiters=None):
     for group in interchange.groups:
         writer.group(group)
     writer.add("IEA", [str(len(interchange.groups)), writer.isa13])
-    if not explicit and d.trailing is not None:
-        writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
-    return "".join(writer.out)
+    return writer.text(suffix, explicit)
 
 
 def check_delimiters(d):
@@ -449,12 +448,9 @@ def check_delimiters(d):
         raise X12Error(f"X12: the separators {chars!r} must all differ.")
 
 
-class _Writer:
+class _Writer(Writer):
     def __init__(self, delimiters, suffix):
-        self.d = delimiters
-        self.end = delimiters.segment + suffix
-        self.out = []
-        self.position = 0
+        super().__init__(delimiters, suffix)
         self.isa13 = ""
         seps = [delimiters.element, delimiters.component, delimiters.segment]
         if delimiters.repetition:
@@ -470,31 +466,24 @@ class _Writer:
                 self.refuse(tag, number, value)
         self.out.append(self.d.element.join([tag, *values]) + self.end)
 
-    def segment(self, segment):
-        """A tree segment, its elements joined by the separators."""
-        self.position += 1
+    def element_text(self, tag, number, element):
+        """One element's repetitions and components joined; a value holding
+        a separator is refused (X12 has no release character)."""
         d = self.d
-        if isinstance(segment, ReadSegment) and segment.same_separators(d):
-            # as read with these very separators: nothing to check or join
-            raw = segment.raw
-            self.out.append(d.element.join([segment.tag, *raw[1:]]) + self.end)
-            return
-        texts = []
-        for number, element in enumerate(segment.elements, 1):
-            if len(element) > 1 and not d.repetition:
-                raise X12Error(
-                    f"X12: {segment.ref(number)} (segment {self.position}) has {len(element)} repetitions "
-                    "but the interchange has no repetition separator (ISA11 before 00402).",
-                    position=self.position,
-                    segment=segment.tag,
-                    element=segment.ref(number),
-                )
-            for components in element:
-                for value in components:
-                    if self.special.search(value):
-                        self.refuse(segment.tag, number, value)
-            texts.append(d.repetition.join(d.component.join(c) for c in element))
-        self.out.append(d.element.join([segment.tag, *texts]) + self.end)
+        for components in element:
+            for value in components:
+                if self.special.search(value):
+                    self.refuse(tag, number, value)
+        return d.repetition.join(d.component.join(c) for c in element)
+
+    def no_repetition(self, segment, number, count):
+        return X12Error(
+            f"X12: {segment.ref(number)} (segment {self.position}) has {count} repetitions "
+            "but the interchange has no repetition separator (ISA11 before 00402).",
+            position=self.position,
+            segment=segment.tag,
+            element=segment.ref(number),
+        )
 
     def mandatory(self, tag, values, names):
         """X12Error for an empty mandatory value of an envelope segment."""
