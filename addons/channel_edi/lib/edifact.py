@@ -40,6 +40,7 @@ from pydifact.control import Characters
 from pydifact.serializer import Serializer
 
 from .envelope_checks import (
+    BOM_WARNING,
     CodecError,
     DelimiterError,
     Envelopes,
@@ -48,10 +49,11 @@ from .envelope_checks import (
     Writer,
     line_breaks_end,
     skip_whitespace,
+    strip_bom,
     warning,
 )
-from .readsegment import gc_paused, report, segment_class, split_segments
-from .tree import Delimiters, EdiFile, Group, Interchange, Party, Transaction
+from .readsegment import report, segment_class, split_segments
+from .tree import Delimiters, Group, Interchange, Party, Transaction
 
 STANDARD = "EDIFACT"
 UNA_LENGTH = 9
@@ -113,11 +115,7 @@ def read(data):
     Raises :class:`EdifactError` when it does not start with UNA, UNB or
     UNH (after a BOM and whitespace) or its UNA is cut short."""
     text, issues = decode(data)
-    edifile = EdiFile(STANDARD)
-    edifile.warnings.extend(issues)
-    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
-        _Reader(text, edifile).run()
-    return edifile
+    return _Reader.read_text(STANDARD, text, issues)
 
 
 def syntax_identifier(head):
@@ -137,7 +135,7 @@ def decode(data):
         data = bytes(data)
         if data.startswith(UTF8_BOM):  # before decoding: UNOC would read it as "ï»¿"
             data = data[len(UTF8_BOM) :]
-            issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+            issues.append(warning("bom", BOM_WARNING))
         codec = CHARSETS.get(level, "utf-8")
         try:
             text = data.decode(codec)
@@ -152,9 +150,7 @@ def decode(data):
             )
     else:
         text = str(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+    text = strip_bom(text, issues)
     if level in ASCII_LEVELS and not text.isascii():
         char = next(c for c in text if not c.isascii())
         issues.append(

@@ -17,8 +17,8 @@ from collections import namedtuple
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
-from .readsegment import LINE_BREAKS, WHITESPACE, ReadSegment, counts
-from .tree import Issue
+from .readsegment import LINE_BREAKS, WHITESPACE, ReadSegment, counts, gc_paused
+from .tree import EdiFile, Issue
 
 Level = namedtuple("Level", "name header reference trailer count_code")
 Level.__doc__ = """One envelope level as a codec names it, e.g. ("transaction set",
@@ -52,6 +52,17 @@ def warning(code, message, position=0, segment="", element=""):
     return Issue(code, message, position=position, segment=segment, element=element, severity="warning")
 
 
+BOM_WARNING = "the file starts with a UTF-8 byte order mark (BOM); ignored"
+
+
+def strip_bom(text, issues):
+    """``text`` without a leading BOM, which is reported in ``issues``."""
+    if text.startswith("\ufeff"):
+        issues.append(warning("bom", BOM_WARNING))
+        return text[1:]
+    return text
+
+
 def skip_whitespace(text, start):
     end = len(text)
     while start < end and text[start] in WHITESPACE:
@@ -71,6 +82,16 @@ def line_breaks_end(text, start, terminator):
 class Reader:
     """One pass over a file's text: the issues found go to ``file``
     (:class:`~.tree.EdiFile`), warnings once per code."""
+
+    @classmethod
+    def read_text(cls, standard, text, warnings):
+        """A new :class:`~.tree.EdiFile` of ``standard`` read from
+        ``text``, starting with the ``warnings`` decoding gave."""
+        edifile = EdiFile(standard)
+        edifile.warnings.extend(warnings)
+        with gc_paused():  # hundreds of thousands of small objects, none in a cycle
+            cls(text, edifile).run()
+        return edifile
 
     def __init__(self, text, edifile):
         self.text = text

@@ -39,10 +39,11 @@ from .envelope_checks import (
     Writer,
     line_breaks_end,
     skip_whitespace,
+    strip_bom,
     warning,
 )
-from .readsegment import gc_paused, is_number, report, segment_class, split_segments
-from .tree import Delimiters, EdiFile, Group, Interchange, Party, Segment, Transaction
+from .readsegment import is_number, report, segment_class, split_segments
+from .tree import Delimiters, Group, Interchange, Party, Segment, Transaction
 
 STANDARD = "X12"
 ISA_ELEMENTS = 16
@@ -93,11 +94,7 @@ def read(data):
     separators. Raises :class:`X12Error` only when the file does not start
     with a readable ISA."""
     text, issues = decode(data)
-    edifile = EdiFile(STANDARD)
-    edifile.warnings.extend(issues)
-    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
-        _Reader(text, edifile).run()
-    return edifile
+    return _Reader.read_text(STANDARD, text, issues)
 
 
 def decode(data):
@@ -119,9 +116,7 @@ def decode(data):
             )
     else:
         text = str(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+    text = strip_bom(text, issues)
     return text, issues
 
 
