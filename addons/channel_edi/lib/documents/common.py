@@ -70,6 +70,18 @@ def put(target, key, found):
     return target
 
 
+def beginning(transaction, tag, after="ST"):
+    """The set's beginning segment (BEG, BIG, BGM...), which must come
+    first after its header (``after``: ST, UNH); a DocumentError if not."""
+    body = transaction.body
+    if not body or body[0].tag != tag:
+        found = body[0].tag if body else "nothing"
+        raise DocumentError(
+            f"{transaction.type} {transaction.control_number}: expected {tag} after {after}, found {found}."
+        )
+    return body[0]
+
+
 def split_body(segments, line_tags, summary_tags):
     """(header, [line loop, ...], summary) of a set's body: a line loop
     starts at each segment tagged one of ``line_tags``, the summary at the
