@@ -39,19 +39,21 @@ import re
 from pydifact.control import Characters
 from pydifact.serializer import Serializer
 
-from odoo.addons.integration_core.lib.exceptions import ValidationFailed
-
-from .readsegment import (
-    LINE_BREAKS,
-    WHITESPACE,
-    ReadSegment,
-    counts,
-    gc_paused,
-    report,
-    segment_class,
-    split_segments,
+from .envelope_checks import (
+    BOM_WARNING,
+    CodecError,
+    DelimiterError,
+    Envelopes,
+    Level,
+    Reader,
+    Writer,
+    line_breaks_end,
+    skip_whitespace,
+    strip_bom,
+    warning,
 )
-from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Transaction
+from .readsegment import report, segment_class, split_segments
+from .tree import Delimiters, Group, Interchange, Party, Transaction
 
 STANDARD = "EDIFACT"
 UNA_LENGTH = 9
@@ -75,29 +77,22 @@ CHARSETS = {
     "UNOW": "utf-8",  # ISO 10646 in UTF-8
     "UNOY": "utf-8",
 }
+MESSAGE = Level("message", "UNH", "UNH01", "UNT", "segment_count")
+GROUP = Level("group", "UNG", "UNG05", "UNE", "transaction_count")
+INTERCHANGE = Level("interchange", "UNB", "UNB05", "UNZ", "group_count")
 ASCII_LEVELS = ("UNOA", "UNOB")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
-class EdifactError(ValidationFailed, ValueError):
+class EdifactError(CodecError):
     """A file that cannot be read as EDIFACT at all, or an interchange that
     cannot be written; ``position``, ``segment`` and ``element`` say where."""
 
-    def __init__(self, message, *, position=0, segment="", element="", **kwargs):
-        super().__init__(message, **kwargs)
-        self.position = position
-        self.segment = segment
-        self.element = element
 
-
-class DelimiterInData(EdifactError):
+class DelimiterInData(EdifactError, DelimiterError):
     """A value holds a separator and the interchange has no release
-    character to escape it with (UNA4 is a space)."""
-
-    def __init__(self, message, *, value="", delimiter="", **kwargs):
-        super().__init__(message, **kwargs)
-        self.value = value
-        self.delimiter = delimiter
+    character to escape it with (UNA4 is a space); ``value`` and
+    ``delimiter`` say which."""
 
 
 def default_delimiters(syntax_version="3"):
@@ -112,10 +107,6 @@ def default_delimiters(syntax_version="3"):
     )
 
 
-def warning(code, message, position=0, segment="", element=""):
-    return Issue(code, message, position=position, segment=segment, element=element, severity="warning")
-
-
 # --- reading ---------------------------------------------------------------------
 
 
@@ -124,11 +115,7 @@ def read(data):
     Raises :class:`EdifactError` when it does not start with UNA, UNB or
     UNH (after a BOM and whitespace) or its UNA is cut short."""
     text, issues = decode(data)
-    edifile = EdiFile(STANDARD)
-    edifile.warnings.extend(issues)
-    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
-        _Reader(text, edifile).run()
-    return edifile
+    return _Reader.read_text(STANDARD, text, issues)
 
 
 def syntax_identifier(head):
@@ -148,7 +135,7 @@ def decode(data):
         data = bytes(data)
         if data.startswith(UTF8_BOM):  # before decoding: UNOC would read it as "ï»¿"
             data = data[len(UTF8_BOM) :]
-            issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+            issues.append(warning("bom", BOM_WARNING))
         codec = CHARSETS.get(level, "utf-8")
         try:
             text = data.decode(codec)
@@ -163,9 +150,7 @@ def decode(data):
             )
     else:
         text = str(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+    text = strip_bom(text, issues)
     if level in ASCII_LEVELS and not text.isascii():
         char = next(c for c in text if not c.isascii())
         issues.append(
@@ -212,24 +197,8 @@ def peek_syntax_version(text, start, element, component):
     return match.group(1) if match else "3"
 
 
-class _Reader:
-    def __init__(self, text, edifile):
-        self.text = text
-        self.file = edifile
-        self.count = 0
-        self.noted = set()
-
-    def error(self, code, message, position=0, segment="", element="", set_position=0):
-        self.file.errors.append(
-            Issue(
-                code, message, position=position, segment=segment, element=element, set_position=set_position
-            )
-        )
-
-    def warn_once(self, code, message, position=0, segment=""):
-        if code not in self.noted:
-            self.noted.add(code)
-            self.file.warnings.append(warning(code, message, position, segment))
+class _Reader(Reader):
+    """One pass over the text: one chunk (from a UNA or the start) after the other."""
 
     def run(self):
         text = self.text
@@ -271,16 +240,9 @@ class _Reader:
         term, release = delimiters.segment, delimiters.release
         # the suffix: line breaks after the UNA, or else after the first terminator
         first_end = body if delimiters.una else _first_terminator(text, body, term, release)
-        after = first_end
-        while after < len(text) and text[after] in LINE_BREAKS and text[after] != term:
-            after += 1
+        after = line_breaks_end(text, first_end, term)
         delimiters.suffix = text[first_end:after]
-        if delimiters.suffix:
-            self.warn_once(
-                "line_breaks",
-                f"segment terminators are followed by {delimiters.suffix!r}; ignored (and kept for writing back)",
-                1,
-            )
+        self.note_suffix(delimiters.suffix, 1)
         if delimiters.una:
             body = after
         # a UNA after a (real) terminator starts the next chunk
@@ -318,13 +280,6 @@ def _escaped(text, index, release):
     return run % 2 == 1
 
 
-def skip_whitespace(text, start):
-    end = len(text)
-    while start < end and text[start] in WHITESPACE:
-        start += 1
-    return start
-
-
 def joined(components):
     """Components as the tree shows a composite value: "D:96A:UN" (``:``
     whatever the separator), trailing empty components dropped."""
@@ -334,84 +289,41 @@ def joined(components):
     return ":".join(values)
 
 
-class _Envelopes:
+class _Envelopes(Envelopes):
     """Builds interchanges, groups and messages from split segments, over
     one or more chunks (a UNA may start a new interchange mid-file)."""
+
+    ENVELOPE_TAGS = ENVELOPE_TAGS
+    TAG = TAG
+    SET = MESSAGE
 
     def __init__(self, reader):
         self.reader = reader
         self.interchange = None  # the open interchange (UNB seen, UNZ not yet)
         self.group = None  # the open group, explicit or implicit
         self.explicit = 0  # explicit groups in the open interchange
-        self.message = None  # [start index, first segment position] of the open message
+        self.set_start = None  # index of the open message's UNH
         self.parts = []
         self.base = 0
 
-    def position(self, index):
-        return self.base + index + 1
-
-    def error(self, code, message, index, element="", set_position=0):
-        tag = self.parts[index][0] if 0 <= index < len(self.parts) else ""
-        self.reader.error(code, message, self.position(index), tag, element, set_position)
-
     def feed(self, delimiters, parts, base):
-        if self.message is not None:  # a UNA inside a message: close it first
+        if self.set_start is not None:  # a UNA inside a message: close it first
             self.close_message(len(self.parts), None)
         self.delimiters = delimiters
         self.cls = segment_class(delimiters)
         self.parts, self.base = parts, base
-        self.check_tags()
-        envelope = [i for i, p in enumerate(parts) if p[0] in ENVELOPE_TAGS]
-        previous = -1
-        for index in envelope:
-            self.between(previous + 1, index)
-            getattr(self, "on_" + parts[index][0])(index)
-            previous = index
-        self.between(previous + 1, len(parts))
+        self.walk()
 
     def finish(self):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(len(self.parts), None)
         if self.group is not None and not self.group.implicit:
-            self.reader.error(
-                "missing_trailer",
-                f"the group UNG05 {self.group.control_number!r} has no UNE",
-                self.group.header.position,
-                "UNG",
-            )
+            self.missing_trailer_at_header(GROUP, self.group.control_number, self.group.header)
         self.group = None
         if self.interchange is not None:
-            header = self.interchange.header
-            self.reader.error(
-                "missing_trailer",
-                f"the interchange UNB05 {self.interchange.control_number!r} has no UNZ",
-                header.position if header is not None else 0,
-                "UNB",
-            )
+            interchange = self.interchange
+            self.missing_trailer_at_header(INTERCHANGE, interchange.control_number, interchange.header)
             self.interchange = None
-
-    def segment(self, index):
-        return self.cls(self.parts[index], self.position(index))
-
-    def check_tags(self):
-        tags = {p[0] for p in self.parts}
-        bad = {t for t in tags if not TAG.match(t)}
-        if not bad:
-            return
-        for index, part in enumerate(self.parts):
-            if part[0] in bad:
-                shown = self.delimiters.element.join(part)[:30]
-                message = "an empty segment" if not shown else f"{shown!r} does not start with a segment tag"
-                self.error("bad_tag", message, index)
-
-    def between(self, first, stop):
-        if first >= stop or self.message is not None:
-            return
-        count = stop - first
-        more = f" (and the {count - 1} after it)" if count > 1 else ""
-        self.error(
-            "outside_envelope", f"segment {self.parts[first][0]!r} outside a message (UNH..UNT){more}", first
-        )
 
     def open_interchange(self, unb, index):
         """A new interchange from its UNB (or None: messages without UNB)."""
@@ -436,24 +348,20 @@ class _Envelopes:
         self.error("outside_envelope", "a UNA that is not at the start of an interchange", index)
 
     def on_UNB(self, index):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(index, None)
         if self.interchange is not None:
             self.close_group_missing(index)
-            self.error(
-                "missing_trailer",
-                f"the interchange UNB05 {self.interchange.control_number!r} has no UNZ before this UNB",
-                index,
-            )
+            self.missing_trailer(INTERCHANGE, self.interchange.control_number, index, " before this UNB")
         self.open_interchange(self.segment(index), index)
 
     def close_group_missing(self, index):
         if self.group is not None and not self.group.implicit:
-            self.error("missing_trailer", f"the group UNG05 {self.group.control_number!r} has no UNE", index)
+            self.missing_trailer(GROUP, self.group.control_number, index)
         self.group = None
 
     def on_UNG(self, index):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(index, None)
         self.close_group_missing(index)
         if self.interchange is None:
@@ -476,23 +384,22 @@ class _Envelopes:
         self.interchange.groups.append(self.group)
 
     def on_UNH(self, index):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(index, None)
         if self.interchange is None:
             self.error("missing_header", "a message (UNH) without interchange header (UNB)", index)
             self.open_interchange(None, index)
-        self.message = index
+        self.set_start = index
 
     def on_UNT(self, index):
-        if self.message is None:
+        if self.set_start is None:
             self.error("outside_envelope", "a UNT without its UNH", index)
             return
         self.close_message(index + 1, index)
 
     def close_message(self, stop, unt_index):
-        start, self.message = self.message, None
-        positions = range(self.base + start + 1, self.base + stop + 1)
-        segments = list(map(self.cls, self.parts[start:stop], positions, range(1, stop - start + 1)))
+        start, self.set_start = self.set_start, None
+        segments = self.segments(start, stop)
         unh = segments[0]
         identifier = unh.components(2)
         message_type = identifier[0] if identifier else ""
@@ -520,31 +427,15 @@ class _Envelopes:
             self.interchange.groups.append(group)
         group.transactions.append(transaction)
         if unt_index is None:
-            self.error(
-                "missing_trailer", f"the message UNH01 {transaction.control_number!r} has no UNT", start
-            )
+            self.missing_trailer(MESSAGE, transaction.control_number, start)
             return
-        unt = segments[-1]
-        count = unt.get(1)
-        if not counts(count, len(segments)):
-            self.error(
-                "segment_count",
-                f"UNT01 says {count!r} segments, the message has {len(segments)}",
-                unt_index,
-                "UNT01",
-                len(segments),
-            )
-        if unt.get(2) != transaction.control_number:
-            self.error(
-                "control_number_mismatch",
-                f"UNT02 {unt.get(2)!r} is not the UNH01 {transaction.control_number!r}",
-                unt_index,
-                "UNT02",
-                len(segments),
-            )
+        count = len(segments)
+        self.check_trailer(
+            MESSAGE, segments[-1], unt_index, count, "segments", transaction.control_number, None, count
+        )
 
     def on_UNE(self, index):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(index, None)
         group = self.group
         if group is None or group.implicit:
@@ -552,24 +443,10 @@ class _Envelopes:
             return
         self.group = None
         une = group.trailer = self.segment(index)
-        count = une.get(1)
-        if not counts(count, len(group.transactions)):
-            self.error(
-                "transaction_count",
-                f"UNE01 says {count!r} messages, the group has {len(group.transactions)}",
-                index,
-                "UNE01",
-            )
-        if une.get(2) != group.control_number:
-            self.error(
-                "control_number_mismatch",
-                f"UNE02 {une.get(2)!r} is not the UNG05 {group.control_number!r}",
-                index,
-                "UNE02",
-            )
+        self.check_trailer(GROUP, une, index, len(group.transactions), "messages", group.control_number)
 
     def on_UNZ(self, index):
-        if self.message is not None:
+        if self.set_start is not None:
             self.close_message(index, None)
         self.close_group_missing(index)
         interchange = self.interchange
@@ -578,22 +455,11 @@ class _Envelopes:
             return
         self.interchange = None
         unz = interchange.trailer = self.segment(index)
-        count = unz.get(1)
         if self.explicit:
             expected, what = len(interchange.groups), "functional groups"
         else:
             expected, what = sum(len(g.transactions) for g in interchange.groups), "messages"
-        if not counts(count, expected):
-            self.error(
-                "group_count", f"UNZ01 says {count!r} {what}, the interchange has {expected}", index, "UNZ01"
-            )
-        if unz.get(2) != interchange.control_number:
-            self.error(
-                "control_number_mismatch",
-                f"UNZ02 {unz.get(2)!r} is not the UNB05 {interchange.control_number!r}",
-                index,
-                "UNZ02",
-            )
+        self.check_trailer(INTERCHANGE, unz, index, expected, what, interchange.control_number)
 
 
 # --- writing ---------------------------------------------------------------------
@@ -649,9 +515,7 @@ def write_text(interchange, suffix=None, *, delimiters=None, una=None):
         if not group.implicit:
             writer.add("UNE", [[str(len(group.transactions))], [group.control_number]])
     writer.add("UNZ", [[str(explicit_groups or messages)], [interchange.control_number]])
-    if not explicit and d.trailing is not None:
-        writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
-    return "".join(writer.out)
+    return writer.text(suffix, explicit)
 
 
 def _defaults(d, syntax_version):
@@ -662,12 +526,10 @@ def _defaults(d, syntax_version):
     )
 
 
-class _Writer:
+class _Writer(Writer):
     def __init__(self, delimiters, suffix):
-        d = self.d = delimiters
-        self.end = d.segment + suffix
-        self.out = []
-        self.position = 0
+        super().__init__(delimiters, suffix)
+        d = delimiters
         self.characters = Characters(
             component_separator=d.component,
             data_separator=d.element,
@@ -717,29 +579,21 @@ class _Writer:
         ]
         self.out.append(d.element.join([tag, *texts]) + self.end)
 
-    def segment(self, segment):
-        self.position += 1
+    def element_text(self, tag, number, element):
+        """One element's repetitions and components, escaped and joined."""
         d = self.d
-        if isinstance(segment, ReadSegment) and segment.same_separators(d):
-            self.out.append(d.element.join([segment.tag, *segment.raw[1:]]) + self.end)
-            return
-        texts = []
-        for number, element in enumerate(segment.elements, 1):
-            if len(element) > 1 and not d.repetition:
-                raise EdifactError(
-                    f"EDIFACT: {segment.ref(number)} (segment {self.position}) has {len(element)} repetitions "
-                    "but the interchange has no repetition separator (syntax version 4, UNA5).",
-                    position=self.position,
-                    segment=segment.tag,
-                    element=segment.ref(number),
-                )
-            texts.append(
-                d.repetition.join(
-                    d.component.join(self.escape(c, segment.tag, number) for c in repetition)
-                    for repetition in element
-                )
-            )
-        self.out.append(d.element.join([segment.tag, *texts]) + self.end)
+        return d.repetition.join(
+            d.component.join(self.escape(c, tag, number) for c in repetition) for repetition in element
+        )
+
+    def no_repetition(self, segment, number, count):
+        return EdifactError(
+            f"EDIFACT: {segment.ref(number)} (segment {self.position}) has {count} repetitions "
+            "but the interchange has no repetition separator (syntax version 4, UNA5).",
+            position=self.position,
+            segment=segment.tag,
+            element=segment.ref(number),
+        )
 
     def unb(self, interchange):
         header = interchange.header

@@ -30,20 +30,20 @@ text directly); the garbage collector is paused while the objects are made.
 
 import re
 
-from odoo.addons.integration_core.lib.exceptions import ValidationFailed
-
-from .readsegment import (
-    LINE_BREAKS,
-    WHITESPACE,
-    ReadSegment,
-    counts,
-    gc_paused,
-    is_number,
-    report,
-    segment_class,
-    split_segments,
+from .envelope_checks import (
+    CodecError,
+    DelimiterError,
+    Envelopes,
+    Level,
+    Reader,
+    Writer,
+    line_breaks_end,
+    skip_whitespace,
+    strip_bom,
+    warning,
 )
-from .tree import Delimiters, EdiFile, Group, Interchange, Issue, Party, Segment, Transaction
+from .readsegment import is_number, report, segment_class, split_segments
+from .tree import Delimiters, Group, Interchange, Party, Segment, Transaction
 
 STANDARD = "X12"
 ISA_ELEMENTS = 16
@@ -66,29 +66,22 @@ GS_NAMES = (
     "version",
 )
 ST_NAMES = ("transaction set identifier", "control number")
+TRANSACTION_SET = Level("transaction set", "ST", "ST02", "SE", "segment_count")
+GROUP = Level("group", "GS", "GS06", "GE", "transaction_count")
+INTERCHANGE = Level("interchange", "ISA", "ISA13", "IEA", "group_count")
 DEFAULT_DELIMITERS = {"element": "*", "component": ">", "segment": "~", "repetition": "^"}
 
 
-class X12Error(ValidationFailed, ValueError):
+class X12Error(CodecError):
     """A file that cannot be read as X12 at all, or an interchange that
     cannot be written. ``position``, ``segment`` and ``element`` say where
     (0 / "" when the whole file is at fault)."""
 
-    def __init__(self, message, *, position=0, segment="", element="", **kwargs):
-        super().__init__(message, **kwargs)
-        self.position = position
-        self.segment = segment
-        self.element = element
 
-
-class DelimiterInData(X12Error):
+class DelimiterInData(X12Error, DelimiterError):
     """A value to write holds one of the interchange's separators. X12 has no
-    release (escape) character: change the value or the delimiters."""
-
-    def __init__(self, message, *, value="", delimiter="", **kwargs):
-        super().__init__(message, **kwargs)
-        self.value = value
-        self.delimiter = delimiter
+    release (escape) character: change the value or the delimiters.
+    ``value`` and ``delimiter`` say which."""
 
 
 # --- reading ---------------------------------------------------------------------
@@ -101,11 +94,7 @@ def read(data):
     separators. Raises :class:`X12Error` only when the file does not start
     with a readable ISA."""
     text, issues = decode(data)
-    edifile = EdiFile(STANDARD)
-    edifile.warnings.extend(issues)
-    with gc_paused():  # hundreds of thousands of small objects, none in a cycle
-        _Reader(text, edifile).run()
-    return edifile
+    return _Reader.read_text(STANDARD, text, issues)
 
 
 def decode(data):
@@ -127,14 +116,8 @@ def decode(data):
             )
     else:
         text = str(data)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-        issues.append(warning("bom", "the file starts with a UTF-8 byte order mark (BOM); ignored"))
+    text = strip_bom(text, issues)
     return text, issues
-
-
-def warning(code, message, position=0, segment="", element=""):
-    return Issue(code, message, position=position, segment=segment, element=element, severity="warning")
 
 
 def read_isa(text, start):
@@ -191,27 +174,8 @@ def read_isa(text, start):
     return values, delimiters, last + 3, fixed
 
 
-class _Reader:
+class _Reader(Reader):
     """One pass over the text: one ISA..IEA chunk after the other."""
-
-    def __init__(self, text, edifile):
-        self.text = text
-        self.file = edifile
-        self.count = 0  # segments read so far in the file
-        self.noted = set()  # warning codes already reported once
-
-    # issues
-    def error(self, code, message, position=0, segment="", element="", set_position=0):
-        self.file.errors.append(
-            Issue(
-                code, message, position=position, segment=segment, element=element, set_position=set_position
-            )
-        )
-
-    def warn_once(self, code, message, position=0, segment=""):
-        if code not in self.noted:
-            self.noted.add(code)
-            self.file.warnings.append(warning(code, message, position, segment))
 
     def run(self):
         text = self.text
@@ -246,18 +210,9 @@ class _Reader:
                 "ISA",
             )
         # the suffix: line breaks after the ISA's terminator
-        after = body_start
-        while after < len(text) and text[after] in LINE_BREAKS and text[after] != term:
-            after += 1
-        suffix = text[body_start:after]
-        delimiters.suffix = suffix
-        if suffix:
-            self.warn_once(
-                "line_breaks",
-                f"segment terminators are followed by {suffix!r}; ignored (and kept for writing back)",
-                isa_position,
-                "ISA",
-            )
+        after = line_breaks_end(text, body_start, term)
+        suffix = delimiters.suffix = text[body_start:after]
+        self.note_suffix(suffix, isa_position, "ISA")
         # the chunk ends where the next ISA starts
         next_isa = re.compile(re.escape(term) + r"[ \t\r\n]*(ISA)(?=[^A-Za-z0-9 \t\r\n])")
         found = next_isa.search(text, body_start - len(term))
@@ -280,13 +235,6 @@ class _Reader:
         return found
 
 
-def skip_whitespace(text, start):
-    end = len(text)
-    while start < end and text[start] in WHITESPACE:
-        start += 1
-    return start
-
-
 def isa_widths(values):
     wrong = [
         f"ISA{n:02d} {v!r} ({len(v)} for {w})"
@@ -302,9 +250,14 @@ def same_number(a, b):
     return a == b or (is_number(a) and is_number(b) and int(a) == int(b))
 
 
-class _Envelopes:
+class _Envelopes(Envelopes):
     """Builds one interchange's groups and transaction sets from its split
     segments, checking every trailer against its header."""
+
+    ENVELOPE_TAGS = ENVELOPE_TAGS
+    TAG = TAG
+    TAG_NAME = "segment id"
+    SET = TRANSACTION_SET
 
     def __init__(self, reader, header, values, delimiters, parts, base):
         self.reader = reader
@@ -326,83 +279,31 @@ class _Envelopes:
         )
         reader.file.interchanges.append(self.interchange)
         self.group = None
-        self.start = None  # index of the open transaction set's ST
+        self.set_start = None  # index of the open transaction set's ST
         self.closed = False  # IEA seen
 
-    def position(self, index):
-        return self.base + index + 1
-
-    def segment(self, index):
-        return self.cls(self.parts[index], self.base + index + 1)
-
-    def error(self, code, message, index, element="", set_position=0):
-        tag = self.parts[index][0] if 0 <= index < len(self.parts) else ""
-        position = self.position(index) if index >= 0 else self.base
-        self.reader.error(code, message, position, tag, element, set_position)
-
     def run(self):
-        parts = self.parts
-        self.check_tags()
-        envelope = [i for i, p in enumerate(parts) if p[0] in ENVELOPE_TAGS]
-        previous = -1
-        for index in envelope:
-            self.between(previous + 1, index)
-            handler = getattr(self, "on_" + parts[index][0])
-            handler(index)
-            previous = index
-        self.between(previous + 1, len(parts))
-        end = len(parts)
-        if self.start is not None:
-            self.close_transaction(end, None)
+        self.walk()
+        if self.set_start is not None:
+            self.close_transaction(len(self.parts), None)
         if self.group is not None:
-            self.reader.error(
-                "missing_trailer",
-                f"the group GS06 {self.group.control_number!r} has no GE",
-                self.group.header.position,
-                "GS",
-            )
+            self.missing_trailer_at_header(GROUP, self.group.control_number, self.group.header)
             self.group = None
         if not self.closed:
-            self.reader.error(
-                "missing_trailer",
-                f"the interchange ISA13 {self.interchange.control_number!r} has no IEA",
-                self.interchange.header.position,
-                "ISA",
-            )
+            interchange = self.interchange
+            self.missing_trailer_at_header(INTERCHANGE, interchange.control_number, interchange.header)
 
-    def check_tags(self):
-        tags = {p[0] for p in self.parts}
-        bad = {t for t in tags if not TAG.match(t)}
-        if not bad:
-            return
-        for index, part in enumerate(self.parts):
-            if part[0] in bad:
-                shown = self.cls.element_separator.join(part)[:30]
-                message = "an empty segment" if not shown else f"{shown!r} does not start with a segment id"
-                self.error("bad_tag", message, index)
-
-    def between(self, first, stop):
-        """Segments ``first..stop-1`` are not envelope segments: outside a
-        transaction set they are an error (reported once per run)."""
-        if first >= stop or self.start is not None:
-            return
-        where = "after the IEA" if self.closed else "outside a transaction set (ST..SE)"
-        count = stop - first
-        more = f" (and the {count - 1} after it)" if count > 1 else ""
-        self.error("outside_envelope", f"segment {self.parts[first][0]!r} {where}{more}", first)
+    def outside(self):
+        return "after the IEA" if self.closed else super().outside()
 
     def on_ISA(self, index):  # an ISA the chunking did not see (other separators)
         self.error("outside_envelope", "an ISA inside an interchange (its IEA is missing?)", index)
 
     def on_GS(self, index):
-        if self.start is not None:
+        if self.set_start is not None:
             self.close_transaction(index, None)
         if self.group is not None:
-            self.error(
-                "missing_trailer",
-                f"the group GS06 {self.group.control_number!r} has no GE before this GS",
-                index,
-            )
+            self.missing_trailer(GROUP, self.group.control_number, index, " before this GS")
         if self.closed:
             self.error("outside_envelope", "a GS after the IEA", index)
             self.group = None
@@ -422,25 +323,24 @@ class _Envelopes:
         self.interchange.groups.append(self.group)
 
     def on_ST(self, index):
-        if self.start is not None:
+        if self.set_start is not None:
             self.close_transaction(index, None)
         if self.group is None:
             self.error("outside_envelope", "an ST outside a functional group (GS..GE)", index)
             return
-        self.start = index
+        self.set_start = index
 
     def on_SE(self, index):
-        if self.start is None:
+        if self.set_start is None:
             self.error("outside_envelope", "an SE without its ST", index)
             return
         self.close_transaction(index + 1, index)
 
     def close_transaction(self, stop, se_index):
-        """The set from ``self.start`` to ``stop - 1``; ``se_index`` is its SE
+        """The set from ``self.set_start`` to ``stop - 1``; ``se_index`` is its SE
         or None when it is missing (the set then ends before ``stop``)."""
-        start, self.start = self.start, None
-        positions = range(self.base + start + 1, self.base + stop + 1)
-        segments = list(map(self.cls, self.parts[start:stop], positions, range(1, stop - start + 1)))
+        start, self.set_start = self.set_start, None
+        segments = self.segments(start, stop)
         st = segments[0]
         transaction = Transaction(
             type=st.get(1),
@@ -450,31 +350,22 @@ class _Envelopes:
         )
         self.group.transactions.append(transaction)
         if se_index is None:
-            self.error(
-                "missing_trailer", f"the transaction set ST02 {transaction.control_number!r} has no SE", start
-            )
+            self.missing_trailer(TRANSACTION_SET, transaction.control_number, start)
             return
-        se = segments[-1]
-        count = se.get(1)
-        if not counts(count, len(segments)):
-            self.error(
-                "segment_count",
-                f"SE01 says {count!r} segments, the transaction set has {len(segments)}",
-                se_index,
-                "SE01",
-                len(segments),
-            )
-        if se.get(2) != transaction.control_number:
-            self.error(
-                "control_number_mismatch",
-                f"SE02 {se.get(2)!r} is not the ST02 {transaction.control_number!r}",
-                se_index,
-                "SE02",
-                len(segments),
-            )
+        count = len(segments)
+        self.check_trailer(
+            TRANSACTION_SET,
+            segments[-1],
+            se_index,
+            count,
+            "segments",
+            transaction.control_number,
+            None,
+            count,
+        )
 
     def on_GE(self, index):
-        if self.start is not None:
+        if self.set_start is not None:
             self.close_transaction(index, None)
         group = self.group
         if group is None:
@@ -482,27 +373,14 @@ class _Envelopes:
             return
         self.group = None
         ge = group.trailer = self.segment(index)
-        count = ge.get(1)
-        if not counts(count, len(group.transactions)):
-            self.error(
-                "transaction_count",
-                f"GE01 says {count!r} transaction sets, the group has {len(group.transactions)}",
-                index,
-                "GE01",
-            )
-        if not same_number(ge.get(2), group.control_number):
-            self.error(
-                "control_number_mismatch",
-                f"GE02 {ge.get(2)!r} is not the GS06 {group.control_number!r}",
-                index,
-                "GE02",
-            )
+        count = len(group.transactions)
+        self.check_trailer(GROUP, ge, index, count, "transaction sets", group.control_number, same_number)
 
     def on_IEA(self, index):
-        if self.start is not None:
+        if self.set_start is not None:
             self.close_transaction(index, None)
         if self.group is not None:
-            self.error("missing_trailer", f"the group GS06 {self.group.control_number!r} has no GE", index)
+            self.missing_trailer(GROUP, self.group.control_number, index)
             self.group = None
         if self.closed:
             self.error("outside_envelope", "a second IEA", index)
@@ -510,21 +388,10 @@ class _Envelopes:
         self.closed = True
         interchange = self.interchange
         iea = interchange.trailer = self.segment(index)
-        count = iea.get(1)
-        if not counts(count, len(interchange.groups)):
-            self.error(
-                "group_count",
-                f"IEA01 says {count!r} functional groups, the interchange has {len(interchange.groups)}",
-                index,
-                "IEA01",
-            )
-        if not same_number(iea.get(2), interchange.control_number):
-            self.error(
-                "control_number_mismatch",
-                f"IEA02 {iea.get(2)!r} is not the ISA13 {interchange.control_number!r}",
-                index,
-                "IEA02",
-            )
+        count = len(interchange.groups)
+        self.check_trailer(
+            INTERCHANGE, iea, index, count, "functional groups", interchange.control_number, same_number
+        )
 
 
 # --- writing ---------------------------------------------------------------------
@@ -562,9 +429,7 @@ def write_text(interchange, suffix=None, *, delimiters=None):
     for group in interchange.groups:
         writer.group(group)
     writer.add("IEA", [str(len(interchange.groups)), writer.isa13])
-    if not explicit and d.trailing is not None:
-        writer.out[-1] = writer.out[-1][: len(writer.out[-1]) - len(suffix)] + d.trailing
-    return "".join(writer.out)
+    return writer.text(suffix, explicit)
 
 
 def check_delimiters(d):
@@ -578,12 +443,9 @@ def check_delimiters(d):
         raise X12Error(f"X12: the separators {chars!r} must all differ.")
 
 
-class _Writer:
+class _Writer(Writer):
     def __init__(self, delimiters, suffix):
-        self.d = delimiters
-        self.end = delimiters.segment + suffix
-        self.out = []
-        self.position = 0
+        super().__init__(delimiters, suffix)
         self.isa13 = ""
         seps = [delimiters.element, delimiters.component, delimiters.segment]
         if delimiters.repetition:
@@ -599,31 +461,24 @@ class _Writer:
                 self.refuse(tag, number, value)
         self.out.append(self.d.element.join([tag, *values]) + self.end)
 
-    def segment(self, segment):
-        """A tree segment, its elements joined by the separators."""
-        self.position += 1
+    def element_text(self, tag, number, element):
+        """One element's repetitions and components joined; a value holding
+        a separator is refused (X12 has no release character)."""
         d = self.d
-        if isinstance(segment, ReadSegment) and segment.same_separators(d):
-            # as read with these very separators: nothing to check or join
-            raw = segment.raw
-            self.out.append(d.element.join([segment.tag, *raw[1:]]) + self.end)
-            return
-        texts = []
-        for number, element in enumerate(segment.elements, 1):
-            if len(element) > 1 and not d.repetition:
-                raise X12Error(
-                    f"X12: {segment.ref(number)} (segment {self.position}) has {len(element)} repetitions "
-                    "but the interchange has no repetition separator (ISA11 before 00402).",
-                    position=self.position,
-                    segment=segment.tag,
-                    element=segment.ref(number),
-                )
-            for components in element:
-                for value in components:
-                    if self.special.search(value):
-                        self.refuse(segment.tag, number, value)
-            texts.append(d.repetition.join(d.component.join(c) for c in element))
-        self.out.append(d.element.join([segment.tag, *texts]) + self.end)
+        for components in element:
+            for value in components:
+                if self.special.search(value):
+                    self.refuse(tag, number, value)
+        return d.repetition.join(d.component.join(c) for c in element)
+
+    def no_repetition(self, segment, number, count):
+        return X12Error(
+            f"X12: {segment.ref(number)} (segment {self.position}) has {count} repetitions "
+            "but the interchange has no repetition separator (ISA11 before 00402).",
+            position=self.position,
+            segment=segment.tag,
+            element=segment.ref(number),
+        )
 
     def mandatory(self, tag, values, names):
         """X12Error for an empty mandatory value of an envelope segment."""

@@ -94,15 +94,22 @@ def _orders(document):
 # --- 856 / DESADV -> asn -----------------------------------------------------------------
 
 
-def to_asn(document, standard, *, partner_key=None, utc_offset="Z"):
-    """The ``asn`` payload of an 856 or DESADV document. ``partner_key``
-    prefixes the external id (one partner's shipment ids are not another's)."""
+def _shipment_head(document):
+    """(shipment id, root level, carrier, dates) of an 856/DESADV document:
+    the root level's carrier and dates win over the document's."""
     shipment_id = document.get("shipment_id")
     if not shipment_id:
         raise DocumentError("shipment_id: missing (mandatory).")
     root = (document.get("hierarchy") or [{}])[0]
     carrier = root.get("carrier") or document.get("carrier") or {}
     dates = {**(document.get("dates") or {}), **(root.get("dates") or {})}
+    return shipment_id, root, carrier, dates
+
+
+def to_asn(document, standard, *, partner_key=None, utc_offset="Z"):
+    """The ``asn`` payload of an 856 or DESADV document. ``partner_key``
+    prefixes the external id (one partner's shipment ids are not another's)."""
+    shipment_id, root, carrier, dates = _shipment_head(document)
     shipped = dates.get("shipped") or document.get("shipment_date")
     payload = {
         "schema_version": 1,
@@ -211,12 +218,7 @@ def to_shipments(document, standard, *, utc_offset="Z"):
     order: the core confirms shipments per order). Packages are the levels
     holding items (cartons, or pallets of one product), tracked by their
     carrier package id (MAN CP) or else their SSCC."""
-    shipment_id = document.get("shipment_id")
-    if not shipment_id:
-        raise DocumentError("shipment_id: missing (mandatory).")
-    root = (document.get("hierarchy") or [{}])[0]
-    carrier = root.get("carrier") or document.get("carrier") or {}
-    dates = {**(document.get("dates") or {}), **(root.get("dates") or {})}
+    shipment_id, _root, carrier, dates = _shipment_head(document)
     orders = _orders(document)
     payloads = []
     for index, (order, po_number, above) in enumerate(orders):

@@ -70,6 +70,41 @@ def put(target, key, found):
     return target
 
 
+def beginning(transaction, tag, after="ST"):
+    """The set's beginning segment (BEG, BIG, BGM...), which must come
+    first after its header (``after``: ST, UNH); a DocumentError if not."""
+    body = transaction.body
+    if not body or body[0].tag != tag:
+        found = body[0].tag if body else "nothing"
+        raise DocumentError(
+            f"{transaction.type} {transaction.control_number}: expected {tag} after {after}, found {found}."
+        )
+    return body[0]
+
+
+def split_body(segments, line_tags, summary_tags):
+    """(header, [line loop, ...], summary) of a set's body: a line loop
+    starts at each segment tagged one of ``line_tags``, the summary at the
+    first one tagged one of ``summary_tags`` (and runs to the end)."""
+    header, loops, summary = [], [], []
+    for segment in segments:
+        if summary or segment.tag in summary_tags:
+            summary.append(segment)
+        elif segment.tag in line_tags:
+            loops.append([segment])
+        elif loops:
+            loops[-1].append(segment)
+        else:
+            header.append(segment)
+    return header, loops, summary
+
+
+def read_ref_into(target, segment):
+    """An X12 REF into ``target["references"]``: REF01 -> REF02 (or the
+    REF03 description when REF02 is empty)."""
+    target.setdefault("references", {})[required(segment, 1)] = value(segment, 2) or value(segment, 3) or ""
+
+
 # --- decimals ----------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
@@ -583,9 +618,7 @@ def read_x12_party(segments, start):
             put(address, "postal_code", value(segment, 3))
             put(address, "country", value(segment, 4))
         elif segment.tag == "REF":
-            party.setdefault("references", {})[required(segment, 1)] = (
-                value(segment, 2) or value(segment, 3) or ""
-            )
+            read_ref_into(party, segment)
         elif segment.tag == "PER":
             contact = {}
             put(contact, "function", value(segment, 1))

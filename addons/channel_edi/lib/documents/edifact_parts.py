@@ -22,6 +22,7 @@ from .common import (
     read_edifact_party,
     required,
     seg,
+    split_body,
     value,
 )
 from .common import (
@@ -45,17 +46,7 @@ def date_code(name, path):
 def split(segments):
     """(header, [LIN group, ...], summary) of a message body: the summary
     starts at UNS."""
-    header, loops, summary = [], [], []
-    for segment in segments:
-        if summary or segment.tag == "UNS":
-            summary.append(segment)
-        elif segment.tag == "LIN":
-            loops.append([segment])
-        elif loops:
-            loops[-1].append(segment)
-        else:
-            header.append(segment)
-    return header, loops, summary
+    return split_body(segments, ("LIN",), ("UNS",))
 
 
 def read_bgm(segment):

@@ -34,6 +34,7 @@ from decimal import Decimal
 from . import builder, edifact_parts, reader, x12_parts
 from .common import (
     DocumentError,
+    beginning,
     decimal,
     edifact_dtm,
     implied,
@@ -137,11 +138,7 @@ def _read_it1(loop):
 @reader("X12", "810")
 def read_810(transaction):
     body = transaction.body
-    if not body or body[0].tag != "BIG":
-        raise DocumentError(
-            f"810 {transaction.control_number}: expected BIG after ST, found {body[0].tag if body else 'nothing'}."
-        )
-    big = body[0]
+    big = beginning(transaction, "BIG")
     header, loops, summary = x12_parts.split(body[1:], "IT1")
     document = {
         "invoice_number": required(big, 2, what="invoice number"),
@@ -264,11 +261,7 @@ def build_810(document, version, control_number="0001", **_options):
 @reader("EDIFACT", "INVOIC")
 def read_invoic(transaction):
     body = transaction.body
-    if not body or body[0].tag != "BGM":
-        raise DocumentError(
-            f"INVOIC {transaction.control_number}: expected BGM after UNH, found {body[0].tag if body else 'nothing'}."
-        )
-    bgm = body[0]
+    bgm = beginning(transaction, "BGM", "UNH")
     code, number_, function, _response = edifact_parts.read_bgm(bgm)
     if not number_:
         raise DocumentError(

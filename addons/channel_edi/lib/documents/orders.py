@@ -48,6 +48,7 @@ EDIFACT LIN 1229 1 added -> AI, 2 deleted -> DI, 3 changed -> CA).
 from . import builder, edifact_parts, reader, x12_parts
 from .common import (
     DocumentError,
+    beginning,
     date_name,
     edifact_date,
     edifact_dtm,
@@ -74,22 +75,12 @@ BEGINNINGS = {"850": "BEG", "855": "BAK", "860": "BCH"}
 LINE_TAGS = {"850": "PO1", "855": "PO1", "860": "POC"}
 
 
-def _beginning(transaction, tag):
-    body = transaction.body
-    if not body or body[0].tag != tag:
-        found = body[0].tag if body else "nothing"
-        raise DocumentError(
-            f"{transaction.type} {transaction.control_number}: expected {tag} after ST, found {found}."
-        )
-    return body[0]
-
-
 def _read_x12(transaction):
     """(an empty document, the beginning segment (BEG/BAK/BCH), the header
     segments after it, the line loops, the summary segments)."""
-    beginning = _beginning(transaction, BEGINNINGS[transaction.type])
+    first = beginning(transaction, BEGINNINGS[transaction.type])
     header, loops, summary = x12_parts.split(transaction.body[1:], LINE_TAGS[transaction.type])
-    return {}, beginning, header, loops, summary
+    return {}, first, header, loops, summary
 
 
 def _read_x12_summary(document, summary):
@@ -511,13 +502,7 @@ ACK_FROM_FUNCTION = {"29": "AD", "4": "AC", "27": "RJ"}
 
 
 def _edifact_beginning(transaction):
-    body = transaction.body
-    if not body or body[0].tag != "BGM":
-        found = body[0].tag if body else "nothing"
-        raise DocumentError(
-            f"{transaction.type} {transaction.control_number}: expected BGM after UNH, found {found}."
-        )
-    return body[0]
+    return beginning(transaction, "BGM", "UNH")
 
 
 def _read_edifact(transaction, po_reference=None, document_date="order_date"):

@@ -12,10 +12,12 @@ from .common import (
     place_party,
     put,
     r_number,
+    read_ref_into,
     read_x12_dtm,
     read_x12_party,
     required,
     seg,
+    split_body,
     to_implied,
     value,
     x12_dtm,
@@ -29,17 +31,7 @@ def split(segments, line_tag):
     """(header, [line loop, ...], summary) of a set's body: a line loop
     starts at each ``line_tag`` segment; the summary at the first CTT/TDS/...
     after the lines (or after the header when there are none)."""
-    header, loops, summary = [], [], []
-    for segment in segments:
-        if summary or segment.tag in SUMMARY_START:
-            summary.append(segment)
-        elif segment.tag == line_tag:
-            loops.append([segment])
-        elif loops:
-            loops[-1].append(segment)
-        else:
-            header.append(segment)
-    return header, loops, summary
+    return split_body(segments, (line_tag,), SUMMARY_START)
 
 
 # --- product ids -------------------------------------------------------------------
@@ -133,9 +125,7 @@ def read_header(document, segments):
         if tag == "CUR":
             put(document, "currency", value(segment, 2))
         elif tag == "REF":
-            document.setdefault("references", {})[required(segment, 1)] = (
-                value(segment, 2) or value(segment, 3) or ""
-            )
+            read_ref_into(document, segment)
         elif tag == "DTM":
             name, found = read_x12_dtm(segment)
             document.setdefault("dates", {})[name] = found
@@ -280,9 +270,7 @@ def read_line_details(line, segments):
         elif segment.tag == "SAC":
             line.setdefault("allowances_charges", []).append(read_sac(segment))
         elif segment.tag == "REF":
-            line.setdefault("references", {})[required(segment, 1)] = (
-                value(segment, 2) or value(segment, 3) or ""
-            )
+            read_ref_into(line, segment)
         elif segment.tag == "TXI":
             line.setdefault("taxes", []).append(read_txi(segment))
         else:

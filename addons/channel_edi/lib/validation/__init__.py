@@ -108,32 +108,29 @@ def validate(transaction, standard, version, overrides=None, decimal_mark="."):
     except GuideError as exc:
         if "no guide" not in str(exc) and "no dictionary" not in str(exc):
             raise
-        header = transaction.segments[0] if transaction.segments else None
         return [
-            Issue(
-                "no_guide",
-                f"no validation guide for {standard} {version} {transaction.type}",
-                position=header.position if header else 0,
-                segment=header.tag if header else "",
-                set_position=1,
-                severity="warning",
+            _set_warning(
+                transaction, "no_guide", f"no validation guide for {standard} {version} {transaction.type}"
             )
         ]
     issues = guide.compiled().validate(transaction, decimal_mark)
     if guide.version != guide_version(standard, version) and standard.lower() == "edifact":
-        header = transaction.segments[0] if transaction.segments else None
-        issues.insert(
-            0,
-            Issue(
-                "guide_alias",
-                f"{version} {transaction.type} checked with the {guide.version} guide (no guide of its own)",
-                position=header.position if header else 0,
-                segment=header.tag if header else "",
-                set_position=1,
-                severity="warning",
-            ),
-        )
+        message = f"{version} {transaction.type} checked with the {guide.version} guide (no guide of its own)"
+        issues.insert(0, _set_warning(transaction, "guide_alias", message))
     return issues
+
+
+def _set_warning(transaction, code, message):
+    """A warning about a whole transaction set, placed at its header (ST/UNH)."""
+    header = transaction.segments[0] if transaction.segments else None
+    return Issue(
+        code,
+        message,
+        position=header.position if header else 0,
+        segment=header.tag if header else "",
+        set_position=1,
+        severity="warning",
+    )
 
 
 def validate_file(edifile, overrides=None):
