@@ -303,9 +303,12 @@ class CompiledGuide:
 
     def validate(self, transaction, decimal_mark="."):
         """The issues of one transaction (a :class:`~..tree.Transaction` or a
-        list of segments, header and trailer included)."""
+        list of segments, header and trailer included).
+
+        ``decimal_mark`` is the interchange's (UNA3); EDIFACT numbers are
+        accepted with either mark, as syntax version 4 allows."""
         segments = getattr(transaction, "segments", transaction)
-        run = _Run(self, decimal_mark)
+        run = _Run(self)
         for index, segment in enumerate(segments, start=1):
             run.segment(segment, index)
         run.finish(segments[-1] if segments else None, len(segments))
@@ -320,14 +323,13 @@ class _Run:
     """The state of one transaction's walk: the stack of open loops as
     ``[loop, current index, counts per entry]`` frames."""
 
-    __slots__ = ("guide", "issues", "stack", "decimal", "hl_levels", "hl_children", "hl_count")
+    __slots__ = ("guide", "issues", "stack", "hl_levels", "hl_children", "hl_count")
 
-    def __init__(self, guide, decimal_mark):
+    def __init__(self, guide):
         self.guide = guide
         self.issues = []
         self.stack = [[guide.root, -1, [0] * len(guide.root.entries)]]
-        self.decimal = decimal_mark
-        self.hl_levels = None
+        self.hl_levels = None  # HL01 -> (level, segment, index, HL04 spec), once an HL is met
 
     # segment order -------------------------------------------------------------------
 
