@@ -55,6 +55,24 @@ def value(segment, number, component=1):
     return found if found != "" else None
 
 
+def values(segment, count):
+    """``[None, value(segment, 1), ..., value(segment, count)]``: the first
+    ``count`` elements at once, for readers of long segments (PO1, IT1, LIN).
+
+    A segment the codec read whose text holds no component, repetition or
+    release character is sliced from its element strings directly (the
+    common case, no per-element call); any other segment goes through
+    :func:`value` element by element, so the result is the same."""
+    raw = getattr(segment, "raw", None)
+    if raw is not None and not segment.materialized and not segment._special("".join(raw)):
+        found = [each or None for each in raw[: count + 1]]
+        found[0] = None
+        if len(found) <= count:
+            found.extend([None] * (count + 1 - len(found)))
+        return found
+    return [None, *(value(segment, number) for number in range(1, count + 1))]
+
+
 def required(segment, number, component=1, what=None):
     """Like :func:`value`, but an absent value is a DocumentError naming it."""
     found = value(segment, number, component)
@@ -83,6 +101,9 @@ def number(text, segment=None, element=None, comma=True):
     kept as written ("12.50" stays "12.50")."""
     if text is None:
         return None
+    plain = text.replace(".", "", 1)
+    if plain.isdigit() and plain.isascii():  # the common case, which _NUMBER takes as is
+        return text
     if not _NUMBER.match(text) or (not comma and "," in text):
         place = f"{where(segment, element)}: " if segment is not None else ""
         raise DocumentError(f"{place}{text!r} is not a number.")

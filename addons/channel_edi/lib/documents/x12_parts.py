@@ -18,6 +18,7 @@ from .common import (
     seg,
     to_implied,
     value,
+    values,
     x12_dtm,
     x12_party,
 )
@@ -47,9 +48,14 @@ def split(segments, line_tag):
 
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
+    return product_ids_of(values(segment, last), first, last)
+
+
+def product_ids_of(found, first, last):
+    """:func:`read_product_ids` from a segment's :func:`~.common.values`."""
     ids = {}
     for number_ in range(first, last, 2):
-        qualifier, identifier = value(segment, number_), value(segment, number_ + 1)
+        qualifier, identifier = found[number_], found[number_ + 1]
         if qualifier or identifier:
             # as written: half a pair (a syntax error the validator reports) stays visible
             ids[qualifier or ""] = identifier or ""
@@ -272,8 +278,9 @@ def read_line_details(line, segments):
     rest = []
     for segment in segments:
         if segment.tag == "PID":
-            if value(segment, 5) and "description" not in line:
-                line["description"] = value(segment, 5)
+            description = value(segment, 5)
+            if description and "description" not in line:
+                line["description"] = description
         elif segment.tag == "DTM":
             name, found = read_x12_dtm(segment)
             line.setdefault("dates", {})[name] = found
