@@ -49,6 +49,24 @@ SKU = {"X12": ("SK",), "EDIFACT": ()}
 GLN = {"X12": ("UL",), "EDIFACT": ("9",)}
 DUNS = {"X12": ("1", "9"), "EDIFACT": ("16",)}
 STORE = {"X12": ("92",), "EDIFACT": ("92",)}
+# {standard: {qualifier: (name, ...)}}: the names product() tries for a qualifier, in order
+PRODUCT_NAMES = {
+    standard: {
+        qualifier: tuple(
+            name
+            for name, table in (
+                ("gtin", GTIN),
+                ("vendor_part", VENDOR_PART),
+                ("buyer_part", BUYER_PART),
+                ("sku", SKU),
+            )
+            if qualifier in table[standard]
+        )
+        for table in (GTIN, VENDOR_PART, BUYER_PART, SKU)
+        for qualifier in table[standard]
+    }
+    for standard in ("X12", "EDIFACT")
+}
 BUYER_ROLES = {"X12": ("BY", "BT", "ST"), "EDIFACT": ("BY", "IV", "DP")}
 SUPPLIER_ROLES = {"X12": ("SE", "SU", "VN", "RE", "SF", "RI"), "EDIFACT": ("SU", "SE", "II", "PE")}
 
@@ -171,16 +189,12 @@ def product(ids, standard):
     """Product ids in the canonical vocabulary (gtin, buyer_part,
     vendor_part, sku, others as "<standard>:<qualifier>")."""
     out = {}
+    names = PRODUCT_NAMES[standard]
     for qualifier, found in (ids or {}).items():
         if not found:
             continue
-        for name, table in (
-            ("gtin", GTIN),
-            ("vendor_part", VENDOR_PART),
-            ("buyer_part", BUYER_PART),
-            ("sku", SKU),
-        ):
-            if qualifier in table[standard] and name not in out:
+        for name in names.get(qualifier, ()):
+            if name not in out:
                 out[name] = found
                 break
         else:

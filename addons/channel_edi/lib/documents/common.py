@@ -139,6 +139,10 @@ def to_implied(text, decimals=2, path="amount"):
 def decimal(text, path):
     """A document's decimal string as a Decimal; a DocumentError naming
     ``path`` otherwise. Floats are refused: money never goes through them."""
+    if text.__class__ is str:
+        plain = text.replace(".", "", 1)
+        if plain.isdigit() and plain.isascii():  # "12.50": the common case, valid and finite
+            return Decimal(text)
     if isinstance(text, bool) or not isinstance(text, str | int | Decimal):
         raise DocumentError(f'{path}: expected a decimal string such as "12.50", got {text!r}.')
     try:
