@@ -39,7 +39,8 @@ def guide_version(standard, version):
     """The guide folder for a file's version: ``004010VICS`` and ``004010``
     as they are; ``005010X231A1`` -> ``005010``; EDIFACT ``D:96A:UN:EAN008``
     -> ``D96A``."""
-    standard = standard.lower()
+    standard = (standard or "").lower()
+    version = version or ""
     if standard == "edifact":
         parts = version.split(":")
         if len(parts) >= 2 and parts[0] == "D":
@@ -67,7 +68,7 @@ _ALIASES = {}
 def guide_for(standard, version, set_id, overrides=None):
     """The effective guide (compiled once and cached) for a set, a version and
     a partner's overrides (a dict, a list of dicts, or None)."""
-    standard = standard.lower()
+    standard = (standard or "").lower()
     folder = guide_version(standard, version)
     if overrides is None or isinstance(overrides, dict):
         overrides = [overrides] if overrides else []
@@ -98,7 +99,7 @@ def validate(transaction, standard, version, overrides=None, decimal_mark="."):
     is not checked, which the caller decides how to treat.
     """
     try:
-        guide = guide_for(standard, version, transaction.type, overrides)
+        guide = guide_for(standard, version, str(transaction.type or ""), overrides)
     except GuideError as exc:
         if "no guide" not in str(exc) and "no dictionary" not in str(exc):
             raise

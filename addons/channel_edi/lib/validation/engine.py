@@ -20,6 +20,7 @@ AK403 for an element) and the EDIFACT CONTRL syntax error code
 
 from ..readsegment import split_element
 from ..tree import Issue
+from .fastcheck import checker
 
 # code: (X12 AK304 / AK403, EDIFACT 0085, what it means)
 ISSUE_CODES = {
@@ -105,7 +106,7 @@ class ElementSpec:
 
 
 class SegmentSpec:
-    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory", "notes_met")
+    __slots__ = ("tag", "name", "elements", "notes", "count", "mandatory", "notes_met", "checkers")
 
     def __init__(self, tag, name, elements, notes):
         self.tag = tag
@@ -115,6 +116,7 @@ class SegmentSpec:
         self.count = len(elements)
         self.mandatory = tuple(e for e in elements if e.usage == "M")
         self.notes_met = set()  # presence masks known to meet every syntax note
+        self.checkers = {}  # segment class (its separators) -> fastcheck.checker()
 
 
 class SegEntry:
@@ -301,14 +303,14 @@ class CompiledGuide:
 
     # --- validating -------------------------------------------------------------------
 
-    def validate(self, transaction, decimal_mark="."):
+    def validate(self, transaction, decimal_mark=".", fast=True):
         """The issues of one transaction (a :class:`~..tree.Transaction` or a
         list of segments, header and trailer included).
 
         ``decimal_mark`` is the interchange's (UNA3); EDIFACT numbers are
         accepted with either mark, as syntax version 4 allows."""
         segments = getattr(transaction, "segments", transaction)
-        run = _Run(self)
+        run = _Run(self, fast)
         for index, segment in enumerate(segments, start=1):
             run.segment(segment, index)
         run.finish(segments[-1] if segments else None, len(segments))
@@ -323,10 +325,11 @@ class _Run:
     """The state of one transaction's walk: the stack of open loops as
     ``[loop, current index, counts per entry]`` frames."""
 
-    __slots__ = ("guide", "issues", "stack", "hl_levels", "hl_children", "hl_count")
+    __slots__ = ("guide", "issues", "stack", "hl_levels", "hl_children", "hl_count", "fast")
 
-    def __init__(self, guide):
+    def __init__(self, guide, fast=True):
         self.guide = guide
+        self.fast = fast  # False: every segment through the detailed checks (tests compare both)
         self.issues = []
         self.stack = [[guide.root, -1, [0] * len(guide.root.entries)]]
         self.hl_levels = None  # HL01 -> (level, segment, index, HL04 spec), once an HL is met
@@ -392,7 +395,30 @@ class _Run:
                 self._segment_issue(
                     "segment_not_used", segment, index, entry.loop, f"{tag} is not used by this guide"
                 )
-        self._elements(entry.spec, segment, index, entry.loop)
+        if not (self.fast and self._fast_yes(entry.spec, segment, index)):
+            self._elements(entry.spec, segment, index, entry.loop)
+
+    def _fast_yes(self, spec, segment, index):
+        """True when a segment as the codec read it (unsplit) is valid by the
+        straight-line check (fastcheck.py); its syntax notes are checked here."""
+        raw = getattr(segment, "raw", None)
+        if raw is None or segment._elements is not None:
+            return False
+        check = spec.checkers.get(segment.__class__)
+        if check is None:
+            check = spec.checkers[segment.__class__] = checker(
+                spec, segment.component, segment.repetition, segment.release
+            )
+        present = check(raw)
+        if present < 0:
+            return False
+        if spec.notes and present not in spec.notes_met:
+            if (
+                not self._notes(spec.notes, present, spec.elements, segment, index, None)
+                and len(spec.notes_met) < 512
+            ):
+                spec.notes_met.add(present)
+        return True
 
     def _close(self, frame, segment, index, end=False):
         loop, cur, counts = frame
