@@ -136,7 +136,9 @@ def generate_856s(count):
     now = datetime(2024, 5, 2, 12, 0)
     total = 0
     for number in range(1, count + 1):
-        transaction = documents.build("856", asn_document(number), "X12", "004010", control_number=f"{number:04d}")
+        transaction = documents.build(
+            "856", asn_document(number), "X12", "004010", control_number=f"{number:04d}"
+        )
         interchange = envelope.x12_interchange(profile, [(str(number), "SH", [transaction])], number, now)
         total += len(x12.write(interchange))
     return total
