@@ -123,11 +123,17 @@ def _read_po1(loop):
     po1 = loop[0]
     found = values(po1, 25)  # one slice instead of a call per element (133,000 lines in 10 MB)
     line = {}
-    put(line, "line", found[1])
-    put(line, "quantity", r_number(found[2], po1, 2))
-    put(line, "uom", found[3])
-    put(line, "unit_price", r_number(found[4], po1, 4))
-    put(line, "price_basis", found[5])
+    # put() inlined: a value is None when absent, r_number() of one never is
+    if found[1] is not None:
+        line["line"] = found[1]
+    if found[2] is not None:
+        line["quantity"] = r_number(found[2], po1, 2)
+    if found[3] is not None:
+        line["uom"] = found[3]
+    if found[4] is not None:
+        line["unit_price"] = r_number(found[4], po1, 4)
+    if found[5] is not None:
+        line["price_basis"] = found[5]
     line["product_ids"] = x12_parts.product_ids_of(found, 6, 25)
     rest = x12_parts.read_line_details(line, loop[1:])
     return line, rest
