@@ -230,7 +230,8 @@ class _Writer:
 
     def value(self, spec):
         """A non-empty simple value the engine takes without an issue; None
-        when the expression does not model the type."""
+        when the expression does not model the type. What follows a value is
+        always a separator or the end, so a longer value (or code) fails there."""
         kind, low, high = spec.kind, max(spec.low, 1), spec.high
         if low > high:
             return None
@@ -241,21 +242,21 @@ class _Writer:
             codes = [c for c in spec.codes if low <= len(c) <= high and set(c) <= self.allowed]
             if numeric:  # digits only (a point or a sign: look closer)
                 codes = [c for c in codes if c.isascii() and c.isdigit()]
-            return _trie(codes) + _END if codes else None
+            return _trie(codes) if codes else None
         if kind in ("ID", "AN"):
-            return f"{self.char}{{{low},{high}}}{_END}"
+            return f"{self.char}{{{low},{high}}}"
         if kind[0] == "N":
-            return f"[0-9]{{{low},{high}}}{_END}"
+            return f"[0-9]{{{low},{high}}}"
         if kind == "R":
-            with_point = rf"(?=[0-9.]{{{low + 1},{high + 1}}}{_END})(?=\.?[0-9])[0-9]*\.[0-9]*{_END}"
-            return f"(?:[0-9]{{{low},{high}}}{_END}|{with_point})"
+            with_point = rf"(?=[0-9.]{{{low + 1},{high + 1}}}{_END})(?=\.?[0-9])[0-9]*\.[0-9]*"
+            return f"(?:[0-9]{{{low},{high}}}|{with_point})"
         if kind == "DT":
             lengths = [n for n in (8, 6) if low <= n <= high]
             forms = {8: "[0-9]{4}" + _MMDD, 6: "[0-9]{2}" + _MMDD}
-            return "(?:" + "|".join(forms[n] for n in lengths) + f"){_END}" if lengths else None
+            return "(?:" + "|".join(forms[n] for n in lengths) + ")" if lengths else None
         if kind == "TM":
             lengths = [n for n in (8, 7, 6, 5, 4) if low <= n <= high]
-            return "(?:" + "|".join(_TIMES[n] for n in lengths) + f"){_END}" if lengths else None
+            return "(?:" + "|".join(_TIMES[n] for n in lengths) + ")" if lengths else None
         return None
 
 
