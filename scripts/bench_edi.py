@@ -4,11 +4,19 @@ Parses, validates and maps a generated X12 file of 850 purchase orders
 (100 lines each, ~10 MB by default), with pyx12's raw reader on the same
 file in the same run for comparison, then generates 1,000 856 ship notices.
 Prints MB/s and documents/s; no database. See scripts/bench-edi.
+
+Also printed: the time of each stage alone (read, validate, typed document,
+canonical order; the end-to-end run does them one set after the other), the
+peak memory (``ru_maxrss`` of a child process that does only that work, since
+tracemalloc would slow the run down several times), and the ratio to pyx12's
+raw reader with whether the issue's target (at most 2x) is met.
 """
 
 import argparse
 import gc
 import io
+import resource
+import subprocess
 import sys
 import time
 from datetime import datetime
@@ -100,6 +108,52 @@ def ours(data, with_mapping=True):
     return count, errors
 
 
+def stages(data, rounds):
+    """{stage: best seconds} of each stage alone, on the same file: read
+    (codec), validate, typed (documents.read), canonical (to_order)."""
+    from odoo.addons.channel_edi.lib import documents, validation, x12
+
+    found = {}
+    found["read"], edifile = best_of(rounds, lambda: x12.read(data))
+    sets = [
+        (transaction, group.version)
+        for interchange in edifile.interchanges
+        for group in interchange.groups
+        for transaction in group.transactions
+    ]
+    found["validate"], _issues = best_of(
+        rounds, lambda: [validation.validate(transaction, "X12", version) for transaction, version in sets]
+    )
+    found["typed"], typed = best_of(
+        rounds, lambda: [documents.read(transaction, "X12") for transaction, _v in sets]
+    )
+    found["canonical"], _orders = best_of(
+        rounds, lambda: [documents.canonical.to_order(document, "X12", currency="USD") for document in typed]
+    )
+    return found
+
+
+def peak_memory(what, megabytes):
+    """Peak resident memory (MB) of a child process that makes the file and
+    runs ``what`` ("baseline": nothing more, "pyx12", "ours") once."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--megabytes", str(megabytes), "--memory-probe", what],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def memory_probe(what, data):
+    if what == "pyx12":
+        pyx12_raw(data)
+    elif what == "ours":
+        ours(data)
+    # ru_maxrss is in kilobytes on Linux
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def asn_document(number):
     from odoo.addons.channel_edi.lib import sscc
 
@@ -149,24 +203,46 @@ def main(argv=None):
     parser.add_argument("--megabytes", type=float, default=10.0)
     parser.add_argument("--asns", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-memory", action="store_true", help="skip the peak memory probes")
+    parser.add_argument("--memory-probe", choices=("baseline", "pyx12", "ours"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     _odoo_path()
     data, orders = make_850_file(int(args.megabytes * 1024 * 1024))
+    if args.memory_probe:
+        memory_probe(args.memory_probe, data)
+        return 0
+    from odoo.addons.channel_edi.lib.readsegment import gc_paused
+
     mb = len(data) / (1024 * 1024)
     print(f"file: {mb:.2f} MB, {orders} purchase orders (850) of 100 lines, {data.count(b'~')} segments")
     raw_time, raw_segments = best_of(args.rounds, lambda: pyx12_raw(data))
     print(
-        f"pyx12 RawX12File (tokenise only):          {raw_time:6.3f} s  {mb / raw_time:7.2f} MB/s  ({raw_segments} segments)"
+        f"pyx12 RawX12File (tokenise only):             {raw_time:6.3f} s  {mb / raw_time:7.2f} MB/s  ({raw_segments} segments)"
     )
     reader_time, _n = best_of(1, lambda: pyx12_reader(data))
-    print(f"pyx12 X12Reader (segments, envelope checks): {reader_time:6.3f} s  {mb / reader_time:7.2f} MB/s")
+    print(f"pyx12 X12Reader (segments, envelope checks):  {reader_time:6.3f} s  {mb / reader_time:7.2f} MB/s")
+    print("ours, each stage alone (best of rounds):")
+    found = stages(data, args.rounds)
+    for name, seconds in found.items():
+        print(
+            f"  {name:<10} {seconds:6.3f} s  {mb / seconds:7.2f} MB/s  {orders / seconds:8.1f} docs/s  ({seconds / raw_time:5.2f}x raw)"
+        )
     parse_time, (count, errors) = best_of(args.rounds, lambda: ours(data, with_mapping=False))
     print(
-        f"ours: read + validate:                      {parse_time:6.3f} s  {mb / parse_time:7.2f} MB/s  {count / parse_time:8.1f} docs/s"
+        f"ours: read + validate:                        {parse_time:6.3f} s  {mb / parse_time:7.2f} MB/s  {count / parse_time:8.1f} docs/s"
     )
     full_time, (count, errors) = best_of(args.rounds, lambda: ours(data))
     print(
         f"ours: read + validate + map (typed, canonical): {full_time:6.3f} s  {mb / full_time:7.2f} MB/s  {count / full_time:8.1f} docs/s"
+    )
+
+    def paused():
+        with gc_paused():
+            return ours(data)
+
+    paused_time, _result = best_of(args.rounds, paused)
+    print(
+        f"  the same with the cyclic GC paused around the whole file: {paused_time:6.3f} s ({paused_time / raw_time:.2f}x raw)"
     )
     if errors:
         print(f"  {len(errors)} validation errors, first: {errors[0]}")
@@ -174,6 +250,13 @@ def main(argv=None):
     print(
         f"ratio ours (read+validate+map) / pyx12 raw reader: {ratio:.2f}x (target <= 2.0x): {'MET' if ratio <= 2.0 else 'NOT MET'}"
     )
+    if not args.no_memory:
+        base = peak_memory("baseline", args.megabytes)
+        raw_peak, our_peak = peak_memory("pyx12", args.megabytes), peak_memory("ours", args.megabytes)
+        print(
+            f"peak memory (child process, ru_maxrss): {base:.0f} MB with the file made and modules loaded;"
+            f" pyx12 raw reader +{raw_peak - base:.0f} MB; ours read+validate+map +{our_peak - base:.0f} MB"
+        )
     gen_time, size = best_of(1, lambda: generate_856s(args.asns))
     print(
         f"generate {args.asns} 856 ship notices (build, envelope, write): {gen_time:6.3f} s  {args.asns / gen_time:8.1f} docs/s  ({size / 1024:.0f} KB)"
