@@ -64,7 +64,7 @@ def values(segment, count):
     common case, no per-element call); any other segment goes through
     :func:`value` element by element, so the result is the same."""
     raw = getattr(segment, "raw", None)
-    if raw is not None and not segment.materialized and not segment._special("".join(raw)):
+    if raw is not None and segment._elements is None and not segment._special("".join(raw)):
         found = [each or None for each in raw[: count + 1]]
         found[0] = None
         if len(found) <= count:

@@ -126,12 +126,15 @@ def _read_po1(loop):
     # put() inlined: a value is None when absent, r_number() of one never is
     if found[1] is not None:
         line["line"] = found[1]
-    if found[2] is not None:
-        line["quantity"] = r_number(found[2], po1, 2)
+    quantity, price = found[2], found[4]
+    if quantity is not None:  # r_number(): digits with at most one point are kept as they are
+        digits = quantity.replace(".", "", 1)
+        line["quantity"] = quantity if digits.isdigit() and digits.isascii() else r_number(quantity, po1, 2)
     if found[3] is not None:
         line["uom"] = found[3]
-    if found[4] is not None:
-        line["unit_price"] = r_number(found[4], po1, 4)
+    if price is not None:
+        digits = price.replace(".", "", 1)
+        line["unit_price"] = price if digits.isdigit() and digits.isascii() else r_number(price, po1, 4)
     if found[5] is not None:
         line["price_basis"] = found[5]
     line["product_ids"] = x12_parts.product_ids_of(found, 6, 25)
