@@ -55,22 +55,22 @@ def value(segment, number, component=1):
     return found if found != "" else None
 
 
-def values(segment, count):
-    """``[None, value(segment, 1), ..., value(segment, count)]``: the first
-    ``count`` elements at once, for readers of long segments (PO1, IT1, LIN).
+def texts(segment, count):
+    """``[tag, segment.get(1), ..., segment.get(count)]``: the first ``count``
+    elements at once ("" when absent or empty), for readers of long segments
+    (PO1, IT1, LIN).
 
     A segment the codec read whose text holds no component, repetition or
     release character is sliced from its element strings directly (the
-    common case, no per-element call); any other segment goes through
-    :func:`value` element by element, so the result is the same."""
+    common case, no call per element); any other segment goes through
+    ``get`` element by element, so the result is the same."""
     raw = getattr(segment, "raw", None)
     if raw is not None and segment._elements is None and not segment._special("".join(raw)):
-        found = [each or None for each in raw[: count + 1]]
-        found[0] = None
+        found = raw[: count + 1]
         if len(found) <= count:
-            found.extend([None] * (count + 1 - len(found)))
+            found.extend([""] * (count + 1 - len(found)))
         return found
-    return [None, *(value(segment, number) for number in range(1, count + 1))]
+    return [segment.tag, *(segment.get(number) for number in range(1, count + 1))]
 
 
 def required(segment, number, component=1, what=None):

@@ -16,9 +16,9 @@ from .common import (
     read_x12_party,
     required,
     seg,
+    texts,
     to_implied,
     value,
-    values,
     x12_dtm,
     x12_party,
 )
@@ -48,11 +48,11 @@ def split(segments, line_tag):
 
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
-    return product_ids_of(values(segment, last), first, last)
+    return product_ids_of(texts(segment, last), first, last)
 
 
 def product_ids_of(found, first, last):
-    """:func:`read_product_ids` from a segment's :func:`~.common.values`."""
+    """:func:`read_product_ids` from a segment's :func:`~.common.texts`."""
     ids = {}
     for number_ in range(first, last, 2):
         qualifier, identifier = found[number_], found[number_ + 1]
