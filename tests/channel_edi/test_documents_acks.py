@@ -161,6 +161,24 @@ def test_acknowledge_accepts_a_clean_file_one_997_per_group():
     assert built.type == "997" and built.segments[-1].get(1) == "6"
 
 
+def test_acknowledge_takes_control_numbers_from_the_caller():
+    numbers = iter(["0042", "0043"])
+    out = acks.acknowledge(
+        _received("staedi/x12_invoice810_po850_dual.edi"), control_number=lambda: next(numbers)
+    )
+    assert [
+        (
+            a["transaction"].control_number,
+            a["transaction"].segments[0].get(2),
+            a["transaction"].segments[-1].get(2),
+        )
+        for a in out
+    ] == [
+        ("0042", "0042", "0042"),
+        ("0043", "0043", "0043"),
+    ]
+
+
 def test_acknowledge_reports_validation_issues_as_ak3_ak4():
     edifile = _received("staedi/x12_invoice810_po850_dual.edi")
     po_group = edifile.interchanges[0].groups[1]
@@ -386,3 +404,16 @@ def test_contrl_roundtrip_with_groups():
     built = documents.build("CONTRL", document, "EDIFACT", "D:3:UN")
     assert documents.read(built, "EDIFACT") == document
     assert [s.tag for s in built.body] == ["UCI", "UCF", "UCM", "UCM", "UCS"]
+
+
+def test_contrl_reports_a_wrong_segment_count_as_0085_29():
+    message = transaction("ORDERS", ("BGM", "220", "P1", "9"), control_number="5")
+    interchange = _edifact_interchange(message)
+    unt = message.segments[-1]
+    count_error = tree.Issue("segment_count", "UNT01 says 9", unt.position, "UNT", "UNT01", unt.set_position)
+    (ack,) = acks.acknowledge(tree.EdiFile("EDIFACT", [interchange], errors=[count_error]))
+    (item,) = ack["document"]["groups"][0]["transactions"]
+    assert (item["action"], item["status"], item["code"]) == ("4", "R", "29")
+    assert (
+        ack["document"]["interchange"]["action"] == "7"
+    )  # the error is the message's, not the interchange's

@@ -47,6 +47,7 @@ def shipment(children, pattern, structure_code):
                         "lading_quantity": "3",
                         "weight_qualifier": "G",
                         "weight": "41.5",
+                        "weight_uom": "LB",
                     }
                 ],
                 "carrier": {
@@ -546,6 +547,7 @@ def desadv_document():
                                 "level": "P",
                                 "hl_id": "4",
                                 "parent_id": "2",
+                                "packages": [{"count": "1"}],
                                 "sscc": sscc_of(502),
                                 "children": [
                                     {

@@ -146,12 +146,13 @@ def doc_944():
         "parties": {"WH": copy.deepcopy(WAREHOUSE)},
         "dates": {"09": "2024-01-12"},
         "lines": [
-            {"quantity_received": "98", "uom": "EA", "product_ids": {"VN": "A-1"}, "lot": "L1"},
+            {"line": "1", "quantity_received": "98", "uom": "EA", "product_ids": {"VN": "A-1"}, "lot": "L1"},
             {
+                "line": "2",
                 "quantity_received": "40",
                 "uom": "CA",
                 "product_ids": {"VN": "B-2"},
-                "adjustment_code": "07",
+                "adjustment_code": "1",
                 "references": {"PO": "PO-7"},
             },
         ],
@@ -346,8 +347,14 @@ def test_stupidedi_944_sample():
         "references": {"PO": "REF789"},
     }
     assert document["totals"] == {"quantity_received": "100"}
+    # the sample has its W07 loop outside an LX loop; the builder writes the LX that 004010 puts
+    # around W07 loops (the validation guide checks it), the rest as the sample has it
     rebuilt = warehouse.build_944(document, transaction.version)
-    assert [s.elements for s in rebuilt.segments] == [s.elements for s in transaction.segments]
+    expected = [(s.tag, s.elements) for s in transaction.segments]
+    expected.insert(4, ("LX", [[["1"]]]))
+    expected[-1] = ("SE", [[["9"]], [["0001"]]])
+    assert [(s.tag, s.elements) for s in rebuilt.segments] == expected
+    assert warehouse.read_944(rebuilt) == {**document, "lines": [{"line": "1", **line}]}
 
 
 @pytest.mark.parametrize(

@@ -569,3 +569,12 @@ def test_reading_leaves_the_garbage_collector_as_it_was():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_raw_is_plain_says_when_raw_can_be_read_as_is():
+    body = ["ST*850*0001", "BEG*00*SA*PO-1**20240102", "REF*ZZ*A>B", "SE*4*0001"]
+    beg, ref = x12.read(x12_file(body=body)).interchanges[0].groups[0].transactions[0].body
+    assert beg.raw_is_plain and beg.raw == ["BEG", "00", "SA", "PO-1", "", "20240102"]
+    assert not ref.raw_is_plain
+    assert beg.elements[0] == [["00"]]  # made: raw may go out of date from now on
+    assert not beg.raw_is_plain

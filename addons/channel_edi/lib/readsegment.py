@@ -12,6 +12,11 @@ and the lists of ``elements`` are never made.
 Shared by :mod:`.x12` and :mod:`.edifact`. Everything :class:`~.tree.Segment`
 offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
 ``elements``); assigning ``elements`` replaces the text.
+
+Walking a whole big file (validation, benchmarks): prefer ``get()`` /
+``components()`` to ``elements``, or read ``raw`` (the element strings as
+written; EDIFACT release characters still in) when ``raw_is_plain`` says
+no value needs splitting, and pause the collector with :func:`gc_paused`.
 """
 
 import gc
@@ -68,6 +73,14 @@ class ReadSegment(Segment):
     @elements.setter
     def elements(self, value):
         self._elements = value
+
+    @property
+    def raw_is_plain(self):
+        """True when every value in ``raw`` is a simple element as is: no
+        component, repetition or release character anywhere in the segment
+        (most segments of an 850)."""
+        special = self._special
+        return self._elements is None and not any(special(value) for value in self.raw[1:])
 
     @property
     def materialized(self):

@@ -270,13 +270,13 @@ class TradingPartnerAsn(models.AbstractModel):
         shipped = picking.date_done or fields.Datetime.now()
         order = {"level": "O", "po_number": sale.client_order_ref or sale.name}
         if sale.date_order:
-            order["po_date"] = sale.date_order.strftime("%Y%m%d")
+            order["po_date"] = sale.date_order.date().isoformat()
         shipment = {
             "level": "S",
             "ship_from": self._party(
-                picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id, "SF"
+                picking.picking_type_id.warehouse_id.partner_id or picking.company_id.partner_id
             ),
-            "ship_to": self._party(sale.partner_shipping_id or picking.partner_id, "ST"),
+            "ship_to": self._party(sale.partner_shipping_id or picking.partner_id),
         }
         carrier = self._carrier(picking)
         if carrier:
@@ -329,8 +329,8 @@ class TradingPartnerAsn(models.AbstractModel):
         return {
             "purpose": "00",
             "shipment_id": picking.name,
-            "shipment_date": shipped.strftime("%Y%m%d"),
-            "shipment_time": shipped.strftime("%H%M"),
+            "shipment_date": shipped.strftime("%Y-%m-%dT%H:%M"),
+            "dates": {"shipped": shipped.strftime("%Y-%m-%dT%H:%M")},
             "pattern": pattern,
             "hierarchy": [shipment],
         }
@@ -412,14 +412,14 @@ class TradingPartnerAsn(models.AbstractModel):
         return items
 
     @api.model
-    def _party(self, partner, role):
-        party = {"role": role, "name": (partner.name or "")[:60]}
+    def _party(self, partner):
+        party = {"name": (partner.name or "")[:60]}
         if partner.gln:
             party["identifiers"] = {"UL": partner.gln}
         elif partner.store_number:
             party["identifiers"] = {"92": partner.store_number}
         address = {
-            "lines": [x for x in (partner.street, partner.street2) if x],
+            "street": [x for x in (partner.street, partner.street2) if x],
             "city": partner.city or "",
             "state": partner.state_id.code or "",
             "postal_code": partner.zip or "",

@@ -251,15 +251,17 @@ class TradingPartnerExporter(models.AbstractModel):
                 line["unit_price"] = _decimal_text(order_line.price_unit)
             lines.append(line)
         statuses = {ack["status"] for line in lines for ack in line["acks"]}
-        return {
-            "purpose": "00",
-            "ack_type": "AD" if statuses == {"IA"} else "AC",
+        document = {
+            "ack_type": "AD" if statuses == {"IA"} else ("RJ" if statuses == {"IR"} else "AC"),
             "po_number": sale.client_order_ref or sale.name,
             "order_date": original.get("order_date") or sale.date_order.date().isoformat(),
             "ack_date": fields.Date.today().isoformat(),
             "seller_order_number": sale.name,
             "lines": lines,
         }
+        if backend.edi_standard == "X12":
+            document["purpose"] = "00"  # BAK01 original; EDIFACT's BGM function follows ack_type
+        return document
 
     @api.model
     def _line_of(self, order_lines, source, index):

@@ -251,7 +251,8 @@ class TradingPartnerImporter(models.AbstractModel):
         edifile = self._read_file(event)
         interchange = edifile.interchanges[0]
         transaction = next(interchange.transactions())
-        version = interchange.groups[0].version
+        group = interchange.groups[0] if interchange.groups else None
+        version = (group.version if group else "") or backend.edi_dialect
         issues = [
             i
             for i in self._validate(backend, transaction, interchange.standard, version)

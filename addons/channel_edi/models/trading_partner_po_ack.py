@@ -158,11 +158,8 @@ class TradingPartnerPoAck(models.AbstractModel):
                     "date_planned": self._planned(date, line),
                 }
             )
-        values = {}
         if first_date:
-            values["date_planned"] = self._planned(first_date, line)
-        if values:
-            line.write(values)
+            line.write(self._kept(line, date_planned=self._planned(first_date, line)))
         if float_compare(first_qty, ordered, precision_rounding=rounding) != 0:
             notes.append(self._reduce(line, first_qty, ordered))
         if new_lines:
@@ -202,12 +199,19 @@ class TradingPartnerPoAck(models.AbstractModel):
         )
 
     @api.model
+    def _kept(self, line, **values):
+        """``values`` for ``line.write`` with its price and planned date kept:
+        Odoo recomputes both from the vendor's pricelist when the quantity
+        changes alone, which would apply a price the buyer never approved."""
+        return {"price_unit": line.price_unit, "date_planned": line.date_planned, **values}
+
+    @api.model
     def _reduce(self, line, quantity, ordered):
         """Set the line's quantity to ``quantity``, not below what was received."""
         rounding = line.product_uom.rounding
         floor = line.qty_received
         if float_compare(quantity, floor, precision_rounding=rounding) < 0:
-            line.product_qty = floor
+            line.write(self._kept(line, product_qty=floor))
             return _(
                 "line %(line)s: the supplier confirms %(qty)s of %(ordered)s, but %(received)s were "
                 "received already: the line keeps %(received)s",
@@ -216,7 +220,7 @@ class TradingPartnerPoAck(models.AbstractModel):
                 ordered=ordered,
                 received=floor,
             )
-        line.product_qty = quantity
+        line.write(self._kept(line, product_qty=quantity))
         return _(
             "line %(line)s: quantity %(ordered)s -> %(qty)s", line=line.name, ordered=ordered, qty=quantity
         )

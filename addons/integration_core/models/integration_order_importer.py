@@ -477,11 +477,14 @@ class IntegrationOrderImporter(models.AbstractModel):
         if known:
             return known
         values = self._address_values(address)
-        if self._same_address(customer, values):
-            return customer
-        for child in customer.child_ids.filtered(lambda p: p.type == kind):
-            if self._same_address(child, values):
-                return child
+        if not (address.get("gln") or address.get("store_number")):
+            # an address known by an identifier nobody has yet is a new one,
+            # whatever its street (an EDI ship-to often gives none)
+            if self._same_address(customer, values):
+                return customer
+            for child in customer.child_ids.filtered(lambda p: p.type == kind):
+                if self._same_address(child, values):
+                    return child
         values.update(parent_id=customer.id, type=kind)
         values["name"] = address.get("name") or customer.name
         values.update(gln=address.get("gln") or False, store_number=address.get("store_number") or False)

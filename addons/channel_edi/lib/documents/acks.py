@@ -82,21 +82,28 @@ ELEMENT_CODES = {
 SET_CODES = {"missing_trailer": "2", "control_number_mismatch": "3", "segment_count": "4"}
 # envelope issues of a group -> AK905
 GROUP_CODES = {"missing_trailer": "3", "control_number_mismatch": "4", "transaction_count": "5"}
-# X12 AK4 code -> EDIFACT 0085 syntax error (CONTRL UCD01), and segments (UCS02)
+# X12 AK4 code -> EDIFACT 0085 syntax error (CONTRL UCD01), and AK3 codes ->
+# UCS02 (ISO 9735 service code list 0085: 12 invalid value, 13 missing, 15 not
+# supported in this position, 16 too many constituents, 21 invalid
+# character, 35 too many segment repetitions, 36 too many segment group
+# repetitions, 39 data element too long, 40 too short)
 CONTRL_ELEMENT = {
     "1": "13",
     "2": "13",
     "3": "16",
-    "4": "39",
-    "5": "40",
+    "4": "40",
+    "5": "39",
     "6": "21",
     "7": "12",
     "8": "12",
     "9": "12",
+    "10": "12",
     "12": "16",
     "13": "16",
 }
-CONTRL_SEGMENT = {"1": "14", "2": "14", "3": "15", "4": "35", "5": "35", "6": "14", "7": "14"}
+CONTRL_SEGMENT = {"1": "15", "2": "15", "3": "13", "4": "36", "5": "35", "6": "15", "7": "15"}
+# AK502 set errors -> UCM 0085: 13 missing (UNT), 28 references do not match, 29 control count
+CONTRL_MESSAGE = {"2": "13", "3": "28", "4": "29"}
 CONTRL_STATUS = {"4": "R", "7": "A", "8": "received"}
 
 
@@ -529,7 +536,7 @@ def _segment_entry(issue, position, standard):
         return entry
     entry = {"position": position}
     if not _element_number(issue):
-        entry["code"] = getattr(issue, "contrl_code", "") or CONTRL_SEGMENT.get(_segment_code(issue), "14")
+        entry["code"] = getattr(issue, "contrl_code", "") or CONTRL_SEGMENT.get(_segment_code(issue), "18")
     return entry
 
 
@@ -627,8 +634,7 @@ def _contrl_message(transaction, issues, envelope_errors):
     message["action"] = "4" if ack["status"] == "R" else "7"
     message["status"] = CONTRL_STATUS[message["action"]]
     if ack["status"] == "R" and not ack.get("segments"):
-        # 0085: 28 references do not match, 35 too many/few segments (count)
-        message["code"] = {"3": "28"}.get((ack.get("codes") or [""])[0], "35")
+        message["code"] = CONTRL_MESSAGE.get((ack.get("codes") or [""])[0], "18")  # 18: unspecified
     put(message, "segments", ack.get("segments"))
     return message
 
@@ -639,7 +645,7 @@ def _party_of(party):
     return out
 
 
-def acknowledge(edifile, issues=None, *, kind=None):
+def acknowledge(edifile, issues=None, *, kind=None, control_number=None):
     """The acknowledgements of a received file, as a list of dicts:
     ``{"interchange", "group" (X12, else None), "set_type", "document",
     "transaction"}`` - one 997/999 per X12 group, one CONTRL per EDIFACT
@@ -649,6 +655,8 @@ def acknowledge(edifile, issues=None, *, kind=None):
     ``id(transaction)``; the file's envelope errors (``edifile.errors``) are
     matched to the sets and groups by position. ``kind`` forces "997" or
     "999" for X12; by default a 005010 group gets a 999, others a 997.
+    ``control_number``: a callable giving the ST02/UNH01 of each
+    acknowledgement (the partner's sequence); "0001" / "1" by default.
     """
     issues = issues or {}
     out = []
@@ -657,7 +665,7 @@ def acknowledge(edifile, issues=None, *, kind=None):
             if all(not needs_ack(t) for t in interchange.transactions()):
                 continue
             document = contrl_ack(interchange, issues, edifile.errors)
-            transaction = build_contrl(document, "D:3:UN")
+            transaction = build_contrl(document, "D:3:UN", control_number() if control_number else "1")
             out.append(
                 {
                     "interchange": interchange,
@@ -675,7 +683,9 @@ def acknowledge(edifile, issues=None, *, kind=None):
             document = group_ack(group, issues, edifile.errors, set_type)
             version = group.version or "004010"
             ack_version = "005010X231" if set_type == "999" else version[:6]
-            transaction = _build_x12_ack(set_type, document, ack_version, "0001")
+            transaction = _build_x12_ack(
+                set_type, document, ack_version, control_number() if control_number else "0001"
+            )
             out.append(
                 {
                     "interchange": interchange,

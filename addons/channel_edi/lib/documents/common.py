@@ -51,8 +51,7 @@ def where(segment, number=None):
 def value(segment, number, component=1):
     """Element ``number`` (one-based) of ``segment``, component ``component``;
     None when absent or empty (so that absent data leaves its key out)."""
-    found = segment.get(number, component)
-    return found if found != "" else None
+    return segment.get(number, component) or None
 
 
 def texts(segment, count):
@@ -299,18 +298,23 @@ def x12_dtm(name, found, path, version=""):
 def seg(tag, *values):
     """A segment from simple values and tuples (composites), trailing empty
     elements and components left out (both standards forbid them)."""
-    cleaned = []
+    elements = []
     for item in values:
-        if isinstance(item, list | tuple):
+        kind = type(item)
+        if kind is str:
+            elements.append([[item]])
+        elif item is None:
+            elements.append([[""]])
+        elif kind is tuple or kind is list:
             parts = ["" if c is None else str(c) for c in item]
             while parts and parts[-1] == "":
                 parts.pop()
-            cleaned.append(tuple(parts) if len(parts) > 1 else (parts[0] if parts else ""))
+            elements.append([parts or [""]])
         else:
-            cleaned.append("" if item is None else str(item))
-    while cleaned and cleaned[-1] == "":
-        cleaned.pop()
-    return Segment.of(tag, *cleaned)
+            elements.append([[str(item)]])
+    while elements and elements[-1] == [[""]]:
+        elements.pop()
+    return Segment(tag, elements)
 
 
 def x12_set(set_type, body, version, control_number="0001"):

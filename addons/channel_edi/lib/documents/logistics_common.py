@@ -236,6 +236,42 @@ def decimal_text(number, path, required=True, mark="."):
     return text.replace(".", mark) if mark != "." else text
 
 
+def obj(found, path):
+    """``found`` when it is an object ({} when absent); DocumentError otherwise."""
+    if found in (None, ""):
+        return {}
+    if not isinstance(found, dict):
+        raise error(path, f"expected an object, got {found!r}.")
+    return found
+
+
+def objects(found, path):
+    """``found`` when it is a list of objects ([] when absent): [(path[i], item)];
+    DocumentError naming the first item that is not an object."""
+    if found in (None, ""):
+        return []
+    if not isinstance(found, list):
+        raise error(path, f"expected a list of objects, got {found!r}.")
+    for index, item in enumerate(found):
+        if not isinstance(item, dict):
+            raise error(f"{path}[{index}]", f"expected an object, got {item!r}.")
+    return [(f"{path}[{index}]", item) for index, item in enumerate(found)]
+
+
+def texts(found, path):
+    """``found`` when it is a list of texts ([] when absent)."""
+    if found in (None, ""):
+        return []
+    if not isinstance(found, list) or not all(isinstance(item, str) for item in found):
+        raise error(path, f"expected a list of texts, got {found!r}.")
+    return found
+
+
+def raw_segments(found, path):
+    """The segments of a list of :func:`raw_segment` dicts."""
+    return [segment_from_raw(raw, where_) for where_, raw in objects(found, path)]
+
+
 def text(document, key, path=None):
     """``document[key]`` as a string ("" when missing); DocumentError when it
     is a structure."""

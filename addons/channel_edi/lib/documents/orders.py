@@ -217,7 +217,12 @@ def build_850(document, version, control_number="0001", **_options):
 
 # 855 -------------------------------------------------------------------------------
 
-LINE_STATUSES = {
+LINE_STATUSES = {  # X12 element 668 (ACK01)
+    "AA": "accepted, forwarded to an alternate supplier location",
+    "AC": "accepted and shipped",
+    "AR": "accepted and released for shipment",
+    "BP": "accepted, partial shipment, balance backordered",
+    "DR": "accepted, date rescheduled",
     "IA": "accepted",
     "IB": "backordered",
     "IC": "accepted, changes made",
@@ -230,21 +235,24 @@ LINE_STATUSES = {
     "IR": "rejected",
     "IS": "accepted, substitution made",
     "IW": "on hold, waiver required",
-    "AR": "accepted and released for shipment",
-    "DR": "accepted, date rescheduled",
     "R1": "rejected, not a contract item",
-    "R2": "rejected, invalid item",
-    "R3": "rejected, multiple errors",
-    "R4": "rejected, invalid unit of measure",
-    "R5": "rejected, invalid unit price",
+    "R2": "rejected, invalid item product number",
+    "R3": "rejected, invalid unit of issue",
+    "R4": "rejected, contract item not available",
+    "R5": "rejected, reorder as a just-in-time order",
+    "R6": "rejected, reorder as an extended delivery order",
+    "R7": "rejected, reorder as a drop shipment",
+    "R8": "rejected, reorder as a surge order",
+    "R9": "discontinued",
+    "SP": "accepted, schedule date pending",
 }
 ACK_TYPES = ("AC", "AD", "AE", "AK", "AP", "AT", "NA", "RD", "RF", "RJ", "RO", "ZZ")
 
 
 def _read_ack(segment):
     """ACK01 status, ACK02 quantity, ACK03 uom, ACK04 date qualifier, ACK05
-    date, ACK07..ACK28 product id pairs, ACK29 industry code (a reason code
-    in some trades)."""
+    date, ACK07..ACK26 product id pairs, ACK27 agency qualifier, ACK28
+    source subqualifier, ACK29 industry code (a reason code in some trades)."""
     ack = {"status": required(segment, 1, what="line item status code")}
     put(ack, "quantity", r_number(value(segment, 2), segment, 2))
     put(ack, "uom", value(segment, 3))
@@ -252,7 +260,9 @@ def _read_ack(segment):
         qualifier = required(segment, 4, what="date/time qualifier")
         day = iso_date(required(segment, 5, what="date"), segment, 5)
         ack["dates"] = {date_name("X12", qualifier): day}
-    put(ack, "product_ids", x12_parts.read_product_ids(segment, 7, 28))
+    put(ack, "product_ids", x12_parts.read_product_ids(segment, 7, 26))
+    put(ack, "agency", value(segment, 27))
+    put(ack, "source_subqualifier", value(segment, 28))
     put(ack, "industry_code", value(segment, 29))
     return ack
 
@@ -270,9 +280,10 @@ def _ack(ack, path, version):
     for name, found in dates.items():
         dtm = x12_dtm(name, found, f"{path}.dates.{name}", version)
         code, day = dtm[1], dtm[2]
-    pairs = x12_parts.product_pairs(ack.get("product_ids"), f"{path}.product_ids", 11)
-    if ack.get("industry_code"):  # ACK29, after the 11 product id pairs
-        pairs = [*pairs, *[None] * (22 - len(pairs)), ack["industry_code"]]
+    pairs = x12_parts.product_pairs(ack.get("product_ids"), f"{path}.product_ids", 10)
+    tail = [ack.get("agency"), ack.get("source_subqualifier"), ack.get("industry_code")]
+    if any(tail):  # ACK27 agency (559), ACK28 source subqualifier (822), ACK29 industry code (1271)
+        pairs = [*pairs, *[None] * (20 - len(pairs)), *tail]
     return seg(
         "ACK",
         status,
@@ -493,7 +504,7 @@ def build_860(document, version, control_number="0001", **_options):
 # --- EDIFACT -----------------------------------------------------------------------
 
 RESPONSE_STATUS = {"5": "IA", "7": "IR", "3": "IC", "6": "IC", "1": "IA", "2": "ID"}
-STATUS_ACTION = {"IA": "5", "IR": "7", "R1": "7", "R2": "7", "R3": "7", "R4": "7", "R5": "7", "ID": "2"}
+STATUS_ACTION = {"IA": "5", "IR": "7", "ID": "2", **{f"R{n}": "7" for n in range(1, 10)}}
 CHANGE_FROM_ACTION = {"1": "AI", "2": "DI", "3": "CA"}
 ACTION_FROM_CHANGE = {"AI": "1", "DI": "2"}
 FUNCTION_FROM_ACK = {

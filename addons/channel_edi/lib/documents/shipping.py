@@ -74,9 +74,12 @@ from .logistics_common import (
     decimal_value,
     error,
     iso_datetime,
+    obj,
+    objects,
     parties_of,
     place_party,
     raw_segment,
+    raw_segments,
     read_dtm_into,
     read_edifact_party,
     read_references,
@@ -85,6 +88,7 @@ from .logistics_common import (
     seg,
     segment_from_raw,
     text,
+    texts,
     value,
     where,
     x12_date_time,
@@ -437,14 +441,12 @@ def build_856(document, version="004010", control_number="0001", sscc_with_ai=Tr
         )
     ]
     body += build_dtms(document.get("dates"), "dates", version)
-    for i, raw in enumerate(document.get("other_segments") or []):
-        body.append(segment_from_raw(raw, f"other_segments[{i}]"))
+    body += raw_segments(document.get("other_segments"), "other_segments")
     counter = [0]
     for i, node in enumerate(hierarchy):
         body += _build_level(node, None, f"hierarchy[{i}]", counter, sscc_with_ai, version)
     body.append(seg("CTT", str(counter[0]), decimal_text(document.get("hash_total"), "hash_total", False)))
-    for i, raw in enumerate(document.get("summary_segments") or []):
-        body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
+    body += raw_segments(document.get("summary_segments"), "summary_segments")
     return x12_set("856", body, version, control_number)
 
 
@@ -458,7 +460,10 @@ def check_ssccs(hierarchy):
         if not isinstance(node, dict):
             return
         numbers = [("sscc", node.get("sscc"))] if node.get("sscc") else []
-        numbers += [(f"additional_ssccs[{i}]", n) for i, n in enumerate(node.get("additional_ssccs") or [])]
+        extra = node.get("additional_ssccs")
+        numbers += [
+            (f"additional_ssccs[{i}]", n) for i, n in enumerate(extra if isinstance(extra, list) else [])
+        ]
         for key, number in numbers:
             try:
                 checked = gs1.validate_sscc(number)
@@ -469,7 +474,8 @@ def check_ssccs(hierarchy):
                 problems.append(f"{path}.{key}: SSCC {checked} is already the SSCC of {seen[checked]}")
             else:
                 seen[checked] = path
-        for i, child in enumerate(node.get("children") or []):
+        children = node.get("children")
+        for i, child in enumerate(children if isinstance(children, list) else []):
             visit(child, f"{path}.children[{i}]")
 
     for i, node in enumerate(hierarchy):
@@ -509,8 +515,8 @@ def _check_hierarchy(hierarchy, pattern):
                 raise error(
                     path, f"the pattern {pattern} ends with {order[-1]}, this {level} level has no children"
                 )
-        for i, child in enumerate(node.get("children") or []):
-            check(child, f"{path}.children[{i}]", level)
+        for where_, child in objects(node.get("children"), f"{path}.children"):
+            check(child, where_, level)
 
     if len(hierarchy) > 1:
         raise error("hierarchy", "one shipment (S) level per ship notice")
@@ -588,15 +594,14 @@ def _level_segments(node, path, sscc_with_ai, version):
         )
     if node.get("description"):
         add(seg("PID", "F", "", "", "", text(node, "description", path)))
-    for i, pack in enumerate(node.get("packaging") or []):
-        where_ = f"{path}.packaging[{i}]"
+    for where_, pack in objects(node.get("packaging"), f"{path}.packaging"):
         values = [
             decimal_text(pack.get(k), f"{where_}.{k}", False) if k in _TD1_NUMBERS else text(pack, k, where_)
             for k in _TD1_KEYS
         ]
         add(seg("TD1", *values))
     if node.get("carrier"):
-        carrier = node["carrier"]
+        carrier = obj(node["carrier"], f"{path}.carrier")
         values = [text(carrier, k, f"{path}.carrier") for k in _TD5_KEYS]
         add(seg("TD5", *values, "", "", "", text(carrier, "service_level", f"{path}.carrier")))
     for key, qualifier in (("bill_of_lading", "BM"), ("pro_number", "CN"), ("lot", "LT")):
@@ -610,18 +615,19 @@ def _level_segments(node, path, sscc_with_ai, version):
             raise error(f"{path}.sscc", str(exc)) from None
         with_ai = node.get("sscc_with_ai", sscc_with_ai)
         add(seg("MAN", MAN_SSCC, f"00{number}" if with_ai else number))
-    for i, mark in enumerate(node.get("marks") or []):
-        if not isinstance(mark, dict) or not mark.get("qualifier"):
-            raise error(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
+    for where_, mark in objects(node.get("marks"), f"{path}.marks"):
+        if not mark.get("qualifier"):
+            raise error(f"{where_}.qualifier", "missing (MAN01)")
         add(seg("MAN", mark["qualifier"], mark.get("value"), mark.get("value_end")))
     if node.get("expiry_date"):
         add(seg("DTM", "036", x12_date_time(node["expiry_date"], f"{path}.expiry_date")[0]))
     add(*build_dtms(node.get("dates"), f"{path}.dates", version))
-    parties = [("SF", node["ship_from"], "ship_from")] if node.get("ship_from") else []
+    parties = (
+        [("SF", obj(node["ship_from"], f"{path}.ship_from"), "ship_from")] if node.get("ship_from") else []
+    )
     for role, party, key in parties + parties_of(node, "X12"):
         blocks.append((HL_LOOP_POSITIONS["N1"], x12_party(role, party, f"{path}.{key}")))
-    for i, raw in enumerate(node.get("other_segments") or []):
-        add(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    add(*raw_segments(node.get("other_segments"), f"{path}.other_segments"))
     blocks.sort(key=lambda block: block[0])  # stable: same position keeps its order
     return [segment for _, segments in blocks for segment in segments]
 
@@ -882,8 +888,7 @@ def build_desadv(document, version=DESADV_VERSION, control_number="1", decimal="
         )
     for name, found in dates.items():
         body.append(edifact_dtm(date_code("EDIFACT", name, f"dates.{name}"), found, f"dates.{name}"))
-    for i, raw in enumerate(document.get("other_segments") or []):
-        body.append(segment_from_raw(raw, f"other_segments[{i}]"))
+    body += raw_segments(document.get("other_segments"), "other_segments")
     if document.get("po_number"):
         body.append(seg("RFF", ("ON", text(document, "po_number"))))
         if document.get("po_date"):
@@ -896,7 +901,7 @@ def build_desadv(document, version=DESADV_VERSION, control_number="1", decimal="
     for role, party, path in parties_of(document, "EDIFACT"):
         body += edifact_party(role, party, path)
     if document.get("carrier"):
-        carrier = document["carrier"]
+        carrier = obj(document["carrier"], "carrier")
         body.append(
             seg(
                 "TDT",
@@ -915,8 +920,7 @@ def build_desadv(document, version=DESADV_VERSION, control_number="1", decimal="
     lines = [0]
     for i, node in enumerate(hierarchy):
         body += _build_cps(node, None, f"hierarchy[{i}]", counter, lines, decimal)
-    for i, raw in enumerate(document.get("summary_segments") or []):
-        body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
+    body += raw_segments(document.get("summary_segments"), "summary_segments")
     body.append(seg("CNT", ("2", str(lines[0]))))
     return edifact_set("DESADV", body, version, control_number)
 
@@ -935,12 +939,12 @@ def _build_cps(node, parent_id, path, counter, lines, decimal):
     if given not in (None, "") and str(given) != cps_id:
         raise error(f"{path}.hl_id", f"{given!r}, but this is CPS number {cps_id} (depth-first order)")
     out = [seg("CPS", cps_id, parent_id, text(node, "packaging_level", path))]
-    for i, pack in enumerate(node.get("packages") or []):
+    for i, (_where, pack) in enumerate(objects(node.get("packages"), f"{path}.packages")):
         out.append(
             seg("PAC", decimal_text(pack.get("count"), f"{path}.packages[{i}].count"), "", pack.get("type"))
         )
     ssccs = [node["sscc"]] if node.get("sscc") else []
-    ssccs += list(node.get("additional_ssccs") or [])
+    ssccs += texts(node.get("additional_ssccs"), f"{path}.additional_ssccs")
     checked = []
     for i, number in enumerate(ssccs):
         try:
@@ -948,12 +952,13 @@ def _build_cps(node, parent_id, path, counter, lines, decimal):
         except gs1.InvalidKey as exc:
             key = "sscc" if i == 0 else f"additional_ssccs[{i - 1}]"
             raise error(f"{path}.{key}", str(exc)) from None
+    if checked and not node.get("packages"):
+        out.append(seg("PAC", "1"))  # the marks (PCI/GIN) belong to a PAC group: this one package
     if checked:
         out.append(seg("PCI", SSCC_MARKING))
         out.append(Segment("GIN", [[["BJ"]], *[[[n]] for n in checked]]))
-    for i, raw in enumerate(node.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
-    children = node.get("children") or []
+    out += raw_segments(node.get("other_segments"), f"{path}.other_segments")
+    children = [child for _where, child in objects(node.get("children"), f"{path}.children")]
     seen_package = False
     for i, child in enumerate(children):
         child_path = f"{path}.children[{i}]"
@@ -971,7 +976,7 @@ def _build_cps(node, parent_id, path, counter, lines, decimal):
 
 def _build_lin(item, path, lines, decimal):
     lines[0] += 1
-    ids = dict(require(item, "product_ids", path))
+    ids = dict(obj(require(item, "product_ids", path), f"{path}.product_ids"))
     if item.get("lin_raw"):
         out = [segment_from_raw(item["lin_raw"], f"{path}.lin_raw")]
         ids.pop(value(out[0], 3, 2), None)
@@ -996,6 +1001,5 @@ def _build_lin(item, path, lines, decimal):
             out.append(edifact_dtm(EXPIRY_DATE, item["expiry_date"], f"{path}.expiry_date"))
         if item.get("lot"):
             out.append(seg("GIN", "BX", text(item, "lot", path)))
-    for i, raw in enumerate(item.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    out += raw_segments(item.get("other_segments"), f"{path}.other_segments")
     return out

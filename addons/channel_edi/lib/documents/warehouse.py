@@ -53,16 +53,19 @@ from .logistics_common import (
     decimal_value,
     error,
     iso_datetime,
+    obj,
+    objects,
     parties_of,
     place_party,
     raw_segment,
+    raw_segments,
     read_dtm_into,
     read_g62,
     read_references,
     read_x12_party,
     require,
     seg,
-    segment_from_raw,
+    text,
     value,
     where,
     x12_date_time,
@@ -118,6 +121,8 @@ class SegmentMap:
         return compact(out)
 
     def build(self, data, path):
+        if not isinstance(data, dict):
+            raise error(path or "(document)", f"expected an object, got {data!r}.")
         for key in self.required:
             require(data, key, path)
         values = {}
@@ -150,7 +155,7 @@ class SegmentMap:
                 if not qualifier or ident in (None, ""):
                     raise error(f"{path}.{key}.{qualifier or '?'}", "a qualifier and a value")
                 values[number], values[number + 1] = str(qualifier), str(ident)
-        for ref, extra in (data.get("extra_elements") or {}).items():
+        for ref, extra in obj(data.get("extra_elements"), f"{path}.extra_elements").items():
             number = ref[len(self.tag) :] if str(ref).startswith(self.tag) else ""
             if not number.isdigit() or int(number) in values and values[int(number)]:
                 raise error(f"{path}.extra_elements.{ref}", f"not a free element of {self.tag}")
@@ -298,7 +303,7 @@ SETS = {
     "940": SetSpec("940", W05, W01, carrier=W66, totals=W76, uses_lx=True),
     "945": SetSpec("945", W06, W12, carrier=W27, totals=W03, uses_lx=True),
     "943": SetSpec("943", W06, W04, carrier=W27, totals=W03),
-    "944": SetSpec("944", W17, W07, totals=W14),
+    "944": SetSpec("944", W17, W07, totals=W14, uses_lx=True),  # W07 loops sit in LX loops
     "846": SetSpec("846", BIA, LIN, date_tag="DTM", line_count=True, parties_first=False),
     "947": SetSpec("947", W15, W19, uses_lx=True, lx_required=False),
 }
@@ -513,19 +518,17 @@ def build(set_type, document, version="004010", control_number="0001"):
             raise error(f"notes[{i}].text", "missing (mandatory).")
         body.append(seg("NTE", note.get("reference"), note["text"]))
     if spec.carrier is not None and document.get("carrier"):
-        body.append(spec.carrier.build(document["carrier"], "carrier"))
-    for i, raw in enumerate(document.get("other_segments") or []):
-        body.append(segment_from_raw(raw, f"other_segments[{i}]"))
+        body.append(spec.carrier.build(obj(document["carrier"], "carrier"), "carrier"))
+    body += raw_segments(document.get("other_segments"), "other_segments")
     lines = require(document, "lines", "")
     if not isinstance(lines, list):
         raise error("lines", "a list of lines")
     body += _build_lines(spec, lines, version)
     if spec.totals is not None and document.get("totals"):
-        body.append(spec.totals.build(document["totals"], "totals"))
+        body.append(spec.totals.build(obj(document["totals"], "totals"), "totals"))
     if spec.line_count:
         body.append(seg("CTT", str(len(lines))))
-    for i, raw in enumerate(document.get("summary_segments") or []):
-        body.append(segment_from_raw(raw, f"summary_segments[{i}]"))
+    body += raw_segments(document.get("summary_segments"), "summary_segments")
     return x12_set(spec.set_type, body, version, control_number)
 
 
@@ -538,7 +541,7 @@ def _build_lines(spec, lines, version):
             raise error(path, "a line is an object")
         if spec.uses_lx and (spec.lx_required or line.get("line")):
             number = str(line.get("line") or i + 1)
-            pack = line.get("pack") or {}
+            pack = obj(line.get("pack"), f"{path}.pack")
             if previous != (number, pack):
                 out.append(seg("LX", number))
                 out += _build_pack(pack, f"{path}.pack")
@@ -561,12 +564,11 @@ def _build_pack(pack, path):
         except gs1.InvalidKey as exc:
             raise error(f"{path}.sscc", str(exc)) from None
         out.append(seg("MAN", "GM", number if pack.get("sscc_with_ai") is False else f"00{number}"))
-    for i, mark in enumerate(pack.get("marks") or []):
-        if not isinstance(mark, dict) or not mark.get("qualifier"):
-            raise error(f"{path}.marks[{i}].qualifier", "missing (MAN01)")
+    for where_, mark in objects(pack.get("marks"), f"{path}.marks"):
+        if not mark.get("qualifier"):
+            raise error(f"{where_}.qualifier", "missing (MAN01)")
         out.append(seg("MAN", mark["qualifier"], mark.get("value"), mark.get("value_end")))
-    for i, raw in enumerate(pack.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    out += raw_segments(pack.get("other_segments"), f"{path}.other_segments")
     return out
 
 
@@ -585,12 +587,11 @@ def _build_line_extras(spec, line, path, version):
     for qualifier, quantity in quantities.items():
         where_ = f"{path}.quantities.{qualifier}"
         out.append(seg("QTY", qualifier, decimal_text(quantity, where_), line.get("uom")))
-    for i, sdq in enumerate(line.get("destinations") or []):
-        out.append(_build_sdq(sdq, f"{path}.destinations[{i}]"))
+    for where_, sdq in objects(line.get("destinations"), f"{path}.destinations"):
+        out.append(_build_sdq(sdq, where_))
     out += build_references(line.get("references") or {}, f"{path}.references", _ref_tag(spec))
     out += _build_dates(spec, line.get("dates"), f"{path}.dates", version)
-    for i, raw in enumerate(line.get("other_segments") or []):
-        out.append(segment_from_raw(raw, f"{path}.other_segments[{i}]"))
+    out += raw_segments(line.get("other_segments"), f"{path}.other_segments")
     return out
 
 
@@ -603,13 +604,13 @@ def _build_dates(spec, dates, path, version):
 def _build_sdq(sdq, path):
     if not isinstance(sdq, dict):
         raise error(path, "an object with 'uom' and 'locations'")
-    quantities = require(sdq, "locations", path)
+    quantities = objects(require(sdq, "locations", path), f"{path}.locations")
     if len(quantities) > 10:
         raise error(f"{path}.locations", "at most 10 locations in one SDQ segment")
     values = []
-    for i, entry in enumerate(quantities):
-        values.append(require(entry, "location", f"{path}.locations[{i}]"))
-        values.append(decimal_text(entry.get("quantity"), f"{path}.locations[{i}].quantity"))
+    for where_, entry in quantities:
+        values.append(text(entry, "location", where_) or require(entry, "location", where_))
+        values.append(decimal_text(entry.get("quantity"), f"{where_}.quantity"))
     values += [""] * (20 - len(values))
     return seg(
         "SDQ", require(sdq, "uom", path), sdq.get("id_qualifier"), *values, sdq.get("location_identifier")

@@ -48,13 +48,14 @@ def split(segments, line_tag):
 
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
-    return product_ids_of(texts(segment, last), first, last)
+    return product_ids_of(texts(segment, last + 1), first, last)
 
 
 def product_ids_of(found, first, last):
     """:func:`read_product_ids` from a segment's :func:`~.common.texts`."""
     ids = {}
-    for number_ in range(first, last, 2):
+    # the pairs up to ``last`` (as far as ``found`` reaches: the segment's own length)
+    for number_ in range(first, min(last + 1, len(found) - 1), 2):
         qualifier, identifier = found[number_], found[number_ + 1]
         if qualifier or identifier:
             # as written: half a pair (a syntax error the validator reports) stays visible

@@ -13,7 +13,12 @@ counts, types, lengths, code lists, composites and X12 syntax notes.
 
 Each issue is a :class:`~..tree.Issue` naming the segment (file and set
 position) and element, with the 997/999 and CONTRL codes an acknowledgement
-needs.
+needs; :func:`acknowledgement` groups them the way an AK3/AK4 (UCS/UCD) lists
+them.
+
+Modules: :mod:`.guide` (guides and overrides as data), :mod:`.engine` (the
+walk and the detailed checks), :mod:`.fastcheck` (the straight-line check that
+passes valid segments quickly).
 """
 
 import json

@@ -106,7 +106,7 @@ def _max(text, where):
     return int(text)
 
 
-def load_dictionary(standard, version, _seen=None):
+def load_dictionary(standard, version):
     """The dictionary ``guides/<standard>/<version>/segments.json``, merged over
     its ``base`` dictionary when it names one (005010 over 004010)."""
     return _load_dictionary(standard, version)
