@@ -137,7 +137,7 @@ def _read_po1(loop):
         line["unit_price"] = price if digits.isdigit() and digits.isascii() else r_number(price, po1, 4)
     if found[5]:
         line["price_basis"] = found[5]
-    line["product_ids"] = x12_parts.product_ids_of(found, 6, 25)
+    line["product_ids"] = x12_parts.product_ids_of(found, 6, min(25, len(po1)))  # up to the segment's length
     rest = x12_parts.read_line_details(line, loop[1:])
     return line, rest
 

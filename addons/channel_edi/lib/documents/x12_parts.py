@@ -48,7 +48,7 @@ def split(segments, line_tag):
 
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
-    return product_ids_of(texts(segment, last + 1), first, last)
+    return product_ids_of(texts(segment, last + 1), first, min(last, len(segment)))
 
 
 def product_ids_of(found, first, last):
