@@ -172,7 +172,10 @@ class _Writer:
                     first = min(positions)
                     before[first - 1] += self.note(note, first - 1)
             body = _sequence(parts, mandatory, E, f"(?:{E})*", before)
-            found = self._segments[id(spec)] = f"{re.escape(spec.tag)}{start}{body}(?:{S}|\\Z)"
+            # atomic: a segment's text ends at the next segment separator whatever the way it
+            # matched, so nothing after it can need another way (and the matcher keeps no
+            # choice points: twice as fast)
+            found = self._segments[id(spec)] = f"(?>{re.escape(spec.tag)}{start}{body}(?:{S}|\\Z))"
         return found
 
     def note(self, note, offset):
