@@ -52,15 +52,12 @@ def read_product_ids(segment, first, last):
 
 
 def product_ids_of(found, first, last):
-    """:func:`read_product_ids` from a segment's :func:`~.common.texts`."""
-    ids = {}
-    # the pairs up to ``last`` (as far as ``found`` reaches: the segment's own length)
-    for number_ in range(first, min(last + 1, len(found) - 1), 2):
-        qualifier, identifier = found[number_], found[number_ + 1]
-        if qualifier or identifier:
-            # as written: half a pair (a syntax error the validator reports) stays visible
-            ids[qualifier or ""] = identifier or ""
-    return ids
+    """:func:`read_product_ids` from a segment's :func:`~.common.texts`: the
+    pairs up to ``last`` (as far as ``found`` reaches). A pair with a value
+    on one side only stays, as written (a syntax error the validator
+    reports); a later pair of the same qualifier wins."""
+    stop = min(last + 1, len(found) - 1)
+    return {q: i for q, i in zip(found[first:stop:2], found[first + 1 : stop + 1 : 2], strict=True) if q or i}
 
 
 def product_pairs(ids, path, pairs):
