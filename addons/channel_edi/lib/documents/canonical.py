@@ -49,6 +49,24 @@ SKU = {"X12": ("SK",), "EDIFACT": ()}
 GLN = {"X12": ("UL",), "EDIFACT": ("9",)}
 DUNS = {"X12": ("1", "9"), "EDIFACT": ("16",)}
 STORE = {"X12": ("92",), "EDIFACT": ("92",)}
+# {standard: {qualifier: (name, ...)}}: the names product() tries for a qualifier, in order
+PRODUCT_NAMES = {
+    standard: {
+        qualifier: tuple(
+            name
+            for name, table in (
+                ("gtin", GTIN),
+                ("vendor_part", VENDOR_PART),
+                ("buyer_part", BUYER_PART),
+                ("sku", SKU),
+            )
+            if qualifier in table[standard]
+        )
+        for table in (GTIN, VENDOR_PART, BUYER_PART, SKU)
+        for qualifier in table[standard]
+    }
+    for standard in ("X12", "EDIFACT")
+}
 BUYER_ROLES = {"X12": ("BY", "BT", "ST"), "EDIFACT": ("BY", "IV", "DP")}
 SUPPLIER_ROLES = {"X12": ("SE", "SU", "VN", "RE", "SF", "RI"), "EDIFACT": ("SU", "SE", "II", "PE")}
 
@@ -170,16 +188,12 @@ def product(ids, standard):
     """Product ids in the canonical vocabulary (gtin, buyer_part,
     vendor_part, sku, others as "<standard>:<qualifier>")."""
     out = {}
+    names = PRODUCT_NAMES[standard]
     for qualifier, found in (ids or {}).items():
         if not found:
             continue
-        for name, table in (
-            ("gtin", GTIN),
-            ("vendor_part", VENDOR_PART),
-            ("buyer_part", BUYER_PART),
-            ("sku", SKU),
-        ):
-            if qualifier in table[standard] and name not in out:
+        for name in names.get(qualifier, ()):
+            if name not in out:
                 out[name] = found
                 break
         else:
@@ -238,6 +252,18 @@ def _amount(text, path):
     return None if text is None else decimal(text, path)
 
 
+def _line_amount(text, index, key):
+    """:func:`_amount` of a line's ``key``; the path for a message is only
+    written when there is one to give (twice per line of a large order)."""
+    if text is None:
+        return None
+    if text.__class__ is str:
+        plain = text.replace(".", "", 1)
+        if plain.isdigit() and plain.isascii():
+            return Decimal(text)
+    return decimal(text, f"lines[{index}].{key}")
+
+
 # --- 850 -> order ------------------------------------------------------------------
 
 
@@ -261,34 +287,36 @@ def to_order(document, standard, *, currency=None, partner_key=None):
     identity = party_identity(buyer, standard)
     name = (buyer or {}).get("name") or identity or po_number
     lines = []
+    order_id = f"{prefix}{po_number}:"
     for index, line in enumerate(document.get("lines") or []):
-        path = f"lines[{index}]"
         if line.get("unit_price") is None:
             raise DocumentError(
-                f"{path}.unit_price: the order gives no price for line {line.get('line') or index + 1}."
+                f"lines[{index}].unit_price: the order gives no price for line {line.get('line') or index + 1}."
             )
         ids = product(line.get("product_ids"), standard)
         number_ = line.get("line") or str(index + 1)
         out = {
-            "external_id": f"{prefix}{po_number}:{number_}",
+            "external_id": f"{order_id}{number_}",
             "name": line.get("description") or next(iter(ids.values()), number_),
-            "quantity": _amount(line.get("quantity"), f"{path}.quantity"),
-            "unit_price": _unit_price(line, path),
+            "quantity": _line_amount(line.get("quantity"), index, "quantity"),
+            "unit_price": _line_unit_price(line, index),
             "sku": ids.get("vendor_part") or ids.get("sku"),
             "barcode": ids.get("gtin"),
         }
         if ids.get("buyer_part"):
             out["variant_external_id"] = f"{prefix}buyer:{ids['buyer_part']}"
-        discount = sum(
-            (
-                _amount(c["amount"], f"{path}.allowances_charges[{i}].amount")
-                for i, c in enumerate(line.get("allowances_charges") or [])
-                if c.get("indicator") == "A" and c.get("amount") is not None
-            ),
-            Decimal(0),
-        )
-        if discount:
-            out["discount_amount"] = discount
+        if line.get("allowances_charges"):
+            path = f"lines[{index}]"
+            discount = sum(
+                (
+                    _amount(c["amount"], f"{path}.allowances_charges[{i}].amount")
+                    for i, c in enumerate(line["allowances_charges"])
+                    if c.get("indicator") == "A" and c.get("amount") is not None
+                ),
+                Decimal(0),
+            )
+            if discount:
+                out["discount_amount"] = discount
         lines.append(out)
     if not lines:
         raise DocumentError("lines: the order has no lines.")
@@ -329,6 +357,16 @@ def _unit_price(line, path):
     basis = (line.get("price_details") or {}).get("basis_quantity")
     if price is not None and basis:
         price = price / decimal(basis, f"{path}.price_details.basis_quantity")
+    return price
+
+
+def _line_unit_price(line, index):
+    """:func:`_unit_price` of ``lines[index]``, its path written only for a message."""
+    price = _line_amount(line.get("unit_price"), index, "unit_price")
+    details = line.get("price_details")
+    basis = details.get("basis_quantity") if details else None
+    if price is not None and basis:
+        price = price / decimal(basis, f"lines[{index}].price_details.basis_quantity")
     return price
 
 

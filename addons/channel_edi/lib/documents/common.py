@@ -54,6 +54,24 @@ def value(segment, number, component=1):
     return segment.get(number, component) or None
 
 
+def texts(segment, count):
+    """``[tag, segment.get(1), ..., segment.get(count)]``: the first ``count``
+    elements at once ("" when absent or empty), for readers of long segments
+    (PO1, IT1, LIN).
+
+    A segment the codec read whose text holds no component, repetition or
+    release character is sliced from its element strings directly (the
+    common case, no call per element); any other segment goes through
+    ``get`` element by element, so the result is the same."""
+    raw = getattr(segment, "raw", None)
+    if raw is not None and segment._elements is None and not segment._special("".join(raw)):
+        found = raw[: count + 1]
+        if len(found) <= count:
+            found.extend([""] * (count + 1 - len(found)))
+        return found
+    return [segment.tag, *(segment.get(number) for number in range(1, count + 1))]
+
+
 def required(segment, number, component=1, what=None):
     """Like :func:`value`, but an absent value is a DocumentError naming it."""
     found = value(segment, number, component)
@@ -117,6 +135,9 @@ def number(text, segment=None, element=None, comma=True):
     kept as written ("12.50" stays "12.50")."""
     if text is None:
         return None
+    plain = text.replace(".", "", 1)
+    if plain.isdigit() and plain.isascii():  # the common case, which _NUMBER takes as is
+        return text
     if not _NUMBER.match(text) or (not comma and "," in text):
         place = f"{where(segment, element)}: " if segment is not None else ""
         raise DocumentError(f"{place}{text!r} is not a number.")
@@ -152,6 +173,10 @@ def to_implied(text, decimals=2, path="amount"):
 def decimal(text, path):
     """A document's decimal string as a Decimal; a DocumentError naming
     ``path`` otherwise. Floats are refused: money never goes through them."""
+    if text.__class__ is str:
+        plain = text.replace(".", "", 1)
+        if plain.isdigit() and plain.isascii():  # "12.50": the common case, valid and finite
+            return Decimal(text)
     if isinstance(text, bool) or not isinstance(text, str | int | Decimal):
         raise DocumentError(f'{path}: expected a decimal string such as "12.50", got {text!r}.')
     try:

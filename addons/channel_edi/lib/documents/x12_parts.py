@@ -18,6 +18,7 @@ from .common import (
     required,
     seg,
     split_body,
+    texts,
     to_implied,
     value,
     x12_dtm,
@@ -39,13 +40,16 @@ def split(segments, line_tag):
 
 def read_product_ids(segment, first, last):
     """{qualifier: id} from the pairs (first, first+1) .. (last-1, last)."""
-    ids = {}
-    for number_ in range(first, min(last, len(segment)) + 1, 2):
-        qualifier, identifier = value(segment, number_), value(segment, number_ + 1)
-        if qualifier or identifier:
-            # as written: half a pair (a syntax error the validator reports) stays visible
-            ids[qualifier or ""] = identifier or ""
-    return ids
+    return product_ids_of(texts(segment, last + 1), first, min(last, len(segment)))
+
+
+def product_ids_of(found, first, last):
+    """:func:`read_product_ids` from a segment's :func:`~.common.texts`: the
+    pairs up to ``last`` (as far as ``found`` reaches). A pair with a value
+    on one side only stays, as written (a syntax error the validator
+    reports); a later pair of the same qualifier wins."""
+    stop = min(last + 1, len(found) - 1)
+    return {q: i for q, i in zip(found[first:stop:2], found[first + 1 : stop + 1 : 2], strict=True) if q or i}
 
 
 def product_pairs(ids, path, pairs):
@@ -262,8 +266,9 @@ def read_line_details(line, segments):
     rest = []
     for segment in segments:
         if segment.tag == "PID":
-            if value(segment, 5) and "description" not in line:
-                line["description"] = value(segment, 5)
+            description = value(segment, 5)
+            if description and "description" not in line:
+                line["description"] = description
         elif segment.tag == "DTM":
             name, found = read_x12_dtm(segment)
             line.setdefault("dates", {})[name] = found
