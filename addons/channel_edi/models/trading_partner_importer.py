@@ -18,7 +18,12 @@ import logging
 from odoo import _, api, models
 
 from odoo.addons.integration_core.lib import canonical
-from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, ValidationFailed
+from odoo.addons.integration_core.lib.exceptions import (
+    BusinessRuleError,
+    MappingError,
+    RetryableError,
+    ValidationFailed,
+)
 from odoo.addons.integration_core.models.integration_event import StaleUpdate
 
 from ..lib import codec, documents, envelope, validation
@@ -53,6 +58,12 @@ ACK_STATES = {
     "7": "accepted",
     "4": "rejected",
 }
+
+
+class OrderNotYetReceived(RetryableError):
+    """An order change for an order whose 850 has not been applied yet."""
+
+    category = "mapping"
 
 
 def reference_of(typed):
@@ -389,9 +400,22 @@ class TradingPartnerImporter(models.AbstractModel):
 
     @api.model
     def _apply_order_change(self, event, payload):
+        """An 860 may overtake its 850 (two files picked up in the same run,
+        processed by two workers): an order not there yet is waited for,
+        with the backend's backoff, until the attempts are spent."""
         backend = event.backend_id
         _interchange, _transaction, typed, row = self._document(event)
-        sale = self._sale_of(backend, typed["po_number"])
+        try:
+            sale = self._sale_of(backend, typed["po_number"])
+        except MappingError as exc:
+            raise OrderNotYetReceived(
+                _(
+                    "No sale order of %(partner)s has PO number %(po)s yet: its 850 may still come; retrying.",
+                    partner=backend.name,
+                    po=typed["po_number"],
+                ),
+                code="edi.order_not_yet",
+            ) from exc
         return self.env["trading.partner.order.change"]._apply(backend, sale, typed, row)
 
     @api.model

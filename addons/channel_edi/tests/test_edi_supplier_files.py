@@ -132,3 +132,31 @@ class TestEdiSupplierFiles(SupplyCase):
         self.assertEqual(child.error_category, "business")
         self.assertIn("picking has started", child.error_message)
         self.assertEqual(widget_line.product_uom_qty, 3)
+
+    def test_an_860_that_overtakes_its_850_waits_for_it(self):
+        change = [
+            "BCH*04*SA*PO-LATE**1*20240501",
+            "POC*1*QD*3*3*EA*12.50**EN*1234567890128",
+            "CTT*1",
+        ]
+        data = x12(RETAILER, OURS, [("860", change)], control="000000401", group="401", functional_id="PC")
+        event, _created = self.env["trading.partner.transport"]._receive_file(
+            self.customer_backend, data, "test"
+        )
+        self.run_jobs(limit=2)  # the file, then one try of the change
+        child = event.child_ids.filtered(lambda e: e.topic == "order_change.received")
+        self.assertEqual(child.state, "queued", child.error_message)
+        self.assertTrue(child.next_retry_at)
+        self.assertIn("PO-LATE", child.error_message)
+        # the 850 comes; the change's next try applies it
+        order = x12(RETAILER, OURS, [("850", purchase_order_850(po_number="PO-LATE"))], control="000000402")
+        arrived, _created = self.env["trading.partner.transport"]._receive_file(
+            self.customer_backend, order, "test"
+        )
+        self.run_job(arrived.job_id)
+        self.run_job(arrived.child_ids.filtered(lambda e: e.topic == "order.received").job_id)
+        self.run_job(child.job_id)  # the change's retry, once its order is there
+        child.invalidate_recordset()
+        self.assertEqual(child.state, "done", child.error_message)
+        sale = self.env["sale.order"].search([("client_order_ref", "=", "PO-LATE")])
+        self.assertEqual(sale.order_line.filtered(lambda l: l.product_id == self.widget).product_uom_qty, 3)
