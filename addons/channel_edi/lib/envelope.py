@@ -11,6 +11,7 @@ draws the control numbers from its counters.
 from dataclasses import dataclass, field
 
 from .tree import Delimiters, Group, Interchange, Party, Segment
+from .x12 import ISA_WIDTHS
 
 # X12 functional identifier code (GS01) of each transaction set we exchange.
 FUNCTIONAL_IDS = {
@@ -43,8 +44,6 @@ EDIFACT_VERSIONS = {
     "D96A_EAN008": ("UNOC:3", ("D", "96A", "UN", "EAN008")),
     "D96A": ("UNOC:3", ("D", "96A", "UN", "")),
 }
-# Widths of the ISA elements (all are fixed width on output).
-ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
 
 
 class EnvelopeError(ValueError):
