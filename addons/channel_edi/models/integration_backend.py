@@ -206,6 +206,16 @@ class IntegrationBackend(models.Model):
     edi_guide_version = fields.Integer(string="Guide version", default=1, tracking=True)
 
     edi_document_count = fields.Integer(compute="_compute_edi_document_count", string="Documents")
+    uses_edi_profile = fields.Boolean(
+        compute="_compute_uses_edi_profile",
+        help="This backend exchanges X12/EDIFACT files: it has a partner profile (syntax, identities, "
+        "endpoints). Other channels that ride on EDI (a 3PL over X12) extend the compute.",
+    )
+
+    @api.depends("backend_type")
+    def _compute_uses_edi_profile(self):
+        for backend in self:
+            backend.uses_edi_profile = backend.backend_type == "edi"
 
     @api.depends("edi_dialect")
     def _compute_edi_standard(self):
@@ -250,7 +260,7 @@ class IntegrationBackend(models.Model):
         "edi_guide_overrides",
     )
     def _check_edi_syntax(self):
-        for backend in self.filtered(lambda b: b.backend_type == "edi"):
+        for backend in self.filtered("uses_edi_profile"):
             chars = [
                 backend.edi_element_separator,
                 backend.edi_component_separator,

@@ -22,9 +22,9 @@ from odoo.addons.integration_core.lib.exceptions import (
     BusinessRuleError,
     MappingError,
     RetryableError,
+    StaleUpdate,
     ValidationFailed,
 )
-from odoo.addons.integration_core.models.integration_event import StaleUpdate
 
 from ..lib import codec, documents, envelope, validation
 from ..lib import edifact as edifact_codec

@@ -9,10 +9,10 @@ from odoo.addons.integration_core.lib.exceptions import (
     PermanentError,
     RemoteRejected,
     RetryableError,
+    StaleUpdate,
     StillRunning,
     ValidationFailed,
 )
-from odoo.addons.integration_core.models.integration_event import StaleUpdate
 
 from ..lib import bulk, mapper, queries
 from ..lib.gid import from_gid

@@ -86,6 +86,12 @@ def fill_template(template, params):
 # --- retryable ---------------------------------------------------------------------
 
 
+class StaleUpdate(IntegrationError):
+    """Nothing to do: the event carries an older version than Odoo already
+    has, or what it asks for is done or no longer relevant. The event is
+    marked ignored with this reason (not failed, not retried)."""
+
+
 class RetryableError(IntegrationError):
     """Try again later.
 

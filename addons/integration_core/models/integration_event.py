@@ -26,6 +26,7 @@ from ..lib.exceptions import (
     LockContention,
     PermanentError,
     RetryableError,
+    StaleUpdate,
     ValidationFailed,
     backoff_delay,
 )
@@ -61,10 +62,6 @@ ERROR_CATEGORIES = [
     ("business", "Business rule"),
     ("internal", "Internal"),
 ]
-
-
-class StaleUpdate(IntegrationError):
-    """The event carries an older version than Odoo already has."""
 
 
 class IntegrationEvent(models.Model):

@@ -5,9 +5,8 @@ from odoo import _, api, fields, models
 from odoo.tools import escape_psql
 
 from ..lib import money
-from ..lib.exceptions import BusinessRuleError, LockContention, MappingError
+from ..lib.exceptions import BusinessRuleError, LockContention, MappingError, StaleUpdate
 from ..lib.locks import advisory_key
-from .integration_event import StaleUpdate
 
 _logger = logging.getLogger(__name__)
 

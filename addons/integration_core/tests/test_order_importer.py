@@ -1,7 +1,6 @@
 from odoo.tests import tagged
 
-from ..lib.exceptions import BusinessRuleError, MappingError
-from ..models.integration_event import StaleUpdate
+from ..lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 from .common import IntegrationCase, canonical_order
 
 
