@@ -333,3 +333,17 @@ def test_webhook_subscriptions(api, client):
 def test_module_constants_match_the_docs():
     assert shipbob_client.MAX_PAGE_SIZE == 250
     assert shipbob_client.SANDBOX_URL == "https://sandbox-api.shipbob.com"
+
+
+def test_a_next_page_on_another_host_is_refused_before_the_token_goes_there(api, client):
+    away = {"items": [{"sku": "A"}], "next": "https://evil.example.com/2025-07/inventory-level?c=2"}
+    api.route("GET", "/2025-07/inventory-level", (200, {}, away))
+    with pytest.raises(RemoteServerError, match="another host"):
+        list(client.iter_inventory_levels())
+    assert len(api.requests) == 1
+
+
+def test_remaining_calls_are_noted(api, client):
+    api.route("GET", "/2025-07/order/1", (200, {"x-remaining-calls": "149"}, {"id": 1}))
+    client.get_order(1)
+    assert client.remaining_calls == 149

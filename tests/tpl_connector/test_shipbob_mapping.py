@@ -347,6 +347,15 @@ def test_short_whose_rest_is_cancelled_is_a_cancelled_rest():
     assert rest_result["packages"] == [] and "carrier" not in rest_result
 
 
+def test_a_webhook_shipment_newer_than_the_fetched_order_wins():
+    stale = shipment(12, "Exception", product("A", 2))
+    first = shipment(11, "Completed", product("A", 3), product("B", 2))
+    now_cancelled = shipment(12, "Cancelled", product("A", 2))
+    result = mapping.shipment_to_canonical(now_cancelled, order(first, stale))
+    assert result["final"] is True
+    assert line(result, "A")["status"] == "cancelled"
+
+
 def test_line_never_put_in_a_shipment_is_reported_cancelled_by_the_last_confirmation():
     only = shipment(11, "Completed", product("A", 5))
     result = mapping.shipment_to_canonical(only, order(only))

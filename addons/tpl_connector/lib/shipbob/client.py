@@ -45,7 +45,7 @@ Paths are those of ShipBob's published OpenAPI document for 2025-07
 
 import logging
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import RemoteRejected, RemoteServerError
@@ -139,9 +139,18 @@ class ShipBobClient(IntegrationHttpClient):
         super().__init__(base_url, default_headers=headers, secrets=secrets, **kwargs)
         self.channel_id = str(channel_id)
         self.api_version = api_version
-        self.session.hooks.setdefault("response", []).append(_copy_retry_after)
+        self.remaining_calls = None  # x-remaining-calls of the last answer
+        self.session.hooks.setdefault("response", []).extend([_copy_retry_after, self._note_remaining_calls])
 
     # --- plumbing -------------------------------------------------------------------
+
+    def _note_remaining_calls(self, response, *args, **kwargs):
+        """Response hook: keep ShipBob's ``x-remaining-calls`` (calls left in
+        the sliding minute) for callers that want to slow down early."""
+        value = response.headers.get(HEADER_REMAINING)
+        if value is not None and str(value).strip().isdigit():
+            self.remaining_calls = int(value)
+        return response
 
     def path(self, *parts):
         """``/2025-07/<parts...>``; ids are quoted (``:cancel`` stays as is)."""
@@ -181,10 +190,23 @@ class ShipBobClient(IntegrationHttpClient):
             if not isinstance(body, dict):
                 raise RemoteServerError(f"ShipBob answered {path} with {type(body).__name__}, not a page")
             yield from body.get("items") or []
-            url, query = body.get("next") or None, None
+            url, query = self._next_page(body.get("next"), path), None
             if url in seen:  # a page pointing at itself would loop forever
                 raise RemoteServerError(f"ShipBob's pagination of {path} repeats the page {url}")
             seen.add(url)
+
+    def _next_page(self, next_url, path):
+        """The ``next`` URL of a page, refused when it leaves ShipBob's host
+        (the request would carry our token there)."""
+        if not next_url:
+            return None
+        if not isinstance(next_url, str):
+            raise RemoteServerError(f"ShipBob's next page of {path} is not a URL")
+        target = urlsplit(self.url(next_url))
+        home = urlsplit(self.base_url)
+        if (target.scheme, target.netloc) != (home.scheme, home.netloc):
+            raise RemoteServerError(f"ShipBob's next page of {path} points to another host ({target.netloc})")
+        return next_url
 
     def _list_body(self, response, path):
         if not response.content:

@@ -64,6 +64,8 @@ from odoo.addons.integration_core.lib import reader as read
 from odoo.addons.integration_core.lib.exceptions import MappingError
 from odoo.addons.integration_core.lib.reader import Reader
 
+from .webhooks import our_topic
+
 __all__ = [
     "CANCELLED_STATUSES",
     "SHIPPED_STATUSES",
@@ -305,12 +307,22 @@ def _order_lines(order):
     return lines
 
 
-def _order_context(order, path):
-    """What the other shipments of the order say: quantities shipped per
-    SKU, SKUs in open shipments, SKUs in any shipment, and the last final
-    shipment's id."""
+def _numeric(ident):
+    """A ShipBob id for ordering shipments: its number, 0 when not numeric."""
+    return int(ident) if ident and ident.isdigit() else 0
+
+
+def _order_context(order, current=None):
+    """What the shipments of the order say: quantities shipped per SKU,
+    SKUs in open shipments, SKUs in any shipment, the last final
+    shipment's id. ``current`` (the shipment being mapped, maybe newer than
+    the order's copy of it, e.g. a webhook body) replaces the order's copy."""
+    shipments = order.objects("shipments")
+    if current is not None:
+        current_id = current.ident("id")
+        shipments = [item for item in shipments if item.ident("id") != current_id] + [current]
     shipped, open_skus, seen_skus, final_ids = {}, set(), set(), []
-    for shipment in order.objects("shipments"):
+    for shipment in shipments:
         status = _status(shipment)
         lines = _product_lines(shipment)
         seen_skus.update(lines)
@@ -320,7 +332,7 @@ def _order_context(order, path):
         elif status not in CANCELLED_STATUSES:
             open_skus.update(lines)
         if status in FINAL_STATUSES:
-            final_ids.append(int(shipment.ident("id") or 0))
+            final_ids.append(_numeric(shipment.ident("id")))
     return {
         "shipped": shipped,
         "open": open_skus,
@@ -331,10 +343,10 @@ def _order_context(order, path):
 
 
 def _line_status(ordered, remaining, sku, cancelled, context):
-    if ordered is None:
-        return "over"
     if cancelled:
         return "backorder" if sku in context["open"] else "cancelled"
+    if ordered is None:
+        return "over"
     if remaining < 0:
         return "over"
     if remaining == 0:
@@ -364,7 +376,8 @@ def shipment_to_canonical(shipment, order=None, *, path=""):
     products = _product_lines(ship)
     if not products:
         raise read.invalid(ship.at("products"), "empty: the shipment lists no product")
-    lines = _shipment_lines(products, order_reader, cancelled, int(external_id))
+    context = _order_context(order_reader, ship) if order_reader is not None else None
+    lines = _shipment_lines(products, order_reader, context, cancelled, _numeric(external_id))
     tracking = ship.object("tracking")
     result = {
         "schema_version": 2,
@@ -384,15 +397,14 @@ def shipment_to_canonical(shipment, order=None, *, path=""):
     }
     if order_reader is not None:
         result["order_ref"] = order_reader.text("order_number")
-        result["final"] = _order_context(order_reader, "order")["final"]
+        result["final"] = context["final"]
     return _validated("shipment", _strip_nones(result))
 
 
-def _shipment_lines(products, order, cancelled, shipment_id):
+def _shipment_lines(products, order, context, cancelled, shipment_id):
     if order is None:
         return [_plain_line(sku, line, cancelled) for sku, line in products.items()]
     ordered_lines = _order_lines(order)
-    context = _order_context(order, "order")
     lines = []
     for sku, line in products.items():
         shipped = Decimal(0) if cancelled else line["shipped"]
@@ -552,8 +564,8 @@ def webhook_shipments(topic, payload):
     body = Reader.root(payload)
     if "shipments" in body:
         return order_shipments_to_canonical(payload)
-    if not str(topic or "").startswith(("order.", "shipment_", "order_")):
-        raise read.invalid("", f"topic {topic!r} carries no shipment")
+    if not (our_topic(topic) or "").startswith("shipment."):
+        raise read.invalid("", f"ShipBob topic {read.show(topic)} carries no shipment")
     mapped = shipment_to_canonical(payload)
     return [mapped] if mapped is not None else []
 
@@ -722,6 +734,8 @@ def inventory_levels_to_snapshot(
     ``committed`` what orders hold.
     """
     center = str(location_id) if location_id is not None else None
+    if items is not None and not isinstance(items, (list, dict, str, bytes)):
+        items = list(items)  # the client's iter_inventory_levels() as it is
     merged = {}
     for index, raw in enumerate(read.array(items, "items")):
         item = Reader.root(raw, f"items[{index}]")
