@@ -8,12 +8,12 @@ in logs, and classifies failures (timeouts, 5xx and 429 retryable, other
 Authentication and headers
     ``Authorization: Bearer <personal access token>`` and the
     ``shipbob_channel_id`` header, which create and read calls of orders and
-    returns need (developer.shipbob.com/2025-07/auth, "Create Order":
+    returns need (developer.shipbob.com/auth; the OpenAPI "Create Order":
     header ``shipbob_channel_id`` required).
 
 Rate limit
     150 requests per minute per user and application, a sliding window
-    across all of ShipBob's APIs (developer.shipbob.com/2025-07/rate-limit).
+    across all of ShipBob's APIs (developer.shipbob.com/rate-limit).
     A throttled call is answered 429 with ``x-retry-after: <seconds>`` (and
     ``x-remaining-calls``), not the standard ``Retry-After``: a response hook
     copies it over so that the base class's :class:`RateLimited` carries it
@@ -67,7 +67,7 @@ _logger = logging.getLogger(__name__)
 
 PRODUCTION_URL = "https://api.shipbob.com"
 SANDBOX_URL = "https://sandbox-api.shipbob.com"
-RATE_PER_SECOND = 150 / 60.0  # developer.shipbob.com/2025-07/rate-limit
+RATE_PER_SECOND = 150 / 60.0  # developer.shipbob.com/rate-limit
 RATE_BURST = 10  # tokens saved up: short bursts, far below the 150 of the window
 MAX_PAGE_SIZE = 250  # GET /order and GET /receiving: Limit at most 250 (default 50)
 HEADER_CHANNEL = "shipbob_channel_id"

@@ -1,8 +1,8 @@
 """ShipBob webhook deliveries: signature, topic, idempotency key.
 
 Subscriptions made on the dated API (``POST /2025-07/webhook``) are signed
-the Standard Webhooks way (developer.shipbob.com/2025-07/webhooks,
-"Verifying webhooks"):
+the Standard Webhooks way (developer.shipbob.com/2025-07/webhooks, the
+headers and the signature check it describes):
 
 - headers ``webhook-id`` (the message id, the same on every retry),
   ``webhook-timestamp`` (Unix seconds) and ``webhook-signature``; the topic
