@@ -432,6 +432,10 @@ def test_webhook_bodies_order_shipped_and_shipment_cancelled():
     (result,) = mapping.webhook_shipments("order.shipment.cancelled", cancelled)
     assert line(result, "A")["status"] == "cancelled"
     assert mapping.webhook_shipments("order.shipment.on_hold", shipment(13, "OnHold", product("A", 1))) == []
+    (with_order,) = mapping.webhook_shipments("order.shipment.cancelled", cancelled, order(first, cancelled))
+    assert with_order["final"] is True and line(with_order, "A")["ordered"] == 5
+    with pytest.raises(ValidationFailed, match="carries no shipment"):
+        mapping.webhook_shipments("return.completed", cancelled)
 
 
 # --- inbound notice -> WRO -> receipt -------------------------------------------------

@@ -554,19 +554,21 @@ def order_shipments_to_canonical(order, *, path=""):
     return results
 
 
-def webhook_shipments(topic, payload):
+def webhook_shipments(topic, payload, order=None):
     """The canonical shipments of a verified webhook body.
 
     ``order.shipped`` delivers the order (with its shipments); the
-    ``order.shipment.*`` topics deliver one shipment. Both shapes are
-    recognised by their content (an order has ``shipments``).
+    ``order.shipment.*`` topics deliver one shipment, which says nothing of
+    the order's other shipments: pass ``order`` (``get_order(shipment
+    ["order_id"])``) to get ordered quantities, shorts and ``final``. The
+    two shapes are told apart by their content (an order has ``shipments``).
     """
     body = Reader.root(payload)
     if "shipments" in body:
         return order_shipments_to_canonical(payload)
     if not (our_topic(topic) or "").startswith("shipment."):
         raise read.invalid("", f"ShipBob topic {read.show(topic)} carries no shipment")
-    mapped = shipment_to_canonical(payload)
+    mapped = shipment_to_canonical(payload, order)
     return [mapped] if mapped is not None else []
 
 
