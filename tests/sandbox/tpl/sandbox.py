@@ -88,6 +88,17 @@ class TplSandbox(RestMixin, WebhooksMixin, ViewsMixin, Peer):
         self.x12 = None  # an X12Face, see attach_x12
         self.reset(warehouse=False)
 
+    def attach_x12(self, deliver=None, sftp=None, **options):
+        """Also trade as an X12 partner (:class:`~.x12face.X12Face`): files go
+        to ``deliver(name, data)`` or through an SFTP mailbox of ``sftp``
+        (a :class:`sandbox.sftp.SftpSandbox`); returns the face."""
+        from .x12face import X12Face
+
+        self.x12 = X12Face(self.warehouse, deliver=deliver, **options)
+        if sftp is not None:
+            self.x12.attach_mailbox(sftp)
+        return self.x12
+
     def unix_time(self):
         return self._epoch + self.clock()
 
