@@ -188,12 +188,27 @@ def test_short_backorder_split_substitution(tpl):
     chairs = next(p for p in done[0]["products"] if p["sku"] == "FURN_0269")
     assert chairs["inventory_items"][0]["quantity"] == 2
     assert tpl.warehouse.orders[short["id"]]["status"] == "PartiallyFulfilled"
+    assert done[1]["status_details"][0]["name"] == "OutOfStock"
     assert [s["status"] for s in shipments(tpl, split["id"])] == ["Completed", "Completed"]
     desk = next(p for s in shipments(tpl, split["id"]) for p in s["products"] if p["sku"] == "FURN_7800")
     assert desk["inventory_items"][0]["lot"] == "L-2027"
     assert desk["inventory_items"][0]["expiration_date"] == "2027-03-31T00:00:00Z"
     skus = {p["sku"] for p in shipments(tpl, subst["id"])[0]["products"]}
     assert skus == {"FURN_7800", "FURN_0269-ALT"}
+    tpl.advance(24 * HOUR)  # the backordered chair ships the next day, in the Exception shipment
+    assert [s["status"] for s in shipments(tpl, short["id"])] == ["Completed", "Completed"]
+    assert tpl.warehouse.orders[short["id"]]["status"] == "Fulfilled"
+
+
+def test_order_has_its_shipment_from_the_start(tpl):
+    order = create(tpl, "FRESH")
+    assert [(s["status"], s["tracking"]) for s in order["shipments"]] == [("Processing", None)]
+    tpl.advance(2 * HOUR)
+    shipment = shipments(tpl, order["id"])[0]
+    assert shipment["id"] == order["shipments"][0]["id"] and shipment["status"] == "Completed"
+    assert shipment["parent_cartons"][0]["barcode"].startswith("00614141")
+    single = requests.get(url(tpl, f"/shipment/{shipment['id']}"), headers=AUTH, timeout=5).json()
+    assert single["tracking"]["tracking_number"] == shipment["tracking"]["tracking_number"]
 
 
 def test_short_with_the_rest_cancelled(tpl):
@@ -355,8 +370,10 @@ def test_x12_940_to_945_997_846_947_and_943_to_944(tpl):
     assert all(not issues for docs in sets.values() for _doc, issues in docs), sets
     assert [doc["groups"][0]["status"] for doc, _ in sets["997"]] == ["A", "A"]
     by_shipment = sorted(sets["945"], key=lambda d: d[0]["shipment_id"])
-    assert len(by_shipment) == 2
-    lines = [line for doc, _ in by_shipment for line in doc["lines"]]
+    assert len(by_shipment) == 3  # the split in two, then the backordered chair a day later
+    backorder = by_shipment[2][0]["lines"]
+    assert [(line["status"], line["quantity_shipped"]) for line in backorder] == [("CC", "1")]
+    lines = [line for doc, _ in by_shipment[:2] for line in doc["lines"]]
     chair = next(line for line in lines if line["product_ids"] == {"VN": "FURN_0269"})
     assert (
         chair["status"],

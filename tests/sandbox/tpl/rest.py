@@ -114,22 +114,17 @@ class RestMixin:
         return handler.reply(status, answer, headers)
 
     def fault_body(self, status):
-        if status == 429:
-            return {"statusCode": 429, "message": "Rate limit is exceeded. Try again in 2 seconds."}
         return {"message": "An unexpected error occurred. Please try again later."}
 
     def answer_fault(self, handler, fault):
-        if fault and fault.get("status") == 429 and fault.get("retry_after") is None:
-            fault = dict(fault, retry_after=self.default_retry_after)
-        if fault and fault.get("status") == 429:
-            # ShipBob's header, besides the standard one the base writes
-            handler_reply = handler.reply
-
-            def reply(status, body, headers=None):
-                headers = dict(headers or {}, **{"x-retry-after": str(fault["retry_after"])})
-                return handler_reply(status, body, headers)
-
-            handler.reply = reply
+        """The base's fault answers, but a 429 is worded as ShipBob's rate
+        limit (body and ``x-retry-after``, plus the standard ``Retry-After``)."""
+        if fault and fault.get("status") == 429 and not fault.get("delay") and fault.get("body") is None:
+            wait = fault.get("retry_after", self.default_retry_after)
+            body = {"statusCode": 429, "message": f"Rate limit is exceeded. Try again in {wait} seconds."}
+            headers = {"x-retry-after": str(wait), "Retry-After": str(wait), "x-remaining-calls": "0"}
+            handler.reply(429, body, headers)
+            return True
         return super().answer_fault(handler, fault)
 
     # -- dispatch -----------------------------------------------------------------------------

@@ -18,6 +18,8 @@ REST API; :mod:`.x12face`, an X12 trading partner) show it in their words.
   "backorder" | "cancel"}``; the default short is one unit of the first
   line), ``split`` (``n`` shipments), ``substitute`` (``{"sku": a, "with":
   b}``: b ships instead of a), ``exception`` (the order waits, out of stock).
+- A backordered rest ships ``backorder_delay`` seconds later, once the
+  stock covers it (a later shipment, its own ``order.shipped`` and 945).
 - Receiving orders (WRO, 943): ``receive_delay`` after they are announced
   they arrive; a behaviour per WRO reference gives differences
   (``{"short": {sku: n}, "over": {sku: n}, "damaged": {sku: n}}``); what is
@@ -74,6 +76,7 @@ class Warehouse:
         ship_delay=3600.0,
         receive_delay=86400.0,
         return_delay=86400.0,
+        backorder_delay=86400.0,
         seed=None,
         gs1_prefix="0614141",
         location_id=7,
@@ -87,6 +90,7 @@ class Warehouse:
         self.ship_delay = float(ship_delay)
         self.receive_delay = float(receive_delay)
         self.return_delay = float(return_delay)
+        self.backorder_delay = float(backorder_delay)
         self.gs1_prefix = gs1_prefix
         self.location = {"id": location_id, "name": location_name}
         self.listeners = []
@@ -144,6 +148,7 @@ class Warehouse:
             for receipt in self.receipts.values():
                 if receipt["status"] == "Awaiting" and now >= receipt["arrive_at"]:
                     out += self._receive(receipt)
+            out += self._fill_backorders()
             for ret in self.returns.values():
                 if ret["status"] == "Awaiting Arrival" and now >= ret["arrive_at"]:
                     out += self._process_return(ret)
@@ -386,11 +391,24 @@ class Warehouse:
             if order["behaviour"].get("exception") or any(line["backordered"] for line in order_lines):
                 order["status"] = "Exception"
             self.orders[order["id"]] = order
+            # ShipBob makes the order's shipment when the order arrives; it is
+            # packed (or split, or cancelled) later
+            planned = [
+                {"line": line, "sku": line["sku"], "lot": None, "expiry": None, "quantity": line["quantity"]}
+                for line in order_lines
+            ]
+            shipment = self._new_shipment(order, planned, status=order["status"])
             events = [{"kind": "order.created", "order_id": order["id"]}]
             if order["status"] == "Exception":
                 order["held"] = bool(order["behaviour"].get("exception"))
-                events.append({"kind": "order.exception", "order_id": order["id"]})
+                events.append(
+                    {"kind": "shipment.exception", "order_id": order["id"], "shipment_id": shipment["id"]}
+                )
         return order, self._emit(events)
+
+    def _open_shipment(self, order):
+        """The order's shipment not packed yet (Processing or Exception), if any."""
+        return next((s for s in order["shipments"] if s["status"] in ("Processing", "Exception")), None)
 
     def cancel_order(self, order_id):
         """A cancel request: ``(accepted, reason)``. Accepted before the pick
@@ -408,7 +426,8 @@ class Warehouse:
             for line in order["lines"]:
                 line["cancelled"], line["committed"], line["backordered"] = line["quantity"], 0, 0
             order["cancel_requests"].append({"at": self.stamp(), "accepted": True})
-            shipment = self._new_shipment(order, [], status="Cancelled")
+            shipment = self._open_shipment(order) or self._new_shipment(order, [], status="Cancelled")
+            shipment["status"] = "Cancelled"
             events = [{"kind": "order.cancelled", "order_id": order["id"], "shipment_id": shipment["id"]}]
         return True, "Order cancelled", self._emit(events)
 
@@ -440,6 +459,7 @@ class Warehouse:
             line["short"] = line["quantity"] - sum(p["quantity"] for p in line["picks"])
             line["committed"] = 0
         order["picked"] = True
+        order["status"] = "Processing"
         order["updated"] = self.stamp()
         return [{"kind": "order.picked", "order_id": order["id"]}]
 
@@ -457,7 +477,11 @@ class Warehouse:
             groups = [[first], [second]]
         shipped = []
         for group in [g for g in groups if g]:
-            shipment = self._new_shipment(order, group, status="Completed")
+            shipment = self._open_shipment(order)
+            if shipment is None:
+                shipment = self._new_shipment(order, group, status="Completed")
+            else:
+                self._pack(shipment, order, group)
             for pick in group:
                 pick["line"]["shipped"] += pick["quantity"]
             shipped.append(shipment["id"])
@@ -471,11 +495,15 @@ class Warehouse:
             line.pop("picks", None)
         order["shipped"] = True
         order["updated"] = self.stamp()
+        open_shipment = self._open_shipment(order)
+        if open_shipment is not None:  # nothing could be picked at all
+            open_shipment["status"] = "Cancelled" if rest_policy == "cancel" else "Exception"
         if short_lines and rest_policy == "cancel":
             for line in short_lines:
                 line["cancelled"] += line.pop("short")
                 line["backordered"] = 0
-            shipment = self._new_shipment(order, [], status="Cancelled", cancelled_lines=short_lines)
+            shipment = open_shipment or self._new_shipment(order, [], status="Cancelled")
+            shipment["unshipped"] = _unshipped(short_lines, "cancelled")
             events.append(
                 {"kind": "shipment.cancelled", "order_id": order["id"], "shipment_id": shipment["id"]}
             )
@@ -484,7 +512,19 @@ class Warehouse:
             for line in short_lines:
                 line["backordered"] = line.pop("short")
             order["status"] = "PartiallyFulfilled"
-            shipment = self._new_shipment(order, [], status="Exception", cancelled_lines=short_lines)
+            order["backorder_at"] = self.clock() + self.backorder_delay
+            planned = [
+                {
+                    "line": line,
+                    "sku": line["sku"],
+                    "lot": None,
+                    "expiry": None,
+                    "quantity": line["backordered"],
+                }
+                for line in short_lines
+            ]
+            shipment = open_shipment or self._new_shipment(order, planned, status="Exception")
+            shipment["unshipped"] = _unshipped(short_lines, "backordered")
             events.append(
                 {"kind": "shipment.exception", "order_id": order["id"], "shipment_id": shipment["id"]}
             )
@@ -492,50 +532,94 @@ class Warehouse:
             order["status"] = "Fulfilled"
         return events
 
-    def _new_shipment(self, order, picks, *, status, cancelled_lines=()):
-        number = self._next_id()
+    def _fill_backorders(self):
+        """Ship backordered rests once stock covers them (a later shipment:
+        another order.shipped, another 945)."""
+        out = []
+        for order in self.orders.values():
+            if order["status"] != "PartiallyFulfilled" or order.get("held"):
+                continue
+            if self.clock() < order.get("backorder_at", 0):
+                continue
+            lines = [line for line in order["lines"] if line["backordered"]]
+            if not lines or any(
+                self.on_hand(l["sku"]) - self.committed(l["sku"]) < l["backordered"] for l in lines
+            ):
+                continue
+            picks = []
+            for line in lines:
+                for lot, expiry, n in self._take(line["sku"], line["backordered"]):
+                    picks.append(
+                        {"line": line, "sku": line["sku"], "lot": lot, "expiry": expiry, "quantity": n}
+                    )
+                line["shipped"] += line["backordered"]
+                line["backordered"] = 0
+            shipment = self._open_shipment(order)
+            if shipment is None:
+                shipment = self._new_shipment(order, picks, status="Completed")
+            else:
+                self._pack(shipment, order, picks)
+            order["status"] = "Fulfilled"
+            order["updated"] = self.stamp()
+            out.append({"kind": "order.shipped", "order_id": order["id"], "shipment_ids": [shipment["id"]]})
+        return out
+
+    def _pack(self, shipment, order, picks):
+        """A shipment is packed and labelled: its items, carrier, tracking, BOL, SSCC."""
+        number = shipment["id"]
         carrier, service, scac = CARRIERS[number % len(CARRIERS)]
-        packed = status == "Completed"
-        serial = next(self._serials) if packed else None
+        shipment.update(
+            status="Completed",
+            shipped=self.stamp(),
+            carrier=carrier,
+            service=service,
+            scac=scac,
+            tracking_number=f"1Z{number:06d}{next(self._serials):08d}",
+            bol=f"BOL{number:08d}",
+            sscc=_sscc(self.gs1_prefix, number),
+            items=self._items(picks),
+            unshipped=[],
+        )
+        return shipment
+
+    def _new_shipment(self, order, picks, *, status):
         shipment = {
-            "id": number,
+            "id": self._next_id(),
             "order_id": order["id"],
             "reference_id": order["reference_id"],
             "status": status,
             "created": self.stamp(),
-            "shipped": self.stamp() if packed else None,
+            "shipped": None,
             "delivered": None,
-            "carrier": carrier if packed else None,
-            "service": service if packed else None,
-            "scac": scac if packed else None,
-            "tracking_number": f"1Z{number:06d}{serial:08d}" if packed else None,
-            "bol": f"BOL{number:08d}" if packed else None,
-            "sscc": _sscc(self.gs1_prefix, number) if packed else None,
-            "items": [
-                {
-                    "line": pick["line"]["number"],
-                    "line_ref": pick["line"]["line_ref"],
-                    "ordered_sku": pick["line"]["sku"],
-                    "sku": pick["sku"],
-                    "name": self.items[pick["sku"]]["name"],
-                    "inventory_id": self.items[pick["sku"]]["inventory_id"],
-                    "lot": pick["lot"] or None,
-                    "expiry": pick["expiry"],
-                    "quantity": pick["quantity"],
-                }
-                for pick in picks
-            ],
-            "unshipped": [
-                {
-                    "line": line["number"],
-                    "sku": line["sku"],
-                    "quantity": line.get("short") or line["cancelled"],
-                }
-                for line in cancelled_lines
-            ],
+            "carrier": None,
+            "service": None,
+            "scac": None,
+            "tracking_number": None,
+            "bol": None,
+            "sscc": None,
+            "items": self._items(picks),
+            "unshipped": [],
         }
         order["shipments"].append(shipment)
+        if status == "Completed":
+            self._pack(shipment, order, picks)
         return shipment
+
+    def _items(self, picks):
+        return [
+            {
+                "line": pick["line"]["number"],
+                "line_ref": pick["line"]["line_ref"],
+                "ordered_sku": pick["line"]["sku"],
+                "sku": pick["sku"],
+                "name": self.items[pick["sku"]]["name"],
+                "inventory_id": self.items[pick["sku"]]["inventory_id"],
+                "lot": pick["lot"] or None,
+                "expiry": pick["expiry"],
+                "quantity": pick["quantity"],
+            }
+            for pick in picks
+        ]
 
     def deliver(self, shipment_id, exception=False):
         """The carrier delivers a shipment (or reports an exception)."""
@@ -699,6 +783,10 @@ class Warehouse:
                 "behaviours": self.behaviours,
                 "shares": self.shares,
             }
+
+
+def _unshipped(lines, field):
+    return [{"line": line["number"], "sku": line["sku"], "quantity": line[field]} for line in lines]
 
 
 def _default_behaviour(key, lines):
