@@ -437,3 +437,102 @@ def test_x12_over_the_sftp_mailbox(clock):
         names = sorted(sftp.listdir("inbound"))
         transport.close()
     assert sorted(n.split("_")[1] for n in names) == ["945", "997"]
+
+
+# --- faults, retries, control API, demo ---------------------------------------------------------
+
+
+def test_injected_faults_answer_as_shipbob(tpl):
+    tpl.inject_faults([{"status": 503}, {"drop": True}])
+    answer = requests.get(url(tpl, "/order"), headers=AUTH, timeout=5)
+    assert answer.status_code == 503 and "message" in answer.json()
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url(tpl, "/order"), headers=AUTH, timeout=5)
+    assert requests.get(url(tpl, "/order"), headers=AUTH, timeout=5).status_code == 200
+    control = requests.post(f"{tpl.base_url}/_sandbox/faults", json={"outage": {"seconds": 60}}, timeout=5)
+    assert control.status_code == 200
+    assert requests.get(url(tpl, "/order"), headers=AUTH, timeout=5).status_code == 503
+    assert requests.get(f"{tpl.base_url}/_sandbox/state", timeout=5).json()["faulted"] == {
+        "503": 1,
+        "drop": 1,
+        "outage": 1,
+    }
+
+
+def test_failed_delivery_retried_with_the_same_webhook_id(tpl, clock):
+    dead = "http://127.0.0.1:9/hook"  # nothing listens: the delivery fails
+    tpl.subscribe(dead, ["order.shipped"])
+    create(tpl, "RETRY", lines=(("FURN_0269", 1),))
+    tpl.advance(2 * HOUR)
+    first = tpl.webhook_deliveries[-1]
+    assert first["status"] is None and first["attempt"] == 1
+    tpl.advance(5)
+    second = tpl.webhook_deliveries[-1]
+    assert (second["attempt"], second["webhook_id"]) == (2, first["webhook_id"])
+    assert second["headers"]["webhook-timestamp"] != first["headers"]["webhook-timestamp"]
+
+
+def test_control_api_over_http(tpl, receiver):
+    hook_url, received = receiver
+    tpl.subscribe(hook_url, ["order.shipment.delivered", "order.shipment.exception"])
+    control = f"{tpl.base_url}/_sandbox"
+    stocked = requests.post(
+        f"{control}/stock", json={"sku": "E-COM07", "quantity": 3, "name": "Large Cabinet"}, timeout=5
+    )
+    assert stocked.json()["on_hand"] == 3
+    behaviour = {"reference": "HELD", "exception": True}
+    assert requests.post(f"{control}/behaviour", json=behaviour, timeout=5).json() == {"ok": True}
+    held = create(tpl, "HELD", lines=(("E-COM07", 1),))
+    assert held["shipments"][0]["status"] == "Exception"
+    order = create(tpl, "DELIVER", lines=(("E-COM07", 1),))
+    requests.post(f"{control}/advance", json={"seconds": 2 * HOUR}, timeout=5)
+    assert tpl.warehouse.orders[held["id"]]["status"] == "Exception"  # held: never picked
+    shipment_id = shipments(tpl, order["id"])[0]["id"]
+    requests.post(f"{control}/deliver", json={"shipment_id": shipment_id}, timeout=5)
+    topics = [r["headers"]["x-webhook-topic"] for r in received]
+    assert topics == ["order.shipment.exception", "order.shipment.delivered"]
+    assert shipments(tpl, order["id"])[0]["delivery_date"]
+    drift = requests.post(
+        f"{control}/drift", json={"sku": "E-COM07", "quantity": 2, "reason": "07"}, timeout=5
+    )
+    assert drift.json()["adjustments"][0]["quantity"] == 2
+    assert requests.post(f"{control}/stock", json={"sku": "E-COM07"}, timeout=5).status_code == 422
+    warehouse = requests.get(f"{control}/warehouse", timeout=5).json()
+    assert warehouse["orders"]["DELIVER"]["status"] == "Fulfilled"
+    requests.post(f"{control}/reset", timeout=5)
+    assert tpl.warehouse.orders == {} and tpl.subscriptions == {}
+
+
+def test_x12_faults_late_945_and_no_ack(tpl):
+    face = tpl.attach_x12()
+    delivered = []
+    face.deliver = lambda name, data: delivered.append(name)
+    faults = {"x12": [{"fault": "no_ack"}, {"fault": "late", "seconds": 7200, "set": "945"}]}
+    assert requests.post(f"{tpl.base_url}/_sandbox/faults", json=faults, timeout=5).status_code == 200
+    order = [["W05", "N", "WH/OUT/LATE"], ["LX", "1"], ["W01", "1", "EA", "", "VN", "FURN_0269"]]
+    face.receive(our_file("940", order, "000000011"), "late.x12")
+    tpl.advance(2 * HOUR)
+    assert delivered == []  # no 997, the 945 held back
+    tpl.advance(2 * HOUR)
+    assert [name.split("_")[1] for name in delivered] == ["945"]
+    cancel = [["W05", "F", "WH/OUT/LATE"], ["LX", "1"], ["W01", "1", "EA", "", "VN", "FURN_0269"]]
+    face.receive(our_file("940", cancel, "000000012"), "cancel.x12")
+    assert tpl.warehouse.find_order("WH/OUT/LATE")["status"] == "Fulfilled"  # too late to cancel
+    assert face.received[-1]["errors"] == []
+
+
+def test_demo_warehouse_ships_demo_products():
+    from sandbox.tpl.demo import DEMO_STOCK, demo_sandbox
+
+    clock = ManualClock()
+    sandbox = demo_sandbox("demo-token", port=0, clock=clock, wait=clock.wait, seed=3)
+    with sandbox:
+        assert sandbox.warehouse.name == "Demo 3PL"
+        assert {sku for sku, _name, _lots in DEMO_STOCK} <= set(sandbox.warehouse.items)
+        headers = dict(AUTH, Authorization="Bearer demo-token")
+        body = order_body("WH3PL/OUT/00001", lines=(("FURN_8888", 2),))
+        assert requests.post(url(sandbox, "/order"), json=body, headers=headers, timeout=5).status_code == 201
+        sandbox.advance(600)
+        order = sandbox.warehouse.find_order("WH3PL/OUT/00001")
+        assert order["status"] == "Fulfilled"
+        assert order["shipments"][0]["items"][0]["lot"] == "LMP-A1"

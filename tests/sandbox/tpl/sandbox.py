@@ -17,7 +17,9 @@ Control API (besides the base's ``GET /_sandbox/state``, ``POST
 - ``POST /_sandbox/pause`` ``{"paused": true}``;
 - ``GET /_sandbox/warehouse``: the warehouse's whole state;
 - ``POST /_sandbox/faults`` also takes ``{"webhooks": {"drop_rate": 0.5,
-  "seed": 1}}`` / ``{"webhooks": {"drop_next": 1}}`` (deliveries never sent).
+  "seed": 1}}`` / ``{"webhooks": {"drop_next": 1}}`` (deliveries never sent)
+  and ``{"x12": [{"fault": "late", "seconds": 7200, "set": "945"}, ...]}``
+  (see :mod:`.x12face`).
 """
 
 import threading
@@ -134,6 +136,10 @@ class TplSandbox(RestMixin, WebhooksMixin, ViewsMixin, Peer):
     def configure_faults(self, data):
         if data.get("webhooks"):
             self.configure_webhook_faults(data["webhooks"])
+        if data.get("x12"):
+            if self.x12 is None:
+                raise ValueError("this sandbox trades no X12 (attach_x12 first)")
+            self.x12.inject(*data["x12"])
 
     # -- control API ------------------------------------------------------------------------------
 

@@ -15,6 +15,11 @@ and ``x-webhook-topic``. The body is the full resource of the GET endpoint:
 the order for ``order.shipped`` / ``order.delivered``, the shipment for the
 ``order.shipment.*`` topics, the return for ``return.*``.
 
+A delivery that fails (no 2xx, or no answer) is retried with the same
+``webhook-id`` (a new timestamp and signature) on ShipBob's documented
+schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the failure, when
+:meth:`flush_webhooks` runs at or after that time on the peer's clock.
+
 ShipBob says webhooks are not guaranteed: :attr:`webhook_drop_rate` (or
 ``{"webhooks": {"drop_rate": 0.5, "seed": 1}}`` in ``POST /_sandbox/faults``,
 or ``{"webhooks": {"drop_next": 2}}``) makes a share of deliveries never
@@ -28,7 +33,7 @@ import random
 import secrets
 import uuid
 
-from ..peer import WebhookDeliverer, WebhookSigner
+from ..peer import WebhookDeliverer, WebhookSigner, delivered
 from .common import SECRET_RE, WEBHOOK_TOPICS
 from .rest import ApiError
 
@@ -61,6 +66,8 @@ def verify(secret, headers, body):
     return any(hmac.compare_digest(expected, candidate) for candidate in headers[SIGNATURE_HEADER].split())
 
 
+RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 36000)  # seconds after each failed attempt
+
 TOPIC_OF_EVENT = {
     "order.shipped": "order.shipped",
     "shipment.delivered": "order.shipment.delivered",
@@ -81,6 +88,7 @@ class WebhooksMixin:
         self.subscriptions = {}
         self.webhook_deliveries = []
         self._webhook_outbox = []
+        self._webhook_retries = []  # [due, sub, topic, payload, webhook_id, attempt]
         self.webhook_drop_rate = 0.0
         self._drop_next = 0
         self._drop_rng = random.Random()
@@ -170,9 +178,15 @@ class WebhooksMixin:
         their delivery records."""
         with self._lock:
             outbox, self._webhook_outbox = self._webhook_outbox, []
-        return [self.send_webhook(sub, topic, payload) for sub, topic, payload in outbox]
+            now = self.clock()
+            due = [r for r in self._webhook_retries if r[0] <= now]
+            self._webhook_retries = [r for r in self._webhook_retries if r[0] > now]
+        records = [self.send_webhook(sub, topic, payload) for sub, topic, payload in outbox]
+        for _due, sub, topic, payload, webhook_id, attempt in due:
+            records.append(self.send_webhook(sub, topic, payload, webhook_id=webhook_id, attempt=attempt))
+        return records
 
-    def send_webhook(self, sub, topic, payload, *, webhook_id=None, timestamp=None):
+    def send_webhook(self, sub, topic, payload, *, webhook_id=None, timestamp=None, attempt=1):
         body = json.dumps(payload).encode("utf-8")
         webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
         timestamp = str(int(timestamp if timestamp is not None else self.unix_time()))
@@ -183,18 +197,29 @@ class WebhooksMixin:
             SIGNATURE_HEADER: sign(sub["secret"], webhook_id, timestamp, body),
             "x-webhook-topic": topic,
         }
-        record = {"topic": topic, "url": sub["url"], "subscription_id": sub["id"], "webhook_id": webhook_id}
-        with self._lock:
-            drop = self._drop_next > 0 or (
-                self.webhook_drop_rate and self._drop_rng.random() < self.webhook_drop_rate
+        record = {
+            "topic": topic,
+            "url": sub["url"],
+            "subscription_id": sub["id"],
+            "webhook_id": webhook_id,
+            "attempt": attempt,
+        }
+        with self._lock:  # a dropped delivery is never sent, nor retried
+            drop = attempt == 1 and (
+                self._drop_next > 0
+                or (self.webhook_drop_rate and self._drop_rng.random() < self.webhook_drop_rate)
             )
-            if self._drop_next > 0:
+            if drop and self._drop_next > 0:
                 self._drop_next -= 1
         if drop:
             record.update(dropped=True, status=None, error="dropped by the sandbox")
         else:
             result = self.webhook_deliverer.post(sub["url"], body, headers)
             record.update(dropped=False, status=result["status"], error=result["error"])
+            if not delivered(result) and attempt <= len(RETRY_SCHEDULE):
+                with self._lock:
+                    due = self.clock() + RETRY_SCHEDULE[attempt - 1]
+                    self._webhook_retries.append([due, sub, topic, payload, webhook_id, attempt + 1])
         record["body"], record["headers"] = body, headers
         with self._lock:
             self.webhook_deliveries.append(record)

@@ -19,6 +19,14 @@ EDI sandbox's writer (:mod:`sandbox.edi.x12`), not with our codec:
 - 846 on demand (:meth:`X12Face.snapshot`): BIA ``00``/``SI``, LIN (``VN``
   SKU, ``LT`` lot) with QTY ``17`` on hand and ``33`` available.
 
+Faults on demand (:meth:`X12Face.inject`, or ``{"x12": [...]}`` in ``POST
+/_sandbox/faults``), each for the next file it applies to: ``{"fault":
+"no_ack"}`` (our next group is never acknowledged), ``{"fault":
+"reject_ack", "code": "5"}`` (rejected, AK5 R), ``{"fault": "late",
+"seconds": 7200, "set": "945"}`` (the next 945 is held until the clock
+passes), ``{"fault": "duplicate", "set": "945"}`` (delivered twice, same
+ISA13).
+
 Files go through ``deliver(name, data)`` (an SFTP mailbox of
 :mod:`sandbox.sftp`, see :meth:`X12Face.attach_mailbox`) or, without one,
 into :attr:`X12Face.sent`.
@@ -51,6 +59,8 @@ class X12Face:
         self._lock = threading.RLock()
         self._pending = []
         self.sent = []  # (name, data) of every file written
+        self.faults = []  # pending fault dicts, see the module's docstring
+        self.held = []  # (due, name, data) of late files
         self.received = []  # records of our files
         warehouse.listeners.append(self.on_event)
 
@@ -85,8 +95,8 @@ class X12Face:
                         self._act(transaction)
                     except Exception as exc:  # a set it cannot act on: recorded, acknowledged as read
                         record["errors"].append(f"{transaction.type} {transaction.control_number}: {exc}")
-                if group.functional_id != "FA":
-                    acks.append(acknowledgements.acknowledge(group, edifile))
+                if group.functional_id != "FA" and not self._take("no_ack"):
+                    acks.append(acknowledgements.acknowledge(group, edifile, self._take("reject_ack")))
         with self._lock:
             self.received.append(record)
         if acks:
@@ -146,12 +156,35 @@ class X12Face:
         with self._lock:
             self._pending.extend(bodies)
 
+    def inject(self, *faults):
+        """Queue X12 faults (dicts, see the module's docstring)."""
+        known = ("no_ack", "reject_ack", "late", "duplicate")
+        for fault in faults:
+            if fault.get("fault") not in known:
+                raise ValueError(f"an X12 fault is one of {', '.join(known)}, not {fault.get('fault')!r}")
+        with self._lock:
+            self.faults.extend(dict(f) for f in faults)
+
+    def _take(self, kind, set_type=None):
+        with self._lock:
+            for fault in self.faults:
+                if fault["fault"] == kind and fault.get("set") in (None, set_type):
+                    self.faults.remove(fault)
+                    return fault
+        return None
+
     def flush(self):
-        """Write the files the warehouse's events asked for."""
+        """Write the files the warehouse's events asked for, and deliver the
+        late files whose time has come."""
         with self._lock:
             pending, self._pending = self._pending, []
+            now = self.warehouse.clock()
+            due = [h for h in self.held if h[0] <= now]
+            self.held = [h for h in self.held if h[0] > now]
         for set_type, body in pending:
             self._write(set_type, [body])
+        for _due, name, data in due:
+            self._deliver(name, data)
 
     def snapshot(self):
         """Write an 846 of everything on hand; returns its bytes."""
@@ -170,14 +203,25 @@ class X12Face:
             data = write_interchange(envelope, transactions, self.syntax)
             name = f"{self.identity.id}_{set_type}_{envelope.isa13}.x12"
             self.sent.append((name, data))
+            late = self._take("late", set_type)
+            if late is not None:
+                self.held.append((self.warehouse.clock() + float(late.get("seconds", 3600)), name, data))
+                return data
+        self._deliver(name, data)
+        if self._take("duplicate", set_type):
+            self._deliver(name.replace(".x12", "_resend.x12"), data)
+        return data
+
+    def _deliver(self, name, data):
         if self.deliver is not None:
             self.deliver(name, data)
-        return data
 
     def state(self):
         with self._lock:
             return {
                 "sent": [name for name, _ in self.sent],
+                "held": [name for _due, name, _data in self.held],
+                "faults_pending": len(self.faults),
                 "received": [
                     {"name": r["name"], "sets": r["sets"], "errors": r["errors"]} for r in self.received
                 ],
