@@ -16,8 +16,9 @@ the order for ``order.shipped`` / ``order.delivered``, the shipment for the
 ``order.shipment.*`` topics, the return for ``return.*``.
 
 A delivery that fails (no 2xx, or no answer) is retried with the same
-``webhook-id`` (a new timestamp and signature) on ShipBob's documented
-schedule, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h after the failure, when
+``webhook-id`` (a new timestamp and signature) with exponential backoff, as
+ShipBob says, on the Standard Webhooks steps its headers follow (5 s, 5 min,
+30 min, 2 h, 5 h, 10 h, 10 h after each failure), when
 :meth:`flush_webhooks` runs at or after that time on the peer's clock.
 
 ShipBob says webhooks are not guaranteed: :attr:`webhook_drop_rate` (or

@@ -6,14 +6,15 @@ translator would, answers a 997 for every functional group (the EDI
 sandbox's acknowledgements), and writes, from the X12 layouts and with the
 EDI sandbox's writer (:mod:`sandbox.edi.x12`), not with our codec:
 
-- 945 per shipment: W06 (W06-02 our order, W06-04 its shipment id), W27
+- 945 per shipment: W06 (W06-01 ``F`` full detail, W06-02 our order,
+  W06-04 its shipment id), W27
   (transport ``M``, SCAC), N9 ``BM`` bill of lading, ``CN`` tracking; one LX
   per carton with ``MAN*GM*00<SSCC-18>``, W12 per line (W12-01 ``CC``
   complete, ``BP`` partial with a backorder, ``CP`` partial, the rest
   cancelled, ``IS`` a substitution with W12-17/18 the ordered item; W12-02
   ordered, -03 shipped, -04 difference, -09 lot), N9 ``LT`` and G62 ``36``
   expiry; W03 totals;
-- 944 per receipt: W17 (W17-01 ``F`` final, ``C`` a customer return), LX +
+- 944 per receipt: W17 (W17-01 ``F`` full detail, ``C`` a customer return), LX +
   W07 per line (received, lot) with W13 (``01`` damaged) for the damage; W14;
 - 947 per adjustment: W15, LX + W19 (W19-01 reason, W19-02 signed quantity);
 - 846 on demand (:meth:`X12Face.snapshot`): BIA ``00``/``SI``, LIN (``VN``
@@ -248,7 +249,7 @@ def build_945(order, shipment, warehouse):
     """One shipment's 945 body."""
     stamp = shipment["shipped"] or warehouse.stamp()
     body = [
-        ["W06", "N", order["reference_id"], _date(stamp), str(shipment["id"]), "", order["reference_id"]],
+        ["W06", "F", order["reference_id"], _date(stamp), str(shipment["id"]), "", order["reference_id"]],
         ["N1", "WH", warehouse.name, "91", f"{warehouse.location['id']:03d}"],
         ["N9", "BM", shipment["bol"]],
         ["N9", "CN", shipment["tracking_number"]],
