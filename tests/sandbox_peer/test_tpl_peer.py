@@ -536,3 +536,5 @@ def test_demo_warehouse_ships_demo_products():
         order = sandbox.warehouse.find_order("WH3PL/OUT/00001")
         assert order["status"] == "Fulfilled"
         assert order["shipments"][0]["items"][0]["lot"] == "LMP-A1"
+        requests.post(f"{sandbox.base_url}/_sandbox/reset", timeout=5)
+        assert sandbox.warehouse.orders == {} and sandbox.warehouse.on_hand("FURN_8888") == 80  # restocked

@@ -53,6 +53,7 @@ def demo_sandbox(token, *, host="127.0.0.1", port=DEMO_PORT, seed=None, **option
     """The demo warehouse (not started): stocked, with the demo delays and shares."""
     sandbox = TplSandbox(token=token, host=host, port=port, seed=seed, **dict(DEMO_DELAYS, **options))
     seed_demo(sandbox.warehouse)
+    sandbox.after_reset = lambda: seed_demo(sandbox.warehouse)  # POST /_sandbox/reset restocks
     return sandbox
 
 

@@ -149,7 +149,7 @@ class RestMixin:
         action = routes.get(head)
         if action is None:
             raise ApiError(404, {"message": "Not Found"})
-        with self._lock:
+        with self._lock, self.warehouse._lock:  # the X12 face and the demo loop change it too
             return action(method, rest, query, body, headers)
 
     def _channel_header(self, headers, required):

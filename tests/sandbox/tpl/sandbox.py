@@ -88,6 +88,7 @@ class TplSandbox(RestMixin, WebhooksMixin, ViewsMixin, Peer):
         self.warehouse = warehouse or Warehouse(clock=self.clock, **warehouse_options)
         self.warehouse.listeners.append(self.on_warehouse_event)
         self.x12 = None  # an X12Face, see attach_x12
+        self.after_reset = None  # called after reset() (the demo restocks)
         self.reset(warehouse=False)
 
     def attach_x12(self, deliver=None, sftp=None, **options):
@@ -96,6 +97,8 @@ class TplSandbox(RestMixin, WebhooksMixin, ViewsMixin, Peer):
         (a :class:`sandbox.sftp.SftpSandbox`); returns the face."""
         from .x12face import X12Face
 
+        if self.x12 is not None:  # one face at a time
+            self.warehouse.listeners.remove(self.x12.on_event)
         self.x12 = X12Face(self.warehouse, deliver=deliver, **options)
         if sftp is not None:
             self.x12.attach_mailbox(sftp)
@@ -113,6 +116,8 @@ class TplSandbox(RestMixin, WebhooksMixin, ViewsMixin, Peer):
             self.reset_webhooks()
             if warehouse:
                 self.warehouse.reset()
+                if self.after_reset is not None:
+                    self.after_reset()
 
     def bucket_for(self, token):
         with self._lock:
