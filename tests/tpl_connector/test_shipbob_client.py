@@ -96,7 +96,7 @@ def api(server):
 
 @pytest.fixture
 def client(api):
-    with ShipBobClient(TOKEN, CHANNEL, base_url=api.url, rate_limiter=None) as value:
+    with ShipBobClient(api.url, token=TOKEN, channel_id=CHANNEL, rate_limiter=None) as value:
         yield value
 
 
@@ -105,13 +105,13 @@ def client(api):
 
 def test_token_and_channel_are_required():
     with pytest.raises(ValueError, match="access token"):
-        ShipBobClient("", CHANNEL)
+        ShipBobClient(token="", channel_id=CHANNEL)
     with pytest.raises(ValueError, match="channel id"):
-        ShipBobClient(TOKEN, None)
+        ShipBobClient(token=TOKEN, channel_id=None)
 
 
 def test_defaults_follow_shipbobs_limits():
-    client = ShipBobClient(TOKEN, CHANNEL)
+    client = ShipBobClient(token=TOKEN, channel_id=CHANNEL)
     assert client.base_url == "https://api.shipbob.com/"
     assert client.timeout == (3.05, 30.0)  # explicit (connect, read) seconds
     assert isinstance(client.rate_limiter, TokenBucket)

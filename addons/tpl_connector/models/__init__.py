@@ -6,4 +6,5 @@ from . import (
     tpl_inbound,
     tpl_outbound,
     tpl_product_map,
+    tpl_rest,
 )

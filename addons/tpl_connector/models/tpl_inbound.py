@@ -101,10 +101,18 @@ class TplInbound(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _apply_rest_shipment(self, event, payload):
-        """A webhook's shipment (ShipBob order shipped): mapped by the provider's mapping."""
-        shipment = self.env["tpl.rest"]._canonical_event(event, "shipment", payload)
-        return self._apply_shipment(event, shipment)
+    def _split_webhook(self, event, payload):
+        """A REST 3PL's webhook (an order shipped, a shipment cancelled, a
+        return completed) carries one or more confirmations: each becomes a
+        child event of its own under the key the polling catch-up uses too,
+        so a confirmation seen both ways is applied once."""
+        backend = event.backend_id
+        body = {k: v for k, v in payload.items() if k != "_shipbob_topic"}
+        for topic, key, confirmation in self.env["tpl.rest"]._webhook_payloads(
+            backend, payload.get("_shipbob_topic"), body
+        ):
+            backend._enqueue_topic(topic, confirmation, key=key, parent=event)
+        return None
 
     @api.model
     def _apply_945(self, event, payload):
@@ -136,6 +144,16 @@ class TplInbound(models.AbstractModel):
                 backend,
                 picking,
                 {"answer": "too_late", "reason": _("shipped as %s", shipment["external_id"])},
+            )
+        if not shipped:
+            raise BusinessRuleError(
+                _(
+                    "%(backend)s cancelled shipment %(shipment)s of %(ref)s without being asked: nothing "
+                    "shipped. Release the delivery again, or cancel it, then ignore this event.",
+                    ref=picking.name,
+                    backend=backend.name,
+                    shipment=shipment["external_id"],
+                )
             )
         if picking.state == "cancel":
             raise BusinessRuleError(
@@ -217,13 +235,7 @@ class TplInbound(models.AbstractModel):
                 key=f"shipment:{shipment['external_id']}",
                 parent=event,
             )
-        flow = (
-            self.env["integration.flow"]
-            .sudo()
-            .search([("backend_id", "=", backend.id), ("code", "=", "shipment_catch_up")], limit=1)
-        )
-        if flow and cursor:
-            flow.cursor = cursor
+        self._move_cursor(backend, "shipment_catch_up", cursor)
         return None
 
     # ------------------------------------------------------------------------------
@@ -231,9 +243,27 @@ class TplInbound(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _apply_rest_receipt(self, event, payload):
-        receipt = self.env["tpl.rest"]._canonical_event(event, "receipt", payload)
-        return self._apply_receipt(event, receipt)
+    def _catch_up_receipts(self, event, payload):
+        """Completed receiving orders and returns since the last run (the
+        REST 3PL sends no receiving webhooks)."""
+        backend = event.backend_id
+        found, cursor = self.env["tpl.rest"]._receipts_since(backend, payload.get("since") or None)
+        for receipt in found:
+            backend._enqueue_topic(
+                "receipt.confirmed", receipt, key=f"receipt:{receipt['external_id']}", parent=event
+            )
+        self._move_cursor(backend, "receipt_catch_up", cursor)
+        return None
+
+    @api.model
+    def _move_cursor(self, backend, code, cursor):
+        flow = (
+            self.env["integration.flow"]
+            .sudo()
+            .search([("backend_id", "=", backend.id), ("code", "=", code)], limit=1)
+        )
+        if flow and cursor:
+            flow.cursor = cursor
 
     @api.model
     def _apply_944(self, event, payload):

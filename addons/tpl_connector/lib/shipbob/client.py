@@ -112,14 +112,16 @@ def _csv(values):
 
 
 class ShipBobClient(IntegrationHttpClient):
-    """``ShipBobClient(token, channel_id)``; ``base_url=SANDBOX_URL`` for
-    ShipBob's sandbox (or a local peer's URL in tests).
+    """``ShipBobClient(base_url, token=..., channel_id=...)``: the base URL
+    first, as integration_core's client factory (``backend._http_client``)
+    calls every client; :data:`SANDBOX_URL` for ShipBob's sandbox (or a
+    local peer's URL in tests).
 
     Extra keyword arguments go to :class:`IntegrationHttpClient` (timeout,
     rate_limiter, circuit_breaker, session, logger, ...).
     """
 
-    def __init__(self, token, channel_id, *, base_url=PRODUCTION_URL, api_version=API_VERSION, **kwargs):
+    def __init__(self, base_url=PRODUCTION_URL, *, token, channel_id, api_version=API_VERSION, **kwargs):
         if not token:
             raise ValueError("a ShipBob personal access token is required")
         if channel_id in (None, ""):
