@@ -547,3 +547,29 @@ def test_write_interchange_refuses_a_set_that_breaks_the_guide():
         x12.write_interchange(
             profile, [transaction], x12.Controls(1, 1), datetime(2026, 3, 1), overrides=[rules]
         )
+
+
+def test_identifiers_are_not_cut_but_refused_when_written():
+    long_ref = order(lines=[{"line_ref": "L" * 31, "sku": "WIDGET-A", "quantity": 1}])
+    transaction = x12.build_outbound("fulfilment_order", long_ref)
+    assert documents.read(transaction, "X12")["lines"][0]["references"] == {"LI": "L" * 31}
+    profile = envelope.Profile("X12", "004010", Party("ZZ", "DEPOSITOR"), Party("ZZ", "ACME3PL"))
+    with pytest.raises(ValidationFailed, match="N902"):
+        x12.write_interchange(profile, [transaction], x12.Controls(1, 1), datetime(2026, 3, 1))
+
+
+def test_group_count():
+    sets = [
+        x12.build_outbound("fulfilment_order", order()),
+        x12.build_outbound("inbound_notice", notice()),
+        x12.build_outbound("fulfilment_order", order(reference="R2")),
+    ]
+    assert x12.group_count(sets) == 2
+
+
+def test_947_missing_adjustment_number_names_w15():
+    doc = doc_947()
+    doc["adjustment_number"] = ""
+    transaction = roundtrip(documents.build("947", doc, "X12", "004010"))
+    with pytest.raises(MappingError, match=r"segment 2 \(W15\), W1502"):
+        x12.map_transaction(transaction)

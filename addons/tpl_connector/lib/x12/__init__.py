@@ -37,8 +37,10 @@ __all__ = [
     "MappingError",
     "build_interchange",
     "build_outbound",
+    "group_count",
     "map_document",
     "map_transaction",
+    "outbound_document",
     "write_interchange",
 ]
 
@@ -100,7 +102,6 @@ def map_transaction(transaction, **options):
 
 
 _LINE = re.compile(r"^lines\[(\d+)\](?:\.(\w+))?")
-_HEAD = {"carrier": lambda spec: spec.carrier}
 
 
 def _locate(transaction, set_type, place):
@@ -169,11 +170,16 @@ def outbound_document(kind, payload, **options):
 @dataclass(frozen=True)
 class Controls:
     """The control numbers of one outbound file, drawn by the Odoo layer from
-    the backend's counters: ISA13, the first GS06 (one group per functional
-    id, numbered on from it)."""
+    the backend's counters: ISA13, and the first GS06 (one group per
+    functional id, numbered on from it: draw :func:`group_count` numbers)."""
 
     interchange: int
     group: int
+
+
+def group_count(transactions):
+    """How many functional groups (GS/GE) a file of ``transactions`` has."""
+    return len({envelope.FUNCTIONAL_IDS.get(t.type, t.type) for t in transactions})
 
 
 def build_interchange(profile, transactions, controls, when):

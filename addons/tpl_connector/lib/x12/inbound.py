@@ -124,7 +124,10 @@ def shipment_from_945(document, *, partner_key=None, utc_offset="Z"):
 
     Several W12 of one item and line reference (one per carton or lot) make
     one line: their shipped quantities add up, ordered is stated once and the
-    difference is then ordered - shipped."""
+    difference is then ordered - shipped. ``final`` is left out: no 945
+    element says that nothing more ships for the order (W06-01 is how much
+    detail is reported), and one 945 may cover part of the order's lines;
+    the Odoo layer decides from the line statuses and its policy."""
     shipment_id = document.get("shipment_id")
     bol = next(iter(references(document, "BM")), None)
     if not shipment_id and not bol:

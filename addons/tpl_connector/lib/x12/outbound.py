@@ -28,6 +28,10 @@ segments is ``documents.build``'s job, not ours. What goes where:
   (mandatory in 004010) with the carrier; per line W04 quantity, unit, VN
   SKU, N9 LI line reference, N9 LT lot, G62 36 expiry; W03 total.
 
+Identifiers are never cut to fit: a reference longer than its element
+(W05-02 is 22 characters, N902 30) is refused by the guide when the file is
+written (:func:`..x12.write_interchange`), since a cut one would not match
+the confirmation. Names and notes are cut to their element (G69 45, NTE 80).
 What has no X12 home stays out: a return line's reason and action (ask for
 them in the partner's guide and put them in ``other_segments`` if agreed).
 """
@@ -39,7 +43,6 @@ from .common import fail, quantity, quantity_text
 PURPOSE_CODES = {"original": "N", "replace": "R", "cancel": "F"}  # W05-01 (473)
 NOTE_WIDTH = 80  # NTE02
 DESCRIPTION_WIDTH = 45  # G69-01
-N9_WIDTH = 30  # N902 (127)
 
 
 def _clip(text, width):
@@ -111,7 +114,7 @@ def fulfilment_order_to_940(order, *, warehouse_qualifier="ZZ", payment_method="
     carrier = order.get("carrier") or {}
     if any(carrier.get(k) for k in ("code", "scac", "service")):
         w66 = {"payment_method": payment_method, "transport_method": transport_method}
-        _put(w66, "routing", _clip(carrier.get("code") or carrier.get("service"), 35))
+        _put(w66, "routing", carrier.get("code") or carrier.get("service"))
         _put(w66, "scac", carrier.get("scac"))
         document["carrier"] = w66
     lines = order.get("lines")
@@ -136,7 +139,7 @@ def fulfilment_order_to_940(order, *, warehouse_qualifier="ZZ", payment_method="
         entry["product_ids"] = {"VN": line["sku"]}
         _put(entry, "lot", line.get("lot"))
         _put(entry, "description", _clip(line.get("name"), DESCRIPTION_WIDTH))
-        entry["references"] = {"LI": _clip(line["line_ref"], N9_WIDTH)}
+        entry["references"] = {"LI": str(line["line_ref"])}
         document["lines"].append(entry)
         total += amount
     document["totals"] = {"quantity": quantity_text(total, "lines")}
@@ -183,7 +186,7 @@ def _notice_943(payload, *, warehouse_qualifier, transport_method, routing, orig
             "product_ids": {"VN": line["sku"]},
         }
         _put(entry, "description", _clip(line.get("name"), DESCRIPTION_WIDTH))
-        refs = {"LI": _clip(line["line_ref"], N9_WIDTH)}
+        refs = {"LI": str(line["line_ref"])}
         _put(refs, "LT", line.get("lot"))
         entry["references"] = refs
         _put(entry, "dates", {"36": line["expiry"]} if line.get("expiry") else {})
