@@ -36,8 +36,6 @@ What has no X12 home stays out: a return line's reason and action (ask for
 them in the partner's guide and put them in ``other_segments`` if agreed).
 """
 
-from odoo.addons.channel_edi.lib import documents
-
 from .common import fail, quantity, quantity_text
 
 PURPOSE_CODES = {"original": "N", "replace": "R", "cancel": "F"}  # W05-01 (473)
@@ -228,11 +226,3 @@ def return_notice_to_943(
         routing=routing,
         origin=notice.get("original_reference"),
     )
-
-
-# --- whole transaction sets ------------------------------------------------------------------
-
-
-def build(set_type, document, *, version="004010", control_number="0001"):
-    """The transaction set (ST..SE, a channel_edi ``tree.Transaction``) of a document."""
-    return documents.build(set_type, document, "X12", version, control_number=control_number)
