@@ -119,8 +119,8 @@ class TplInbound(models.AbstractModel):
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
-        _interchange, _transaction, typed, row = importer._document(event)
-        shipment = importer._canonical(event, "shipment", lambda: tpl_x12.from_document("945", typed))
+        _interchange, transaction, _typed, row = importer._document(event)
+        shipment = importer._canonical(event, "shipment", lambda: tpl_x12.map_transaction(transaction)[2])
         picking = self._apply_shipment(event, shipment)
         if row and picking:
             row.write({"res_model": picking._name, "res_id": picking.id})
@@ -270,8 +270,8 @@ class TplInbound(models.AbstractModel):
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
-        _interchange, _transaction, typed, row = importer._document(event)
-        receipt = importer._canonical(event, "receipt", lambda: tpl_x12.from_document("944", typed))
+        _interchange, transaction, _typed, row = importer._document(event)
+        receipt = importer._canonical(event, "receipt", lambda: tpl_x12.map_transaction(transaction)[2])
         picking = self._apply_receipt(event, receipt)
         if row and picking:
             row.write({"res_model": picking._name, "res_id": picking.id})

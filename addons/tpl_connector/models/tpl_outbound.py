@@ -157,7 +157,7 @@ class TplOutbound(models.AbstractModel):
         if backend.tpl_transport == "x12":
             from ..lib import x12 as tpl_x12  # channel_edi's typed documents
 
-            set_type, typed = tpl_x12.to_document(kind, document)
+            set_type, typed = tpl_x12.outbound_document(kind, document)
             self.env["trading.partner.exporter"]._send_document(
                 event, set_type, typed, record=record, reference=document["reference"]
             )
