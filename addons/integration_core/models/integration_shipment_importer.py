@@ -568,15 +568,26 @@ class IntegrationShipmentImporter(models.AbstractModel):
 
     def _v2_apply(self, backend, picking, plan, allocation):
         self._v2_set_carrier(picking, plan, allocation)
-        open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        open_moves.picked = False
-        open_moves._do_unreserve()
-        packages = self._v2_packages(picking, plan)
-        cancelled = self._v2_cancel_rests(allocation)
-        self._v2_create_move_lines(picking, allocation, packages)
+        packages = {}
         if allocation.move_lines:
+            # the warehouse's lots and packages replace Odoo's reservation
+            open_moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+            open_moves.picked = False
+            open_moves._do_unreserve()
+            packages = self._v2_packages(picking, plan)
+        cancelled = self._v2_cancel_rests(allocation)
+        if allocation.move_lines:
+            self._v2_create_move_lines(picking, allocation, packages)
             self._v2_validate(picking, plan, allocation)
         backorders = picking.backorder_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        kept = any(action == plans.BACKORDER for action in allocation.actions.values())
+        if allocation.move_lines and kept and not backorders:
+            allocation.notes.append(
+                _(
+                    "Operation type %s never creates backorders: the rest was cancelled.",
+                    picking.picking_type_id.name,
+                )
+            )
         picking._message_log(
             body=self._v2_summary(backend, picking, plan, allocation, packages, cancelled, backorders)
         )
@@ -630,6 +641,20 @@ class IntegrationShipmentImporter(models.AbstractModel):
                 )
             if not record:
                 record = Package.create({"name": package.name} if package.name else {})
+            elif record.location_id and record.location_id != picking.location_dest_id:
+                raise BusinessRuleError(
+                    template=_(
+                        "Shipment %(shipment)s: package %(package)s already exists in Odoo and holds stock "
+                        "in %(location)s; it cannot also be the package shipped to %(destination)s."
+                    ),
+                    params={
+                        "shipment": plan.external_id,
+                        "package": record.name,
+                        "location": record.location_id.display_name,
+                        "destination": picking.location_dest_id.display_name,
+                    },
+                    code="shipment.package_in_use",
+                )
             if package.weight is not None and "shipping_weight" in Package._fields:
                 record.shipping_weight = float(package.weight)
             packages[package.index] = record

@@ -310,6 +310,18 @@ class TestShipmentV2(IntegrationCase):
         self.assertEqual(picking.state, "cancel")
         self.assertEqual(self.bound("SHP-NONE"), picking)
 
+    def test_nothing_shipped_and_the_rest_to_follow_keeps_the_reservation(self):
+        _order, picking = self.order({self.widget: 4})
+        reserved = [(ml.product_id, ml.quantity) for ml in picking.move_line_ids]
+        applied = self.importer._import_shipment(
+            self.backend,
+            self.shipment("SHP-LATER", picking, [self.line(picking, self.widget, 0, status="backorder")]),
+        )
+        self.assertEqual(applied, picking)
+        self.assertEqual(picking.state, "assigned")
+        self.assertEqual([(ml.product_id, ml.quantity) for ml in picking.move_line_ids], reserved)
+        self.assertEqual(self.bound("SHP-LATER"), picking)
+
     def test_quantities_in_another_unit(self):
         order, picking = self.order({self.widget: 24})
         self.importer._import_shipment(
@@ -505,6 +517,25 @@ class TestShipmentV2(IntegrationCase):
         body = picking.message_ids[0].body
         self.assertIn("BOL-778", body)
         self.assertIn("LPN-0002", body)
+
+    def test_package_holding_stock_elsewhere_is_refused(self):
+        pallet = self.env["stock.quant.package"].create({"name": "LPN-IN-STOCK"})
+        self.env["stock.quant"]._update_available_quantity(self.gadget, self.stock, 5, package_id=pallet)
+        _order, picking = self.order({self.widget: 1})
+        with self.assertRaisesRegex(
+            BusinessRuleError, "package LPN-IN-STOCK already exists in Odoo and holds stock"
+        ):
+            self.importer._import_shipment(
+                self.backend,
+                self.shipment(
+                    "SHP-PAL",
+                    picking,
+                    [self.line(picking, self.widget, 1)],
+                    packages=[{"lpn": "LPN-IN-STOCK"}],
+                ),
+            )
+        self.assertEqual(picking.state, "assigned")
+        self.assertTrue(picking.move_line_ids)
 
     def test_carrier_linked_and_its_api_never_called(self):
         carrier_product = self.env["product.product"].create({"name": "UPS Ground (test)", "type": "service"})
