@@ -44,11 +44,11 @@ class TplInbound(models.AbstractModel):
                 for key in quantity_keys:
                     if line.get(key) is not None:
                         line[key] = Decimal(str(line[key])) * per
-                line["uom"] = None
                 if line.get("substitute_sku") and line["substitute_sku"] in by_sku:
                     line["substitute_sku"] = by_sku[line["substitute_sku"]].product_id.default_code
-                for lot in line.get("lots") or []:
-                    lot["quantity"] = Decimal(str(lot["quantity"])) * per
+                line["lots"] = [
+                    dict(lot, quantity=Decimal(str(lot["quantity"])) * per) for lot in line.get("lots") or []
+                ]
             elif (
                 not self.env["product.product"]
                 .sudo()
@@ -68,6 +68,9 @@ class TplInbound(models.AbstractModel):
                         sku=line["sku"],
                     )
                 )
+            # the quantities are now in the product's own unit (the one released)
+            if "uom" in line:
+                line["uom"] = None
             translated.append(line)
         return translated
 

@@ -248,10 +248,20 @@ class TplOutbound(models.AbstractModel):
         return lines
 
     @api.model
+    def _uom_code(self, uom):
+        """A unit as 3PLs write it (X12 355): EA for Odoo's Units, DZ for
+        Dozens, else the unit's name (map the product to say otherwise)."""
+        codes = {"uom.product_uom_unit": "EA", "uom.product_uom_dozen": "DZ", "uom.product_uom_kgm": "KG"}
+        for xmlid, code in codes.items():
+            if uom == self.env.ref(xmlid, raise_if_not_found=False):
+                return code
+        return uom.name
+
+    @api.model
     def _to_tpl_units(self, row, product, units, picking):
         """(quantity, unit code) in the 3PL's unit: whole cases only."""
         if not row or row.units_per_tpl_uom == 1:
-            return _quantity(units), (row.tpl_uom if row else product.uom_id.name)
+            return _quantity(units), (row.tpl_uom if row else self._uom_code(product.uom_id))
         per = _quantity(row.units_per_tpl_uom)
         quantity = _quantity(units) / per
         if quantity != quantity.to_integral_value():

@@ -304,7 +304,13 @@ class RestMixin:
             for s in order["shipments"]
             if not accepted or s["id"] in cancelled
         ] or [{"shipment_id": 0, "action": "Cancel", "is_success": accepted, "reason": reason}]
-        return {"order": self.order_view(order), "canceled_shipment_results": results}
+        # Orders.CanceledOrderViewModel: order, order_id, status, canceled_shipment_results
+        return {
+            "order": self.order_view(order),
+            "order_id": order["id"],
+            "status": "Success" if accepted else "Failure",
+            "canceled_shipment_results": results,
+        }
 
     def _shipments(self, method, rest, query, body, headers):
         if len(rest) == 1 and method == "GET":

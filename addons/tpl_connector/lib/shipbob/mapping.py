@@ -322,36 +322,55 @@ def _order_context(order, current=None):
         current_id = current.ident("id")
         shipments = [item for item in shipments if item.ident("id") != current_id] + [current]
     shipped, open_skus, seen_skus, final_ids = {}, set(), set(), []
+    by_shipment = []  # (id, status, {sku: shipped}) of every shipment
     for shipment in shipments:
         status = _status(shipment)
         lines = _product_lines(shipment)
         seen_skus.update(lines)
+        ident = _numeric(shipment.ident("id"))
+        by_shipment.append((ident, status, {sku: line["shipped"] for sku, line in lines.items()}))
         if status in SHIPPED_STATUSES:
             for sku, line in lines.items():
                 shipped[sku] = shipped.get(sku, Decimal(0)) + line["shipped"]
         elif status not in CANCELLED_STATUSES:
             open_skus.update(lines)
         if status in FINAL_STATUSES:
-            final_ids.append(_numeric(shipment.ident("id")))
+            final_ids.append(ident)
     return {
         "shipped": shipped,
         "open": open_skus,
         "seen": seen_skus,
+        "shipments": by_shipment,
         "last_final": max(final_ids) if final_ids else None,
         "final": not open_skus and bool(final_ids),
     }
 
 
-def _line_status(ordered, remaining, sku, cancelled, context):
+def _as_of(context, shipment_id):
+    """The order seen from one shipment, in shipment order (ShipBob ids grow):
+    what shipped up to and including it, per SKU, and the SKUs a later
+    shipment (shipped or still open) carries. A split's first shipment
+    leaves its rest to the second, even when both are confirmed at once."""
+    shipped, later = {}, set(context["open"])
+    for ident, status, lines in context["shipments"]:
+        if ident <= shipment_id and status in SHIPPED_STATUSES:
+            for sku, quantity in lines.items():
+                shipped[sku] = shipped.get(sku, Decimal(0)) + quantity
+        elif ident > shipment_id and status not in CANCELLED_STATUSES:
+            later.update(lines)
+    return shipped, later
+
+
+def _line_status(ordered, remaining, sku, cancelled, later):
     if cancelled:
-        return "backorder" if sku in context["open"] else "cancelled"
+        return "backorder" if sku in later else "cancelled"
     if ordered is None:
         return "over"
     if remaining < 0:
         return "over"
     if remaining == 0:
         return "complete"
-    return "backorder" if sku in context["open"] else "cancelled"
+    return "backorder" if sku in later else "cancelled"
 
 
 def shipment_to_canonical(shipment, order=None, *, path=""):
@@ -397,7 +416,8 @@ def shipment_to_canonical(shipment, order=None, *, path=""):
     }
     if order_reader is not None:
         result["order_ref"] = order_reader.text("order_number")
-        result["final"] = context["final"]
+        # nothing follows this one: no shipment open, and none confirmed after it
+        result["final"] = context["final"] and context["last_final"] == _numeric(external_id)
     return _validated("shipment", _strip_nones(result))
 
 
@@ -405,13 +425,14 @@ def _shipment_lines(products, order, context, cancelled, shipment_id):
     if order is None:
         return [_plain_line(sku, line, cancelled) for sku, line in products.items()]
     ordered_lines = _order_lines(order)
+    shipped_so_far, later = _as_of(context, shipment_id)
     lines = []
     for sku, line in products.items():
         shipped = Decimal(0) if cancelled else line["shipped"]
         ordered_line = ordered_lines.get(sku)
         ordered = ordered_line["ordered"] if ordered_line else None
-        remaining = (ordered if ordered is not None else Decimal(0)) - context["shipped"].get(sku, Decimal(0))
-        status = _line_status(ordered, remaining, sku, cancelled, context)
+        remaining = (ordered if ordered is not None else Decimal(0)) - shipped_so_far.get(sku, Decimal(0))
+        status = _line_status(ordered, remaining, sku, cancelled, later)
         lines.append(
             _strip_nones(
                 {

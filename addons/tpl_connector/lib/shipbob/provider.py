@@ -48,14 +48,17 @@ class ShipBobProvider(Provider):
         )
 
     def shipments_since(self, since, now=None):
+        """The next cursor is the latest ``last_update_at`` ShipBob gave (its
+        clock, not ours: a skewed clock cannot make the catch-up skip)."""
         now = now or datetime.now(timezone.utc)
-        found, seen = [], set()
-        for order in self.client.iter_orders(updated_since=cursor_start(since, now), updated_until=iso(now)):
+        found, seen, cursor = [], set(), since
+        for order in self.client.iter_orders(updated_since=cursor_start(since, now)):
+            cursor = max(filter(None, (cursor, order.get("last_update_at"))), default=cursor)
             for shipment in mapping.order_shipments_to_canonical(order):
                 if shipment["external_id"] not in seen:
                     seen.add(shipment["external_id"])
                     found.append(shipment)
-        return found, iso(now)
+        return found, cursor
 
     # --- receiving and returns -------------------------------------------------------
 
@@ -82,17 +85,18 @@ class ShipBobProvider(Provider):
         cumulative, so only a final WRO is a receipt."""
         now = now or datetime.now(timezone.utc)
         start = cursor_start(since, now)
-        receipts = []
+        receipts, cursor = [], since
         for wro in self.client.iter_receiving_orders(
             statuses=list(RECEIPT_FINAL_STATUSES), completed_since=start
         ):
+            cursor = max(filter(None, (cursor, wro.get("last_updated_date"))), default=cursor)
             boxes = self.client.get_receiving_boxes(wro.get("id"))
             refs = (line_refs or {}).get(wro.get("purchase_order_number")) or None
             receipts.append(mapping.wro_to_receipt(wro, boxes, line_refs=refs))
         for ret in self.client.iter_returns(statuses=["Completed"], completed_since=start):
             refs = (line_refs or {}).get(ret.get("reference_id")) or None
             receipts.append(self.return_receipt(ret, refs))
-        return receipts, iso(now)
+        return receipts, cursor
 
     def return_receipt(self, return_order, line_refs=None, skus=()):
         """A completed return as a receipt; ``skus`` (ours, announced) name
