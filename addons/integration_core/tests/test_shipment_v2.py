@@ -492,9 +492,20 @@ class TestShipmentV2(IntegrationCase):
             ],
             bol="BOL-778",
         )
-        with patch.object(Picking, "button_validate", spy):
+        Dispatcher = type(self.env["integration.odoo.event"])
+        dispatch = Dispatcher._dispatch
+        dispatched = []
+
+        def listen(dispatcher, odoo_event, records):
+            if odoo_event == "picking.done" and records:
+                dispatched.append((records, records.carrier_tracking_ref))
+            return dispatch(dispatcher, odoo_event, records)
+
+        with patch.object(Picking, "button_validate", spy), patch.object(Dispatcher, "_dispatch", listen):
             self.importer._import_shipment(self.backend, payload)
         self.assertEqual(seen, ["1Z001, 1Z002"])
+        # the sales channels hear of the delivery done with its tracking (core's Odoo-event dispatch)
+        self.assertEqual(dispatched, [(picking, "1Z001, 1Z002")])
         self.assertEqual(picking.state, "done")
         self.assertEqual(picking.carrier_tracking_ref, "1Z001, 1Z002")
         contents = {
