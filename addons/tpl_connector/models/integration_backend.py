@@ -62,7 +62,16 @@ REST_TOPICS = TopicTable(
             "webhook",
             "_split_webhook",
             model=INBOUND,
-            remote=("order.shipped", "order_shipped", "order.shipment.cancelled", "shipment_cancelled"),
+            remote=(
+                "order.shipped",
+                "order_shipped",
+                "order.shipment.cancelled",
+                "shipment_cancelled",
+                "order.shipment.exception",
+                "shipment_exception",
+                "order.shipment.on_hold",
+                "shipment_onhold",
+            ),
             label="Shipment webhooks",
         ),
         Topic(

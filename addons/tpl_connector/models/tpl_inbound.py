@@ -110,12 +110,43 @@ class TplInbound(models.AbstractModel):
         child event of its own under the key the polling catch-up uses too,
         so a confirmation seen both ways is applied once."""
         backend = event.backend_id
+        remote_topic = payload.get("_shipbob_topic")
         body = {k: v for k, v in payload.items() if k != "_shipbob_topic"}
-        for topic, key, confirmation in self.env["tpl.rest"]._webhook_payloads(
-            backend, payload.get("_shipbob_topic"), body
-        ):
+        found = self.env["tpl.rest"]._webhook_payloads(backend, remote_topic, body)
+        for topic, key, confirmation in found:
             backend._enqueue_topic(topic, confirmation, key=key, parent=event)
+        if not found and remote_topic and ("exception" in remote_topic or "hold" in remote_topic):
+            return self._flag_exception(backend, body, remote_topic)
         return None
+
+    @api.model
+    def _flag_exception(self, backend, body, remote_topic):
+        """The 3PL holds a shipment (out of stock, address problem): the
+        delivery's responsible gets an activity with the 3PL's words."""
+        reference = body.get("reference_id")
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .search([("name", "=", reference), ("tpl_backend_id", "=", backend.id)], limit=1)
+        )
+        if not picking:
+            return None
+        details = "; ".join(
+            filter(None, (d.get("description") or d.get("name") for d in body.get("status_details") or []))
+        )
+        picking.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("3PL exception: %s", remote_topic),
+            note=_(
+                "%(backend)s holds shipment %(shipment)s of %(name)s: %(details)s",
+                backend=backend.name,
+                shipment=body.get("id"),
+                name=picking.name,
+                details=details or _("no detail given"),
+            ),
+            user_id=(picking.user_id or backend.user_id or self.env.user).id,
+        )
+        return picking
 
     @api.model
     def _apply_945(self, event, payload):

@@ -194,7 +194,7 @@ class TplRestCase(TplCase):
 
         self.clock = ManualClock()
         self.sandbox = self.sandbox_api.TplSandbox(
-            clock=self.clock, wait=self.clock.wait, pick_delay=60, ship_delay=60
+            clock=self.clock, wait=self.clock.wait, pick_delay=30, ship_delay=30, backorder_delay=30
         )
         self.sandbox.start()
         self.addCleanup(self.sandbox.stop)
@@ -215,8 +215,10 @@ class TplRestCase(TplCase):
         picking.invalidate_recordset()
         return picking
 
-    def ship(self, seconds=200):
-        """Let the warehouse work, then hand its webhooks to Odoo."""
+    def ship(self, seconds=70):
+        """Let the warehouse work, then hand its webhooks to Odoo. (The
+        deliveries are stamped with the sandbox's clock: a test stays within
+        ShipBob's 5 minutes of tolerance by moving it little.)"""
         self.sandbox.advance(seconds)
         answers = [self.tpl._webhook_receive(headers, body) for _url, body, headers in self.hooks.posted]
         self.hooks.posted.clear()

@@ -73,6 +73,33 @@ class ViewsMixin:
                     "is_dangerous_goods": False,
                 }
             )
+        if not shipment["items"]:
+            # a shipment that holds what could not ship (an Exception waiting
+            # for stock, a Cancelled rest) still lists its products
+            for entry in shipment["unshipped"]:
+                item = self.warehouse.items.get(entry["sku"]) or {}
+                product = products.setdefault(
+                    entry["sku"],
+                    {
+                        "id": item.get("inventory_id"),
+                        "reference_id": entry["sku"],
+                        "sku": entry["sku"],
+                        "name": item.get("name") or entry["sku"],
+                        "inventory_items": [],
+                    },
+                )
+                product["inventory_items"].append(
+                    {
+                        "id": item.get("inventory_id"),
+                        "name": item.get("name") or entry["sku"],
+                        "lot": None,
+                        "expiration_date": None,
+                        "quantity": entry["quantity"],
+                        "quantity_committed": 0,
+                        "serial_numbers": [],
+                        "is_dangerous_goods": False,
+                    }
+                )
         detail = SHIPMENT_STATUS_DETAILS.get(shipment["status"])
         tracking = None
         if shipment["tracking_number"]:
