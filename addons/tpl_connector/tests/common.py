@@ -12,8 +12,8 @@ from pathlib import Path
 
 from odoo.addons.integration_core.tests.common import IntegrationCase
 
-OURS = "OURCOMPANY"
-WAREHOUSE_ID = "TPLWAREHOUSE"
+OURS = "ODOOEDI"  # the sandbox warehouse's defaults (sandbox.tpl.x12face)
+WAREHOUSE_ID = "SANDBOX3PL"
 
 
 class TplCase(IntegrationCase):
