@@ -201,6 +201,7 @@ class TplRestCase(TplCase):
         self.hooks = CapturedWebhooks()
         self.sandbox.webhook_deliverer = self.hooks
         self.tpl.api_url = self.sandbox.base_url
+        self.tpl.tpl_facility_code = str(self.sandbox.warehouse.location["id"])
         self.subscription = self.sandbox.subscribe(
             "http://odoo.test/integration/webhook/tpl/x", topics=list(self.sandbox_api.WEBHOOK_TOPICS)
         )
