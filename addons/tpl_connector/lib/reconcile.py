@@ -69,7 +69,17 @@ class Variance:
     minus Odoo: what applying it adds to Odoo), its value when a unit cost
     is known, the classification and, when it waits, why."""
 
-    __slots__ = ("product", "lot", "odoo_qty", "tpl_qty", "difference", "value", "status", "reason")
+    __slots__ = (
+        "product",
+        "lot",
+        "odoo_qty",
+        "tpl_qty",
+        "difference",
+        "value",
+        "status",
+        "reason",
+        "reason_code",
+    )
 
     def __init__(self, product, lot, odoo_qty, tpl_qty, difference, value, status, reason=None):
         self.product = product
@@ -80,6 +90,7 @@ class Variance:
         self.value = value
         self.status = status
         self.reason = reason
+        self.reason_code = None  # an adjustment's: the 3PL's reason
 
     @property
     def key(self):
