@@ -421,6 +421,35 @@ class TplInventory(models.AbstractModel):
         return {(lot.product_id.id, lot.name): lot.id for lot in lots}
 
     @api.model
+    def _flag_released(self, variances):
+        """The decreases among ``variances`` that would now cut into stock
+        reserved by deliveries released to the 3PL and do not say so yet
+        (a delivery released after the variance was recorded): their reason
+        now names the deliveries; returned so the caller leaves them waiting."""
+        flagged = self.env["tpl.inventory.variance"]
+        for backend in variances.backend_id:
+            mine = variances.filtered(lambda v, b=backend: v.backend_id == b and v.difference < 0)
+            if not mine:
+                continue
+            location = self._stock_location(backend)
+            products = list(set(mine.product_id.ids))
+            ours, reserved = self._quantities(location, products)
+            protected = self._protected(backend, location, reserved, products)
+            for variance in mine:
+                key = (variance.product_id.id, variance.lot_name or None)
+                if key not in protected:
+                    continue
+                threshold, text = protected[key]
+                before = ours.get(key, reconcile.ZERO)
+                change = Decimal(str(variance.difference))
+                if reconcile.cuts_reservation(before, change, threshold) and text not in (
+                    variance.reason or ""
+                ):
+                    variance.reason = "\n".join(filter(None, [text, variance.reason]))
+                    flagged |= variance
+        return flagged
+
+    @api.model
     def _apply_variances(self, variances, state):
         """Inventory moves for the variances' deltas at the 3PL's stock
         location (to or from the inventory-loss location), done at once;

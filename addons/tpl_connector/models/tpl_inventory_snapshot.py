@@ -153,9 +153,28 @@ class TplInventoryVariance(models.Model):
         """Apply the waiting variances' deltas at the 3PL's stock location."""
         self._check_manager()
         waiting = self._waiting()
-        self.env["tpl.inventory"].sudo()._apply_variances(waiting.sudo(), "approved")
-        waiting.sudo().write({"decided_by": self.env.uid, "decided_at": fields.Datetime.now()})
+        Inventory = self.env["tpl.inventory"].sudo()
+        # a delivery released since the variance was recorded: say so first
+        flagged = Inventory._flag_released(waiting.sudo())
+        approved = waiting - flagged
+        Inventory._apply_variances(approved.sudo(), "approved")
+        approved.sudo().write({"decided_by": self.env.uid, "decided_at": fields.Datetime.now()})
         waiting.snapshot_id.sudo()._update_state()
+        if flagged:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": _("Not applied"),
+                    "message": _(
+                        "%(count)s variances would now unreserve deliveries released to the 3PL (see their "
+                        "reason): approve them again to apply them anyway.",
+                        count=len(flagged),
+                    ),
+                },
+            }
         return True
 
     def action_reject(self):

@@ -224,6 +224,22 @@ class TestTplInventory(TplCase):
         self.assertEqual(free.variance_ids.state, "auto_applied")
         self.assertEqual(picking.move_ids.quantity, 5)
 
+    def test_approving_after_a_release_names_the_delivery_first(self):
+        self.stock(self.gadget, 50)
+        snapshot = self.snapshot([("TPL-GADGET", 40)])
+        variance = self.variance(snapshot, self.gadget)
+        picking = self.delivery([(self.gadget, 45)], reserve=False)
+        picking.action_assign()
+        picking._tpl_write({"tpl_state": "released"})
+        result = variance.with_user(self.manager).action_approve()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(variance.state, "to_approve")
+        self.assertIn(picking.name, variance.reason)
+        self.assertEqual(picking.move_ids.quantity, 45)
+        self.assertIs(variance.with_user(self.manager).action_approve(), True, "informed: the second applies")
+        self.assertEqual(variance.state, "approved")
+        self.assertEqual(self.on_hand(self.gadget), 40)
+
     def test_only_stock_managers_approve(self):
         self.stock(self.gadget, 50)
         snapshot = self.snapshot([("TPL-GADGET", 40)])
