@@ -21,15 +21,24 @@ a quant below what is reserved there makes Odoo unreserve move lines (it
 picks which), so a decrease leaving less than what is reserved where a
 released delivery holds stock waits for approval, naming the deliveries.
 
+A snapshot counts the 3PL's stock at ``as_of``; Odoo's quantities are
+read when it is processed. Stock moves done in Odoo since ``as_of`` that
+cross the warehouse's boundary (shipments, receipts confirmed after the
+count) are taken back out of Odoo's side, so they are not seen as drift;
+inventory moves are not (they are corrections towards the 3PL's counts,
+its own adjustments included). A snapshot older than one already recorded
+is stale: ignored, not applied.
+
 A snapshot or adjustment is recorded once per backend (its external id,
 locked and bound like the core binds): a duplicate returns the first.
 """
 
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 
-from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError
+from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 
 from ..lib import reconcile
 
@@ -96,12 +105,16 @@ class TplInventory(models.AbstractModel):
         done = self._recorded(backend, "snapshot", data["external_id"])
         if done:
             return done
+        as_of = self._utc(data["as_of"])
+        self._check_not_stale(backend, data["external_id"], as_of)
         location = self._stock_location(backend)
         theirs = reconcile.translate(
             data["items"], self._resolver(backend, {i["sku"] for i in data["items"]})
         )
         products = None if data["complete"] else list({product for product, _lot in theirs})
         ours, reserved = self._quantities(location, products)
+        for key, moved in self._moved_since(location, as_of, products).items():
+            ours[key] = ours.get(key, reconcile.ZERO) - moved
         protected = self._protected(backend, location, reserved, products)
         variances = reconcile.reconcile(
             theirs,
@@ -116,7 +129,7 @@ class TplInventory(models.AbstractModel):
             event,
             "snapshot",
             data["external_id"],
-            as_of=data["as_of"],
+            as_of=as_of,
             complete=data["complete"],
             line_count=len(variances),
             matched_count=counted[reconcile.MATCHED],
@@ -239,10 +252,37 @@ class TplInventory(models.AbstractModel):
         )
 
     @api.model
+    def _utc(self, value):
+        """A canonical date-time (ISO 8601, offset or Z) as a naive UTC datetime."""
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+        if moment.tzinfo:
+            moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        return moment
+
+    @api.model
+    def _check_not_stale(self, backend, external_id, as_of):
+        newer = self.env["tpl.inventory.snapshot"].search(
+            [("backend_id", "=", backend.id), ("kind", "=", "snapshot"), ("as_of", ">", as_of)],
+            order="as_of desc",
+            limit=1,
+        )
+        if newer:
+            raise StaleUpdate(
+                _(
+                    "Snapshot %(ref)s counts the stock of %(as_of)s, before %(newer)s (%(newer_as_of)s): "
+                    "comparing it now would undo what the later one set.",
+                    ref=external_id,
+                    as_of=as_of,
+                    newer=newer.external_id,
+                    newer_as_of=newer.as_of,
+                )
+            )
+
+    @api.model
     def _record(self, backend, event, kind, external_id, **values):
         as_of = values.pop("as_of")
         if isinstance(as_of, str):
-            as_of = fields.Datetime.to_datetime(as_of.replace("T", " ")[:19])
+            as_of = self._utc(as_of)
         record = self.env["tpl.inventory.snapshot"].create(
             dict(
                 values,
@@ -304,6 +344,45 @@ class TplInventory(models.AbstractModel):
             if held:
                 reserved[key] = Decimal(str(round(held, digits)))
         return ours, reserved
+
+    @api.model
+    def _moved_since(self, location, as_of, products=None):
+        """{(product id, lot name): net quantity} that done stock moves since
+        ``as_of`` brought into (positive) or out of the stock counted by
+        :meth:`_quantities`, inventory moves aside: ONE grouped SQL query."""
+        self.env["stock.move.line"].flush_model()
+        self.env["stock.move"].flush_model(["is_inventory"])
+        query = """
+            WITH inside AS (
+                SELECT id FROM stock_location
+                 WHERE parent_path LIKE %s AND usage = 'internal'
+                   AND NOT (name = 'Damaged' AND location_id = %s)
+            )
+            SELECT ml.product_id, l.name,
+                   SUM(CASE WHEN di.id IS NOT NULL THEN ml.quantity_product_uom
+                            ELSE -ml.quantity_product_uom END)
+              FROM stock_move_line ml
+              JOIN stock_move m ON m.id = ml.move_id
+         LEFT JOIN inside si ON si.id = ml.location_id
+         LEFT JOIN inside di ON di.id = ml.location_dest_id
+         LEFT JOIN stock_lot l ON l.id = ml.lot_id
+             WHERE ml.state = 'done'
+               AND ml.date > %s
+               AND NOT COALESCE(m.is_inventory, FALSE)
+               AND (si.id IS NULL) <> (di.id IS NULL)
+        """
+        params = [f"{location.parent_path}%", location.id, as_of]
+        if products is not None:
+            query += " AND ml.product_id = ANY(%s)"
+            params.append(list(products))
+        query += " GROUP BY ml.product_id, l.name"
+        self.env.cr.execute(query, params)
+        digits = self._digits()
+        return {
+            (product, lot): Decimal(str(round(quantity, digits)))
+            for product, lot, quantity in self.env.cr.fetchall()
+            if quantity
+        }
 
     @api.model
     def _protected(self, backend, location, reserved, products=None):

@@ -4,7 +4,7 @@ by reason, approvals, idempotency, released reservations, access."""
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError
+from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 
 from .common import TplCase
 
@@ -32,13 +32,13 @@ class TestTplInventory(TplCase):
 
     # ------------------------------------------------------------------------------
 
-    def snapshot(self, items, external_id="SNAP-1", complete=True):
+    def snapshot(self, items, external_id="SNAP-1", complete=True, as_of="2026-11-28T06:00:00Z"):
         return self.Inventory._apply_snapshot(
             None,
             {
                 "schema_version": 1,
                 "external_id": external_id,
-                "as_of": "2026-11-28T06:00:00Z",
+                "as_of": as_of,
                 "complete": complete,
                 "items": [
                     {"sku": sku, "on_hand": qty, **(rest[0] if rest else {})} for sku, qty, *rest in items
@@ -123,6 +123,35 @@ class TestTplInventory(TplCase):
         gadget = self.variance(complete, self.gadget)
         self.assertEqual((gadget.tpl_qty, gadget.difference, gadget.state), (0, -1, "auto_applied"))
         self.assertEqual(self.on_hand(self.gadget), 0)
+
+    def test_moves_done_since_the_count_are_not_drift(self):
+        self.stock(self.widget, 100)
+        receipt = self.env["stock.move"].create(
+            {
+                "name": "late receipt",
+                "product_id": self.widget.id,
+                "product_uom": self.widget.uom_id.id,
+                "product_uom_qty": 10,
+                "location_id": self.env.ref("stock.stock_location_suppliers").id,
+                "location_dest_id": self.tpl_warehouse.lot_stock_id.id,
+            }
+        )
+        receipt._action_confirm()
+        receipt.quantity = 10
+        receipt.picked = True
+        receipt._action_done()
+        self.assertEqual(self.on_hand(self.widget), 110)
+        counted_before = self.snapshot([("TPL-WIDGET", 99)], "S1", as_of="2020-01-01T06:00:00Z")
+        drift = self.variance(counted_before, self.widget)
+        self.assertEqual((drift.odoo_qty, drift.difference, drift.state), (100, -1, "auto_applied"))
+        self.assertEqual(self.on_hand(self.widget), 109)
+        # a later count the correction was not in yet: no second correction
+        again = self.snapshot([("TPL-WIDGET", 99)], "S2", as_of="2020-01-01T07:00:00+01:00")
+        self.assertEqual(again.matched_count, 1)
+        self.assertEqual(self.on_hand(self.widget), 109)
+        # an older count than one already recorded is stale
+        with self.assertRaises(StaleUpdate):
+            self.snapshot([("TPL-WIDGET", 50)], "S0", as_of="2019-12-31T06:00:00Z")
 
     def test_lots_are_reconciled_one_by_one_and_new_lots_created(self):
         lot1 = self.env["stock.lot"].create(
