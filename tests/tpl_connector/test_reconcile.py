@@ -108,3 +108,12 @@ def test_fifty_thousand_skus_in_well_under_a_second():
     elapsed = time.perf_counter() - start
     assert len(variances) == 50_000
     assert elapsed < 2.0
+
+
+def test_stats_count_what_was_compared_without_matched_objects():
+    ours = {(1, None): D(5), (2, None): D(7), (3, "L"): D(1)}
+    theirs = {(1, None): D(5), (2, None): D(6)}
+    stats = {}
+    variances = rc.reconcile(theirs, ours, True, TOL, keep_matched=False, stats=stats)
+    assert stats == {"compared": 3, "matched": 1}
+    assert [v.key for v in sorted(variances, key=lambda v: v.product)] == [(2, None), (3, "L")]

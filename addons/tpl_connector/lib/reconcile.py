@@ -149,14 +149,16 @@ def translate(items, resolve, quantity_key="on_hand"):
     return theirs
 
 
-def reconcile(theirs, ours, complete, tolerance, costs=None, protected=None, keep_matched=True):
+def reconcile(theirs, ours, complete, tolerance, costs=None, protected=None, keep_matched=True, stats=None):
     """Variances of ``theirs`` (the 3PL's ``{key: qty}``) against ``ours``.
 
     ``costs``: ``{product: unit cost}`` (value = difference x cost).
     ``protected``: ``{key: (reserved qty, reason text)}``, what deliveries
     released to the 3PL hold: a decrease leaving less than that waits for
     approval with the reason. Returns the list of :class:`Variance`
-    (matched ones too unless ``keep_matched`` is false)."""
+    (matched ones too unless ``keep_matched`` is false: no object is made
+    for them, the fast path of a big snapshot); ``stats``, a dict, receives
+    ``compared`` and ``matched`` counts."""
     costs = costs or {}
     protected = protected or {}
     if complete:
@@ -167,25 +169,30 @@ def reconcile(theirs, ours, complete, tolerance, costs=None, protected=None, kee
     variances = []
     append = variances.append
     within = tolerance.within
+    matched = 0
     for key in keys:
         odoo_qty = ours.get(key, ZERO)
         tpl_qty = theirs.get(key, ZERO)
-        difference = tpl_qty - odoo_qty
-        reason = None
-        if not difference:
-            if not keep_matched:
-                continue
-            status = MATCHED
-        else:
-            status = AUTO if within(odoo_qty, difference) else APPROVE
-            if difference < 0 and key in protected:
-                reserved, why = protected[key]
-                if tpl_qty < reserved:
-                    status = APPROVE
-                    reason = why
         cost = costs.get(key[0])
+        if tpl_qty == odoo_qty:
+            matched += 1
+            if keep_matched:
+                value = ZERO if cost is not None else None
+                append(Variance(key[0], key[1], odoo_qty, tpl_qty, ZERO, value, MATCHED))
+            continue
+        difference = tpl_qty - odoo_qty
+        status = AUTO if within(odoo_qty, difference) else APPROVE
+        reason = None
+        if difference < 0 and key in protected:
+            reserved, why = protected[key]
+            if tpl_qty < reserved:
+                status = APPROVE
+                reason = why
         value = difference * cost if cost is not None else None
         append(Variance(key[0], key[1], odoo_qty, tpl_qty, difference, value, status, reason))
+    if stats is not None:
+        stats["compared"] = len(keys)
+        stats["matched"] = matched
     return variances
 
 

@@ -116,14 +116,18 @@ class TplInventory(models.AbstractModel):
         for key, moved in self._moved_since(location, as_of, products).items():
             ours[key] = ours.get(key, reconcile.ZERO) - moved
         protected = self._protected(backend, location, reserved, products)
+        stats = {}
         variances = reconcile.reconcile(
             theirs,
             ours,
             data["complete"],
             reconcile.Tolerance(backend.tpl_tolerance_qty, backend.tpl_tolerance_percent),
             protected=protected,
+            keep_matched=False,
+            stats=stats,
         )
         counted = reconcile.counts(variances)
+        counted[reconcile.MATCHED] = stats["matched"]
         snapshot = self._record(
             backend,
             event,
@@ -131,18 +135,18 @@ class TplInventory(models.AbstractModel):
             data["external_id"],
             as_of=as_of,
             complete=data["complete"],
-            line_count=len(variances),
+            line_count=stats["compared"],
             matched_count=counted[reconcile.MATCHED],
             auto_count=counted[reconcile.AUTO],
         )
-        lines = self._create_variances(snapshot, [v for v in variances if v.status != reconcile.MATCHED])
+        lines = self._create_variances(snapshot, variances)
         self._apply_variances(lines.filtered(lambda v: v.state == "auto_applied"), "auto_applied")
         snapshot._update_state()
         snapshot.message_post(
             body=_(
                 "%(lines)s products and lots compared: %(matched)s matched, %(auto)s applied, "
                 "%(wait)s waiting for approval.",
-                lines=len(variances),
+                lines=stats["compared"],
                 matched=counted[reconcile.MATCHED],
                 auto=counted[reconcile.AUTO],
                 wait=counted[reconcile.APPROVE],
