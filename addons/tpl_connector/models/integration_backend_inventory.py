@@ -21,6 +21,11 @@ class IntegrationBackend(models.Model):
         "0: not set. With both limits set a variance must be within both; with neither, every "
         "variance waits for a stock manager.",
     )
+    tpl_x12_846_complete = fields.Boolean(
+        string="846 lists all stock",
+        help="X12: this 3PL's 846 lists every SKU it holds, so a SKU it leaves out is held at 0 in "
+        "Odoo. Off: an 846 only speaks of the SKUs it lists (the safe reading).",
+    )
     tpl_reason_map_ids = fields.One2many("tpl.reason.map", "backend_id", string="Adjustment reasons")
     tpl_snapshot_count = fields.Integer(compute="_compute_tpl_snapshot_count", string="Inventory snapshots")
 

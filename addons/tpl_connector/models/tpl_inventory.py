@@ -69,7 +69,9 @@ class TplInventory(models.AbstractModel):
 
     @api.model
     def _apply_846(self, event, payload):
-        return self._apply_x12(event, "846", "inventory_snapshot", self._apply_snapshot)
+        # whether an 846 lists everything is the partner's practice, never read from the file
+        complete = bool(event.backend_id.tpl_x12_846_complete)
+        return self._apply_x12(event, "846", "inventory_snapshot", self._apply_snapshot, complete=complete)
 
     @api.model
     def _apply_adjustment(self, event, payload):
@@ -81,12 +83,21 @@ class TplInventory(models.AbstractModel):
         return self._apply_x12(event, "947", "inventory_adjustment", self._apply_inventory_adjustment)
 
     @api.model
-    def _apply_x12(self, event, set_id, kind, apply):
+    def _apply_x12(self, event, set_id, kind, apply, **options):
+        """An X12 set of the event's file, mapped by lib/x12 to ``kind``
+        (stored on the event, so a user can fix and replay), then applied."""
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
         _interchange, _transaction, typed, row = importer._document(event)
-        data = importer._canonical(event, kind, lambda: tpl_x12.from_document(set_id, typed))
+
+        def build():
+            if hasattr(tpl_x12, "map_document"):
+                partner_key = f"tpl{event.backend_id.id}"
+                return tpl_x12.map_document(set_id, typed, partner_key=partner_key, **options)[2]
+            return tpl_x12.from_document(set_id, typed, **options)
+
+        data = importer._canonical(event, kind, build)
         record = apply(event, data)
         if row and record:
             row.write({"res_model": record._name, "res_id": record.id})
