@@ -1,12 +1,17 @@
 """Inventory at a 3PL: snapshots reconciled against the quants, adjustments
 by reason, approvals, idempotency, released reservations, access."""
 
+import importlib.util
+import unittest
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 
-from .common import TplCase
+from .common import OURS, WAREHOUSE_ID, TplCase
+
+HAS_X12 = importlib.util.find_spec("odoo.addons.tpl_connector.lib.x12") is not None
 
 
 @tagged("post_install", "-at_install")
@@ -231,6 +236,60 @@ class TestTplInventory(TplCase):
         event.invalidate_recordset()
         self.assertEqual(event.state, "done")
         self.assertEqual(self.on_hand(self.widget), 12)
+
+    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
+    def test_a_947_file_adjusts_the_x12_warehouse(self):
+        from odoo.addons.channel_edi.tests.common import x12
+
+        self.stock(self.widget, 10, warehouse=self.x12_warehouse)
+        self.env["tpl.reason.map"].create(
+            {"backend_id": self.tpl_x12.id, "code": "07", "name": "Lost", "action": "apply"}
+        )
+        data = x12(
+            WAREHOUSE_ID,
+            OURS,
+            [("947", ["W15*20261128*ADJ947-1", "LX*1", "W19*07*-2*EA**SK*TPL-WIDGET"])],
+            functional_id="AW",
+        )
+        self.env["trading.partner.transport"]._receive_file(self.tpl_x12, data, "test")
+        self.run_jobs()
+        adjustment = self.env["tpl.inventory.snapshot"].search(
+            [("backend_id", "=", self.tpl_x12.id), ("kind", "=", "adjustment")]
+        )
+        self.assertEqual(len(adjustment), 1, self.x12_errors())
+        self.assertTrue(adjustment.external_id.endswith("ADJ947-1"))
+        self.assertEqual(adjustment.variance_ids.state, "auto_applied")
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", self.widget.id), ("location_id", "=", self.x12_warehouse.lot_stock_id.id)]
+        )
+        self.assertEqual(sum(quants.mapped("quantity")), 8)
+
+    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
+    def test_an_846_file_is_reconciled_as_a_partial_snapshot(self):
+        from odoo.addons.channel_edi.tests.common import x12
+
+        self.stock(self.widget, 10, warehouse=self.x12_warehouse)
+        self.stock(self.gadget, 4, warehouse=self.x12_warehouse)
+        self.tpl_x12.tpl_tolerance_qty = 1
+        data = x12(
+            WAREHOUSE_ID,
+            OURS,
+            [("846", ["BIA*00*MM*INV-0001*20261128*0600", "LIN**SK*TPL-WIDGET", "QTY*17*9*EA"])],
+            functional_id="IB",
+        )
+        self.env["trading.partner.transport"]._receive_file(self.tpl_x12, data, "test")
+        self.run_jobs()
+        snapshot = self.env["tpl.inventory.snapshot"].search(
+            [("backend_id", "=", self.tpl_x12.id), ("kind", "=", "snapshot")]
+        )
+        self.assertEqual(len(snapshot), 1, self.x12_errors())
+        self.assertFalse(snapshot.complete, "an 846 is partial unless the backend says otherwise")
+        self.assertEqual((snapshot.line_count, snapshot.auto_count), (1, 1))
+        self.assertEqual(snapshot.variance_ids.product_id, self.widget)
+
+    def x12_errors(self):
+        events = self.env["integration.event"].search([("backend_id", "=", self.tpl_x12.id)])
+        return [(e.topic, e.state, e.error_message) for e in events]
 
     def test_a_released_delivery_keeps_its_reservation(self):
         picking = self.delivery([(self.widget, 5)])
