@@ -100,14 +100,16 @@ def test_counts_and_keep_matched():
     assert len(rc.reconcile(theirs, ours, True, TOL, keep_matched=False)) == 2
 
 
-def test_fifty_thousand_skus_in_well_under_a_second():
+def test_fifty_thousand_skus_in_one_pass():
+    # a generous bound (shared CPUs): what it catches is a search per key,
+    # which takes minutes at this size; scripts/bench-tpl-inventory measures
     ours = {(i, None): D(100) for i in range(50_000)}
     theirs = {(i, None): D(100 + (i % 7) - 3) for i in range(50_000)}
     start = time.perf_counter()
     variances = rc.reconcile(theirs, ours, True, TOL)
     elapsed = time.perf_counter() - start
     assert len(variances) == 50_000
-    assert elapsed < 2.0
+    assert elapsed < 10.0
 
 
 def test_stats_count_what_was_compared_without_matched_objects():
