@@ -119,3 +119,9 @@ def test_stats_count_what_was_compared_without_matched_objects():
     variances = rc.reconcile(theirs, ours, True, TOL, keep_matched=False, stats=stats)
     assert stats == {"compared": 3, "matched": 1}
     assert [v.key for v in sorted(variances, key=lambda v: v.product)] == [(2, None), (3, "L")]
+
+
+def test_collapse_lots_sums_a_product_counted_without_lots():
+    ours = {(1, "A"): D(5), (1, "B"): D(3), (2, "C"): D(1)}
+    assert rc.collapse_lots(ours, {1}) == {(1, None): D(8), (2, "C"): D(1)}
+    assert rc.collapse_lots(ours, set()) is ours

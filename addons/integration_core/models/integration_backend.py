@@ -388,6 +388,16 @@ class IntegrationBackend(models.Model):
         hook = self._channel_hook("job_channel")
         return hook() if hook else "root.integration"
 
+    def _shipment_short_policy(self):
+        """What becomes of a confirmed shipment's line shipped short that says
+        nothing itself (canonical shipment.v2, integration.shipment.importer):
+        "backorder" (the rest waits in a backorder, X12 W12 BP) or "cancel"
+        (the rest is cancelled, CP/IC). A channel answers with
+        ``_<type>_shipment_short_policy`` (e.g. from a field of its backend);
+        the default is "backorder"."""
+        hook = self._channel_hook("shipment_short_policy")
+        return hook() if hook else "backorder"
+
     def _job_user(self):
         """The one identity this backend's jobs run as, whoever enqueued
         them: its owner when the owner is an active internal integration

@@ -11,7 +11,8 @@ A channel declares, on ``integration.backend`` and named after its
   ``_<type>_webhook_topic_hint``, ``_<type>_run_flow``,
   ``_<type>_test_connection``, ``_<type>_job_channel``,
   ``_<type>_default_flows``, ``_<type>_register_webhooks``,
-  ``_<type>_import_locations``.
+  ``_<type>_import_locations``, ``_<type>_shipment_short_policy`` ("backorder"
+  or "cancel": what a shipment.v2 line shipped short becomes).
 
 The capability flags (``can_*``, ``uses_api_url``) are what views test,
 never the backend type (``payment.provider`` style).

@@ -17,6 +17,7 @@ from . import (
     test_product_importer,
     test_security,
     test_shipment_importer,
+    test_shipment_v2,
     test_topics,
     test_trace,
     test_trace_ui,

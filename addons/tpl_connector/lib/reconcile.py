@@ -196,6 +196,19 @@ def reconcile(theirs, ours, complete, tolerance, costs=None, protected=None, kee
     return variances
 
 
+def collapse_lots(quantities, products):
+    """``quantities`` with the lots of ``products`` summed under lot ``None``:
+    for a 3PL that counts a lot-tracked product without its lots (a
+    per-location inventory level), Odoo's side is compared in total."""
+    if not products:
+        return quantities
+    collapsed = {}
+    for (product, lot), quantity in quantities.items():
+        key = (product, None) if product in products else (product, lot)
+        collapsed[key] = collapsed.get(key, ZERO) + quantity
+    return collapsed
+
+
 def counts(variances):
     """``{status: number}`` of a list of variances."""
     result = {MATCHED: 0, AUTO: 0, APPROVE: 0}

@@ -10,4 +10,5 @@ from . import (
     tpl_outbound,
     tpl_product_map,
     tpl_reason_map,
+    tpl_rest,
 )

@@ -21,9 +21,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.base.models.res_partner import _tz_get
-from odoo.addons.integration_core.lib.topics import Topic, TopicTable
+from odoo.addons.integration_core.lib.exceptions import ValidationFailed
+from odoo.addons.integration_core.lib.topics import Topic, TopicTable, canonical_as_is
 
 from ..lib import cutoff
+from ..lib.shipbob import webhooks as shipbob_webhooks
+from ..lib.shipbob.client import RATE_PER_SECOND
 
 OUTBOUND = "tpl.outbound"
 INBOUND = "tpl.inbound"
@@ -54,13 +57,51 @@ REST_TOPICS = TopicTable(
     [
         *_outbound_rows(),
         Topic(
-            "shipment.confirmed",
+            "shipment.notified",
             "in",
             "webhook",
-            "_apply_rest_shipment",
+            "_split_webhook",
             model=INBOUND,
-            remote=("order.shipped", "order_shipped"),
-            label="Shipment confirmations (webhook)",
+            remote=(
+                "order.shipped",
+                "order_shipped",
+                "order.shipment.cancelled",
+                "shipment_cancelled",
+                "order.shipment.exception",
+                "shipment_exception",
+                "order.shipment.on_hold",
+                "shipment_onhold",
+            ),
+            label="Shipment webhooks",
+        ),
+        Topic(
+            "return.notified",
+            "in",
+            "webhook",
+            "_split_webhook",
+            model=INBOUND,
+            remote=("return.completed",),
+            label="Return webhooks",
+        ),
+        Topic(
+            "shipment.confirmed",
+            "in",
+            "schedule",
+            "_apply_shipment",
+            model=INBOUND,
+            kind="shipment",
+            mapper=canonical_as_is,
+            label="Shipment confirmations",
+        ),
+        Topic(
+            "receipt.confirmed",
+            "in",
+            "schedule",
+            "_apply_receipt",
+            model=INBOUND,
+            kind="receipt",
+            mapper=canonical_as_is,
+            label="Receipt confirmations",
         ),
         Topic(
             "shipment.catch_up",
@@ -71,13 +112,12 @@ REST_TOPICS = TopicTable(
             label="Shipment catch-up (polling)",
         ),
         Topic(
-            "receipt.confirmed",
+            "receipt.catch_up",
             "in",
-            "webhook",
-            "_apply_rest_receipt",
+            "schedule",
+            "_catch_up_receipts",
             model=INBOUND,
-            remote=("receiving.completed",),
-            label="Receipt confirmations",
+            label="Receipt catch-up (polling)",
         ),
         Topic(
             "inventory.snapshot",
@@ -86,16 +126,6 @@ REST_TOPICS = TopicTable(
             "_fetch_snapshot",
             model=INVENTORY,
             label="Inventory snapshots",
-        ),
-        Topic(
-            "inventory.adjusted",
-            "in",
-            "webhook",
-            "_apply_adjustment",
-            model=INVENTORY,
-            kind="inventory_adjustment",
-            mapper=lambda payload: payload,
-            label="Inventory adjustments",
         ),
     ]
 )
@@ -201,6 +231,10 @@ class IntegrationBackend(models.Model):
         default="shipbob",
         help="Which REST API the 3PL speaks: a client class and a mapping each.",
     )
+    tpl_channel_id = fields.Char(
+        string="3PL channel id",
+        help="ShipBob: the channel id (GET /channel) sent with every call as shipbob_channel_id.",
+    )
     tpl_warehouse_id = fields.Many2one(
         "stock.warehouse",
         string="Odoo warehouse",
@@ -281,6 +315,9 @@ class IntegrationBackend(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("backend_type") == "tpl" and "rate_limit" not in vals:
+                vals["rate_limit"] = RATE_PER_SECOND  # ShipBob: 150 requests a minute
         backends = super().create(vals_list)
         backends._tpl_link_warehouses()
         return backends
@@ -329,6 +366,37 @@ class IntegrationBackend(models.Model):
 
     def _tpl_topics(self):
         return X12_TOPICS if self.tpl_transport == "x12" else REST_TOPICS
+
+    def _tpl_webhook_verify(self, headers, body):
+        """ShipBob signs each delivery with the subscription's secret
+        (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)."""
+        if self.tpl_transport != "rest":
+            return False
+        secret = self._get_secret("webhook_secret", required=False)
+        return bool(secret) and shipbob_webhooks.verify(secret, headers, body)
+
+    def _tpl_webhook_parse(self, headers, body):
+        """The topic from x-webhook-topic (ShipBob's name: the table gives
+        ours); the idempotency key from webhook-id, the same on every retry
+        of one delivery."""
+        info = shipbob_webhooks.parse_headers(headers)
+        topic = self._topics().by_remote(info.topic or "", "in")
+        if topic is None:
+            raise ValidationFailed(
+                _("ShipBob topic %s is not one this backend takes.", (info.topic or "")[:64])
+            )
+        payload = self._parse_json_body(body)
+        return {
+            "topic": topic.name,
+            "idempotency_key": shipbob_webhooks.idempotency_key(info),
+            "external_id": str(payload.get("id") or "") or False,
+            "payload": dict(payload, _shipbob_topic=info.topic),
+        }
+
+    def _tpl_webhook_topic_hint(self, headers):
+        info = shipbob_webhooks.parse_headers(headers)
+        topic = self._topics().by_remote(info.topic or "", "in")
+        return topic.name if topic else None
 
     def _tpl_job_channel(self):
         return "root.integration.tpl"
@@ -397,6 +465,15 @@ class IntegrationBackend(models.Model):
         if self.tpl_transport == "x12":
             flows.append(
                 {
+                    "code": "files_in",
+                    "name": _("Files received"),
+                    "topics": "interchange.received,ack.received",
+                    "direction": "in",
+                    "trigger": "webhook",
+                }
+            )
+            flows.append(
+                {
                     "code": "mailbox_pickup",
                     "name": _("Mailbox pickup"),
                     "topics": "file.pickup",
@@ -410,6 +487,27 @@ class IntegrationBackend(models.Model):
         else:
             flows.append(
                 {
+                    "code": "webhooks_in",
+                    "name": _("Webhooks received"),
+                    "topics": "shipment.notified,return.notified",
+                    "direction": "in",
+                    "trigger": "webhook",
+                }
+            )
+            flows.append(
+                {
+                    "code": "receipt_catch_up",
+                    "name": _("Receipt catch-up"),
+                    "topics": "receipt.catch_up",
+                    "direction": "in",
+                    "trigger": "schedule",
+                    "policy": "batch",
+                    "interval_number": 1,
+                    "interval_type": "hours",
+                }
+            )
+            flows.append(
+                {
                     "code": "shipment_catch_up",
                     "name": _("Shipment catch-up"),
                     "topics": "shipment.catch_up",
@@ -420,7 +518,8 @@ class IntegrationBackend(models.Model):
                     "interval_type": "hours",
                 }
             )
-        return flows
+        handled = set(self._handled_topics())
+        return [f for f in flows if set(f["topics"].split(",")) <= handled]
 
     def _tpl_run_flow(self, flow):
         """Batch flows of a 3PL: what each one enqueues."""
@@ -430,6 +529,8 @@ class IntegrationBackend(models.Model):
             self.env[OUTBOUND]._notify_due(self)
         elif flow.code == "shipment_catch_up":
             self._enqueue_topic("shipment.catch_up", {"since": flow.cursor or ""})
+        elif flow.code == "receipt_catch_up":
+            self._enqueue_topic("receipt.catch_up", {"since": flow.cursor or ""})
         elif flow.code == "inventory_snapshot":
             self._enqueue_topic("inventory.snapshot", {})
         elif flow.code == "mailbox_pickup":
@@ -493,6 +594,12 @@ class IntegrationBackend(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("tpl_connector.stock_picking_tpl_action")
         action["domain"] = [("tpl_backend_id", "=", self.id)]
         return action
+
+    @api.depends("backend_type", "tpl_transport")
+    def _compute_capabilities(self):
+        super()._compute_capabilities()
+        for backend in self.filtered(lambda b: b.backend_type == "tpl" and b.tpl_transport == "rest"):
+            backend.uses_api_url = True
 
     @api.depends("backend_type", "tpl_transport")
     def _compute_uses_edi_profile(self):

@@ -44,11 +44,11 @@ class TplInbound(models.AbstractModel):
                 for key in quantity_keys:
                     if line.get(key) is not None:
                         line[key] = Decimal(str(line[key])) * per
-                line["uom"] = None
                 if line.get("substitute_sku") and line["substitute_sku"] in by_sku:
                     line["substitute_sku"] = by_sku[line["substitute_sku"]].product_id.default_code
-                for lot in line.get("lots") or []:
-                    lot["quantity"] = Decimal(str(lot["quantity"])) * per
+                line["lots"] = [
+                    dict(lot, quantity=Decimal(str(lot["quantity"])) * per) for lot in line.get("lots") or []
+                ]
             elif (
                 not self.env["product.product"]
                 .sudo()
@@ -68,6 +68,9 @@ class TplInbound(models.AbstractModel):
                         sku=line["sku"],
                     )
                 )
+            # the quantities are now in the product's own unit (the one released)
+            if "uom" in line:
+                line["uom"] = None
             translated.append(line)
         return translated
 
@@ -101,18 +104,57 @@ class TplInbound(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _apply_rest_shipment(self, event, payload):
-        """A webhook's shipment (ShipBob order shipped): mapped by the provider's mapping."""
-        shipment = self.env["tpl.rest"]._canonical_event(event, "shipment", payload)
-        return self._apply_shipment(event, shipment)
+    def _split_webhook(self, event, payload):
+        """A REST 3PL's webhook (an order shipped, a shipment cancelled, a
+        return completed) carries one or more confirmations: each becomes a
+        child event of its own under the key the polling catch-up uses too,
+        so a confirmation seen both ways is applied once."""
+        backend = event.backend_id
+        remote_topic = payload.get("_shipbob_topic")
+        body = {k: v for k, v in payload.items() if k != "_shipbob_topic"}
+        found = self.env["tpl.rest"]._webhook_payloads(backend, remote_topic, body)
+        for topic, key, confirmation in found:
+            backend._enqueue_topic(topic, confirmation, key=key, parent=event)
+        if not found and remote_topic and ("exception" in remote_topic or "hold" in remote_topic):
+            return self._flag_exception(backend, body, remote_topic)
+        return None
+
+    @api.model
+    def _flag_exception(self, backend, body, remote_topic):
+        """The 3PL holds a shipment (out of stock, address problem): the
+        delivery's responsible gets an activity with the 3PL's words."""
+        reference = body.get("reference_id")
+        picking = (
+            self.env["stock.picking"]
+            .sudo()
+            .search([("name", "=", reference), ("tpl_backend_id", "=", backend.id)], limit=1)
+        )
+        if not picking:
+            return None
+        details = "; ".join(
+            filter(None, (d.get("description") or d.get("name") for d in body.get("status_details") or []))
+        )
+        picking.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("3PL exception: %s", remote_topic),
+            note=_(
+                "%(backend)s holds shipment %(shipment)s of %(name)s: %(details)s",
+                backend=backend.name,
+                shipment=body.get("id"),
+                name=picking.name,
+                details=details or _("no detail given"),
+            ),
+            user_id=(picking.user_id or backend.user_id or self.env.user).id,
+        )
+        return picking
 
     @api.model
     def _apply_945(self, event, payload):
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
-        _interchange, _transaction, typed, row = importer._document(event)
-        shipment = importer._canonical(event, "shipment", lambda: tpl_x12.from_document("945", typed))
+        _interchange, transaction, _typed, row = importer._document(event)
+        shipment = importer._canonical(event, "shipment", lambda: tpl_x12.map_transaction(transaction)[2])
         picking = self._apply_shipment(event, shipment)
         if row and picking:
             row.write({"res_model": picking._name, "res_id": picking.id})
@@ -136,6 +178,16 @@ class TplInbound(models.AbstractModel):
                 backend,
                 picking,
                 {"answer": "too_late", "reason": _("shipped as %s", shipment["external_id"])},
+            )
+        if not shipped:
+            raise BusinessRuleError(
+                _(
+                    "%(backend)s cancelled shipment %(shipment)s of %(ref)s without being asked: nothing "
+                    "shipped. Release the delivery again, or cancel it, then ignore this event.",
+                    ref=picking.name,
+                    backend=backend.name,
+                    shipment=shipment["external_id"],
+                )
             )
         if picking.state == "cancel":
             raise BusinessRuleError(
@@ -217,13 +269,7 @@ class TplInbound(models.AbstractModel):
                 key=f"shipment:{shipment['external_id']}",
                 parent=event,
             )
-        flow = (
-            self.env["integration.flow"]
-            .sudo()
-            .search([("backend_id", "=", backend.id), ("code", "=", "shipment_catch_up")], limit=1)
-        )
-        if flow and cursor:
-            flow.cursor = cursor
+        self._move_cursor(backend, "shipment_catch_up", cursor)
         return None
 
     # ------------------------------------------------------------------------------
@@ -231,17 +277,35 @@ class TplInbound(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _apply_rest_receipt(self, event, payload):
-        receipt = self.env["tpl.rest"]._canonical_event(event, "receipt", payload)
-        return self._apply_receipt(event, receipt)
+    def _catch_up_receipts(self, event, payload):
+        """Completed receiving orders and returns since the last run (the
+        REST 3PL sends no receiving webhooks)."""
+        backend = event.backend_id
+        found, cursor = self.env["tpl.rest"]._receipts_since(backend, payload.get("since") or None)
+        for receipt in found:
+            backend._enqueue_topic(
+                "receipt.confirmed", receipt, key=f"receipt:{receipt['external_id']}", parent=event
+            )
+        self._move_cursor(backend, "receipt_catch_up", cursor)
+        return None
+
+    @api.model
+    def _move_cursor(self, backend, code, cursor):
+        flow = (
+            self.env["integration.flow"]
+            .sudo()
+            .search([("backend_id", "=", backend.id), ("code", "=", code)], limit=1)
+        )
+        if flow and cursor:
+            flow.cursor = cursor
 
     @api.model
     def _apply_944(self, event, payload):
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
-        _interchange, _transaction, typed, row = importer._document(event)
-        receipt = importer._canonical(event, "receipt", lambda: tpl_x12.from_document("944", typed))
+        _interchange, transaction, _typed, row = importer._document(event)
+        receipt = importer._canonical(event, "receipt", lambda: tpl_x12.map_transaction(transaction)[2])
         picking = self._apply_receipt(event, receipt)
         if row and picking:
             row.write({"res_model": picking._name, "res_id": picking.id})

@@ -57,13 +57,12 @@ class TplInventory(models.AbstractModel):
 
     @api.model
     def _fetch_snapshot(self, event, payload):
-        """REST: ask the 3PL what it holds (``tpl.rest._inventory_snapshot(backend)``
-        returns a canonical inventory_snapshot in the 3PL's terms)."""
+        """REST: ask the 3PL what it holds (``tpl.rest._snapshot(backend)``:
+        a canonical inventory_snapshot in the 3PL's terms), stored on the
+        event so a replay compares the same count."""
         backend = event.backend_id
-        if "tpl.rest" not in self.env:
-            raise BusinessRuleError(_("%s: no REST client is installed for inventory.", backend.name))
         snapshot = self.env["trading.partner.importer"]._canonical(
-            event, "inventory_snapshot", lambda: self.env["tpl.rest"]._inventory_snapshot(backend)
+            event, "inventory_snapshot", lambda: self.env["tpl.rest"]._snapshot(backend)
         )
         return self._apply_snapshot(event, snapshot)
 
@@ -71,7 +70,7 @@ class TplInventory(models.AbstractModel):
     def _apply_846(self, event, payload):
         # whether an 846 lists everything is the partner's practice, never read from the file
         complete = bool(event.backend_id.tpl_x12_846_complete)
-        return self._apply_x12(event, "846", "inventory_snapshot", self._apply_snapshot, complete=complete)
+        return self._apply_x12(event, "inventory_snapshot", self._apply_snapshot, complete=complete)
 
     @api.model
     def _apply_adjustment(self, event, payload):
@@ -80,24 +79,17 @@ class TplInventory(models.AbstractModel):
 
     @api.model
     def _apply_947(self, event, payload):
-        return self._apply_x12(event, "947", "inventory_adjustment", self._apply_inventory_adjustment)
+        return self._apply_x12(event, "inventory_adjustment", self._apply_inventory_adjustment)
 
     @api.model
-    def _apply_x12(self, event, set_id, kind, apply, **options):
+    def _apply_x12(self, event, kind, apply, **options):
         """An X12 set of the event's file, mapped by lib/x12 to ``kind``
         (stored on the event, so a user can fix and replay), then applied."""
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
-        _interchange, _transaction, typed, row = importer._document(event)
-
-        def build():
-            if hasattr(tpl_x12, "map_document"):
-                partner_key = f"tpl{event.backend_id.id}"
-                return tpl_x12.map_document(set_id, typed, partner_key=partner_key, **options)[2]
-            return tpl_x12.from_document(set_id, typed, **options)
-
-        data = importer._canonical(event, kind, build)
+        _interchange, transaction, _typed, row = importer._document(event)
+        data = importer._canonical(event, kind, lambda: tpl_x12.map_transaction(transaction, **options)[2])
         record = apply(event, data)
         if row and record:
             row.write({"res_model": record._name, "res_id": record.id})
@@ -119,13 +111,19 @@ class TplInventory(models.AbstractModel):
         as_of = self._utc(data["as_of"])
         self._check_not_stale(backend, data["external_id"], as_of)
         location = self._stock_location(backend)
-        theirs = reconcile.translate(
-            data["items"], self._resolver(backend, {i["sku"] for i in data["items"]})
-        )
+        skus = {i["sku"] for i in data["items"]}
+        resolve = self._resolver(backend, skus)
+        theirs = reconcile.translate(data["items"], resolve)
         products = None if data["complete"] else list({product for product, _lot in theirs})
         ours, reserved = self._quantities(location, products)
         for key, moved in self._moved_since(location, as_of, products).items():
             ours[key] = ours.get(key, reconcile.ZERO) - moved
+        # lot-tracked products the 3PL counts without lots: compared in total
+        tracked = {found[0] for found in map(resolve, skus) if found and found[2]}
+        with_lots = {product for product, lot in theirs if lot}
+        lotless = tracked - with_lots
+        ours = reconcile.collapse_lots(ours, lotless)
+        reserved = reconcile.collapse_lots(reserved, lotless)
         protected = self._protected(backend, location, reserved, products)
         stats = {}
         variances = reconcile.reconcile(
@@ -137,6 +135,13 @@ class TplInventory(models.AbstractModel):
             keep_matched=False,
             stats=stats,
         )
+        for variance in variances:
+            if variance.product in lotless and variance.status == reconcile.AUTO:
+                variance.status = reconcile.APPROVE
+                variance.reason = _(
+                    "The 3PL counts this lot-tracked product without lots: check which lot differs "
+                    "(approving adjusts it without a lot)."
+                )
         counted = reconcile.counts(variances)
         counted[reconcile.MATCHED] = stats["matched"]
         snapshot = self._record(

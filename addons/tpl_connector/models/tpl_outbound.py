@@ -157,7 +157,7 @@ class TplOutbound(models.AbstractModel):
         if backend.tpl_transport == "x12":
             from ..lib import x12 as tpl_x12  # channel_edi's typed documents
 
-            set_type, typed = tpl_x12.to_document(kind, document)
+            set_type, typed = tpl_x12.outbound_document(kind, document)
             self.env["trading.partner.exporter"]._send_document(
                 event, set_type, typed, record=record, reference=document["reference"]
             )
@@ -238,7 +238,7 @@ class TplOutbound(models.AbstractModel):
                     "name": product.name,
                     "quantity": quantity,
                     "uom": uom,
-                    "upc": product.barcode or None,
+                    "upc": self._upc(product.barcode),
                     "lot": None,
                     "unit_price": None,
                 }
@@ -248,10 +248,29 @@ class TplOutbound(models.AbstractModel):
         return lines
 
     @api.model
+    def _upc(self, barcode):
+        """A U.P.C. (12 digits) from the product's barcode: an EAN-13 that
+        starts with 0 is a U.P.C. with a leading zero; other codes are none."""
+        code = (barcode or "").strip()
+        if len(code) == 13 and code.startswith("0"):
+            code = code[1:]
+        return code if len(code) == 12 and code.isdigit() else None
+
+    @api.model
+    def _uom_code(self, uom):
+        """A unit as 3PLs write it (X12 355): EA for Odoo's Units, DZ for
+        Dozens, else the unit's name (map the product to say otherwise)."""
+        codes = {"uom.product_uom_unit": "EA", "uom.product_uom_dozen": "DZ", "uom.product_uom_kgm": "KG"}
+        for xmlid, code in codes.items():
+            if uom == self.env.ref(xmlid, raise_if_not_found=False):
+                return code
+        return uom.name
+
+    @api.model
     def _to_tpl_units(self, row, product, units, picking):
         """(quantity, unit code) in the 3PL's unit: whole cases only."""
         if not row or row.units_per_tpl_uom == 1:
-            return _quantity(units), (row.tpl_uom if row else product.uom_id.name)
+            return _quantity(units), (row.tpl_uom if row else self._uom_code(product.uom_id))
         per = _quantity(row.units_per_tpl_uom)
         quantity = _quantity(units) / per
         if quantity != quantity.to_integral_value():

@@ -9,7 +9,7 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 
-from .common import OURS, WAREHOUSE_ID, TplCase
+from .common import OURS, WAREHOUSE_ID, TplCase, TplRestCase
 
 HAS_X12 = importlib.util.find_spec("odoo.addons.tpl_connector.lib.x12") is not None
 
@@ -212,30 +212,39 @@ class TestTplInventory(TplCase):
         lost.with_user(self.manager).action_approve()
         self.assertEqual(self.on_hand(self.widget), 93)
 
-    def test_an_unknown_reason_names_the_code_and_replays_once_mapped(self):
+    def test_an_unknown_reason_names_the_code(self):
         self.stock(self.widget, 10)
-        event, _created = self.receive(
-            {
-                "schema_version": 1,
-                "external_id": "ADJ-77",
-                "lines": [{"sku": "TPL-WIDGET", "quantity": 2, "reason_code": "77", "reason_text": "found"}],
-            },
-            topic="inventory.adjusted",
-            backend=self.tpl,
-        )
-        self.process(event)
-        self.assertEqual(event.state, "failed")
-        self.assertIn("77", event.error_message)
         with self.assertRaisesRegex(BusinessRuleError, "reason 77"):
             self.adjustment([("TPL-WIDGET", 2, "77")], "DIRECT")
+        self.assertFalse(self.env["tpl.inventory.snapshot"].search([("external_id", "=", "DIRECT")]))
+
+    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
+    def test_a_947_with_an_unknown_reason_fails_naming_it_and_replays_once_mapped(self):
+        from odoo.addons.channel_edi.tests.common import x12
+
+        self.stock(self.widget, 10, warehouse=self.x12_warehouse)
+        data = x12(
+            WAREHOUSE_ID,
+            OURS,
+            [("947", ["W15*20261128*ADJ947-77", "LX*1", "W19*77*2*EA**SK*TPL-WIDGET"])],
+            functional_id="AW",
+        )
+        self.env["trading.partner.transport"]._receive_file(self.tpl_x12, data, "test")
+        self.run_jobs()
+        event = self.events(self.tpl_x12, "inventory.adjusted")
+        self.assertEqual(event.state, "failed")
+        self.assertIn("77", event.error_message)
         self.env["tpl.reason.map"].create(
-            {"backend_id": self.tpl.id, "code": "77", "name": "Found", "action": "apply"}
+            {"backend_id": self.tpl_x12.id, "code": "77", "name": "Found", "action": "apply"}
         )
         event.action_replay()
-        self.run_job(event.job_id)
+        self.run_jobs()
         event.invalidate_recordset()
-        self.assertEqual(event.state, "done")
-        self.assertEqual(self.on_hand(self.widget), 12)
+        self.assertEqual(event.state, "done", event.error_message)
+        quants = self.env["stock.quant"].search(
+            [("product_id", "=", self.widget.id), ("location_id", "=", self.x12_warehouse.lot_stock_id.id)]
+        )
+        self.assertEqual(sum(quants.mapped("quantity")), 12)
 
     @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
     def test_a_947_file_adjusts_the_x12_warehouse(self):
@@ -355,3 +364,31 @@ class TestTplInventory(TplCase):
         with self.assertRaises(AccessError):
             snapshot.variance_ids.with_user(outsider).read(["difference"])
         self.assertFalse(self.env["tpl.inventory.snapshot"].with_user(outsider).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestTplInventoryRest(TplRestCase):
+    """A scheduled snapshot fetched from the sandbox ShipBob warehouse."""
+
+    def test_the_scheduled_snapshot_reconciles_the_sandbox_levels(self):
+        self.tpl.tpl_tolerance_qty = 2
+        self.stock(self.widget, 100)
+        self.stock(self.gadget, 97)
+        lot = self.env["stock.lot"].create(
+            {"name": "LOT-A", "product_id": self.lotted.id, "company_id": self.company.id}
+        )
+        self.stock(self.lotted, 49, lot=lot)
+        self.tpl._enqueue_topic("inventory.snapshot", {})
+        self.run_jobs()
+        snapshot = self.env["tpl.inventory.snapshot"].search([("backend_id", "=", self.tpl.id)])
+        events = self.events(self.tpl, "inventory.snapshot")
+        self.assertEqual(len(snapshot), 1, [(e.state, e.error_message) for e in events])
+        self.assertTrue(snapshot.complete)
+        widget, gadget, serum = (
+            snapshot.variance_ids.filtered(lambda v, p=p: v.product_id == p)
+            for p in (self.widget, self.gadget, self.lotted)
+        )
+        self.assertFalse(widget, "100 at both")
+        self.assertEqual((gadget.difference, gadget.state), (3, "to_approve"))
+        self.assertEqual((serum.lot_name, serum.difference, serum.state), ("LOT-A", 1, "auto_applied"))
+        self.assertTrue(events.payload_canonical, "the count is kept on the event for a replay")

@@ -31,7 +31,21 @@ VERSIONS = {
     "005010": ("00501", "005010"),
 }
 # GS01 functional identifier of each set (X12 479)
-FUNCTIONAL_IDS = {"810": "IN", "850": "PO", "855": "PR", "856": "SH", "860": "PC", "997": "FA"}
+FUNCTIONAL_IDS = {
+    "810": "IN",
+    "850": "PO",
+    "855": "PR",
+    "856": "SH",
+    "860": "PC",
+    "997": "FA",
+    # the warehouse sets (the 3PL peer, sandbox.tpl)
+    "846": "IB",
+    "940": "OW",
+    "943": "AR",
+    "944": "RE",
+    "945": "SW",
+    "947": "AW",
+}
 
 
 class X12WriteError(ValueError):
