@@ -1,17 +1,12 @@
 """Inventory at a 3PL: snapshots reconciled against the quants, adjustments
 by reason, approvals, idempotency, released reservations, access."""
 
-import importlib.util
-import unittest
-
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 
 from .common import OURS, WAREHOUSE_ID, TplCase, TplRestCase
-
-HAS_X12 = importlib.util.find_spec("odoo.addons.tpl_connector.lib.x12") is not None
 
 
 @tagged("post_install", "-at_install")
@@ -218,7 +213,6 @@ class TestTplInventory(TplCase):
             self.adjustment([("TPL-WIDGET", 2, "77")], "DIRECT")
         self.assertFalse(self.env["tpl.inventory.snapshot"].search([("external_id", "=", "DIRECT")]))
 
-    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
     def test_a_947_with_an_unknown_reason_fails_naming_it_and_replays_once_mapped(self):
         from odoo.addons.channel_edi.tests.common import x12
 
@@ -246,7 +240,6 @@ class TestTplInventory(TplCase):
         )
         self.assertEqual(sum(quants.mapped("quantity")), 12)
 
-    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
     def test_a_947_file_adjusts_the_x12_warehouse(self):
         from odoo.addons.channel_edi.tests.common import x12
 
@@ -273,7 +266,6 @@ class TestTplInventory(TplCase):
         )
         self.assertEqual(sum(quants.mapped("quantity")), 8)
 
-    @unittest.skipUnless(HAS_X12, "lib/x12 (the X12 mappers) is not in this tree")
     def test_an_846_file_is_reconciled_as_a_partial_snapshot(self):
         from odoo.addons.channel_edi.tests.common import x12
 
