@@ -119,20 +119,15 @@ class TradingPartnerTransport(models.AbstractModel):
         """One inbound file as an ``interchange.received`` event: the same
         bytes twice are one event (content key), whatever their name."""
         digest = hashlib.sha256(data).hexdigest()
-        key = f"as2:{as2_message_id}" if as2_message_id else f"file:{digest}"
-        event, created = self.env["integration.event"]._receive(
-            backend,
+        return backend._enqueue_topic(
             "interchange.received",
             data,
-            key,
+            key=f"as2:{as2_message_id}" if as2_message_id else f"file:{digest}",
+            parent=parent,
             external_id=source[:200],
             content_key=f"sha256:{digest}",
+            with_created=True,
         )
-        if created:
-            if parent:
-                event.sudo().parent_id = parent.id
-            event._enqueue()
-        return event, created
 
     @api.model
     def _deliver(self, backend, filename, data):

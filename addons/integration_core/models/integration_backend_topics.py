@@ -155,10 +155,23 @@ class IntegrationBackend(models.Model):
         """The channel's ``_<backend_type>_<name>`` method, or None."""
         return getattr(self, f"_{self.backend_type}_{name}", None) if self.backend_type else None
 
-    def _enqueue_topic(self, topic, payload, key=None, res_record=None, trace_id=None, parent=None):
+    def _enqueue_topic(
+        self,
+        topic,
+        payload,
+        key=None,
+        res_record=None,
+        trace_id=None,
+        parent=None,
+        external_id=None,
+        content_key=None,
+        with_created=False,
+    ):
         """The one core path that creates an event of one of this backend's
         topics (its direction from the table) and hands it to queue_job. With
-        a ``key`` used before, the existing event is returned, not queued again.
+        a ``key`` used before (or a ``content_key``: the same content under
+        another key), the existing event is returned, not queued again;
+        ``with_created`` returns ``(event, created)`` instead.
 
         The trace: ``trace_id``, else the record's (or the one it derives from:
         its order, its origin...), else the parent's, else the trace of the
@@ -175,12 +188,14 @@ class IntegrationBackend(models.Model):
             idempotency_key=key or f"{topic}:{uuid.uuid4().hex}",
             res_record=res_record,
             trace_id=trace_id or None,
+            **({"external_id": external_id} if external_id else {}),
+            **({"content_key": content_key} if content_key else {}),
         )
         if created:
             if parent:
                 event.sudo().parent_id = parent.id
             event._enqueue()
-        return event
+        return (event, created) if with_created else event
 
     # ------------------------------------------------------------------------------
     # flows
