@@ -19,7 +19,9 @@
         "views/stock_picking_views.xml",
         "views/tpl_connector_menus.xml",
     ],
-    "demo": [],
-    "assets": {},
+    "demo": ["demo/tpl_connector_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["tpl_connector/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

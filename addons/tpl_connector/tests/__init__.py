@@ -1,1 +1,1 @@
-from . import test_tpl_release, test_tpl_rest
+from . import test_tpl_release, test_tpl_rest, test_tpl_tour
