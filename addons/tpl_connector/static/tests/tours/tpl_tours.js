@@ -21,8 +21,8 @@ registry.category("web_tour.tours").add("tpl_connector_release", {
     steps: () => [
         ...openMenuItem(...TPL_DELIVERIES),
         {
-            content: "Open the reserved delivery of the Demo 3PL",
-            trigger: '.o_data_row:has(td[name="tpl_backend_id"]:contains("Demo 3PL")) td[name="name"]',
+            content: "Open the reserved delivery of the Test 3PL (the test's, not the demo's)",
+            trigger: '.o_data_row:has(td[name="tpl_backend_id"]:contains("Test 3PL")) td[name="name"]',
         },
         {
             content: "Release it now, whatever the cut-off",
