@@ -29,8 +29,8 @@ registry.category("web_tour.tours").add("tpl_connector_release", {
             trigger: '.o_form_view button[name="action_tpl_release_now"]',
         },
         {
-            content: "Released: the button is gone",
-            trigger: '.o_form_view .o_form_statusbar:not(:has(button[name="action_tpl_release_now"]))',
+            content: "Queued for the 3PL: to release (the connector's job sends it)",
+            trigger: '.o_form_view .o_field_widget[name="tpl_state"]:contains("To release")',
             isCheck: true,
         },
     ],
