@@ -15,6 +15,9 @@ const TPL_DELIVERIES = [
 ];
 
 
+// rows of the test's 3PL only (a database with demo data has the Demo 3PL's too)
+const OURS = '.o_data_row:has(td[name="tpl_backend_id"]:contains("Test 3PL"))';
+
 registry.category("web_tour.tours").add("tpl_connector_release", {
     test: true,
     url: "/web",
@@ -22,7 +25,7 @@ registry.category("web_tour.tours").add("tpl_connector_release", {
         ...openMenuItem(...TPL_DELIVERIES),
         {
             content: "Open the reserved delivery of the Test 3PL (the test's, not the demo's)",
-            trigger: '.o_data_row:has(td[name="tpl_backend_id"]:contains("Test 3PL")) td[name="name"]',
+            trigger: `${OURS} td[name="name"]`,
         },
         {
             content: "Release it now, whatever the cut-off",
@@ -43,12 +46,12 @@ registry.category("web_tour.tours").add("tpl_connector_resolve_short", {
         ...openMenuItem(...TPL_DELIVERIES),
         {
             content: "The delivery the 3PL shipped in part, with its tracking number",
-            trigger: '.o_data_row:has(td[name="tpl_state"]:contains("Partly confirmed")) td[name="carrier_tracking_ref"]:not(:empty)',
+            trigger: `${OURS}:has(td[name="tpl_state"]:contains("Partly confirmed")) td[name="carrier_tracking_ref"]:not(:empty)`,
             isCheck: true,
         },
         {
             content: "Open it",
-            trigger: '.o_data_row:has(td[name="tpl_state"]:contains("Partly confirmed")) td[name="name"]',
+            trigger: `${OURS}:has(td[name="tpl_state"]:contains("Partly confirmed")) td[name="name"]`,
         },
         {
             content: "Done in Odoo, partly confirmed by the 3PL",
@@ -61,7 +64,7 @@ registry.category("web_tour.tours").add("tpl_connector_resolve_short", {
         },
         {
             content: "Open the backorder: the rest, still released to the 3PL",
-            trigger: '.o_data_row:has(td[name="tpl_state"]:contains("Released")) td[name="name"]',
+            trigger: `${OURS}:has(td[name="tpl_state"]:contains("Released")) td[name="name"]`,
         },
         {
             content: "Ask the 3PL to cancel the rest",
