@@ -17,6 +17,8 @@
         "views/tpl_product_map_views.xml",
         "views/tpl_carrier_map_views.xml",
         "views/stock_picking_views.xml",
+        "views/tpl_inventory_views.xml",
+        "views/integration_backend_inventory_views.xml",
         "views/tpl_connector_menus.xml",
     ],
     "demo": ["demo/tpl_connector_demo.xml"],

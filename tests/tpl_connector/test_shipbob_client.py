@@ -297,7 +297,7 @@ def test_find_inventory_ids_matches_skus_exactly(api, client):
         )
         return 200, {}, {"items": items}
 
-    api.route("GET", "/2025-07/inventory", search)
+    api.route("GET", "/2025-07/inventory-level", search)
     assert client.find_inventory_ids(["A", "Z", "A"]) == {"A": 1}
     assert [request.query["SearchBy"] for request in api.requests] == ["A", "Z"]
 

@@ -37,6 +37,8 @@ first, a group separator after each variable-length field that is not last).
 import re
 from dataclasses import dataclass
 
+from odoo.addons.integration_core.lib import gs1
+
 # GS1 Company Prefixes are 4 to 12 digits (GS1 General Specifications); GS1 US
 # issues 6 to 10, most SSCC users hold 7 to 10. A shorter prefix leaves more
 # serial references: prefix + serial reference are always 16 digits.
@@ -60,14 +62,12 @@ class InvalidKey(ValueError):
 
 def check_digit(body):
     """The GS1 mod-10 check digit (a one-character string) of ``body``, the
-    key's digits without their check digit."""
-    body = str(body)
-    if not body or not _DIGITS.match(body):
-        raise InvalidKey(f"{body!r}: a GS1 key is made of digits only")
-    total = 0
-    for index, digit in enumerate(reversed(body)):
-        total += int(digit) * (3 if index % 2 == 0 else 1)
-    return str((10 - total % 10) % 10)
+    key's digits without their check digit (integration_core's
+    :func:`~odoo.addons.integration_core.lib.gs1.check_digit`)."""
+    try:
+        return gs1.check_digit(body)
+    except ValueError as exc:
+        raise InvalidKey(str(exc)) from None
 
 
 def with_check_digit(body):

@@ -1,14 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-
-def gs1_check_digit_ok(code):
-    """GS1 mod-10: the last digit checks the others (GLN, GTIN, SSCC)."""
-    if not code or not code.isdigit():
-        return False
-    digits = [int(c) for c in code[:-1]]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(digits)))
-    return (10 - total % 10) % 10 == int(code[-1])
+from ..lib import gs1
 
 
 class ResPartner(models.Model):
@@ -34,7 +27,7 @@ class ResPartner(models.Model):
     @api.constrains("gln")
     def _check_gln(self):
         for partner in self.filtered("gln"):
-            if len(partner.gln) != 13 or not gs1_check_digit_ok(partner.gln):
+            if len(partner.gln) != 13 or not gs1.is_valid(partner.gln):
                 raise ValidationError(
                     _("%(gln)s is not a GLN: 13 digits whose last is the GS1 check digit.", gln=partner.gln)
                 )

@@ -343,10 +343,11 @@ class TplInbound(models.AbstractModel):
                     short=", ".join(f"{sku} {qty}" for sku, qty in short),
                 )
             )
+        # Odoo's own answer to its backorder question: a final receipt (the
+        # 3PL closed the notice) leaves none, otherwise the rest stays announced
         result = picking.with_context(
             skip_sms=True,
-            skip_expired=True,
-            cancel_backorder=bool(final),
+            skip_backorder=True,
             picking_ids_not_to_backorder=picking.ids if final else [],
         ).button_validate()
         if result is not True:

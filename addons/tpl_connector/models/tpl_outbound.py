@@ -238,7 +238,7 @@ class TplOutbound(models.AbstractModel):
                     "name": product.name,
                     "quantity": quantity,
                     "uom": uom,
-                    "upc": product.barcode or None,
+                    "upc": self._upc(product.barcode),
                     "lot": None,
                     "unit_price": None,
                 }
@@ -246,6 +246,15 @@ class TplOutbound(models.AbstractModel):
         if not lines:
             raise MappingError(_("%s has nothing left to ship.", picking.name))
         return lines
+
+    @api.model
+    def _upc(self, barcode):
+        """A U.P.C. (12 digits) from the product's barcode: an EAN-13 that
+        starts with 0 is a U.P.C. with a leading zero; other codes are none."""
+        code = (barcode or "").strip()
+        if len(code) == 13 and code.startswith("0"):
+            code = code[1:]
+        return code if len(code) == 12 and code.isdigit() else None
 
     @api.model
     def _uom_code(self, uom):

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from odoo.addons.integration_core.tests.common import IntegrationCase
 
-OURS = "OURCOMPANY"
-WAREHOUSE_ID = "TPLWAREHOUSE"
+OURS = "ODOOEDI"  # the sandbox warehouse's defaults (sandbox.tpl.x12face)
+WAREHOUSE_ID = "SANDBOX3PL"
 
 
 class TplCase(IntegrationCase):
@@ -203,6 +203,7 @@ class TplRestCase(TplCase):
         self.hooks = CapturedWebhooks()
         self.sandbox.webhook_deliverer = self.hooks
         self.tpl.api_url = self.sandbox.base_url
+        self.tpl.tpl_facility_code = str(self.sandbox.warehouse.location["id"])
         self.subscription = self.sandbox.subscribe(
             "http://odoo.test/integration/webhook/tpl/x", topics=list(self.sandbox_api.WEBHOOK_TOPICS)
         )

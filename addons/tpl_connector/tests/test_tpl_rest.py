@@ -171,3 +171,55 @@ class TestTplRest(TplRestCase):
         picking.invalidate_recordset()
         self.assertEqual(picking.tpl_state, "released", event.error_message)
         self.assertEqual(event.state, "done")
+
+    # -- receipts, returns, exceptions ----------------------------------------------------
+
+    def purchase(self, quantity=10):
+        vendor = self.env["res.partner"].create({"name": "Widget Maker"})
+        purchase = self.env["purchase.order"].create(
+            {
+                "partner_id": vendor.id,
+                "picking_type_id": self.tpl_warehouse.in_type_id.id,
+                "order_line": [
+                    (0, 0, {"product_id": self.widget.id, "product_qty": quantity, "price_unit": 2})
+                ],
+            }
+        )
+        purchase.button_confirm()
+        return purchase.picking_ids
+
+    def test_a_receiving_order_is_created_once_and_its_receipt_polled(self):
+        receipt = self.purchase()
+        self.env["tpl.outbound"]._notify_due(self.tpl)
+        self.run_jobs()
+        receipt.invalidate_recordset()
+        self.assertEqual(receipt.tpl_state, "released", self.trail())
+        self.assertTrue(receipt.tpl_external_id)
+        self.sandbox.warehouse.set_behaviour(receipt.name, short={self.widget.default_code: 1})
+        self.sandbox.advance(self.sandbox.warehouse.receive_delay + 10)
+        self.tpl._enqueue_topic("receipt.catch_up", {"since": ""})
+        self.run_jobs()
+        receipt.invalidate_recordset()
+        self.assertEqual(receipt.state, "done", self.trail())
+        self.assertEqual(sum(receipt.move_line_ids.mapped("quantity")), 9)
+        # ShipBob completed the WRO one short: nothing more comes against it, no backorder
+        self.assertFalse(receipt.backorder_ids.filtered(lambda p: p.state != "cancel"))
+        self.assertEqual(receipt.purchase_id.order_line.qty_received, 9)
+        # polled again: applied once
+        self.tpl._enqueue_topic("receipt.catch_up", {"since": ""}, key="again")
+        self.run_jobs()
+        self.assertEqual(len(self.events(self.tpl, "receipt.confirmed")), 1)
+
+    def test_a_substitution_is_an_exception_and_nothing_is_written(self):
+        picking = self.delivery()
+        self.sandbox.warehouse.stock("TPL-WIDGET-ALT", 10, name="Widget (other colour)")
+        self.sandbox.warehouse.set_behaviour(
+            picking.name, substitute={"sku": self.widget.default_code, "with": "TPL-WIDGET-ALT"}
+        )
+        self.release(picking)
+        self.ship()
+        confirmed = self.events(self.tpl, "shipment.confirmed")
+        self.assertEqual(set(confirmed.mapped("state")), {"failed"}, self.trail())
+        self.assertTrue(any("TPL-WIDGET" in (e.error_message or "") for e in confirmed))
+        picking.invalidate_recordset()
+        self.assertEqual(picking.state, "assigned")

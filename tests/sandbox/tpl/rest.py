@@ -364,6 +364,15 @@ class RestMixin:
             if receipt is None:
                 raise ApiError(404, _problem(404, "Not Found", f"Receiving order {rest[0]} was not found"))
             return 200, self.receipt_view(receipt), None
+        if len(rest) == 2 and rest[1] == "boxes" and method == "GET":
+            # GET /receiving/{id}/boxes: the WRO's boxes with their items per lot
+            try:
+                receipt = self.warehouse.receipts.get(int(rest[0]))
+            except ValueError:
+                receipt = None
+            if receipt is None:
+                raise ApiError(404, _problem(404, "Not Found", f"Receiving order {rest[0]} was not found"))
+            return 200, [self.receipt_box_view(receipt)], None
         raise ApiError(404, {"message": "Not Found"})
 
     def _create_receipt(self, body):

@@ -189,6 +189,27 @@ class ViewsMixin:
             ],
         }
 
+    def receipt_box_view(self, receipt):
+        """The one box of an EverythingInOneBox WRO (``Receiving.BoxViewModel``)."""
+        return {
+            "box_id": receipt["id"],
+            "box_number": 1,
+            "box_status": receipt["status"],
+            "tracking_number": receipt["data"].get("tracking_number"),
+            "arrived_date": receipt["updated"] if receipt["status"] != "Awaiting" else None,
+            "box_items": [
+                {
+                    "inventory_id": line["inventory_id"],
+                    "quantity": line["expected"],
+                    "received_quantity": line["received"],
+                    "stowed_quantity": line["stowed"],
+                    "lot_number": line["lot"] or None,
+                    "lot_date": f"{line['expiry']}T00:00:00Z" if line.get("expiry") else None,
+                }
+                for line in receipt["lines"]
+            ],
+        }
+
     def inventory_level_view(self, item):
         levels = self.warehouse.levels(item["sku"])
         return {

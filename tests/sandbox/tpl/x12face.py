@@ -304,9 +304,10 @@ def build_944(receipt, warehouse):
     for line in receipt["lines"]:
         body.append(["LX", str(line["number"])])
         body.append(["W07", str(line["received"]), "EA", "", "VN", line["sku"], "", "", line["lot"]])
+        # the W07 loop's N9 (position 040) comes before its W13 loop (the exceptions)
+        body.append(["N9", "LI", str(line["line_ref"] or line["number"])])
         if line["damaged"]:
             body.append(["W13", str(line["damaged"]), "EA", "01", line["lot"], "ZZ"])
-        body.append(["N9", "LI", str(line["line_ref"] or line["number"])])
         totals["received"] += line["received"]
         totals["expected"] += line["expected"]
         totals["damaged"] += line["damaged"]

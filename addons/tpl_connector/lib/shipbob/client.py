@@ -394,12 +394,12 @@ class ShipBobClient(IntegrationHttpClient):
 
     def find_inventory_ids(self, skus):
         """``{sku: inventory_id}`` for the SKUs ShipBob knows (``GET
-        /inventory?SearchBy=<sku>``, exact SKU match); a WRO and a return
-        name inventory ids, not SKUs. Unknown SKUs are left out."""
+        /inventory-level?SearchBy=<sku>``, exact SKU match); a WRO and a
+        return name inventory ids, not SKUs. Unknown SKUs are left out."""
         found = {}
         for sku in dict.fromkeys(skus):
             params = {"SearchBy": sku, "PageSize": MAX_PAGE_SIZE}
-            for item in self._iter_cursor(self.path("inventory"), params):
+            for item in self._iter_cursor(self.path("inventory-level"), params):
                 if isinstance(item, dict) and item.get("sku") == sku and item.get("inventory_id") is not None:
                     found[sku] = item["inventory_id"]
                     break

@@ -142,9 +142,8 @@ class ShipBobProvider(Provider):
 
     def snapshot(self, as_of, location_id=None, warehouse_code=None):
         location = location_id or self.location_id
-        items = self.client.iter_inventory_levels(
-            by="lots" if location is None else "locations", location_id=location
-        )
+        # per lot, each lot split by fulfilment centre: the mapping keeps this centre's
+        items = self.client.iter_inventory_levels(by="lots")
         return mapping.inventory_levels_to_snapshot(
             items,
             as_of=as_of,

@@ -8,10 +8,11 @@
 import { registry } from "@web/core/registry";
 import { openMenuItem } from "@integration_core/../tests/tours/menu_steps";
 
+// Inventory > Operations > 3PL deliveries
 const TPL_DELIVERIES = [
-    "integration_core.integration_menu_root",
-    "tpl_connector.tpl_connector_menu_root",
-    "tpl_connector.stock_picking_tpl_menu",
+    "stock.menu_stock_root",
+    "stock.menu_stock_warehouse_mgmt",
+    "tpl_connector.stock_picking_tpl_stock_menu",
 ];
 
 
