@@ -27,6 +27,9 @@ From the shell (what ``scripts/run`` does before it starts a sandbox peer)::
 
     scripts/demo_secrets.py --database integration_demo --format shell
     # export SHOPIFY_DEMO_WEBHOOK_TOKEN=...; export SHOPIFY_DEMO_ACCESS_TOKEN=...; ...
+    scripts/demo_secrets.py --peer tpl --format shell
+    # the Demo 3PL (tpl_connector): TPL_DEMO_WEBHOOK_TOKEN, TPL_DEMO_URL,
+    # TPL_DEMO_ACCESS_TOKEN (its api_token), TPL_DEMO_WEBHOOK_SECRET (whsec_...)
 
 It prints secrets: never to a log, only into the environment of a process.
 
@@ -67,6 +70,15 @@ DEFAULT_DATABASE = "integration_demo"
 # holding the backend's URL of that peer
 DEMO_BACKENDS = {
     "shopify": ("channel_shopify.demo_backend_shopify", "shopify_shop_url"),
+    "tpl": ("tpl_connector.demo_backend_tpl", "api_url"),
+}
+# sandbox peer -> {credential key: the name its demo mode reads it under}
+# (after the <PEER>_DEMO_ prefix); other keys keep their upper-cased name.
+# The 3PL sandbox (tests/sandbox/tpl/demo.py) takes the backend's api_token
+# as TPL_DEMO_ACCESS_TOKEN, webhook_secret as TPL_DEMO_WEBHOOK_SECRET (the
+# secret it signs its webhook subscription's deliveries with).
+SECRET_ENV_NAMES = {
+    "tpl": {"api_token": "ACCESS_TOKEN"},
 }
 # what older demo data wrote (and the repository published): a database that
 # still has one of them accepts orders signed by anyone who read the code
@@ -205,6 +217,22 @@ def demo_backend(database=DEFAULT_DATABASE, peer="shopify", *, keys=None):
     except Exception as exc:  # DecryptionError, from the addon's own hierarchy
         raise DemoSecretsError(f"the secrets of {xmlid} cannot be decrypted: {exc}") from exc
     return DemoBackend(peer, database, row[0], row[1], row[2], row[3], row[4], secrets)
+
+
+def shell_values(backend):
+    """``{variable: value}`` a sandbox peer's demo mode reads: ``<PEER>_DEMO_``
+    + WEBHOOK_TOKEN, URL and each secret (under its name in
+    :data:`SECRET_ENV_NAMES`, else its key upper-cased)."""
+    prefix = f"{backend.peer.upper()}_DEMO_"
+    names = SECRET_ENV_NAMES.get(backend.peer, {})
+    values = {"WEBHOOK_TOKEN": backend.webhook_token or "", "URL": backend.url or ""}
+    values.update({names.get(key, key.upper()): value for key, value in backend.secrets.items()})
+    return {prefix + name: value for name, value in values.items()}
+
+
+def shell_exports(backend):
+    """:func:`shell_values` as ``export NAME=value`` lines, quoted for a shell."""
+    return [f"export {name}={shlex.quote(value)}" for name, value in shell_values(backend).items()]
 
 
 def webhook_credentials(database, token=None, secret=None):
@@ -541,11 +569,8 @@ def main(argv=None):
             file=sys.stderr,
         )
     if args.format == "shell":
-        prefix = f"{args.peer.upper()}_DEMO_"
-        values = {"WEBHOOK_TOKEN": backend.webhook_token or "", "URL": backend.url or ""}
-        values.update({key.upper(): value for key, value in backend.secrets.items()})
-        for key, value in values.items():
-            print(f"export {prefix}{key}={shlex.quote(value)}")
+        for line in shell_exports(backend):
+            print(line)
     else:
         data = {
             "peer": backend.peer,

@@ -21,7 +21,9 @@
         "views/integration_backend_inventory_views.xml",
         "views/tpl_connector_menus.xml",
     ],
-    "demo": [],
-    "assets": {},
+    "demo": ["demo/tpl_connector_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["tpl_connector/static/tests/tours/*.js"],
+    },
     "installable": True,
 }

@@ -232,6 +232,29 @@ def test_cancel_before_pick_accepted_after_pick_refused(tpl):
     assert tpl.warehouse.orders[late["id"]]["status"] == "Fulfilled"
 
 
+def test_the_waiting_rest_of_a_short_is_cancelled_by_its_shipment(tpl):
+    """ShipBob refuses to cancel an order picked, but cancels a shipment
+    not picked: the rest of a short waiting for stock."""
+    tpl.warehouse.set_behaviour("REST", short={"sku": "FURN_0269", "quantity": 1, "rest": "backorder"})
+    order = create(tpl, "REST")
+    tpl.advance(2 * HOUR)
+    shipped, waiting = shipments(tpl, order["id"])
+    assert (shipped["status"], waiting["status"]) == ("Completed", "Exception")
+    refused = requests.post(url(tpl, f"/order/{order['id']}:cancel"), headers=AUTH, timeout=5).json()
+    assert refused["status"] == "Failure"
+    path = f"/order/{order['id']}/shipment/{shipped['id']}:cancel"
+    answer = requests.post(url(tpl, path), headers=AUTH, timeout=5)
+    assert answer.status_code == 400 and "Completed" in answer.json()["shipmentId"][0]
+    path = f"/order/{order['id']}/shipment/{waiting['id']}:cancel"
+    answer = requests.post(url(tpl, path), headers=AUTH, timeout=5)
+    assert answer.status_code == 200 and answer.json()["status"] == "Cancelled"
+    tpl.advance(24 * HOUR)  # nothing more ships
+    assert [s["status"] for s in shipments(tpl, order["id"])] == ["Completed", "Cancelled"]
+    assert tpl.warehouse.orders[order["id"]]["status"] == "Fulfilled"
+    chair = next(line for line in tpl.warehouse.orders[order["id"]]["lines"] if line["sku"] == "FURN_0269")
+    assert (chair["shipped"], chair["cancelled"], chair["backordered"]) == (2, 1, 0)
+
+
 def test_receiving_order_with_differences_and_damage(tpl):
     item = tpl.warehouse.items["FURN_7800"]
     tpl.warehouse.set_behaviour("PO-77", short={"FURN_7800": 2}, damaged={"FURN_7800": 1})

@@ -66,3 +66,49 @@ def test_published_values_are_flagged():
 )
 def test_only_loopback_urls_are_rewritten(url, loopback):
     assert demo_secrets.is_loopback_url(url) is loopback
+
+
+def test_the_demo_3pl_is_a_known_peer_read_from_its_api_url():
+    assert demo_secrets.DEMO_BACKENDS["tpl"] == ("tpl_connector.demo_backend_tpl", "api_url")
+
+
+def test_shell_exports_give_the_3pl_sandbox_the_names_its_demo_reads():
+    """tests/sandbox/tpl/demo.py reads TPL_DEMO_ACCESS_TOKEN (the backend's
+    api_token), TPL_DEMO_WEBHOOK_TOKEN and TPL_DEMO_WEBHOOK_SECRET."""
+    backend = demo_secrets.DemoBackend(
+        "tpl",
+        "db",
+        7,
+        "Demo 3PL (ShipBob)",
+        True,
+        "hook-token",
+        "http://127.0.0.1:8074",
+        {"api_token": "pat_abc", "webhook_secret": "whsec_" + "A" * 32},
+    )
+    values = demo_secrets.shell_values(backend)
+    assert values == {
+        "TPL_DEMO_WEBHOOK_TOKEN": "hook-token",
+        "TPL_DEMO_URL": "http://127.0.0.1:8074",
+        "TPL_DEMO_ACCESS_TOKEN": "pat_abc",
+        "TPL_DEMO_WEBHOOK_SECRET": "whsec_" + "A" * 32,
+    }
+    assert backend.webhook_path() == "/integration/webhook/tpl/hook-token"
+
+
+def test_shell_exports_keep_other_peers_names_and_quote_values():
+    backend = demo_secrets.DemoBackend(
+        "shopify", "db", 1, "Demo", True, "tok", None, {"access_token": "a b", "client_secret": "it's"}
+    )
+    lines = demo_secrets.shell_exports(backend)
+    assert lines == [
+        "export SHOPIFY_DEMO_WEBHOOK_TOKEN=tok",
+        "export SHOPIFY_DEMO_URL=''",
+        "export SHOPIFY_DEMO_ACCESS_TOKEN='a b'",
+        "export SHOPIFY_DEMO_CLIENT_SECRET='it'\"'\"'s'",
+    ]
+
+
+def test_the_3pl_peer_is_offered_on_the_command_line(capsys):
+    with pytest.raises(SystemExit):
+        demo_secrets.main(["--help"])
+    assert "tpl" in capsys.readouterr().out

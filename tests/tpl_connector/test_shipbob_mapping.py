@@ -740,3 +740,18 @@ def test_partial_and_failed_cancellations():
     assert answer["answer"] == "refused" and "Order cannot be cancelled" in answer["reason"]
     with pytest.raises(ValidationFailed, match="status: expected Success"):
         mapping.cancellation_answer("R", {"status": "Maybe"})
+
+
+def test_waiting_shipment_ids_are_the_rest_of_an_order_shipped_in_part():
+    order = {
+        "id": 9,
+        "shipments": [
+            {"id": 1, "status": "Completed"},
+            {"id": 2, "status": "Exception"},
+            {"id": 3, "status": "Cancelled"},
+        ],
+    }
+    assert mapping.waiting_shipment_ids(order) == ["2"]
+    nothing_shipped = {"id": 9, "shipments": [{"id": 1, "status": "Processing"}]}
+    assert mapping.waiting_shipment_ids(nothing_shipped) == []
+    assert mapping.waiting_shipment_ids({"id": 9, "shipments": [{"id": 1, "status": "Completed"}]}) == []

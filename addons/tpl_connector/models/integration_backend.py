@@ -13,6 +13,8 @@ declares the channel's topic table, which depends on the transport:
   846, 947) is a topic of this table.
 """
 
+import logging
+import secrets
 from datetime import datetime
 
 import pytz
@@ -27,6 +29,8 @@ from odoo.addons.integration_core.lib.topics import Topic, TopicTable, canonical
 from ..lib import cutoff
 from ..lib.shipbob import webhooks as shipbob_webhooks
 from ..lib.shipbob.client import RATE_PER_SECOND
+
+_logger = logging.getLogger(__name__)
 
 OUTBOUND = "tpl.outbound"
 INBOUND = "tpl.inbound"
@@ -606,3 +610,36 @@ class IntegrationBackend(models.Model):
         super()._compute_uses_edi_profile()
         for backend in self.filtered(lambda b: b.backend_type == "tpl"):
             backend.uses_edi_profile = backend.tpl_transport == "x12"
+
+    # ------------------------------------------------------------------------------
+    # demo data
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _demo_tpl_credentials(self, backend_xmlid):
+        """Demo data: a random API token and webhook subscription secret
+        (ShipBob's ``whsec_`` form) for the Demo 3PL, new for every
+        database, since Odoo loads demo data unless told not to. Encrypted
+        like any credential; skipped without an encryption key. The sandbox
+        warehouse learns them from the database (scripts/demo_secrets.py)."""
+        backend = self.env.ref(backend_xmlid, raise_if_not_found=False)
+        if not backend:
+            return
+        try:
+            backend._set_secret("api_token", f"pat_{secrets.token_hex(16)}")
+            backend._set_secret("webhook_secret", shipbob_webhooks.new_secret())
+        except UserError as exc:
+            _logger.warning("Demo 3PL credentials not set: %s", exc)
+
+    @api.model
+    def _demo_tpl_flows(self, backend_xmlid):
+        """Demo data: the Demo 3PL releases at every run of the flows' cron
+        (not every quarter of an hour), so that a demo order ships soon."""
+        backend = self.env.ref(backend_xmlid, raise_if_not_found=False)
+        if not backend:
+            return
+        backend._ensure_default_flows()
+        flows = self.env["integration.flow"].search(
+            [("backend_id", "=", backend.id), ("code", "in", ("order_release", "shipment_catch_up"))]
+        )
+        flows.write({"interval_number": 1, "interval_type": "minutes"})

@@ -1,8 +1,10 @@
 """Shared set-up of tpl_connector's Odoo tests.
 
 ``TplCase`` (an integration_core ``IntegrationCase``): a warehouse run by
-a 3PL ("Demo 3PL", one step out and in) with a REST backend (ShipBob) and
-an X12 backend on the same warehouse's sister ("X12 3PL"), products with
+a 3PL ("Test 3PL", one step out and in: not the demo data's "Demo 3PL",
+whose name and code a database with demo data holds already) with a REST
+backend (ShipBob) and an X12 backend on the same warehouse's sister
+("X12 3PL"), products with
 internal references, a customer with an address, and helpers that make a
 reserved delivery of the 3PL's warehouse.
 """
@@ -23,8 +25,8 @@ class TplCase(IntegrationCase):
         Warehouse = cls.env["stock.warehouse"]
         cls.tpl_warehouse = Warehouse.create(
             {
-                "name": "Demo 3PL",
-                "code": "D3PL",
+                "name": "Test 3PL",
+                "code": "T3PL",
                 "company_id": cls.company.id,
                 "delivery_steps": "ship_only",
                 "reception_steps": "one_step",
@@ -42,7 +44,7 @@ class TplCase(IntegrationCase):
         Backend = cls.env["integration.backend"]
         cls.tpl = Backend.create(
             {
-                "name": "Demo 3PL (ShipBob)",
+                "name": "Test 3PL (ShipBob)",
                 "backend_type": "tpl",
                 "tpl_transport": "rest",
                 "tpl_provider": "shipbob",

@@ -16,7 +16,9 @@ migration guide).
   ``Total-Count``, ``Page-Size`` and ``Next-Page`` headers;
   ``GET /order/{id}``, ``POST /order/{id}:cancel`` (200 with
   ``canceled_shipment_results``; a picked order gives ``is_success`` false and
-  the order unchanged), ``GET /order/{id}/shipment``,
+  the order unchanged), ``POST /order/{id}/shipment/{sid}:cancel`` (one
+  shipment not picked: the rest of a short waiting for stock; 400 once
+  picked), ``GET /order/{id}/shipment``,
   ``GET /order/{id}/shipment/{sid}``, ``GET /shipment/{sid}``.
 - ``POST /receiving`` (WRO), ``GET /receiving/{id}``, ``GET /receiving``
   (``Page``, ``Limit``, ``IDs``, ``Statuses``, ``PurchaseOrderNumbers``).
@@ -182,6 +184,8 @@ class RestMixin:
         elif len(rest) == 2 and rest[1] == "shipment" and method == "GET":
             order = self._order(rest[0])
             return 200, [self.shipment_view(order, s) for s in order["shipments"]], None
+        elif len(rest) == 3 and rest[1] == "shipment" and method == "POST" and rest[2].endswith(":cancel"):
+            return self._cancel_shipment(self._order(rest[0]), rest[2].split(":")[0])
         elif len(rest) == 3 and rest[1] == "shipment" and method == "GET":
             order = self._order(rest[0])
             shipment = next((s for s in order["shipments"] if str(s["id"]) == rest[2]), None)
@@ -311,6 +315,18 @@ class RestMixin:
             "status": "Success" if accepted else "Failure",
             "canceled_shipment_results": results,
         }
+
+    def _cancel_shipment(self, order, value):
+        """``POST /order/{orderId}/shipment/{shipmentId}:cancel``: 200 with the
+        shipment (``Orders.ShipmentViewModel``), cancelled; a shipment picked,
+        packed or shipped is refused with a 400 (field -> messages)."""
+        shipment = next((s for s in order["shipments"] if str(s["id"]) == value), None)
+        if shipment is None:
+            raise ApiError(404, None)
+        accepted, reason, _events = self.warehouse.cancel_shipment(order["id"], shipment["id"])
+        if not accepted:
+            raise ApiError(400, {"shipmentId": [reason]})
+        return 200, self.shipment_view(order, shipment), None
 
     def _shipments(self, method, rest, query, body, headers):
         if len(rest) == 1 and method == "GET":

@@ -431,6 +431,38 @@ class Warehouse:
             events = [{"kind": "order.cancelled", "order_id": order["id"], "shipment_id": shipment["id"]}]
         return True, "Order cancelled", self._emit(events)
 
+    def cancel_shipment(self, order_id, shipment_id):
+        """A cancel request for one shipment (ShipBob's ``POST
+        /order/{orderId}/shipment/{shipmentId}:cancel``: "the shipment must
+        not be picked, packed, or shipped"): ``(accepted, reason, events)``.
+        Accepted for the shipment of a rest waiting for stock after a short
+        (its backordered units are cancelled, the rest of the order is not
+        shipped) and for the shipment of an order not picked yet (the order
+        is cancelled); refused for a shipment packed or shipped. Raises
+        KeyError for a shipment the order does not have."""
+        with self._lock:
+            order = self.orders[int(order_id)]
+            shipment = next(s for s in order["shipments"] if s["id"] == int(shipment_id))
+            if shipment["status"] == "Cancelled":
+                return True, "Shipment is already cancelled", []
+            if shipment["status"] not in ("Processing", "Exception"):
+                return False, f"Shipment is {shipment['status']} and cannot be cancelled", []
+        if not order["picked"]:
+            return self.cancel_order(order_id)
+        with self._lock:
+            waiting = [line for line in order["lines"] if line["backordered"]]
+            if order["status"] != "PartiallyFulfilled" or not waiting:
+                return False, "Shipment has already been picked and cannot be cancelled", []
+            shipment["unshipped"] = _unshipped(waiting, "backordered")
+            for line in waiting:
+                line["cancelled"] += line["backordered"]
+                line["backordered"] = 0
+            shipment["status"] = "Cancelled"
+            order["status"] = "Fulfilled"
+            order["updated"] = self.stamp()
+            events = [{"kind": "shipment.cancelled", "order_id": order["id"], "shipment_id": shipment["id"]}]
+        return True, "Shipment cancelled", self._emit(events)
+
     def release_hold(self, order_id):
         """An exception order goes on (e.g. stock arrived)."""
         with self._lock:

@@ -276,6 +276,19 @@ class ShipBobClient(IntegrationHttpClient):
                 detail = error.body
             return {"status": "Failure", "order_id": int(oid), "rejected": detail}
 
+    def cancel_shipment(self, order_id, shipment_id):
+        """``POST /order/{orderId}/shipment/{shipmentId}:cancel``: the shipment,
+        cancelled. ShipBob cancels a shipment not picked, packed or shipped
+        (e.g. the rest of a short waiting for stock); otherwise it refuses
+        with a 4xx, raised as ``RemoteRejected``."""
+        path = self.path(
+            "order",
+            self._id(order_id, "order"),
+            "shipment",
+            f"{self._id(shipment_id, 'shipment')}:cancel",
+        )
+        return self.request_json("POST", path) or {}
+
     def get_order_shipments(self, order_id):
         """``GET /order/{orderId}/shipment``: every shipment of the order."""
         path = self.path("order", self._id(order_id, "order"), "shipment")

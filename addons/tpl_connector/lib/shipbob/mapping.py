@@ -973,6 +973,22 @@ def cancellation_answer(reference, answer, *, order=None, answered_at=None):
     return _validated("cancellation_answer", _strip_nones(result))
 
 
+def waiting_shipment_ids(order):
+    """The ids of the shipments of an order shipped in part that wait (not
+    picked, packed or shipped: Processing, Exception, OnHold): the rest of
+    a short ShipBob keeps. [] when nothing shipped yet (the order itself is
+    cancelled then) or nothing waits."""
+    body = Reader.root(order, "order")
+    shipments = body.objects("shipments")
+    if not any(_status(shipment) in SHIPPED_STATUSES for shipment in shipments):
+        return []
+    return [
+        shipment.ident("id")
+        for shipment in shipments
+        if _status(shipment) not in FINAL_STATUSES and shipment.ident("id")
+    ]
+
+
 def _has_shipped(order):
     if not order:
         return False

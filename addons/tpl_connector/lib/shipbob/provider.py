@@ -3,6 +3,8 @@ mapping's functions put together in canonical terms."""
 
 from datetime import datetime, timezone
 
+from odoo.addons.integration_core.lib.exceptions import RemoteRejected
+
 from ..provider import Provider, cursor_start, iso
 from . import mapping, webhooks
 
@@ -43,9 +45,37 @@ class ShipBobProvider(Provider):
         order = None
         if answer.get("status") == "Failure":
             order = self.client.get_order(order_id)
+            rest = mapping.waiting_shipment_ids(order)
+            if rest:
+                answer = self._cancel_rest(order_id, rest)
         return mapping.cancellation_answer(
             reference, answer, order=order, answered_at=iso(datetime.now(timezone.utc))
         )
+
+    def _cancel_rest(self, order_id, shipment_ids):
+        """An order shipped in part whose rest waits (a short kept as a
+        backorder): ShipBob refuses to cancel the order, but cancels each
+        shipment not picked yet. The answer in the shape of the order's
+        cancel answer: Success when every waiting shipment is cancelled."""
+        results = []
+        for shipment_id in shipment_ids:
+            try:
+                self.client.cancel_shipment(order_id, shipment_id)
+            except RemoteRejected as error:
+                if error.status_code not in (400, 422):
+                    raise
+                reason = error.body if isinstance(error.body, str) else str(error)
+                results.append(
+                    {"shipment_id": shipment_id, "action": "Cancel", "is_success": False, "reason": reason}
+                )
+            else:
+                results.append({"shipment_id": shipment_id, "action": "Cancel", "is_success": True})
+        ok = all(result["is_success"] for result in results)
+        return {
+            "order_id": int(order_id),
+            "status": "Success" if ok else "Failure",
+            "canceled_shipment_results": results,
+        }
 
     def shipments_since(self, since, now=None):
         """The next cursor is the latest ``last_update_at`` ShipBob gave (its
