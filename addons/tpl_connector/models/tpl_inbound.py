@@ -179,6 +179,14 @@ class TplInbound(models.AbstractModel):
                 picking,
                 {"answer": "too_late", "reason": _("shipped as %s", shipment["external_id"])},
             )
+        if not shipped and picking.state == "cancel":
+            raise StaleUpdate(
+                _(
+                    "%(ref)s is cancelled already: nothing to do for shipment %(shipment)s.",
+                    ref=picking.name,
+                    shipment=shipment["external_id"],
+                )
+            )
         if not shipped:
             raise BusinessRuleError(
                 _(

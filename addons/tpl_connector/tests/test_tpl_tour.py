@@ -36,3 +36,8 @@ class TestTplTour(HttpCase, TplRestCase):
         self.assertEqual(answer.state, "done", answer.error_message)
         self.assertEqual(backorder.tpl_state, "cancelled", backorder.tpl_cancel_answer)
         self.assertEqual(backorder.state, "cancel")
+        # ShipBob then says the waiting shipment is cancelled: a late echo, ignored
+        answers = self.ship(0)
+        self.assertTrue(answers and all(status == 200 for status, _message in answers), answers)
+        confirmations = self.events(self.tpl, "shipment.confirmed")
+        self.assertNotIn("failed", confirmations.mapped("state"), confirmations.mapped("error_message"))
