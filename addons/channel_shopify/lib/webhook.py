@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from odoo.addons.integration_core.lib import reader as read
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
+from odoo.addons.integration_core.lib.signature import header_value
 
 HEADER_TOPIC = "X-Shopify-Topic"
 HEADER_SHOP_DOMAIN = "X-Shopify-Shop-Domain"
@@ -51,19 +52,7 @@ class WebhookHeaders:
     hmac: str | None = None
 
 
-def _lookup(headers, name):
-    """Case-insensitive header lookup on any mapping (or list of pairs)."""
-    if headers is None:
-        return None
-    items = headers.items() if hasattr(headers, "items") else headers
-    wanted = name.lower()
-    for key, value in items:
-        if str(key).lower() == wanted:
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            value = str(value).strip()
-            return value or None
-    return None
+_lookup = header_value  # integration_core: case-insensitive, stripped
 
 
 def parse_headers(headers) -> WebhookHeaders:

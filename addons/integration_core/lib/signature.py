@@ -14,6 +14,21 @@ import hashlib
 import hmac
 
 
+def header_value(headers, name):
+    """A request header's value, looked up case-insensitively on any mapping
+    (or a list of pairs), stripped; None when absent or empty."""
+    if headers is None:
+        return None
+    items = headers.items() if hasattr(headers, "items") else headers
+    wanted = name.lower()
+    for key, value in items:
+        if str(key).lower() == wanted:
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            return str(value).strip() or None
+    return None
+
+
 def _as_bytes(secret):
     """The secret as bytes (str secrets are UTF-8 encoded)."""
     return secret if isinstance(secret, bytes) else str(secret).encode("utf-8")

@@ -3,6 +3,7 @@ from . import (
     integration_backend_inventory,
     stock_picking,
     stock_warehouse,
+    tpl_backend_mixin,
     tpl_carrier_map,
     tpl_inbound,
     tpl_inventory,

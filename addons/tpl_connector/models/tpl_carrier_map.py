@@ -6,20 +6,10 @@ class TplCarrierMap(models.Model):
     code (ShipBob shipping method, 940 W66 routing) and the carrier's SCAC."""
 
     _name = "tpl.carrier.map"
+    _inherit = "tpl.backend.mixin"
     _description = "3PL carrier map"
     _order = "backend_id, tpl_code"
-    _check_company_auto = True
 
-    backend_id = fields.Many2one(
-        "integration.backend",
-        string="3PL",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        domain=[("backend_type", "=", "tpl")],
-        check_company=True,
-    )
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     carrier_id = fields.Many2one("delivery.carrier", string="Shipping method", ondelete="cascade")
     tpl_code = fields.Char(string="3PL code", required=True, help="e.g. ShipBob's 'Standard', 'UPS Ground'.")
     scac = fields.Char(string="SCAC", size=4, help="Standard Carrier Alpha Code, e.g. UPSN, FDEG.")

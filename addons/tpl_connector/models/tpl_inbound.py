@@ -150,15 +150,24 @@ class TplInbound(models.AbstractModel):
 
     @api.model
     def _apply_945(self, event, payload):
+        return self._apply_x12(event, "shipment", self._apply_shipment)
+
+    @api.model
+    def _apply_x12(self, event, kind, apply, **options):
+        """One warehouse set of an X12 file: read and checked against the
+        guide by channel_edi's importer, mapped to its canonical ``kind`` by
+        lib/x12 (``options`` are the mapper's; the result is stored on the
+        event, a user may fix it and replay), applied; the EDI log row points
+        at the record it made or touched."""
         from ..lib import x12 as tpl_x12
 
         importer = self.env["trading.partner.importer"]
         _interchange, transaction, _typed, row = importer._document(event)
-        shipment = importer._canonical(event, "shipment", lambda: tpl_x12.map_transaction(transaction)[2])
-        picking = self._apply_shipment(event, shipment)
-        if row and picking:
-            row.write({"res_model": picking._name, "res_id": picking.id})
-        return picking
+        data = importer._canonical(event, kind, lambda: tpl_x12.map_transaction(transaction, **options)[2])
+        record = apply(event, data)
+        if row and record:
+            row.write({"res_model": record._name, "res_id": record.id})
+        return record
 
     @api.model
     def _apply_shipment(self, event, shipment):
@@ -309,15 +318,7 @@ class TplInbound(models.AbstractModel):
 
     @api.model
     def _apply_944(self, event, payload):
-        from ..lib import x12 as tpl_x12
-
-        importer = self.env["trading.partner.importer"]
-        _interchange, transaction, _typed, row = importer._document(event)
-        receipt = importer._canonical(event, "receipt", lambda: tpl_x12.map_transaction(transaction)[2])
-        picking = self._apply_receipt(event, receipt)
-        if row and picking:
-            row.write({"res_model": picking._name, "res_id": picking.id})
-        return picking
+        return self._apply_x12(event, "receipt", self._apply_receipt)
 
     @api.model
     def _apply_receipt(self, event, receipt):

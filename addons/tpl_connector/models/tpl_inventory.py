@@ -83,17 +83,7 @@ class TplInventory(models.AbstractModel):
 
     @api.model
     def _apply_x12(self, event, kind, apply, **options):
-        """An X12 set of the event's file, mapped by lib/x12 to ``kind``
-        (stored on the event, so a user can fix and replay), then applied."""
-        from ..lib import x12 as tpl_x12
-
-        importer = self.env["trading.partner.importer"]
-        _interchange, transaction, _typed, row = importer._document(event)
-        data = importer._canonical(event, kind, lambda: tpl_x12.map_transaction(transaction, **options)[2])
-        record = apply(event, data)
-        if row and record:
-            row.write({"res_model": record._name, "res_id": record.id})
-        return record
+        return self.env["tpl.inbound"]._apply_x12(event, kind, apply, **options)
 
     # ------------------------------------------------------------------------------
     # snapshots

@@ -10,20 +10,10 @@ class TplProductMap(models.Model):
     in its own unit."""
 
     _name = "tpl.product.map"
+    _inherit = "tpl.backend.mixin"
     _description = "3PL product map"
     _order = "backend_id, tpl_sku"
-    _check_company_auto = True
 
-    backend_id = fields.Many2one(
-        "integration.backend",
-        string="3PL",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        domain=[("backend_type", "=", "tpl")],
-        check_company=True,
-    )
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     product_id = fields.Many2one(
         "product.product", required=True, ondelete="cascade", index=True, check_company=True
     )

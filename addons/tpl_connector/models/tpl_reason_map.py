@@ -8,19 +8,10 @@ class TplReasonMap(models.Model):
     fails naming it: a user maps it and replays the event."""
 
     _name = "tpl.reason.map"
+    _inherit = "tpl.backend.mixin"
     _description = "3PL adjustment reason"
     _order = "backend_id, code"
-    _check_company_auto = True
 
-    backend_id = fields.Many2one(
-        "integration.backend",
-        string="3PL",
-        required=True,
-        ondelete="cascade",
-        index=True,
-        domain=[("backend_type", "=", "tpl")],
-    )
-    company_id = fields.Many2one(related="backend_id.company_id", store=True, index=True)
     code = fields.Char(required=True, help="The 3PL's reason code (947 W19-01: 01 damaged, 05 lost...).")
     name = fields.Char(string="Meaning", required=True)
     action = fields.Selection(

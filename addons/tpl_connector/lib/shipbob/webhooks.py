@@ -33,6 +33,8 @@ import secrets as _secrets
 import time
 from dataclasses import dataclass
 
+from odoo.addons.integration_core.lib.signature import header_value
+
 HEADER_ID = "webhook-id"
 HEADER_TIMESTAMP = "webhook-timestamp"
 HEADER_SIGNATURE = "webhook-signature"
@@ -79,18 +81,7 @@ class WebhookHeaders:
     topic: str | None = None
 
 
-def _lookup(headers, name):
-    """Case-insensitive header lookup on a mapping or a list of pairs."""
-    if headers is None:
-        return None
-    items = headers.items() if hasattr(headers, "items") else headers
-    wanted = name.lower()
-    for key, value in items:
-        if str(key).lower() == wanted:
-            if isinstance(value, bytes):
-                value = value.decode("latin-1")
-            return str(value).strip() or None
-    return None
+_lookup = header_value  # integration_core: case-insensitive, stripped
 
 
 def parse_headers(headers) -> WebhookHeaders:
