@@ -77,7 +77,8 @@ def parse_args(argv=None):
     parser.add_argument(
         "--profile",
         metavar="STAGE",
-        help="cProfile one stage (release, ship, confirm, apply): its 25 costliest functions are printed",
+        help="cProfile stages (release, ship, confirm, apply; comma-separated): their 25 costliest "
+        "functions and 12 costliest SQL statements are printed",
     )
     args = parser.parse_args(argv)
     if args.orders < 1:
@@ -308,7 +309,7 @@ class Stages:
         queries = odoo.sql_db.sql_counter
         calls = len(self.sandbox.calls)
         profiler = None
-        if self.profile and label.startswith(self.profile):
+        if self.profile and label.startswith(tuple(self.profile.split(","))):
             import cProfile
 
             profiler = cProfile.Profile()
