@@ -194,8 +194,8 @@ def setup(env, sandbox, sandbox_api, hooks, orders, tag):
     for _customer, lines in plan:
         for product, quantity in lines:
             needed[product] += quantity
-    for product in products:
-        quiet["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, needed[product])
+    for product in products:  # ten to spare on both sides (and some stock of an unordered item)
+        quiet["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, needed[product] + 10)
         sandbox.warehouse.stock(product.default_code, needed[product] + 10, name=product.name)
 
     pickings = quiet["stock.picking"]
