@@ -40,7 +40,12 @@ class StockPicking(models.Model):
         tracking=True,
         help="Not released to the 3PL until the hold is lifted.",
     )
-    tpl_external_id = fields.Char(string="3PL order", copy=False, help="The 3PL's id of the released order.")
+    tpl_external_id = fields.Char(
+        string="3PL order",
+        copy=False,
+        tracking=True,
+        help="The 3PL's id of the released order (tracked with the 3PL status: one chatter entry per release).",
+    )
     tpl_released_at = fields.Datetime(string="Released at", copy=False)
     tpl_notified_at = fields.Datetime(
         string="Announced at", copy=False, help="Inbound or return notice sent."

@@ -140,13 +140,7 @@ class TplOutbound(models.AbstractModel):
                 "tpl_released_at": fields.Datetime.now(),
             }
         )
-        picking._message_log(
-            body=_(
-                "Released to %(backend)s (%(ref)s).",
-                backend=backend.name,
-                ref=external_id or order["reference"],
-            )
-        )
+        # one chatter entry: the tracked 3PL status and order id say it was released
         return picking
 
     @api.model
