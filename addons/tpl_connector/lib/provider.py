@@ -56,6 +56,12 @@ class Provider:
         """A canonical inventory_snapshot of what the 3PL holds now."""
         raise NotImplementedError
 
+    @staticmethod
+    def self_contained(topic, body):
+        """Whether :meth:`webhook_payloads` needs no call to the 3PL for this
+        body (then the Odoo layer makes no client for it)."""
+        return False
+
     def webhook_payloads(self, topic, body):
         """The canonical payloads a verified webhook body carries:
         a list of (our topic, idempotency key, canonical payload)."""

@@ -23,6 +23,10 @@ def _quantity(value):
     return Decimal(repr(round(value, 6))).normalize() if value else Decimal(0)
 
 
+# deliveries one release run emits at most (a run is one transaction)
+RELEASE_BATCH = 500
+
+
 class TplOutbound(models.AbstractModel):
     _name = "tpl.outbound"
     _description = "3PL outbound messages"
@@ -32,9 +36,11 @@ class TplOutbound(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
-    def _release_due(self, backend, now=None):
+    def _release_due(self, backend, now=None, limit=RELEASE_BATCH):
         """Release the reserved, unheld deliveries of the 3PL's warehouse,
-        when its release window is open (a working day, before the cut-off)."""
+        when its release window is open (a working day, before the cut-off):
+        at most ``limit`` a run, oldest first, so that one run's transaction
+        stays short; the next run takes the rest."""
         if not backend.tpl_warehouse_id or not backend._tpl_window_open(now):
             return self.env["stock.picking"]
         pickings = (
@@ -46,9 +52,11 @@ class TplOutbound(models.AbstractModel):
                     ("picking_type_code", "=", "outgoing"),
                     ("state", "=", "assigned"),
                     ("tpl_hold", "=", False),
-                    ("tpl_state", "in", (False, "pending")),
+                    # pending ones have their release event already
+                    ("tpl_state", "=", False),
                 ],
                 order="scheduled_date, id",
+                limit=limit,
             )
         )
         return self._release_pickings(pickings)

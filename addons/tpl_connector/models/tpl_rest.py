@@ -73,5 +73,11 @@ class TplRest(models.AbstractModel):
 
     @api.model
     def _webhook_payloads(self, backend, topic, body):
+        """The confirmations a verified webhook carries. A body that holds
+        them all (a whole order) needs no call back to the 3PL: no client is
+        opened (nor its token decrypted) for it."""
+        _client_class, provider_class, _url = PROVIDERS[backend.tpl_provider]
+        if provider_class.self_contained(topic, body):
+            return provider_class(None).webhook_payloads(topic, body)
         with self._provider(backend) as provider:
             return provider.webhook_payloads(topic, body)

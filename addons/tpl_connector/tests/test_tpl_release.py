@@ -60,6 +60,13 @@ class TestTplRelease(TplCase):
         Outbound._release_due(self.tpl, now=MONDAY_MORNING)
         self.assertEqual(len(self.events(self.tpl, "order.release")), 1)
 
+    def test_a_run_releases_a_batch_and_the_next_run_the_rest(self):
+        first, second, third = self.delivery(), self.delivery(), self.delivery()
+        Outbound = self.env["tpl.outbound"]
+        self.assertEqual(Outbound._release_due(self.tpl, now=MONDAY_MORNING, limit=2), first | second)
+        self.assertEqual(Outbound._release_due(self.tpl, now=MONDAY_MORNING, limit=2), third)
+        self.assertFalse(Outbound._release_due(self.tpl, now=MONDAY_MORNING, limit=2))
+
     def test_a_calendar_holiday_closes_the_window(self):
         calendar = self.env["resource.calendar"].create({"name": "3PL days", "company_id": self.company.id})
         self.env["resource.calendar.leaves"].create(

@@ -155,6 +155,12 @@ class ShipBobProvider(Provider):
 
     # --- webhooks ---------------------------------------------------------------------
 
+    @staticmethod
+    def self_contained(topic, body):
+        """Whether :meth:`webhook_payloads` can map ``body`` without calling
+        ShipBob: ``order.shipped`` delivers the order with its shipments."""
+        return isinstance(body, dict) and "shipments" in body
+
     def webhook_payloads(self, topic, body):
         """``order.shipped`` / ``order.shipment.*``: one canonical shipment
         per final shipment (the order fetched for a lone shipment, so that
