@@ -115,19 +115,8 @@ def fulfilment_order_to_940(order, *, warehouse_qualifier="ZZ", payment_method="
         _put(w66, "routing", carrier.get("code") or carrier.get("service"))
         _put(w66, "scac", carrier.get("scac"))
         document["carrier"] = w66
-    lines = order.get("lines")
-    if not isinstance(lines, list) or not lines:
-        raise fail("lines", "at least one line")
     document["lines"], total = [], 0
-    for index, line in enumerate(lines):
-        place = f"lines[{index}]"
-        amount = quantity(line.get("quantity"), f"{place}.quantity")
-        if amount <= 0:
-            raise fail(f"{place}.quantity", f"{amount}: a released quantity is above zero")
-        if not line.get("sku"):
-            raise fail(f"{place}.sku", "missing (mandatory)")
-        if not line.get("line_ref"):
-            raise fail(f"{place}.line_ref", "missing (mandatory)")
+    for index, place, line, amount in _checked_lines(order, "a released"):
         entry = {
             "line": str(index + 1),
             "quantity": quantity_text(amount, f"{place}.quantity"),
@@ -142,6 +131,24 @@ def fulfilment_order_to_940(order, *, warehouse_qualifier="ZZ", payment_method="
         total += amount
     document["totals"] = {"quantity": quantity_text(total, "lines")}
     return document
+
+
+def _checked_lines(payload, what):
+    """(index, place, line, quantity) of each line of an outbound payload:
+    at least one line, each with its SKU, its line reference and a quantity
+    above zero (``what`` words the quantity in the error)."""
+    lines = payload.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise fail("lines", "at least one line")
+    for index, line in enumerate(lines):
+        place = f"lines[{index}]"
+        amount = quantity(line.get("quantity"), f"{place}.quantity")
+        if amount <= 0:
+            raise fail(f"{place}.quantity", f"{amount}: {what} quantity is above zero")
+        for key in ("sku", "line_ref"):
+            if not line.get(key):
+                raise fail(f"{place}.{key}", "missing (mandatory)")
+        yield index, place, line, amount
 
 
 # --- 943 ----------------------------------------------------------------------------------
@@ -166,18 +173,8 @@ def _notice_943(payload, *, warehouse_qualifier, transport_method, routing, orig
     # W27 needs W27-02 SCAC or W27-03 routing (R0203): without a carrier, who ships says it
     _put(carrier, "routing", _clip(payload.get("carrier") or routing, 35))
     document["carrier"] = carrier
-    lines = payload.get("lines")
-    if not isinstance(lines, list) or not lines:
-        raise fail("lines", "at least one line")
     document["lines"], total = [], 0
-    for index, line in enumerate(lines):
-        place = f"lines[{index}]"
-        amount = quantity(line.get("quantity"), f"{place}.quantity")
-        if amount <= 0:
-            raise fail(f"{place}.quantity", f"{amount}: an announced quantity is above zero")
-        for key in ("sku", "line_ref"):
-            if not line.get(key):
-                raise fail(f"{place}.{key}", "missing (mandatory)")
+    for _index, place, line, amount in _checked_lines(payload, "an announced"):
         entry = {
             "quantity": quantity_text(amount, f"{place}.quantity"),
             "uom": line.get("uom") or "EA",
