@@ -1,0 +1,10 @@
+from . import (
+    account_move_line,
+    # settlement_fetcher,
+    integration_backend,
+    integration_order_transaction,
+    settlement_line,
+    settlement_payout,
+    settlement_provider_account,
+    settlement_type_map,
+)

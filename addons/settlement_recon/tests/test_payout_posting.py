@@ -1,0 +1,92 @@
+"""A payout is booked as one balanced entry that clears the clearing account."""
+
+from odoo.tests import tagged
+
+from .common import SettlementCase, line, payout
+
+
+@tagged("post_install", "-at_install")
+class TestPayoutPosting(SettlementCase):
+    def test_refund_dispute_reserve_one_balanced_entry_clearing_back_to_zero(self):
+        order = self.import_order("S1", [self.txn("ch_1", 148.0)])
+        self.import_order("S2", [self.txn("ch_2", 60.0), self.txn("re_2", 20.0, kind="refund")])
+        lines = [
+            line("txn_1", "charge", "148.00", "4.59", txn="ch_1"),
+            line("txn_2", "charge", "60.00", "2.04", txn="ch_2"),
+            line("txn_3", "refund", "-20.00", "0", txn="re_2"),
+            line("txn_4", "dispute", "-60.00", "15.00", provider_type="dispute"),
+            line("txn_5", "reserve_hold", "-10.00", provider_type="risk_reserved_funds"),
+        ]
+        result = self.import_payout(payout("po_1", lines))
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        move = result.move_id
+        self.assertEqual(move.state, "posted")
+        self.assertAlmostEqual(sum(move.line_ids.mapped("balance")), 0.0)
+        # nets: 143.41 + 57.96 - 20 - 75 - 10 = 96.37
+        self.assertAlmostEqual(result.amount, 96.37)
+        self.assertAlmostEqual(result.transit_line_id.balance, 96.37)
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        self.assertAlmostEqual(self.balance(self.accounts.fee_account_id), 21.63)
+        self.assertAlmostEqual(self.balance(self.accounts.dispute_account_id), 60.0)
+        self.assertAlmostEqual(self.balance(self.accounts.reserve_account_id), 10.0)
+        charge = result.line_ids.filtered(lambda item: item.external_id == "txn_1")
+        self.assertEqual(charge.match_state, "matched")
+        self.assertEqual(charge.sale_order_id, order)
+        self.assertTrue(charge.move_line_ids)
+        self.assertTrue(
+            all(
+                item.reconciled
+                for item in charge.move_line_ids
+                if item.account_id == self.accounts.clearing_account_id
+            )
+        )
+        dispute = result.line_ids.filtered(lambda item: item.external_id == "txn_4")
+        self.assertEqual(dispute.match_state, "explained")
+
+    def test_negative_payout_credits_in_transit(self):
+        self.import_order("S3", [self.txn("ch_3", 30.0), self.txn("re_3", 80.0, kind="refund")])
+        lines = [
+            line("txn_31", "charge", "30.00", "1.17", txn="ch_3"),
+            line("txn_32", "refund", "-80.00", txn="re_3"),
+        ]
+        result = self.import_payout(payout("po_neg", lines))
+        self.assertEqual(result.direction, "debit")
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        self.assertAlmostEqual(result.transit_line_id.balance, -51.17)
+
+    def test_failed_payout_is_reversed(self):
+        self.import_order("S4", [self.txn("ch_4", 100.0)])
+        lines = [line("txn_41", "charge", "100.00", "3.20", txn="ch_4")]
+        posted = self.import_payout(payout("po_fail", lines))
+        self.assertEqual(posted.state, "posted")
+        failed = self.import_payout(payout("po_fail", lines, status="failed", failure_code="account_closed"))
+        self.assertEqual(failed, posted)
+        self.assertEqual(failed.state, "reversed")
+        self.assertTrue(failed.reversal_move_id)
+        self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
+
+    def test_gate_failure_is_an_exception_naming_the_difference(self):
+        lines = [line("txn_51", "charge", "100.00", "3.20", txn="ch_missing")]
+        result = self.import_payout(payout("po_gate", lines, amount="99.00"))
+        self.assertEqual(result.state, "exception")
+        self.assertIn("2.20 unexplained", result.exception_reason)
+        self.assertFalse(result.move_id)
+        event = self.env["integration.event"].search(
+            [("topic", "=", "payout.post")], order="id desc", limit=1
+        )
+        self.assertIn(event.state, ("failed", "exception", "dead"))
+
+    def test_unknown_type_waits_for_a_mapping_then_books(self):
+        lines = [
+            line("txn_61", "unknown", "5.00", provider_type="climate_order_purchase"),
+        ]
+        result = self.import_payout(payout("po_unknown", lines))
+        self.assertEqual(result.state, "exception")
+        self.assertIn("climate_order_purchase", result.exception_reason)
+        self.assertEqual(result.line_ids.reason_code, "unknown_type")
+        self.env["settlement.type.map"].create(
+            {"provider": "stripe", "provider_type": "climate_order_purchase", "family": "adjustment"}
+        )
+        self.assertEqual(result.line_ids.family, "adjustment")
+        result.action_post()
+        self.assertEqual(result.state, "posted", result.exception_reason)
