@@ -348,14 +348,24 @@ class StripeClient(IntegrationHttpClient):
 
     # --- payouts and balance transactions ------------------------------------------
 
-    def iter_payouts(self, created_gte=None, created_lte=None, *, status=None, limit=MAX_PAGE_SIZE):
+    def iter_payouts(
+        self,
+        created_gte=None,
+        created_lte=None,
+        *,
+        status=None,
+        expand_destination=False,
+        limit=MAX_PAGE_SIZE,
+    ):
         """``GET /v1/payouts``: payouts created in [created_gte, created_lte]
-        (datetimes or unix seconds), newest first as Stripe lists them."""
+        (datetimes or unix seconds), newest first as Stripe lists them.
+        ``expand_destination`` expands the bank account, so that the payout's
+        ``bank_account`` is its last four digits rather than its ``ba_`` id."""
         params = {
             "created[gte]": _unix(created_gte),
             "created[lte]": _unix(created_lte),
             "status": status,
-            "expand[]": ["data.destination"],
+            "expand[]": ["data.destination"] if expand_destination else None,
         }
         return self.iter_list("/v1/payouts", params, limit)
 
