@@ -238,7 +238,10 @@ def clock():
 
 @pytest.fixture
 def client(api, clock):
-    with PayPalClient(api.url, client_id=CLIENT_ID, client_secret=SECRET, clock=clock) as value:
+    cache = paypal.TokenCache()
+    with PayPalClient(
+        api.url, client_id=CLIENT_ID, client_secret=SECRET, clock=clock, token_cache=cache
+    ) as value:
         yield value
 
 
@@ -285,6 +288,20 @@ def test_the_token_is_asked_with_basic_auth_and_cached(api, client):
     searches = api.calls("/v1/reporting/transactions")
     assert [call.headers["Authorization"] for call in searches] == ["Bearer A21AA-token-1"] * 2
     assert searches[0].arg("fields") == "all" and searches[0].arg("page_size") == "500"
+
+
+def test_clients_of_one_app_share_the_token(api, client, clock):
+    api.route("GET", "/v1/reporting/transactions", (200, {}, search_answer([])))
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    list(client.iter_transactions(start, start + timedelta(days=1), now=NOW))
+    kwargs = {"client_id": CLIENT_ID, "clock": clock, "token_cache": client.token_cache}
+    with PayPalClient(api.url, client_secret=SECRET, **kwargs) as second:
+        list(second.iter_transactions(start, start + timedelta(days=1), now=NOW))
+        assert second.token_requests == 0 and "A21AA-token-1" in second.secrets
+    with PayPalClient(api.url, client_secret="another-secret", **kwargs) as other_app:
+        list(other_app.iter_transactions(start, start + timedelta(days=1), now=NOW))
+        assert other_app.token_requests == 1
+    assert api.tokens == 2
 
 
 def test_the_token_is_renewed_when_it_expires(api, client, clock):

@@ -17,9 +17,13 @@ Authentication
     OAuth 2.0 client credentials: ``POST /v1/oauth2/token`` with HTTP Basic
     ``client_id:client_secret`` and ``grant_type=client_credentials``; the
     answer's ``access_token`` is sent as ``Authorization: Bearer`` until
-    ``expires_in`` seconds have passed (less a minute's margin). An API call
-    answered 401 (the token expired or was revoked early) fetches a new
-    token and is sent once more; a second 401 is a permanent error.
+    ``expires_in`` seconds have passed (less a minute's margin). PayPal asks
+    integrations to reuse a token until it expires rather than ask for one
+    per call: tokens are kept in a process-wide :class:`TokenCache` (in
+    memory only, keyed by API host, client id and a hash of the secret), so
+    the jobs of one worker share them. An API call answered 401 (the token
+    expired or was revoked early) drops it, fetches a new one and is sent
+    once more; a second 401 is a permanent error.
 
 Transaction Search
     ``GET /v1/reporting/transactions`` with ``start_date``/``end_date``
@@ -66,8 +70,10 @@ Mapping: the wallet model (:func:`map_transaction`, :func:`payouts_from_withdraw
 """
 
 import base64
+import hashlib
 import json
 import logging
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -85,6 +91,7 @@ __all__ = [
     "SANDBOX_URL",
     "PayPalClient",
     "ResultSetTooLarge",
+    "TokenCache",
     "family_of_code",
     "fetch_activity",
     "map_transaction",
@@ -194,6 +201,33 @@ def _halves(start, end):
 # --- the client -----------------------------------------------------------------------------
 
 
+class TokenCache:
+    """Access tokens by (API host, client id, secret hash), each with its
+    expiry (in the client's clock's seconds); thread-safe, in memory only."""
+
+    def __init__(self):
+        self._tokens = {}
+        self._lock = threading.Lock()
+
+    def get(self, key, now):
+        with self._lock:
+            token, expires_at = self._tokens.get(key, (None, 0.0))
+        return token if token and now < expires_at else None
+
+    def put(self, key, token, expires_at):
+        with self._lock:
+            self._tokens[key] = (token, expires_at)
+
+    def drop(self, key, token):
+        """Forget ``token`` (refused by PayPal), unless another took its place."""
+        with self._lock:
+            if self._tokens.get(key, (None,))[0] == token:
+                del self._tokens[key]
+
+
+TOKENS = TokenCache()  # the process-wide cache every client uses unless given another
+
+
 class ResultSetTooLarge(RemoteRejected):
     """PayPal's RESULTSET_TOO_LARGE: the window matches more than 10,000
     transactions. :meth:`PayPalClient.iter_transactions` halves the window;
@@ -211,12 +245,16 @@ class PayPalClient(IntegrationHttpClient):
         every access token obtained with it.
     :param clock: seconds since the epoch (``time.time``), for the token's
         expiry; tests pass a manual clock.
+    :param token_cache: where tokens are kept (default the process-wide
+        :data:`TOKENS`; tests pass their own :class:`TokenCache`).
 
     Other keyword arguments go to :class:`IntegrationHttpClient` (timeout,
     rate_limiter, circuit_breaker, secrets, session, logger, ...).
     """
 
-    def __init__(self, base_url=API_URL, *, client_id, client_secret, clock=time.time, **kwargs):
+    def __init__(
+        self, base_url=API_URL, *, client_id, client_secret, clock=time.time, token_cache=None, **kwargs
+    ):
         if not client_id or not client_secret:
             raise ValueError("a PayPal client id and secret are required")
         basic = base64.b64encode(f"{client_id}:{client_secret}".encode()).decode("ascii")
@@ -228,17 +266,21 @@ class PayPalClient(IntegrationHttpClient):
         super().__init__(base_url, default_headers=headers, secrets=secrets, **kwargs)
         self._basic = basic
         self.clock = clock
-        self._token = None
-        self._token_expires_at = 0.0
-        self.token_requests = 0  # how many tokens were asked for (tests, diagnostics)
+        self.token_cache = token_cache if token_cache is not None else TOKENS
+        secret_hash = hashlib.sha256(client_secret.encode("utf-8")).hexdigest()
+        self._token_key = (self.base_url, client_id, secret_hash)
+        self.token_requests = 0  # how many tokens this client asked for (tests, diagnostics)
 
     # --- OAuth2 -----------------------------------------------------------------------
 
     def access_token(self):
         """A valid access token: the cached one, or a new one."""
-        if self._token is None or self.clock() >= self._token_expires_at:
-            self._fetch_token()
-        return self._token
+        token = self.token_cache.get(self._token_key, self.clock())
+        if token is None:
+            token = self._fetch_token()
+        if token not in self.secrets:
+            self.secrets.append(token)
+        return token
 
     def _fetch_token(self):
         body = self.request_json(
@@ -258,9 +300,8 @@ class PayPalClient(IntegrationHttpClient):
         except (TypeError, ValueError):
             lifetime = 0.0
         self.token_requests += 1
-        self._token = token
         self.secrets.append(token)
-        self._token_expires_at = self.clock() + max(lifetime - TOKEN_MARGIN, 0.0)
+        self.token_cache.put(self._token_key, token, self.clock() + max(lifetime - TOKEN_MARGIN, 0.0))
         return token
 
     def api_json(self, method, path, **kwargs):
@@ -268,14 +309,14 @@ class PayPalClient(IntegrationHttpClient):
         sent once more. PayPal's error object is read into the error."""
         extra_headers = dict(kwargs.pop("headers", None) or {})
         for attempt in (1, 2):
-            headers = dict(extra_headers)
-            headers["Authorization"] = f"Bearer {self.access_token()}"
+            token = self.access_token()
+            headers = dict(extra_headers, Authorization=f"Bearer {token}")
             try:
                 return self.request_json(method, path, headers=headers, **kwargs)
             except RemoteRejected as error:
                 if error.status_code == 401 and attempt == 1:
                     self.logger.info("PayPal refused the access token (401): asking for a new one")
-                    self._token = None
+                    self.token_cache.drop(self._token_key, token)
                     continue
                 raise _paypal_error(error) from None
         raise AssertionError("unreachable")  # pragma: no cover
