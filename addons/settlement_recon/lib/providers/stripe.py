@@ -15,9 +15,10 @@ All of it follows Stripe's published API reference (docs.stripe.com/api)
 and OpenAPI document (github.com/stripe/openapi):
 
 Requests
-    ``GET /v1/payouts`` (``created[gte]``, ``created[lte]``), ``GET
-    /v1/payouts/{id}``, ``GET /v1/balance_transactions`` (``payout=``,
-    ``created[...]``, ``expand[]=data.source``). Lists are cursor-paged:
+    ``GET /v1/payouts`` (``created[gte]``, ``created[lte]``; the bank
+    account expanded on request only), ``GET /v1/payouts/{id}``, ``GET
+    /v1/balance_transactions`` (``payout=``, ``created[...]``,
+    ``expand[]=data.source``: the charge, refund or dispute behind a line). Lists are cursor-paged:
     ``limit`` (1 to 100), ``starting_after=<last id>`` while ``has_more``.
     Every request carries ``Authorization: Bearer <secret key>`` and a
     pinned ``Stripe-Version`` (:data:`API_VERSION`), so a change of the
