@@ -477,3 +477,14 @@ def test_fetch_activity_gives_lines_and_payouts(api, client):
     assert payouts["7DP12345AB6789012"]["direction"] == "debit"
     wallet = sum(Decimal(line["net"]) for line in lines)
     assert wallet == Decimal("96.80") - Decimal("38.84") - Decimal("25.00") - Decimal("1.00")
+
+
+def test_a_fee_on_a_withdrawal_row_is_booked_in_the_wallet(api, client):
+    charged = detail("9WD99999AB6789012", "T0400", "-200.00", "-2.50", bank_reference_id="PPWD-2024-0002")
+    api.route("GET", "/v1/reporting/transactions", (200, {}, search_answer([charged])))
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    got = list(paypal.fetch_activity(client, start, start + timedelta(days=1), now=NOW))
+    (line,) = [payload for kind, payload in got if kind == "settlement_line"]
+    (payout,) = [payload for kind, payload in got if kind == "payout"]
+    assert (line["family"], line["amount"], line["fee"], line["net"]) == ("fee", "0", "2.50", "-2.50")
+    assert (payout["amount"], payout["trace_reference"]) == ("200.00", "PPWD-2024-0002")

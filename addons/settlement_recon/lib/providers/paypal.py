@@ -62,7 +62,8 @@ Mapping: the wallet model (:func:`map_transaction`, :func:`payouts_from_withdraw
       together; read alone, it is a line of family ``payout`` whose
       ``payout_id`` names the withdrawal.
     Withdrawals and deposits are not also sent as lines: the payout is
-    their booking. Fees: ``fee_amount`` is negative when PayPal charges it;
+    their booking (a fee PayPal took on the withdrawal row itself is sent as
+    a fee line of amount 0). Fees: ``fee_amount`` is negative when PayPal charges it;
     the canonical ``fee`` is positive when charged, and net = amount - fee.
     Event codes map to families by :data:`FAMILY_BY_CODE`, then by group
     (:data:`FAMILY_BY_GROUP`, the first three characters); an unknown code
@@ -76,6 +77,7 @@ import logging
 import threading
 import time
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 from odoo.addons.integration_core.lib.exceptions import MappingError, RemoteRejected, RemoteServerError
 from odoo.addons.integration_core.lib.http_client import IntegrationHttpClient
@@ -447,6 +449,9 @@ def fetch_activity(client, since, until, now=None):
         info = _info(detail, f"transaction_details[{index}]")
         group = _group(info.get("transaction_event_code"))
         if group in BANK_GROUPS:
+            fee_line = _bank_fee_line(detail, f"transaction_details[{index}]")
+            if fee_line is not None:
+                yield "settlement_line", fee_line
             continue
         if (
             info.get("transaction_event_code") == WITHDRAWAL_REVERSAL
@@ -568,6 +573,19 @@ def _payout(info, reversed_ids, where):
         "lines": [],
     }
     return checked("payout", payload)
+
+
+def _bank_fee_line(detail, where):
+    """The fee PayPal took on a withdrawal or deposit itself (``fee_amount``
+    on that row; usually PayPal books such fees apart, as T0102): the payout
+    moves the amount to the bank, this line books the fee in the wallet."""
+    line = map_transaction(detail, where=where)
+    if Decimal(line["fee"]) == 0:
+        return None
+    line.update(
+        amount="0", net=decimal_string(-Decimal(line["fee"])), family="fee", order_transaction_id=None
+    )
+    return checked("settlement_line", line)
 
 
 def _info(detail, where):
