@@ -1,20 +1,24 @@
 """The provider clients end to end against the sandbox peers over loopback
-(tests/sandbox/stripe, built from Stripe's docs independently of the
-client): a generated month fetched, mapped, validated and checked as the
-integrity gate will check it; payout webhooks verified and followed.
-No sleeping: the peer's clock is a ManualClock."""
+(tests/sandbox/stripe and tests/sandbox/paypal, built from the vendors'
+docs independently of the clients): a generated month fetched, mapped,
+validated and checked as the integrity gate will check it; Stripe payout
+webhooks verified and followed; PayPal's token expiry, 10,000-result limit
+and three-hour lag met for real. No sleeping: the peers' clocks are
+ManualClocks."""
 
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from sandbox.paypal import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, PayPalSandbox
 from sandbox.peer import ManualClock
 from sandbox.stripe import DEFAULT_API_KEY, StripeSandbox
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import RateLimited, RemoteRejected
+from odoo.addons.settlement_recon.lib.providers import paypal as paypal_provider
 from odoo.addons.settlement_recon.lib.providers import stripe as stripe_provider
 from odoo.addons.settlement_recon.lib.providers.stripe import StripeClient
 
@@ -160,3 +164,116 @@ def test_a_wrong_key_is_permanent_and_throttling_retryable(clock):
             with pytest.raises(RateLimited):
                 for _ in range(10):
                     list(client.iter_payouts())
+
+
+# --- PayPal ----------------------------------------------------------------------------------------
+
+
+def paypal_client(sandbox):
+    return paypal_provider.PayPalClient(
+        sandbox.base_url,
+        client_id=DEFAULT_CLIENT_ID,
+        client_secret=DEFAULT_CLIENT_SECRET,
+        clock=sandbox.unix_time,
+        token_cache=paypal_provider.TokenCache(),
+        rate_limiter=None,
+    )
+
+
+def peer_now(sandbox):
+    return datetime.fromtimestamp(sandbox.unix_time(), tz=timezone.utc)
+
+
+def activity(sandbox, start, end):
+    with paypal_client(sandbox) as client:
+        return list(paypal_provider.fetch_activity(client, start, end, now=peer_now(sandbox)))
+
+
+@pytest.fixture(scope="module")
+def paypal_month():
+    """One generated PayPal month read through the client: (sandbox, month, lines, payouts)."""
+    clock = ManualClock()
+    with PayPalSandbox(clock=clock, wait=clock.wait, now=NOW, seed=4, rate_burst=100_000) as sandbox:
+        month = sandbox.seed_month(orders=300, seed=6)
+        start = datetime.fromtimestamp(month["start"], tz=timezone.utc)
+        got = activity(sandbox, start, peer_now(sandbox))
+        lines = [payload for kind, payload in got if kind == "settlement_line"]
+        payouts = [payload for kind, payload in got if kind == "payout"]
+        yield sandbox, month, lines, payouts
+
+
+def test_a_paypal_month_maps_to_valid_wallet_lines_and_payouts(paypal_month):
+    _sandbox, month, lines, payouts = paypal_month
+    for line in lines:
+        assert canonical.iter_errors("settlement_line", line) == []
+        assert Decimal(line["amount"]) - Decimal(line["fee"]) == Decimal(line["net"])
+    for payout in payouts:
+        assert canonical.iter_errors("payout", payout) == []
+        assert payout["lines"] == [] and payout["trace_reference"]
+    assert {payout["external_id"] for payout in payouts} == set(month["withdrawals"])
+    unknown = sorted({line["provider_type"] for line in lines if line["family"] == "unknown"})
+    assert unknown == []
+
+
+def test_paypal_lines_name_their_orders(paypal_month):
+    _sandbox, month, lines, _payouts = paypal_month
+    by_id = {line["external_id"]: line for line in lines}
+    for order in month["orders"]:
+        line = by_id[order["transaction_id"]]
+        assert line["family"] == "charge" and line["order_transaction_id"] == order["transaction_id"]
+        assert line["order_ref"] == order["order_id"]
+        for refund_id in order["refunds"]:
+            assert by_id[refund_id]["family"] == "refund"
+    families = {line["family"] for line in lines}
+    assert {"charge", "refund", "fee"} <= families
+    if month["conversions"]:
+        assert "currency_conversion" in families
+    if month["reserves"]:
+        assert families & {"reserve_hold", "reserve_release"}
+
+
+def test_paypal_wallet_lines_less_withdrawals_are_the_balance(paypal_month):
+    sandbox, month, lines, payouts = paypal_month
+    for currency in month["currencies"]:
+        wallet = sum(Decimal(line["net"]) for line in lines if line["currency"] == currency)
+        withdrawn = sum(Decimal(payout["amount"]) for payout in payouts if payout["currency"] == currency)
+        assert wallet - withdrawn == sandbox.store.balance(currency, at=sandbox.unix_time() - 3 * 3600)
+
+
+def test_paypal_resultset_too_large_is_halved_against_the_peer(clock):
+    with PayPalSandbox(
+        clock=clock, wait=clock.wait, now=NOW, seed=4, rate_burst=100_000, max_results=60
+    ) as sandbox:
+        month = sandbox.seed_month(orders=150, seed=6)
+        start = datetime.fromtimestamp(month["start"], tz=timezone.utc)
+        got = activity(sandbox, start, peer_now(sandbox))
+        ids = [payload["external_id"] for kind, payload in got if kind == "settlement_line"]
+        assert len(ids) == len(set(ids))
+        searches = [call for call in sandbox.calls if call["path"].startswith("/v1/reporting/transactions")]
+        assert [call["status"] for call in searches].count(400) >= 1  # RESULTSET_TOO_LARGE met...
+        assert searches[-1]["status"] == 200  # ...and got round by halving
+        assert {order["transaction_id"] for order in month["orders"]} <= set(ids)
+        assert len(ids) == month["count"] - len(month["withdrawals"])
+
+
+def test_paypal_lag_and_token_expiry_against_the_peer(clock):
+    with PayPalSandbox(clock=clock, wait=clock.wait, now=NOW, seed=4, rate_burst=100_000) as sandbox:
+        with paypal_client(sandbox) as client:
+            start = peer_now(sandbox) - timedelta(days=1)
+            payment = sandbox.create_payment("25.00", "USD", invoice_id="SO77")
+            payment_id = payment["transaction_info"]["transaction_id"]
+            seen = [
+                k
+                for k, p in paypal_provider.fetch_activity(
+                    client, start, peer_now(sandbox), now=peer_now(sandbox)
+                )
+            ]
+            assert seen == []  # inside PayPal's three hours: not asked for yet
+            clock.advance(3 * 3600 + 1)
+            sandbox.expire_tokens()  # the cached token is refused: renewed once
+            got = list(
+                paypal_provider.fetch_activity(client, start, peer_now(sandbox), now=peer_now(sandbox))
+            )
+            assert [p["external_id"] for _k, p in got] == [payment_id]
+            assert got[0][1]["order_ref"] == "SO77"
+            assert client.token_requests == 2
