@@ -488,3 +488,17 @@ def test_a_fee_on_a_withdrawal_row_is_booked_in_the_wallet(api, client):
     (payout,) = [payload for kind, payload in got if kind == "payout"]
     assert (line["family"], line["amount"], line["fee"], line["net"]) == ("fee", "0", "2.50", "-2.50")
     assert (payout["amount"], payout["trace_reference"]) == ("200.00", "PPWD-2024-0002")
+
+
+def test_wrong_credentials_are_a_clear_permanent_error(api, client):
+    api.route(
+        "POST",
+        "/v1/oauth2/token",
+        (401, {}, {"error": "invalid_client", "error_description": "Client Authentication failed"}),
+    )
+    start = datetime(2024, 5, 1, tzinfo=UTC)
+    with pytest.raises(RemoteRejected) as caught:
+        list(client.iter_transactions(start, start + timedelta(days=1), now=NOW))
+    assert caught.value.code == "paypal.token.invalid_client" and not caught.value.retryable
+    assert "Client Authentication failed" in caught.value.message and SECRET not in caught.value.message
+    assert api.calls("/v1/reporting/transactions") == []

@@ -285,15 +285,18 @@ class PayPalClient(IntegrationHttpClient):
         return token
 
     def _fetch_token(self):
-        body = self.request_json(
-            "POST",
-            TOKEN_PATH,
-            data="grant_type=client_credentials",
-            headers={
-                "Authorization": f"Basic {self._basic}",
-                "Content-Type": "application/x-www-form-urlencoded",
-            },
-        )
+        try:
+            body = self.request_json(
+                "POST",
+                TOKEN_PATH,
+                data="grant_type=client_credentials",
+                headers={
+                    "Authorization": f"Basic {self._basic}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+        except RemoteRejected as error:
+            raise _token_error(error) from None
         token = body.get("access_token") if isinstance(body, dict) else None
         if not token:
             raise RemoteServerError("PayPal's token endpoint answered without an access_token")
@@ -393,6 +396,29 @@ class PayPalClient(IntegrationHttpClient):
                 return
             page += 1
             body = self.search_page(start, end, page, page_size, fields, **filters)
+
+
+def _token_error(error):
+    """The token endpoint's OAuth error (``{"error": "invalid_client",
+    "error_description": ...}``) made readable: wrong credentials, permanent."""
+    try:
+        parsed = json.loads(error.body or "")
+    except ValueError:
+        parsed = {}
+    parsed = parsed if isinstance(parsed, dict) else {}
+    kind = str(parsed.get("error") or error.status_code)
+    return RemoteRejected(
+        template="PayPal refused the client credentials (HTTP %(status)s %(error)s: %(description)s); "
+        "check the REST app's client id and secret",
+        params={
+            "status": error.status_code,
+            "error": kind,
+            "description": parsed.get("error_description") or "-",
+        },
+        code=f"paypal.token.{kind}",
+        status_code=error.status_code,
+        body=error.body,
+    )
 
 
 def _paypal_error(error):
