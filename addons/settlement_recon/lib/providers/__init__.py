@@ -1,0 +1,13 @@
+"""Payment providers' clients and their mappers to the canonical payout and
+settlement_line (plain Python, no ORM).
+
+- :mod:`.stripe`: :class:`~.stripe.StripeClient` (payouts, balance
+  transactions), :func:`~.stripe.fetch_payouts`, :func:`~.stripe.map_payout`,
+  :func:`~.stripe.verify_signature` for webhooks;
+- :mod:`.paypal`: :class:`~.paypal.PayPalClient` (OAuth2, Transaction
+  Search), :func:`~.paypal.fetch_activity`, :func:`~.paypal.map_transaction`,
+  :func:`~.paypal.payouts_from_withdrawals` (the wallet model);
+- :mod:`.common`: the canonical families and decimal helpers both share.
+
+Importing the package registers the canonical kinds (``..`` does it).
+"""
