@@ -1,0 +1,1 @@
+"""Bank statement files read into the canonical bank_statement (camt, MT940)."""
