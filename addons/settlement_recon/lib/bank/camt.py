@@ -58,7 +58,7 @@ from datetime import date, datetime
 
 from lxml import etree
 
-from .common import BankFileError, amount_text, to_decimal
+from .common import BankFileError, amount_text, canonical_entry, to_decimal
 
 NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(?P<message>camt\.\d{3})\.001\.(?P<version>\d{2})$")
 #: message -> (the element under Document, the repeated statement element)
@@ -223,7 +223,10 @@ class _Reader:
         fallback_date = _date_of(self.text(element, "CreDtTm")) or message_date
         entries = statement["entries"] = []
         for entry in self.findall(element, "Ntry"):
-            entries.extend(self.entries(entry, currency, fallback_date, path, len(entries)))
+            entries.extend(
+                canonical_entry(found)
+                for found in self.entries(entry, currency, fallback_date, path, len(entries))
+            )
         return statement
 
     def _first_currency(self, element):

@@ -19,6 +19,24 @@ MINOR_UNITS = {
     **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
     **dict.fromkeys("CLF UYW".split(), 4),
 }
+#: The fields of a canonical entry, in the order they are written.
+ENTRY_FIELDS = (
+    "amount",
+    "currency",
+    "booking_date",
+    "value_date",
+    "status",
+    "end_to_end_id",
+    "bank_reference",
+    "entry_reference",
+    "remittance",
+    "counterparty",
+    "transaction_code",
+    "mandate_id",
+    "creditor_id",
+    "batch",
+    "raw",
+)
 #: The canonical schema's bounds: at most 13 integer digits and 6 decimals.
 AMOUNT_LIMIT = Decimal("1e13")
 MAX_DECIMALS = 6
@@ -63,6 +81,15 @@ def amount_text(value, currency):
     if "." in text and len(text.split(".")[1]) > MAX_DECIMALS:
         raise ValueError(f"{text} has more than {MAX_DECIMALS} decimals")
     return text[1:] if text.startswith("-") and exact == 0 else text
+
+
+def canonical_entry(values):
+    """An entry with every field of :data:`ENTRY_FIELDS`, in that order
+    (absent ones null; the counterparty always an object)."""
+    entry = {field: values.get(field) for field in ENTRY_FIELDS}
+    party = entry["counterparty"] or {}
+    entry["counterparty"] = {key: party.get(key) or None for key in ("name", "iban", "bic")}
+    return entry
 
 
 def to_decimal(text):
