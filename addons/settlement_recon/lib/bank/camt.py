@@ -117,7 +117,7 @@ def message_of(root):
         raise BankFileError(
             f"{message}.001.{version} is not supported: only camt.052, camt.053 and camt.054 "
             f"versions .001.02 to .001.08 are read",
-            "Document",
+            where(root),
         )
     return message, version
 

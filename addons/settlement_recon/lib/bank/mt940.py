@@ -56,6 +56,7 @@ way with its lines ``pending`` and no balances; a file of MT942 reports
 has the format ``mt942``.
 """
 
+import logging
 import re
 from dataclasses import dataclass, field
 from decimal import InvalidOperation
@@ -65,6 +66,9 @@ import mt940 as mt940_library
 from .common import BankFileError, amount_text, canonical_entry
 
 OPTIONS = mt940_library.Options.all()  # applicant_iban, reversal_sign, merge_keeps_values, ...
+# the library logs every value it cannot match (with its pattern) before it
+# raises; BankFileError says it once, with the line, so its logger stays quiet
+logging.getLogger("mt940").setLevel(logging.CRITICAL)
 
 _TAG = re.compile(r"^:(?P<tag>\d{2}[A-Z]?|NS):(?P<value>.*)$")
 _ENVELOPE = re.compile(r"^(\{\d:[^{}]*\})*\{4:")
