@@ -433,3 +433,36 @@ def test_entities_are_refused_and_never_expanded(tmp_path):
     ).encode()
     with pytest.raises(BankFileError, match="declare entities"):
         camt.read_xml(data)
+
+
+def test_a_camt052_report_closes_on_its_last_interim_balance():
+    balances = "".join(
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{amount}</Amt>'
+        f"<CdtDbtInd>{sign}</CdtDbtInd><Dt><DtTm>{when}</DtTm></Dt></Bal>"
+        for code, amount, sign, when in (
+            ("OPBD", "10.00", "DBIT", "2024-05-01T00:00:00+02:00"),
+            ("ITBD", "20.00", "CRDT", "2024-05-01T10:00:00+02:00"),
+            ("ITBD", "25.00", "CRDT", "2024-05-01T12:00:00+02:00"),
+        )
+    )
+    data = (
+        statement_xml("", version="06", extra=balances)
+        .replace(b"camt.053.001.06", b"camt.052.001.06")
+        .replace(b"BkToCstmrStmt>", b"BkToCstmrAcctRpt>")
+        .replace(b"<Stmt>", b"<Rpt>")
+        .replace(b"</Stmt>", b"</Rpt>")
+    )
+    # our statement_xml brings PRCD and CLBD: take them out, a report has neither
+    data = data.replace(b"<Cd>PRCD</Cd>", b"<Cd>PRCA</Cd>").replace(b"<Cd>CLBD</Cd>", b"<Cd>CLAV</Cd>")
+    document, _warnings = read(data)
+    statement = document["statements"][0]
+    assert document["format"] == "camt.052.001.06"
+    assert (statement["opening_balance"], statement["opening_date"]) == ("-10.00", "2024-05-01")
+    assert (statement["closing_balance"], statement["closing_date"]) == ("25.00", "2024-05-01")
+
+
+def test_one_transaction_with_another_amount_than_its_entry_is_said():
+    entry = batch_entry("10.00", [transaction("A", "X", "NL91ABNA0417164300", "9.00")])
+    document, warnings = read(statement_xml(entry))
+    assert document["statements"][0]["entries"][0]["amount"] == "10.00"
+    assert "its one transaction says 9.00, the entry 10.00" in warnings[0]

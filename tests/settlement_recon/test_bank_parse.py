@@ -109,6 +109,10 @@ def test_an_amount_beyond_the_canonical_bounds_is_an_error():
         bank.parse(statement(entry("10000000000000.00")))
 
 
+def test_an_iban_is_written_without_spaces():
+    assert bank.parse(statement(entry("1.00")))["statements"][0]["account"] == "DE89370400440532013000"
+
+
 def test_text_input_is_read_as_utf8():
     assert bank.parse(statement(entry("1.00")).decode())["statements"][0]["entries"][0]["amount"] == "-1.00"
 

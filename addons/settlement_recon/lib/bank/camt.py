@@ -204,7 +204,7 @@ class _Reader:
 
     def statement(self, element, index, message_date):
         path = f"statements[{index}]"
-        account = self.text(element, "Acct/Id/IBAN", "Acct/Id/Othr/Id")
+        account = _no_spaces(self.text(element, "Acct/Id/IBAN", "Acct/Id/Othr/Id"))
         if not account:
             raise BankFileError("no account (Acct/Id/IBAN or Acct/Id/Othr/Id)", where(element))
         currency = self.text(element, "Acct/Ccy") or self._first_currency(element)
@@ -375,9 +375,12 @@ class _Reader:
                     f"RltdPties/{side}/Pty/Nm",
                     f"RltdPties/Ultmt{side}/Nm",
                     f"RltdPties/Ultmt{side}/Pty/Nm",
+                    f"RltdPties/{side}/Agt/FinInstnId/Nm",  # .08: a bank as the party
                 ),
-                "iban": self.text(
-                    transaction, f"RltdPties/{side}Acct/Id/IBAN", f"RltdPties/{side}Acct/Id/Othr/Id"
+                "iban": _no_spaces(
+                    self.text(
+                        transaction, f"RltdPties/{side}Acct/Id/IBAN", f"RltdPties/{side}Acct/Id/Othr/Id"
+                    )
                 ),
                 "bic": self.text(
                     transaction, f"RltdAgts/{agent}/FinInstnId/BICFI", f"RltdAgts/{agent}/FinInstnId/BIC"
@@ -450,6 +453,11 @@ class _Reader:
         if value is None:
             raise BankFileError(f"{element.text!r} is not a date", where(element))
         return value
+
+
+def _no_spaces(value):
+    """An IBAN or account id without the spaces of its printed form."""
+    return "".join(value.split()) if value else value
 
 
 def _date_of(text):
