@@ -113,6 +113,26 @@ def test_an_iban_is_written_without_spaces():
     assert bank.parse(statement(entry("1.00")))["statements"][0]["account"] == "DE89370400440532013000"
 
 
+def test_utf16_xml_with_its_byte_order_mark():
+    data = (
+        statement(entry("1.00")).replace(b'encoding="UTF-8"', b'encoding="UTF-16"').decode().encode("utf-16")
+    )
+    assert bank.parse(data)["statements"][0]["entries"][0]["amount"] == "-1.00"
+
+
+def test_mt940_in_swift_envelopes_with_windows_line_endings():
+    message = (
+        "{1:F01INGBNL2AXXXX0000000000}{2:O9400000000000INGBNL2AXXXX00000000000000000000N}{4:\n"
+        ":20:P1\n:25:NL69INGB0123456789EUR\n:28C:1\n:60F:C240501EUR10,00\n"
+        ":61:2405010501D2,50NTRFNONREF//B1\n:86:/EREF/E-NUMBER//REMI/USTD//fee/\n:62F:C240501EUR7,50\n-}\n"
+    )
+    data = (message.replace("NUMBER", "1") + message.replace("NUMBER", "2")).replace("\n", "\r\n").encode()
+    document = bank.parse(data)
+    assert document["format"] == "mt940"
+    assert [s["entries"][0]["end_to_end_id"] for s in document["statements"]] == ["E-1", "E-2"]
+    assert document["statements"][0]["closing_balance"] == "7.50"
+
+
 def test_text_input_is_read_as_utf8():
     assert bank.parse(statement(entry("1.00")).decode())["statements"][0]["entries"][0]["amount"] == "-1.00"
 

@@ -46,6 +46,7 @@ __all__ = ["BankFileError", "entry_keys", "file_fingerprint", "parse", "parse_wi
 KIND = "bank_statement"
 KEY_VERSION = "v1"
 _BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _MT940_TAG = re.compile(rb"^\s*:(20|25|28C?|6[0-5][FM]?|61|86|34F|13D?):", re.MULTILINE)
 
 
@@ -82,7 +83,7 @@ def _read(data):
     body = data.removeprefix(_BOM).lstrip()
     if not body:
         raise BankFileError("the file is empty")
-    if body.startswith(b"<"):
+    if body.startswith(b"<") or data.startswith(_UTF16_BOMS):  # lxml reads the encoding itself
         root = camt.read_xml(data)
         if camt.message_of(root) is None:
             namespace = camt.namespace_of(root) or "no namespace"
