@@ -111,6 +111,16 @@ def test_an_amount_beyond_the_canonical_bounds_is_an_error():
         bank.parse(statement(entry("10000000000000.00")))
 
 
+def test_a_balance_beyond_the_canonical_bounds_is_an_error():
+    balance = (
+        '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">99999999999999</Amt>'
+        "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-05-01</Dt></Dt></Bal>"
+    )
+    with pytest.raises(bank.BankFileError, match="beyond the canonical bounds") as caught:
+        bank.parse(statement(balance))
+    assert caught.value.location.startswith("BkToCstmrStmt/Stmt/Bal")
+
+
 def test_an_iban_is_written_without_spaces():
     assert bank.parse(statement(entry("1.00")))["statements"][0]["account"] == "DE89370400440532013000"
 
