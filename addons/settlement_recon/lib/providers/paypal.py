@@ -547,6 +547,7 @@ def map_transaction(detail, payout_id=None, where="transaction_detail"):
         "created_at": _paypal_datetime(info.get("transaction_initiation_date"), where),
         "available_on": None,
         "description": info.get("transaction_subject") or info.get("transaction_note") or None,
+        "raw": detail,
     }
     return checked("settlement_line", line)
 

@@ -494,6 +494,7 @@ def map_payout(payout, balance_transactions):
         "failure_code": payout.get("failure_code"),
         "lines_complete": not automatic or payout.get("reconciliation_status") != "in_progress",
         "lines": lines,
+        "raw": payout,
     }
     return checked("payout", payload)
 
@@ -555,6 +556,7 @@ def map_balance_transaction(transaction, payout_id=None, where="balance_transact
         "created_at": _datetime(transaction.get("created"), f"{where}.created"),
         "available_on": _date(transaction.get("available_on"), f"{where}.available_on"),
         "description": transaction.get("description"),
+        "raw": transaction,
     }
     line.update(_presentment(source, amount, currency, where))
     return checked("settlement_line", line)
