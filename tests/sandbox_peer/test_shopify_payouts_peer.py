@@ -229,3 +229,46 @@ def test_state_summarises_the_payments(shop):
     paid_order(shop, "2025-03-03T10:00:00Z")
     state = shop.state()["payments"]
     assert state["balance"] == {"EUR": "96.80"} and state["pending"] == 1
+
+
+def test_the_control_api_drives_payments_and_payouts(shop):
+    order = paid_order(shop, "2025-03-03T10:00:00Z", status="authorized")
+    with shop:
+        post = lambda path, body: requests.post(f"{shop.base_url}{path}", json=body, timeout=5)  # noqa: E731
+        capture = post(
+            "/_sandbox/payments",
+            {"action": "capture", "order_id": order["id"], "amount": "100.00", "at": "2025-03-03T11:00:00Z"},
+        )
+        assert capture.status_code == 200 and capture.json()["result"]["kind"] == "capture"
+        refund = post(
+            "/_sandbox/payments",
+            {"action": "refund", "order_id": order["id"], "amount": "30.00", "at": "2025-03-04T11:00:00Z"},
+        )
+        assert refund.json()["result"]["transactions"][0]["amount"] == "30.00"
+        assert (
+            post(
+                "/_sandbox/payments", {"action": "refund", "order_id": order["id"], "amount": "500"}
+            ).status_code
+            == 422
+        )
+        assert post("/_sandbox/payments", {"action": "explode"}).status_code == 422
+        answer = post("/_sandbox/payouts", {"until": "2025-03-07T12:00:00Z"}).json()
+    assert [p["net"]["amount"] for p in answer["payouts"]] == ["96.8", "-30.0"]
+
+
+def test_the_demo_history_is_the_same_for_the_same_day():
+    from datetime import date
+
+    from sandbox.shopify import DemoShop
+    from sandbox.shopify.payments import seed_payout_history
+
+    first = DemoShop(payout_days=0)
+    second = DemoShop(payout_days=0)
+    one = seed_payout_history(first, 5, today=date(2025, 3, 20))
+    two = seed_payout_history(second, 5, today=date(2025, 3, 20))
+    assert [o["id"] for o in one["orders"]] == [o["id"] for o in two["orders"]]
+    assert [(p["id"], p["net"]) for p in one["payouts"]] == [(p["id"], p["net"]) for p in two["payouts"]]
+    assert one["orders"][0]["name"] == "#P250313-01" and one["payouts"]
+    later = first.create_order({"lines": [{"sku": "FURN_8888", "quantity": 1}]})
+    assert later["id"] > max(o["id"] for o in one["orders"])  # the clock's ids again
+    assert DemoShop(payout_days=3).payouts and not DemoShop().payouts  # serve_demo asks for a week

@@ -46,6 +46,7 @@ demo shop uses it.
 """
 
 import copy
+import itertools
 import random
 import threading
 from datetime import datetime, time, timedelta, timezone
@@ -498,6 +499,67 @@ class PaymentsMixin:
             entry["available_on"] = entry["transaction_date"]
             return entry["id"]
 
+    # -- control API ---------------------------------------------------------------------------
+
+    def control_routes(self):
+        routes = super().control_routes()
+        routes[("POST", "/_sandbox/payouts")] = self._control_payouts
+        routes[("POST", "/_sandbox/payments")] = self._control_payments
+        return routes
+
+    def _control_payouts(self, handler, data):
+        """``{"until": "2025-03-08T12:00:00Z"}`` (default: now) runs the
+        payouts; ``{"fail_next": true}`` (or a currency) fails the next one."""
+        if data.get("fail_next"):
+            self.fail_next_payout(data["fail_next"] if isinstance(data["fail_next"], str) else None)
+        try:
+            issued = self.run_payouts(data.get("until") or self.now())
+        except (TypeError, ValueError) as exc:
+            return handler.reply(422, {"error": str(exc)})
+        return handler.reply(200, {"payouts": issued, "balance": self.payments_state()["balance"]})
+
+    def _control_payments(self, handler, data):
+        """One payment event: ``{"action": "capture" | "refund" | "dispute" |
+        "resolve_dispute" | "reserve" | "release" | "adjustment", ...}`` with
+        the keyword arguments of the method of the same meaning
+        (``order_id``, ``amount``, ``at``, ``dispute_id``, ``won``,
+        ``currency``, ``reason``)."""
+        actions = {
+            "capture": lambda d: self.capture_order(d["order_id"], d.get("amount"), at=d.get("at")),
+            "refund": lambda d: self.refund_order(
+                d["order_id"],
+                d.get("amount"),
+                at=d.get("at"),
+                note=d.get("note"),
+                notify=bool(d.get("webhook")),
+            ),
+            "dispute": lambda d: {
+                "dispute_id": self.open_dispute(d["order_id"], d.get("amount"), at=d.get("at"))
+            },
+            "resolve_dispute": lambda d: {
+                "status": self.resolve_dispute(int(d["dispute_id"]), won=bool(d.get("won")), at=d.get("at"))
+            },
+            "reserve": lambda d: {
+                "id": self.hold_reserve(d["amount"], currency=d.get("currency"), at=d.get("at"))
+            },
+            "release": lambda d: {
+                "id": self.release_reserve(d["amount"], currency=d.get("currency"), at=d.get("at"))
+            },
+            "adjustment": lambda d: {
+                "id": self.add_adjustment(
+                    d["amount"], d.get("reason") or "Adjustment", currency=d.get("currency"), at=d.get("at")
+                )
+            },
+        }
+        action = actions.get(data.get("action"))
+        if action is None:
+            return handler.reply(422, {"error": f"action must be one of {', '.join(sorted(actions))}"})
+        try:
+            result = action(data)
+        except (KeyError, TypeError, ValueError) as exc:
+            return handler.reply(422, {"error": str(exc)})
+        return handler.reply(200, {"result": result})
+
     # -- GraphQL -----------------------------------------------------------------------------
 
     def _install_resolvers(self):
@@ -724,12 +786,15 @@ def _named(graphql_type):
     return graphql_type
 
 
-def seed_payouts(shop, *, start, days=5, orders_per_day=3, seed=1, skus=None, run=True):
+def seed_payouts(shop, *, start, days=5, orders_per_day=3, seed=1, skus=None, run=True, name_prefix=None):
     """A few days of Shopify Payments trading on ``shop`` from ``start``
     (date or datetime, UTC): paid orders every day, one authorised order
     captured in part, refunds (one day's refunds exceed its charges, so one
     payout is a withdrawal), a dispute won, a reserve held then released and
     an adjustment; then the payouts up to the last day's (``run``).
+
+    ``name_prefix`` names the orders ``<prefix>01``, ``<prefix>02``, ...
+    instead of the shop's next numbers.
 
     Returns ``{"orders": [...], "disputes": [...], "payouts": [...]}`` (REST
     orders, dispute ids, payouts issued as GraphQL views)."""
@@ -750,6 +815,8 @@ def seed_payouts(shop, *, start, days=5, orders_per_day=3, seed=1, skus=None, ru
             "financial_status": status,
             "gateway": PAYMENTS_GATEWAY,
         }
+        if name_prefix:
+            spec["name"] = f"{name_prefix}{len(orders) + 1:02d}"
         created = shop.create_order(spec)
         orders.append(created)
         return created
@@ -786,3 +853,24 @@ def seed_payouts(shop, *, start, days=5, orders_per_day=3, seed=1, skus=None, ru
                     shop.refund_order(earlier["id"], at=base + timedelta(hours=20))
     payouts = shop.run_payouts(start + timedelta(days=days + shop.payout_delay_days, hours=1)) if run else []
     return {"orders": orders, "disputes": disputes, "payouts": payouts}
+
+
+def seed_payout_history(shop, days=7, *, today=None):
+    """:func:`seed_payouts` over the ``days`` before ``today`` (default: the
+    current UTC date), then the payouts up to now (up to ``today``'s start
+    when given), with ids and order names that depend on the date only
+    (``#P250301-01``...): a demo shop restarted the same day gives Odoo the
+    same orders and payouts again, not copies. Returns what
+    :func:`seed_payouts` returns."""
+    now = datetime.now(timezone.utc)
+    until = datetime.combine(today, time(0), tzinfo=timezone.utc) if today else now
+    start = (today or now.date()) - timedelta(days=days + shop.payout_delay_days)
+    with shop._lock:
+        saved = shop._ids
+        shop._ids = itertools.count(int(start.strftime("%Y%m%d")) * 10**6 + 1)
+        try:
+            result = seed_payouts(shop, start=start, days=days, run=False, name_prefix=f"#P{start:%y%m%d}-")
+            result["payouts"] = shop.run_payouts(until)
+        finally:
+            shop._ids = saved
+    return result
