@@ -272,3 +272,21 @@ def test_the_demo_history_is_the_same_for_the_same_day():
     later = first.create_order({"lines": [{"sku": "FURN_8888", "quantity": 1}]})
     assert later["id"] > max(o["id"] for o in one["orders"])  # the clock's ids again
     assert DemoShop(payout_days=3).payouts and not DemoShop().payouts  # serve_demo asks for a week
+
+
+def test_one_payout_per_currency(shop):
+    paid_order(shop, "2025-03-03T10:00:00Z")
+    shop.create_order(
+        {
+            "created_at": "2025-03-03T10:30:00Z",
+            "currency": "JPY",
+            "lines": [{"sku": "TENT-2", "quantity": 1, "price": "15000"}],
+            "tax_rate": 0,
+            "gateway": "shopify_payments",
+        }
+    )
+    issued = shop.run_payouts("2025-03-06T12:00:00Z")
+    assert sorted((p["net"]["currencyCode"], p["net"]["amount"]) for p in issued) == [
+        ("EUR", "96.8"),
+        ("JPY", "14565.0"),  # 15000 - (435 + 0.30 -> 435): no minor unit
+    ]
