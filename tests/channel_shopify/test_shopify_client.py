@@ -445,3 +445,29 @@ def test_small_bucket_throttles_a_burst():
         assert 0 < info.value.retry_after <= 2.0
         assert sum(1 for call in shop.calls if call["throttled"]) == 1
         client.close()
+
+
+NESTED_PAYOUTS = """
+query($first: Int!, $after: String) {
+  shopifyPaymentsAccount {
+    payouts(first: $first, after: $after, sortKey: ISSUED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { legacyResourceId issuedAt }
+    }
+  }
+}
+"""
+
+
+def test_paginate_reads_a_nested_connection_page_by_page(shop, client, monkeypatch):
+    shop.create_order({"created_at": "2025-03-03T10:00:00Z", "gateway": "shopify_payments"})
+    shop.create_order({"created_at": "2025-03-04T10:00:00Z", "gateway": "shopify_payments"})
+    shop.create_order({"created_at": "2025-03-05T10:00:00Z", "gateway": "shopify_payments"})
+    issued = shop.run_payouts("2025-03-09T00:00:00Z")
+    assert len(issued) >= 3
+    before = len(graphql_calls(shop))
+    nodes = list(client.paginate(NESTED_PAYOUTS, ("shopifyPaymentsAccount", "payouts"), page_size=2))
+    assert [n["legacyResourceId"] for n in nodes] == [p["legacyResourceId"] for p in issued]
+    assert len(graphql_calls(shop)) - before == math.ceil(len(issued) / 2)
+    monkeypatch.setattr(shop, "_v_payments_account", lambda: None)  # no Shopify Payments: nothing
+    assert list(client.paginate(NESTED_PAYOUTS, ("shopifyPaymentsAccount", "payouts"))) == []
