@@ -1,6 +1,6 @@
 from . import (
     account_move_line,
-    # settlement_fetcher,
+    settlement_fetcher,
     integration_backend,
     integration_order_transaction,
     settlement_line,

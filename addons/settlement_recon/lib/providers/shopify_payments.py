@@ -374,6 +374,7 @@ def map_line(node, payout_id=None, *, path=""):
         "created_at": line.timestamp("transactionDate"),
         "available_on": None,
         "description": description,
+        "raw": node if isinstance(node, dict) else None,
     }
     return result
 
@@ -430,6 +431,7 @@ def map_payout(payout_node, transaction_nodes, *, lines_complete=True):
         "failure_code": "failed" if status == "failed" else None,
         "lines_complete": bool(lines_complete),
         "lines": lines,
+        "raw": payout_node if isinstance(payout_node, dict) else None,
     }
 
 
