@@ -1,8 +1,8 @@
 from . import (
     account_move_line,
-    settlement_fetcher,
     integration_backend,
     integration_order_transaction,
+    settlement_fetcher,
     settlement_line,
     settlement_payout,
     settlement_provider_account,
