@@ -309,3 +309,26 @@ def test_faults_and_throttling(paypal, clock):
     assert statuses == [200, 200, 429]
     clock.advance(1)
     assert search(paypal, headers, **window(OCT_1, 3)).status_code == 200
+
+
+def test_balances_as_of_the_last_refresh(paypal, month):
+    headers = bearer(paypal)
+    answer = requests.get(paypal.base_url + "/v1/reporting/balances", headers=headers, timeout=5).json()
+    assert answer["account_id"] == paypal.store.account_number
+    usd = next(b for b in answer["balances"] if b["currency"] == "USD")
+    assert usd["primary"] is True
+    assert Decimal(usd["total_balance"]["value"]) == Decimal(usd["available_balance"]["value"]) + Decimal(
+        usd["withheld_balance"]["value"]
+    )
+    details = everything(paypal, headers, **window(OCT_1, 31))
+    last_usd = [d for d in details if d["transaction_info"]["transaction_amount"]["currency_code"] == "USD"][
+        -1
+    ]
+    assert usd["available_balance"] == last_usd["transaction_info"]["available_balance"]
+    eur_only = requests.get(
+        paypal.base_url + "/v1/reporting/balances",
+        params={"currency_code": "EUR"},
+        headers=headers,
+        timeout=5,
+    ).json()
+    assert [b["currency"] for b in eur_only["balances"]] == ["EUR"]

@@ -123,7 +123,7 @@ class ApiMixin:
                         405, {"name": "METHOD_NOT_SUPPORTED", "message": "Method not supported"}
                     )
                 answer = self.issue_token(handler.headers.get("Authorization"), raw)
-            elif path == "/v1/reporting/transactions":
+            elif path in ("/v1/reporting/transactions", "/v1/reporting/balances"):
                 token = self.check_token(handler.headers.get("Authorization"))
                 if method != "GET":
                     raise PayPalError(
@@ -136,7 +136,7 @@ class ApiMixin:
                         429, "RATE_LIMIT_REACHED", "Too many requests. Blocked due to rate limiting."
                     )
                 query = dict(parse_qsl(urlsplit(handler.path).query, keep_blank_values=True))
-                answer = self.search(query)
+                answer = self.search(query) if path.endswith("/transactions") else self.balances(query)
             else:
                 raise api_error(404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.")
         except PayPalError as exc:
@@ -284,6 +284,60 @@ class ApiMixin:
             "total_items": len(matches),
             "total_pages": total_pages,
             "links": self._links(query, page, total_pages),
+        }
+
+    def balances(self, query):
+        """``GET /v1/reporting/balances`` (``as_of_time``, ``currency_code``):
+        per currency ``total_balance``, ``available_balance`` and
+        ``withheld_balance`` (claims and reserves held), as of the last refresh."""
+        store = self.store
+        for name in query:
+            if name not in ("as_of_time", "currency_code", "include_crypto_currencies"):
+                raise invalid(name, query[name], "UNKNOWN_PARAMETER", f"{name} is not a known parameter.")
+        refreshed = store.last_refreshed()
+        as_of = refreshed
+        if query.get("as_of_time"):
+            as_of = parse_date(query["as_of_time"])
+            if as_of is None:
+                raise invalid(
+                    "as_of_time",
+                    query["as_of_time"],
+                    "INVALID_PARAMETER_SYNTAX",
+                    "as_of_time must be an RFC 3339 date-time with seconds.",
+                )
+            as_of = min(as_of, refreshed)
+        wanted = (query.get("currency_code") or "").upper()
+        with store.lock:
+            currencies = sorted(
+                {r["transaction_info"]["transaction_amount"]["currency_code"] for r in store.records}
+                | set(store.currencies)
+            )
+            held = {}
+            for r in store.records:
+                code = r["transaction_info"]["transaction_event_code"]
+                if r["_at"] <= as_of and code in ("T1110", "T1111", "T2103", "T2104"):
+                    currency = r["transaction_info"]["transaction_amount"]["currency_code"]
+                    held[currency] = held.get(currency, Decimal(0)) - store.amount_of(r)
+            balances = []
+            for currency in currencies:
+                if wanted and currency != wanted:
+                    continue
+                available = store.balance(currency, as_of)
+                withheld = held.get(currency, Decimal(0))
+                balances.append(
+                    {
+                        "currency": currency,
+                        "primary": currency == store.currencies[0],
+                        "total_balance": money(available + withheld, currency),
+                        "available_balance": money(available, currency),
+                        "withheld_balance": money(withheld, currency),
+                    }
+                )
+        return {
+            "balances": balances,
+            "account_id": store.account_number,
+            "as_of_time": format_date(as_of),
+            "last_refresh_time": format_date(refreshed),
         }
 
     def _window(self, query):
