@@ -270,9 +270,9 @@ class ApiMixin:
                     total_items=len(matches),
                     maximum_items=self.max_results,
                 )
-            balances = None if any(query.get(f) for f in FILTERS) else self._balances(matches)
             total_pages = max(1, math.ceil(len(matches) / page_size))
             chunk = matches[(page - 1) * page_size : page * page_size]
+            balances = None if any(query.get(f) for f in FILTERS) else self._balances(chunk)
             details = [self._detail(r, fields, balances) for r in chunk]
         return {
             "transaction_details": details,
@@ -435,28 +435,29 @@ class ApiMixin:
             checks.append(in_range)
         return checks
 
-    def _balances(self, matches):
-        """``{id(record): (ending, available)}``: the balance of the record's
-        currency after it, over the whole account (not only the matches)."""
+    def _balances(self, records):
+        """``{id(record): (ending, available)}`` for ``records``: the balance of
+        the record's currency after it, over the whole account (not only the
+        records asked for); ``ending`` counts what claims and reserves hold, ``available``
+        does not. Computed once per state of the account (records only grow)."""
         store = self.store
-        running = {}
+        cached = getattr(self, "_balance_cache", None)
+        if cached is None or cached[0] != len(store.records):
+            running, held, table = {}, {}, {}
+            for r in sorted(store.records, key=lambda r: (r["_at"], r["_seq"])):
+                info = r["transaction_info"]
+                currency = info["transaction_amount"]["currency_code"]
+                delta = store.amount_of(r) + store.fee_of(r)
+                running[currency] = running.get(currency, Decimal(0)) + delta
+                if info["transaction_event_code"] in ("T1110", "T1111", "T2103", "T2104"):
+                    held[currency] = held.get(currency, Decimal(0)) - delta
+                table[id(r)] = (running[currency] + held.get(currency, 0), running[currency], currency)
+            cached = self._balance_cache = (len(store.records), table)
+        table = cached[1]
         out = {}
-        wanted = {id(r) for r in matches}
-        held = {}
-        for r in sorted(store.records, key=lambda r: (r["_at"], r["_seq"])):
-            info = r["transaction_info"]
-            currency = info["transaction_amount"]["currency_code"]
-            delta = store.amount_of(r) + store.fee_of(r)
-            running[currency] = running.get(currency, Decimal(0)) + delta
-            if info["transaction_event_code"] in ("T1110", "T2103"):
-                held[currency] = held.get(currency, Decimal(0)) - delta
-            elif info["transaction_event_code"] in ("T1111", "T2104"):
-                held[currency] = held.get(currency, Decimal(0)) - delta
-            if id(r) in wanted:
-                out[id(r)] = (
-                    money(running[currency] + held.get(currency, 0), currency),
-                    money(running[currency], currency),
-                )
+        for r in records:
+            ending, available, currency = table[id(r)]
+            out[id(r)] = (money(ending, currency), money(available, currency))
         return out
 
     @staticmethod

@@ -84,6 +84,7 @@ class PayPalSandbox(ApiMixin, Peer):
             self.calls = []
             self.buckets = {}
             self.tokens = {}
+            self._balance_cache = None
             self.store.reset()
 
     # -- the account, for tests and the demo ------------------------------------------------------

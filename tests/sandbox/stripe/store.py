@@ -155,7 +155,7 @@ class StripeStore:
                 self.offset += int(ts) - self.now()
 
     def new_id(self, prefix):
-        return f"{prefix}_" + "".join(self._rng.choice(ID_ALPHABET) for _ in range(24))
+        return f"{prefix}_" + "".join(self._rng.choices(ID_ALPHABET, k=24))
 
     def _add(self, kind, obj):
         self._seq += 1

@@ -3,8 +3,6 @@ balance transactions ``pending`` or ``available``, a charge's ``refunds``
 list, a dispute's ``balance_transactions``; and ``expand[]`` (a field
 holding an id replaced by the object, dotted paths, ``data.`` in lists)."""
 
-import copy
-
 from .store import StripeError
 
 # object -> fields holding an id that ``expand[]`` may replace
@@ -24,7 +22,7 @@ def view(store, obj, at=None):
     """A copy of ``obj`` as the API answers it at Unix time ``at`` (default now)."""
     at = store.now() if at is None else at
     kind = obj["object"]
-    out = copy.deepcopy(obj)
+    out = plain_copy(obj)
     if kind == "balance_transaction":
         out["status"] = "available" if obj["available_on"] <= at else "pending"
     elif kind == "charge":
@@ -39,6 +37,15 @@ def view(store, obj, at=None):
     elif kind == "dispute":
         out["balance_transactions"] = [view(store, store.objects[t], at) for t in obj["balance_transactions"]]
     return out
+
+
+def plain_copy(value):
+    """A deep copy of JSON-like data (dicts, lists, scalars), faster than copy.deepcopy."""
+    if isinstance(value, dict):
+        return {k: plain_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_copy(v) for v in value]
+    return value
 
 
 def expand(store, obj, paths):
