@@ -332,3 +332,12 @@ def test_balances_as_of_the_last_refresh(paypal, month):
         timeout=5,
     ).json()
     assert [b["currency"] for b in eur_only["balances"]] == ["EUR"]
+
+
+def test_a_share_of_payments_without_an_invoice_id(clock):
+    with PayPalSandbox(clock=clock, wait=clock.wait, now=NOW, rate_burst=100_000) as paypal:
+        month = paypal.seed_month(orders=200, seed=9, missing_order_share=0.1)
+        anonymous = [o for o in month["orders"] if not o["reference"]]
+        assert 5 < len(anonymous) < 40
+        info = paypal.store.get(anonymous[0]["transaction_id"])["transaction_info"]
+        assert "invoice_id" not in info and "custom_field" not in info

@@ -362,3 +362,42 @@ def test_a_failed_delivery_is_retried_on_the_clock(stripe, receiver):
     assert [d["attempt"] for d in stripe.webhook_deliveries if d["type"] == "payout.created"] == [1, 2]
     stripe.advance(5 * DAY)
     assert [json.loads(r["body"])["type"] for r in received] == ["payout.failed"]
+
+
+def test_a_payout_of_a_tests_own_lines_at_once(stripe):
+    """What an Odoo test does: a few lines, one payout of them, its arrival."""
+    charge = stripe.create_charge("100.00", "usd", order_id="SO100", created=OCT_1)
+    stripe.create_refund(charge["id"], "10.00", created=OCT_1 + 60)
+    other = stripe.create_charge("50.00", "usd", order_id="SO101", created=OCT_1 + 120)
+    stripe.create_dispute(other["id"], created=OCT_1 + 180)
+    stripe.hold_reserve("usd", "20", created=OCT_1 + 240)
+    payout = stripe.create_payout("usd", include_pending=True, created=OCT_1 + 300)
+    assert stripe.create_payout("usd", created=OCT_1 + 400) is None  # nothing left
+    lines = [
+        t
+        for t in all_pages(stripe, "/v1/balance_transactions", {"payout": payout["id"]})
+        if t["type"] != "payout"
+    ]
+    assert sorted(t["reporting_category"] for t in lines) == [
+        "charge",
+        "charge",
+        "dispute",
+        "refund",
+        "risk_reserved_funds",
+    ]
+    assert (
+        sum(t["net"] for t in lines)
+        == payout["amount"]
+        == 10000 - 320 - 1000 + 5000 - 175 - 5000 - 1500 - 2000
+    )
+    stripe.arrive(payout["id"])
+    assert get(stripe, f"/v1/payouts/{payout['id']}").json()["status"] == "paid"
+
+
+def test_a_share_of_charges_without_an_order_reference(clock):
+    with StripeSandbox(clock=clock, wait=clock.wait, now=NOW, rate_limit=100_000) as sandbox:
+        month = sandbox.seed_month(orders=200, seed=9, missing_order_share=0.1)
+        anonymous = [o for o in month["orders"] if not o["reference"]]
+        assert 5 < len(anonymous) < 40
+        charge = get(sandbox, f"/v1/charges/{anonymous[0]['charge']}").json()
+        assert "order_id" not in charge["metadata"]

@@ -17,6 +17,8 @@ Control API (besides the base's ``GET /_sandbox/state``, ``POST
   ``POST /_sandbox/reserves`` ``{"currency": "usd", "amount": "50", "release":
   false}``, ``POST /_sandbox/payouts/fail`` ``{"payout": "po_..."}`` or
   ``{"currency": "usd"}`` (the next one);
+- ``POST /_sandbox/payouts`` ``{"currency": "usd", "include_pending": true}``
+  (an automatic payout now), ``POST /_sandbox/payouts/arrive`` ``{"payout": "po_..."}``;
 - ``POST /_sandbox/webhook_endpoints`` ``{"url": ..., "enabled_events":
   ["payout.*"], "secret": "whsec_..."}``;
 - ``POST /_sandbox/faults`` also takes ``{"webhooks": {"drop_next": 1}}`` and
@@ -121,6 +123,15 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
     def release_reserve(self, currency, amount, **options):
         return self._then_flush(self.store.release_reserve(currency, amount, **options))
 
+    def create_payout(self, currency, **options):
+        return self._then_flush(self.store.create_payout(currency, **options))
+
+    def arrive(self, payout_id):
+        """The payout arrives (time jumps to its arrival date); webhooks delivered."""
+        events = self.store.arrive(payout_id)
+        self.flush_webhooks()
+        return events
+
     def create_manual_payout(self, currency, amount, **options):
         return self._then_flush(self.store.create_manual_payout(currency, amount, **options))
 
@@ -183,6 +194,12 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
                     lambda: (self.release_reserve if d.pop("release", False) else self.hold_reserve)(
                         d.pop("currency"), d.pop("amount"), **d
                     ),
+                ),
+                ("POST", "/_sandbox/payouts"): lambda h, d: self._control(
+                    h, lambda: self.create_payout(d.pop("currency"), **d) or {}
+                ),
+                ("POST", "/_sandbox/payouts/arrive"): lambda h, d: self._control(
+                    h, lambda: {"events": [e["type"] for e in self.arrive(d["payout"])]}
                 ),
                 ("POST", "/_sandbox/payouts/fail"): lambda h, d: self._control(
                     h, lambda: {"failing": self.fail_payout(d.pop("payout", None), **d) is not None}
