@@ -341,3 +341,9 @@ def test_a_share_of_payments_without_an_invoice_id(clock):
         assert 5 < len(anonymous) < 40
         info = paypal.store.get(anonymous[0]["transaction_id"])["transaction_info"]
         assert "invoice_id" not in info and "custom_field" not in info
+
+
+def test_bank_movements_are_the_withdrawals(paypal, month):
+    movements = paypal.bank_movements()
+    assert [m["transaction_id"] for m in movements] == month["withdrawals"]
+    assert all(Decimal(m["amount"]) > 0 and m["bank_reference_id"].startswith("PPWD") for m in movements)

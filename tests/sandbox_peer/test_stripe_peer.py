@@ -7,6 +7,7 @@ signed webhooks. No sleeping: the clock is a ManualClock."""
 import json
 import threading
 from datetime import datetime, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -401,3 +402,15 @@ def test_a_share_of_charges_without_an_order_reference(clock):
         assert 5 < len(anonymous) < 40
         charge = get(sandbox, f"/v1/charges/{anonymous[0]['charge']}").json()
         assert "order_id" not in charge["metadata"]
+
+
+def test_bank_movements_for_a_bank_file(stripe, month):
+    movements = stripe.bank_movements("usd")
+    assert movements and all(m["currency"] == "USD" for m in movements)
+    failed = [m for m in movements if m["status"] == "failed"]
+    assert [m["payout_id"] for m in failed] == month["failed_payouts"]
+    paid = next(m for m in movements if m["status"] == "paid")
+    payout = stripe.store.objects[paid["payout_id"]]
+    assert (
+        Decimal(paid["amount"]) * 100 == payout["amount"] and paid["trace_id"] == payout["trace_id"]["value"]
+    )

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 
 from ..peer import Peer, PeerHandler, delivered, fault_label
 from .api import ApiMixin
-from .common import DEFAULT_API_KEY, KEY_RE, RATE_LIMIT
+from .common import DEFAULT_API_KEY, KEY_RE, RATE_LIMIT, to_major
 from .seed import seed_month
 from .store import StripeStore
 from .webhooks import WebhooksMixin
@@ -145,6 +145,35 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
     def payout_lines(self, payout_id):
         """The balance transactions ``?payout=`` answers (the payout's own last)."""
         return [self.store.objects[t] for t in self.store.payout_lines(payout_id)]
+
+    def bank_movements(self, currency=None):
+        """What the merchant's bank sees of the payouts (for a bank-file
+        generator): one dict per payout that reached or left the bank,
+        oldest first: ``{"payout_id", "amount" (signed decimal string, major
+        units), "currency" (upper case), "date" (arrival, ISO), "status",
+        "trace_id", "description"}``. A failed payout is listed with status
+        ``failed`` (banks return it: the generator may book it and its return)."""
+        out = []
+        with self.store.lock:
+            for payout in self.payouts():
+                if currency and payout["currency"] != currency.lower():
+                    continue
+                if payout["status"] not in ("paid", "failed"):
+                    continue
+                out.append(
+                    {
+                        "payout_id": payout["id"],
+                        "amount": str(to_major(payout["amount"], payout["currency"])),
+                        "currency": payout["currency"].upper(),
+                        "date": datetime.fromtimestamp(payout["arrival_date"], timezone.utc)
+                        .date()
+                        .isoformat(),
+                        "status": payout["status"],
+                        "trace_id": payout["trace_id"]["value"],
+                        "description": payout["statement_descriptor"] or payout["description"],
+                    }
+                )
+        return out
 
     def advance(self, seconds=0.0):
         """Move the account's time ``seconds`` forward (the injected clock
