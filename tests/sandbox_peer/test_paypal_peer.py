@@ -212,6 +212,9 @@ def test_filters_and_fields(paypal, month):
         for d in small
     )
     assert search(paypal, headers, fields="everything", **window(OCT_1, 3)).status_code == 400
+    assert search(paypal, headers, transaction_id="SHORT", **window(OCT_1, 3)).json()["details"][0][
+        "field"
+    ] == ("transaction_id")
 
 
 def test_resultset_too_large(clock):

@@ -393,6 +393,20 @@ class ApiMixin:
 
     def _filters(self, query):
         checks = []
+        if query.get("balance_affecting_records_only") not in (None, "", "Y", "N"):
+            raise invalid(
+                "balance_affecting_records_only",
+                query["balance_affecting_records_only"],
+                "INVALID_PARAMETER_VALUE",
+                "balance_affecting_records_only is Y or N.",
+            )
+        if query.get("transaction_id") and not 17 <= len(query["transaction_id"]) <= 19:
+            raise invalid(
+                "transaction_id",
+                query["transaction_id"],
+                "INVALID_PARAMETER_SYNTAX",
+                "A transaction ID is 17 characters long (an order ID 19).",
+            )
         if query.get("transaction_id"):
             checks.append(lambda r: r["transaction_info"]["transaction_id"] == query["transaction_id"])
         if query.get("transaction_type"):
