@@ -217,7 +217,8 @@ def test_fx_charge_settles_at_its_exchange_rate_and_partial_refunds_add_up(strip
         for r in (first, second)
     ]
     assert amounts[0] == -4166 and sum(amounts) == -12500
-    seen = get(stripe, f"/v1/charges/{charge['id']}").json()
+    assert "refunds" not in get(stripe, f"/v1/charges/{charge['id']}").json()  # API 2022-11-15 on
+    seen = get(stripe, f"/v1/charges/{charge['id']}", {"expand[]": "refunds"}).json()
     assert seen["refunded"] is True and seen["amount_refunded"] == 10000
     assert [r["id"] for r in seen["refunds"]["data"]] == [second["id"], first["id"]]
     with pytest.raises(ValueError):  # the account's history is written in time order

@@ -426,15 +426,16 @@ class PayPalStore:
 
     # -- reserves and withdrawals ----------------------------------------------------------------------
 
-    def hold_reserve(self, currency, amount, *, created=None):
+    def hold_reserve(self, currency, amount, *, created=None, code=T_RESERVE_HOLD):
+        """PayPal withholds ``amount`` of a balance (``T2103`` reserve hold;
+        ``code`` names another hold T-code)."""
         with self.lock:
-            return self._record(T_RESERVE_HOLD, -Decimal(str(amount)), currency.upper(), self._when(created))
+            return self._record(code, -Decimal(str(amount)), currency.upper(), self._when(created))
 
-    def release_reserve(self, currency, amount, *, created=None):
+    def release_reserve(self, currency, amount, *, created=None, code=T_RESERVE_RELEASE):
+        """PayPal releases ``amount`` of a reserve (``T2104`` reserve release)."""
         with self.lock:
-            return self._record(
-                T_RESERVE_RELEASE, Decimal(str(amount)), currency.upper(), self._when(created)
-            )
+            return self._record(code, Decimal(str(amount)), currency.upper(), self._when(created))
 
     def balance(self, currency, at=None):
         """The balance of ``currency`` after every transaction up to ``at``."""
