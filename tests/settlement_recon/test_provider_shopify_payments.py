@@ -387,3 +387,12 @@ def test_a_shop_without_shopify_payments(shop, make_client, monkeypatch):
     monkeypatch.setattr(shop, "_v_payments_account", lambda: None)
     with pytest.raises(BusinessRuleError):
         list(sp.fetch_payouts(make_client()))
+
+
+def test_raw_payloads_map_to_what_fetch_gives(shop, make_client):
+    seed_payouts(shop, start="2025-03-01", days=3)
+    client = make_client()
+    raw = list(sp.iter_raw_payouts(client))
+    assert all(isinstance(node, dict) and isinstance(lines, list) for node, lines in raw)
+    assert any(line["type"] == "TRANSFER" for _node, lines in raw for line in lines)  # kept as sent
+    assert [sp.map_payout(node, lines) for node, lines in raw] == list(sp.fetch_payouts(client))

@@ -19,7 +19,10 @@ throttling, error classification and pagination every call goes through):
   ``map_line(node, payout_id=None)``: the pure mappers, for raw nodes kept
   by the caller (raw payloads are kept, then mapped again when a family
   table changes).
-- ``iter_payout_nodes`` / ``payout_transaction_nodes``: the raw pages.
+- ``iter_raw_payouts(client, since=None, until=None, *, overlap=...)``
+  yields ``(payout_node, transaction_nodes)`` as Shopify sent them (the raw
+  payloads to keep); ``iter_payout_nodes`` / ``payout_transaction_nodes``
+  are the raw pages.
 
 Shopify's side (shopify.dev, Admin GraphQL 2025-01):
 ``shopifyPaymentsAccount { payouts(query: "issued_at:>='...'", sortKey:
@@ -250,6 +253,26 @@ def payout_transaction_nodes(client, payout_id, *, page_size=LINES_PAGE):
     )
 
 
+def iter_raw_payouts(
+    client,
+    since=None,
+    until=None,
+    *,
+    overlap=DEFAULT_OVERLAP,
+    page_size=PAYOUTS_PAGE,
+    lines_page_size=LINES_PAGE,
+):
+    """``(payout_node, transaction_nodes)`` pairs as Shopify sent them, for
+    the payouts issued from ``since - overlap`` to ``until``: what the
+    caller keeps as raw payloads and maps with :func:`map_payout`.
+    BusinessRuleError when the shop has no Shopify Payments account."""
+    payments_account(client)
+    start = _moment(since) - overlap if since is not None else None
+    for node in iter_payout_nodes(client, start, until, page_size=page_size):
+        legacy_id = node.get("legacyResourceId") or node.get("id")
+        yield node, payout_transaction_nodes(client, legacy_id, page_size=lines_page_size)
+
+
 def fetch_payouts(
     client,
     since=None,
@@ -260,14 +283,10 @@ def fetch_payouts(
     lines_page_size=LINES_PAGE,
 ):
     """Canonical payouts issued from ``since - overlap`` to ``until``, each
-    with all its lines (see the module docstring). BusinessRuleError when
-    the shop has no Shopify Payments account."""
-    payments_account(client)
-    start = _moment(since) - overlap if since is not None else None
-    for node in iter_payout_nodes(client, start, until, page_size=page_size):
-        transactions = payout_transaction_nodes(
-            client, node.get("legacyResourceId") or node.get("id"), page_size=lines_page_size
-        )
+    with all its lines (see the module docstring)."""
+    for node, transactions in iter_raw_payouts(
+        client, since, until, overlap=overlap, page_size=page_size, lines_page_size=lines_page_size
+    ):
         yield map_payout(node, transactions)
 
 
