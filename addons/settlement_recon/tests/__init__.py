@@ -1,1 +1,1 @@
-from . import test_payout_posting
+from . import test_payout_posting, test_provider_sandboxes

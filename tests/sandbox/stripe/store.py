@@ -693,7 +693,8 @@ class StripeStore:
 
     def fail_payout(self, payout_id=None, *, currency=None, failure_code="account_closed"):
         """Make a payout fail when it arrives: ``payout_id`` (in transit), or
-        else the next payout created (in ``currency``, or any)."""
+        else the next payout created (in ``currency``, or any). A payout
+        already paid fails now, as Stripe documents it may."""
         if failure_code not in PAYOUT_FAILURES:
             raise ValueError(f"failure_code is one of {', '.join(PAYOUT_FAILURES)}")
         with self.lock:
@@ -701,10 +702,18 @@ class StripeStore:
                 self.fail_next[currency.lower() if currency else None] = failure_code
                 return None
             payout = self.objects[payout_id]
-            if payout["status"] not in ("pending", "in_transit"):
+            events = []
+            if payout["status"] == "paid":
+                # Stripe: "some failed payouts may initially show as paid but
+                # then change to failed" (within a few business days)
+                self.failing[payout_id] = failure_code
+                events = self._arrive(payout_id, self.now())
+            elif payout["status"] not in ("pending", "in_transit"):
                 raise ValueError(f"{payout_id} is already {payout['status']}")
-            self.failing[payout_id] = failure_code
-            return payout
+            else:
+                self.failing[payout_id] = failure_code
+        self._notify(events)
+        return payout
 
     def _arrive(self, payout_id, at):
         payout = self.objects[payout_id]
