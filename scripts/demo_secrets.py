@@ -30,6 +30,11 @@ From the shell (what ``scripts/run`` does before it starts a sandbox peer)::
     scripts/demo_secrets.py --peer tpl --format shell
     # the Demo 3PL (tpl_connector): TPL_DEMO_WEBHOOK_TOKEN, TPL_DEMO_URL,
     # TPL_DEMO_ACCESS_TOKEN (its api_token), TPL_DEMO_WEBHOOK_SECRET (whsec_...)
+    scripts/demo_secrets.py --peer stripe --format shell
+    # settlement_recon's Demo Stripe: STRIPE_DEMO_API_KEY (its secret_key),
+    # STRIPE_DEMO_WEBHOOK_TOKEN, STRIPE_DEMO_WEBHOOK_SECRET; --peer paypal:
+    # PAYPAL_DEMO_CLIENT_ID, PAYPAL_DEMO_CLIENT_SECRET. Their demo data holds
+    # no secret: the first call makes them (fill_demo_secrets).
 
 It prints secrets: never to a log, only into the environment of a process.
 
@@ -71,14 +76,37 @@ DEFAULT_DATABASE = "integration_demo"
 DEMO_BACKENDS = {
     "shopify": ("channel_shopify.demo_backend_shopify", "shopify_shop_url"),
     "tpl": ("tpl_connector.demo_backend_tpl", "api_url"),
+    # settlement_recon's demo providers (tests/sandbox/stripe, tests/sandbox/paypal)
+    "stripe": ("settlement_recon.demo_backend_stripe", "api_url"),
+    "paypal": ("settlement_recon.demo_backend_paypal", "api_url"),
 }
 # sandbox peer -> {credential key: the name its demo mode reads it under}
 # (after the <PEER>_DEMO_ prefix); other keys keep their upper-cased name.
 # The 3PL sandbox (tests/sandbox/tpl/demo.py) takes the backend's api_token
 # as TPL_DEMO_ACCESS_TOKEN, webhook_secret as TPL_DEMO_WEBHOOK_SECRET (the
 # secret it signs its webhook subscription's deliveries with).
+# The Stripe sandbox (tests/sandbox/stripe/demo.py) takes the backend's
+# secret_key as STRIPE_DEMO_API_KEY and webhook_secret (the endpoint's
+# whsec_...) as STRIPE_DEMO_WEBHOOK_SECRET; the PayPal sandbox reads
+# PAYPAL_DEMO_CLIENT_ID and PAYPAL_DEMO_CLIENT_SECRET (the keys' own names).
 SECRET_ENV_NAMES = {
     "tpl": {"api_token": "ACCESS_TOKEN"},
+    "stripe": {"secret_key": "API_KEY"},
+}
+# sandbox peer -> {credential key: a maker of a fresh value}: the demo data
+# of these backends holds no secret (settlement_recon's demo XML); the first
+# time a peer is started for a database, the missing ones are made here and
+# stored encrypted (fill_demo_secrets), then handed to the peer as above.
+# Stripe's sandbox accepts test keys only (sk_test_ + letters and digits).
+SECRET_MAKERS = {
+    "stripe": {
+        "secret_key": lambda: "sk_test_" + secrets_module.token_hex(24),
+        "webhook_secret": lambda: "whsec_" + secrets_module.token_hex(24),
+    },
+    "paypal": {
+        "client_id": lambda: secrets_module.token_urlsafe(60),
+        "client_secret": lambda: secrets_module.token_urlsafe(60),
+    },
 }
 # what older demo data wrote (and the repository published): a database that
 # still has one of them accepts orders signed by anyone who read the code
@@ -265,6 +293,79 @@ def point_at(database, peer, url):
             return True
     finally:
         conn.close()
+
+
+def _store_secret(cr, box, backend_id, company_id, key, value):
+    """Write credential ``key`` of a backend, encrypted as integration_core
+    encrypts it (a new row, or the existing one replaced)."""
+    token = box.encrypt(value)
+    cr.execute("SELECT id FROM integration_credential WHERE backend_id = %s AND key = %s", [backend_id, key])
+    row = cr.fetchone()
+    if row:
+        cr.execute(
+            """UPDATE integration_credential
+                  SET value_encrypted = %s, changed_at = now() AT TIME ZONE 'UTC',
+                      write_date = now() AT TIME ZONE 'UTC'
+                WHERE id = %s""",
+            [token, row[0]],
+        )
+    else:
+        cr.execute(
+            """INSERT INTO integration_credential
+                   (backend_id, company_id, key, value_encrypted, changed_at,
+                    create_uid, create_date, write_uid, write_date)
+               VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC',
+                       1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC')""",
+            [backend_id, company_id, key, token],
+        )
+
+
+def fill_demo_secrets(database, peer, *, keys=None):
+    """Give the demo backend of ``peer`` the secrets of :data:`SECRET_MAKERS`
+    it does not have yet (fresh random values, stored encrypted), so that
+    its sandbox peer and Odoo share them without any in the repository.
+    Values already set (by an earlier run, or by a user) are kept. Only a
+    backend that still points at loopback is touched. Returns the keys made."""
+    makers = SECRET_MAKERS.get(peer)
+    if not makers:
+        return []
+    xmlid, url_field = DEMO_BACKENDS[peer]
+    module, name = xmlid.split(".", 1)
+    try:
+        conn = psycopg2.connect(**connection_params(database), connect_timeout=10)
+    except psycopg2.Error as exc:
+        raise DemoSecretsError(f"cannot connect to database {database}: {str(exc).strip()}") from exc
+    made = []
+    try:
+        with conn, conn.cursor() as cr:
+            cr.execute(
+                f"""SELECT b.id, b.company_id, b.{url_field}
+                      FROM ir_model_data d JOIN integration_backend b ON b.id = d.res_id
+                     WHERE d.module = %s AND d.name = %s AND d.model = 'integration.backend'""",
+                [module, name],
+            )
+            row = cr.fetchone()
+            if not row or not is_loopback_url(row[2]):
+                return []
+            backend_id, company_id, _url = row
+            cr.execute(
+                "SELECT key FROM integration_credential WHERE backend_id = %s AND value_encrypted IS NOT NULL",
+                [backend_id],
+            )
+            present = {key for (key,) in cr.fetchall()}
+            missing = [key for key in makers if key not in present]
+            if missing:
+                box = secret_box(keys or encryption_keys())
+                for key in missing:
+                    _store_secret(cr, box, backend_id, company_id, key, makers[key]())
+                made = missing
+    except psycopg2.Error as exc:
+        raise DemoSecretsError(
+            f"cannot set the secrets of {xmlid} in {database}: {str(exc).strip()}"
+        ) from exc
+    finally:
+        conn.close()
+    return made
 
 
 def is_loopback_url(url):
@@ -556,6 +657,9 @@ def main(argv=None):
                 raise DemoSecretsError(f"--sandbox-url must be a loopback URL, not {args.sandbox_url}")
             if point_at(args.database, args.peer, args.sandbox_url):
                 print(f"demo backend of {args.peer} now points at {args.sandbox_url}", file=sys.stderr)
+        made = fill_demo_secrets(args.database, args.peer)
+        if made:
+            print(f"demo_secrets: new {', '.join(made)} for the {args.peer} demo backend", file=sys.stderr)
         backend = demo_backend(args.database, args.peer)
     except DemoSecretsError as exc:
         print(f"demo_secrets: {exc}", file=sys.stderr)

@@ -112,3 +112,139 @@ def test_the_3pl_peer_is_offered_on_the_command_line(capsys):
     with pytest.raises(SystemExit):
         demo_secrets.main(["--help"])
     assert "tpl" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("peer", ["stripe", "paypal"])
+def test_the_settlement_demo_providers_are_known_peers_read_from_their_api_url(peer):
+    assert demo_secrets.DEMO_BACKENDS[peer] == (f"settlement_recon.demo_backend_{peer}", "api_url")
+
+
+def test_shell_exports_give_the_stripe_sandbox_the_names_its_demo_reads():
+    """tests/sandbox/stripe/demo.py reads STRIPE_DEMO_API_KEY,
+    STRIPE_DEMO_WEBHOOK_TOKEN and STRIPE_DEMO_WEBHOOK_SECRET."""
+    from sandbox.stripe import demo as stripe_demo
+
+    backend = demo_secrets.DemoBackend(
+        "stripe",
+        "db",
+        3,
+        "Demo Stripe",
+        True,
+        "hook",
+        "http://127.0.0.1:8075",
+        {"secret_key": "sk_test_abc12345", "webhook_secret": "whsec_x"},
+    )
+    values = demo_secrets.shell_values(backend)
+    assert values[stripe_demo.DEMO_ENV_API_KEY] == "sk_test_abc12345"
+    assert values[stripe_demo.DEMO_ENV_WEBHOOK_TOKEN] == "hook"
+    assert values[stripe_demo.DEMO_ENV_WEBHOOK_SECRET] == "whsec_x"
+
+
+def test_shell_exports_give_the_paypal_sandbox_the_names_its_demo_reads():
+    from sandbox.paypal import demo as paypal_demo
+
+    backend = demo_secrets.DemoBackend(
+        "paypal",
+        "db",
+        4,
+        "Demo PayPal",
+        True,
+        "hook",
+        "http://127.0.0.1:8076",
+        {"client_id": "id", "client_secret": "s"},
+    )
+    values = demo_secrets.shell_values(backend)
+    assert values[paypal_demo.DEMO_ENV_CLIENT_ID] == "id"
+    assert values[paypal_demo.DEMO_ENV_CLIENT_SECRET] == "s"
+
+
+def test_fresh_stripe_secrets_are_ones_the_sandbox_accepts_and_never_repeat():
+    from sandbox.stripe.common import KEY_RE
+
+    makers = demo_secrets.SECRET_MAKERS["stripe"]
+    keys = {makers["secret_key"]() for _ in range(5)}
+    assert len(keys) == 5
+    assert all(KEY_RE.match(key) for key in keys)
+    assert makers["webhook_secret"]().startswith("whsec_")
+    paypal = demo_secrets.SECRET_MAKERS["paypal"]
+    assert paypal["client_id"]() != paypal["client_id"]()
+    published = demo_secrets.PUBLISHED_VALUES
+    assert not {maker() for maker in {**makers, **paypal}.values()} & published
+
+
+class _Cursor:
+    """Enough of a psycopg2 cursor for fill_demo_secrets: the backend row,
+    its credentials, and what was written."""
+
+    def __init__(self, backend_row, keys):
+        self.backend_row, self.keys, self.written, self._result = backend_row, keys, [], None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        if "FROM ir_model_data" in sql:
+            self._result = [self.backend_row] if self.backend_row else []
+        elif sql.strip().startswith("SELECT key"):
+            self._result = [(key,) for key in self.keys]
+        elif sql.strip().startswith("SELECT id FROM integration_credential"):
+            self._result = []
+        else:
+            self.written.append(params)
+            self._result = []
+
+    def fetchone(self):
+        return self._result[0] if self._result else None
+
+    def fetchall(self):
+        return list(self._result)
+
+
+class _Connection:
+    def __init__(self, cursor):
+        self._cursor = cursor
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def cursor(self):
+        return self._cursor
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize(
+    "row, present, made",
+    [
+        ((9, 1, "http://127.0.0.1:8075"), set(), ["secret_key", "webhook_secret"]),
+        ((9, 1, "http://127.0.0.1:8075"), {"secret_key"}, ["webhook_secret"]),
+        ((9, 1, "http://127.0.0.1:8075"), {"secret_key", "webhook_secret"}, []),
+        ((9, 1, "https://api.stripe.com"), set(), []),  # a real account: left alone
+        (None, set(), []),  # no demo data
+    ],
+)
+def test_missing_demo_secrets_are_made_once_and_stored_encrypted(monkeypatch, row, present, made):
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key().decode()
+    cursor = _Cursor(row, present)
+    monkeypatch.setattr(demo_secrets.psycopg2, "connect", lambda **kwargs: _Connection(cursor))
+    assert demo_secrets.fill_demo_secrets("db", "stripe", keys=[key]) == made
+    assert [params[2] for params in cursor.written] == made
+    box = SecretBox([key])
+    for params in cursor.written:
+        assert params[3] != box.decrypt(params[3])  # encrypted, never the plaintext
+    if "secret_key" in made:
+        assert box.decrypt(cursor.written[0][3]).startswith("sk_test_")
+
+
+def test_peers_without_makers_get_no_secret_written(monkeypatch):
+    monkeypatch.setattr(demo_secrets.psycopg2, "connect", lambda **kwargs: pytest.fail("no connection"))
+    assert demo_secrets.fill_demo_secrets("db", "tpl") == []
