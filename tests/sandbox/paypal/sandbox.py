@@ -4,6 +4,8 @@ OAuth and Transaction Search face (:mod:`.api`), on the shared peer base.
 Control API (besides the base's ``GET /_sandbox/state``, ``POST
 /_sandbox/faults``, ``POST /_sandbox/reset``):
 
+- ``GET /_sandbox/bank_movements``: :meth:`PayPalSandbox.bank_movements`
+  (the withdrawals as the bank sees them, for scripts/demo-bank-statement);
 - ``POST /_sandbox/advance`` ``{"seconds": 10800}``: move the account's time;
 - ``POST /_sandbox/seed`` ``{"orders": 200, "currencies": ["USD", "EUR"], "seed": 1}``;
 - ``POST /_sandbox/payments`` ``{"amount": "12.30", "currency": "USD", "invoice_id": "SO001"}``,
@@ -138,6 +140,9 @@ class PayPalSandbox(ApiMixin, Peer):
         routes = super().control_routes()
         routes.update(
             {
+                ("GET", "/_sandbox/bank_movements"): lambda h, d: self._control(
+                    h, lambda: {"movements": self.bank_movements()}
+                ),
                 ("POST", "/_sandbox/advance"): lambda h, d: self._control(
                     h, lambda: self.advance(float(d.get("seconds", 0))) or {"now": self.store.now()}
                 ),

@@ -499,10 +499,36 @@ class PaymentsMixin:
             entry["available_on"] = entry["transaction_date"]
             return entry["id"]
 
+    def bank_movements(self, currency=None):
+        """What the merchant's bank sees of the paid payouts (for a bank-file
+        generator, as the Stripe and PayPal peers give it), oldest first:
+        ``{"payout_id", "amount" (signed decimal string), "currency", "date"
+        (arrival, ISO), "status", "trace_id" (externalTraceId)}``."""
+        out = []
+        with self._lock:
+            for payout in sorted(self.payouts.values(), key=lambda p: (p["issued_at"], p["id"])):
+                if payout["status"] != "PAID" or (currency and payout["currency"] != currency.upper()):
+                    continue
+                arrival = payout["issued_at"] + timedelta(days=self.payout_transit_days)
+                out.append(
+                    {
+                        "payout_id": str(payout["id"]),
+                        "amount": str(payout["net"]),
+                        "currency": payout["currency"],
+                        "date": arrival.astimezone(timezone.utc).date().isoformat(),
+                        "status": "paid",
+                        "trace_id": payout["external_trace_id"],
+                    }
+                )
+        return out
+
     # -- control API ---------------------------------------------------------------------------
 
     def control_routes(self):
         routes = super().control_routes()
+        routes[("GET", "/_sandbox/bank_movements")] = lambda handler, data: handler.reply(
+            200, {"movements": self.bank_movements()}
+        )
         routes[("POST", "/_sandbox/payouts")] = self._control_payouts
         routes[("POST", "/_sandbox/payments")] = self._control_payments
         return routes

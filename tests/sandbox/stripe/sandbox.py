@@ -5,6 +5,8 @@ on the shared peer base.
 Control API (besides the base's ``GET /_sandbox/state``, ``POST
 /_sandbox/faults``, ``POST /_sandbox/reset``):
 
+- ``GET /_sandbox/bank_movements``: :meth:`StripeSandbox.bank_movements`
+  (the payouts as the bank sees them, for scripts/demo-bank-statement);
 - ``POST /_sandbox/advance`` ``{"seconds": 86400}``: move the account's time
   (sweeps, arrivals, webhooks);
 - ``POST /_sandbox/seed`` ``{"orders": 200, "currencies": ["usd", "eur"],
@@ -202,6 +204,9 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
         routes = super().control_routes()
         routes.update(
             {
+                ("GET", "/_sandbox/bank_movements"): lambda h, d: self._control(
+                    h, lambda: {"movements": self.bank_movements()}
+                ),
                 ("POST", "/_sandbox/advance"): lambda h, d: self._control(
                     h, lambda: {"events": [e["type"] for e in self.advance(float(d.get("seconds", 0)))]}
                 ),
