@@ -18,5 +18,7 @@
         "views/settlement_config_views.xml",
         "views/settlement_recon_menus.xml",
     ],
+    "demo": ["demo/settlement_recon_demo.xml"],
+    "assets": {"web.assets_tests": ["settlement_recon/static/tests/tours/*.js"]},
     "installable": True,
 }
