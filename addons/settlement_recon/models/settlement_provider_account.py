@@ -9,7 +9,7 @@ classify. *Create accounts* makes them with codes the chart does not use.
 """
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # field -> (account type, reconcilable, name)
 ACCOUNT_FIELDS = {
@@ -133,7 +133,8 @@ class SettlementProviderAccount(models.Model):
         if self.env.su:
             return
         if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(_("Only accounting managers set up provider accounts."))
+            raise AccessError(_("Only accounting managers set up provider accounts."))
+        self.check_access_rights("write")
         self.check_access_rule("write")
 
     def action_create_accounts(self):
