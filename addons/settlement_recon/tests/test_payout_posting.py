@@ -131,3 +131,27 @@ class TestPayoutInAnotherCurrency(SettlementCase):
         result = self.import_payout(payout("po_gbp", lines, currency="GBP"))
         self.assertEqual(result.state, "exception")
         self.assertIn("GBP", result.exception_reason)
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementKpis(SettlementCase):
+    def test_rates_residual_and_the_clearing_alert(self):
+        self.import_order("K1", [self.txn("ch_k1", 100.0)])
+        lines = [
+            line("txn_k1", "charge", "100.00", "3.00", txn="ch_k1"),
+            line("txn_k2", "charge", "300.00", "9.00", txn="ch_unknown"),
+        ]
+        result = self.import_payout(payout("po_kpi", lines))
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        accounts = self.accounts
+        accounts.invalidate_recordset()
+        self.assertAlmostEqual(accounts.auto_match_rate, 50.0)
+        self.assertAlmostEqual(accounts.auto_match_value_rate, 25.0)
+        self.assertEqual(accounts.unmatched_count, 1)
+        # the unmatched charge was credited to clearing without a capture: -300 stays open
+        self.assertAlmostEqual(accounts.clearing_residual, -300.0)
+        self.assertGreater(accounts.clearing_open_days, 30)  # booked in 2024
+        self.assertTrue(accounts.clearing_alert)
+        self.stripe._cron_check_alerts()
+        activity = self.stripe.activity_ids.filtered(lambda a: "Integration alert" in (a.summary or ""))
+        self.assertIn("clearing item", activity.note)
