@@ -6,5 +6,6 @@ from . import (
     settlement_line,
     settlement_payout,
     settlement_provider_account,
+    settlement_provider_account_kpi,
     settlement_type_map,
 )

@@ -1,1 +1,7 @@
-from . import test_payout_posting, test_provider_sandboxes, test_settlement_tour
+from . import (
+    test_payout_posting,
+    test_provider_sandboxes,
+    test_settlement_access,
+    test_settlement_tour,
+    test_shopify_payments,
+)

@@ -127,3 +127,72 @@ class TestStripeSandbox(SettlementCase):
         fetch = self.env["integration.event"].search([("topic", "=", "payout.fetch")], limit=1)
         self.assertIn(fetch.state, ("retry", "pending", "queued"))
         self.assertFalse(self.env["settlement.payout"].search([("backend_id", "=", self.stripe.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestPayPalSandbox(SettlementCase):
+    """PayPal without automatic settlement: the wallet model."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.paypal_api = sandbox_package("paypal")
+        cls.peer_api = sandbox_package("peer")
+        cls.paypal = cls.env["integration.backend"].create(
+            {
+                "name": "Test PayPal",
+                "backend_type": "paypal",
+                "settlement_mode": "wallet",
+                "company_id": cls.company.id,
+                "rate_limit": 0,
+                "max_attempts": 3,
+            }
+        )
+        cls.paypal._set_secret("client_id", cls.paypal_api.DEFAULT_CLIENT_ID)
+        cls.paypal._set_secret("client_secret", cls.paypal_api.DEFAULT_CLIENT_SECRET)
+        cls.wallet = cls.env["settlement.provider.account"].create(
+            {"backend_id": cls.paypal.id, "currency_id": cls.usd.id}
+        )
+        cls.wallet.action_create_accounts()
+
+    def setUp(self):
+        super().setUp()
+        self.clock = self.peer_api.ManualClock()
+        self.sandbox = self.paypal_api.PayPalSandbox(
+            clock=self.clock, wait=self.clock.wait, now=time.time() - 2 * DAY, currencies=("USD",)
+        )
+        self.sandbox.start()
+        self.addCleanup(self.sandbox.stop)
+        self.paypal.api_url = self.sandbox.base_url
+
+    def transaction_id(self, record):
+        return record["transaction_info"]["transaction_id"]
+
+    def test_lines_are_booked_in_the_wallet_and_a_withdrawal_moves_to_in_transit(self):
+        sale = self.sandbox.create_payment("90.00", "USD", invoice_id="PP1")
+        refund = self.sandbox.create_refund(self.transaction_id(sale), "10.00")
+        self.import_order(
+            "PP1",
+            [
+                self.txn(self.transaction_id(sale), 90.0, gateway="paypal"),
+                self.txn(self.transaction_id(refund), 10.0, kind="refund", gateway="paypal"),
+            ],
+        )
+        withdrawal = self.sandbox.withdraw("USD")
+        self.sandbox.advance(4 * 3600)  # PayPal's search lags about 3 hours
+        self.paypal._enqueue_topic("payout.fetch", {})
+        self.run_jobs()
+        lines = self.env["settlement.line"].search([("backend_id", "=", self.paypal.id)])
+        self.assertEqual(set(lines.mapped("family")), {"charge", "refund"})
+        self.assertEqual(set(lines.mapped("match_state")), {"matched"})
+        self.assertTrue(all(lines.mapped("wallet_move_id")))
+        payout = self.env["settlement.payout"].search([("backend_id", "=", self.paypal.id)])
+        self.assertEqual(payout.external_id, self.transaction_id(withdrawal))
+        self.assertEqual(payout.state, "posted", payout.exception_reason)
+        self.assertEqual(payout.trace_reference, withdrawal["transaction_info"]["bank_reference_id"])
+        self.assertEqual(self.balance(self.wallet.clearing_account_id), 0.0)
+        self.assertEqual(self.balance(self.wallet.wallet_account_id), 0.0)  # all withdrawn
+        self.assertAlmostEqual(self.balance(self.wallet.transit_account_id), payout.amount)
+        # the flow's cursor never passes PayPal's 3-hour lag
+        cursor = self.paypal._flow_cursor("payout_fetch")
+        self.assertTrue(cursor)
