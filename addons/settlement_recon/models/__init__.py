@@ -1,10 +1,17 @@
 from . import (
+    account_bank_statement,
+    account_bank_statement_line,
     account_move_line,
     # settlement_fetcher,
     integration_backend,
+    integration_backend_bank,
     integration_order_transaction,
+    settlement_bank_file,
     settlement_line,
+    settlement_match,
     settlement_payout,
+    settlement_payout_bank,
     settlement_provider_account,
+    settlement_rule,
     settlement_type_map,
 )

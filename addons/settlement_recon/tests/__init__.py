@@ -1,1 +1,1 @@
-from . import test_payout_posting
+from . import test_bank_access, test_bank_import, test_bank_matching, test_payout_posting
