@@ -1,4 +1,7 @@
 from . import (
+    test_bank_access,
+    test_bank_import,
+    test_bank_matching,
     test_payout_posting,
     test_provider_sandboxes,
     test_settlement_access,
