@@ -5,19 +5,24 @@ payout then reconciled; every Settlements menu opened by a billing user."""
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import SettlementCase, line, payout
+from .bank_common import BankCase, mt940
+from .common import line, payout
 
 # the Settlements menus a billing user (account.group_account_invoice) has;
 # the tour settlement_recon_menus opens each (BILLING_MENUS there: keep both)
 BILLING_MENUS = {
+    "settlement_recon.settlement_kpi_menu",
     "settlement_recon.settlement_payout_menu",
     "settlement_recon.settlement_line_menu",
     "settlement_recon.settlement_line_menu_unmatched",
+    "settlement_recon.settlement_bank_file_menu",
+    "settlement_recon.settlement_bank_line_menu",
+    "settlement_recon.settlement_match_menu",
 }
 
 
 @tagged("post_install", "-at_install")
-class TestSettlementTour(HttpCase, SettlementCase):
+class TestSettlementTour(HttpCase, BankCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -51,3 +56,22 @@ class TestSettlementTour(HttpCase, SettlementCase):
         names = set((visible - root).get_external_id().values())
         self.assertEqual(names, BILLING_MENUS, "the tour opens every menu a billing user has")
         self.start_tour("/web", "settlement_recon_menus", login=self.billing.login, timeout=180)
+
+    def test_accept_a_suggestion_and_see_the_payout_reconciled(self):
+        # no trace reference on either: the amount alone cannot tell them apart
+        first = self.posted_payout("po_tour_a", "50.00", trace_reference=None)
+        second = self.posted_payout("po_tour_b", "50.00", trace_reference=None)
+        record = self.import_file(mt940([("50.00", None, "PAYOUT", "STRIPE PAYMENTS EUROPE")]))
+        bank_line = record.line_ids
+        self.assertEqual(bank_line.settlement_reason, "suggested", "two payouts fit: never automatic")
+        self.start_tour("/web", "settlement_recon_accept_suggestion", login=self.billing.login, timeout=180)
+        payouts = first | second
+        payouts.invalidate_recordset()
+        chosen = payouts.filtered(lambda p: p.state == "reconciled")
+        self.assertEqual(len(chosen), 1)
+        self.assertEqual(chosen.bank_line_id, bank_line)
+        self.assertTrue(bank_line.is_reconciled)
+        self.assertEqual((payouts - chosen).state, "posted")
+        match = self.env["settlement.match"].search([("bank_line_ids", "in", bank_line.ids)])
+        self.assertEqual(match.state, "accepted")
+        self.assertEqual(match.decided_by, self.billing)

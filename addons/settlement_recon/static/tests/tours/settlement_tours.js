@@ -123,9 +123,13 @@ registry.category("web_tour.tours").add("settlement_recon_accept_suggestion", {
 
 // every Settlements menu a billing user has, opened in turn: a view loads, no error
 export const BILLING_MENUS = [
+    "settlement_kpi_menu",
     "settlement_payout_menu",
     "settlement_line_menu",
     "settlement_line_menu_unmatched",
+    "settlement_bank_file_menu",
+    "settlement_bank_line_menu",
+    "settlement_match_menu",
 ];
 
 registry.category("web_tour.tours").add("settlement_recon_menus", {
