@@ -240,3 +240,29 @@ def test_a_line_with_another_end_to_end_id_is_not_taken_by_counterparty():
         [payout("po_1", "96.80", trace="TRACE-AAAA1")], [bank("b1", "96.80", e2e="OTHER-REF-99", name=STRIPE)]
     )
     assert not result.automatic and result.suggestions
+
+
+def test_a_collective_line_naming_some_of_its_payouts_suggests_the_rest():
+    payouts = [
+        payout("po_1", "100.00", trace="TRACE-AAAA1"),
+        payout("po_2", "50.25", trace="TRACE-BBBB2"),
+        payout("po_3", "70.10", trace="TRACE-CCCC3"),
+        payout("po_4", "33.00", trace="TRACE-DDDD4"),
+    ]
+    line = bank("b1", "220.35", remittance="SAMMLER TRACE-AAAA1 TRACE-BBBB2", name=STRIPE)
+    result = match_bank(payouts, [line])
+    assert not result.automatic
+    (suggestion,) = result.suggestions
+    assert suggestion.left_keys == ("po_1", "po_2", "po_3") and "named by reference" in suggestion.reason
+
+
+def test_fx_uses_the_rate_of_the_booking_day():
+    rates = {MONDAY: Decimal("0.9200"), MONDAY + timedelta(days=2): Decimal("0.9300")}
+    config = MatchConfig(
+        fx_rate=lambda source, target, day: rates.get(day) if (source, target) == ("USD", "EUR") else None,
+        fx_tolerance={"EUR": Decimal("0.05")},
+    )
+    usd = payout("po_1", "1000.00", currency="USD", trace="TRACE-FXUSD1", provider="paypal")
+    line = bank("b1", "930.01", booked=MONDAY + timedelta(days=2), e2e="TRACE-FXUSD1")
+    (match,) = match_bank([usd], [line], config=config).automatic
+    assert (match.difference, match.difference_kind) == (Decimal("0.01"), "fx")

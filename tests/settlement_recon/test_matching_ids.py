@@ -122,3 +122,16 @@ def test_the_provider_is_part_of_the_id():
         match_lines([line("L1", "charge", "1.00", otid="X1", provider="paypal")], [txn("X1", "1.00")])
     )
     assert item.reason_code == "no_order_found"
+
+
+def test_a_dispute_naming_the_sale_does_not_hide_it_from_the_order_ref():
+    txns = [txn("t1", "20.00", order_ref="#1001")]
+    lines = [
+        line("L1", "charge", "20.00", order_ref="#1001"),
+        line("L2", "dispute", "-20.00", "15", otid="t1"),
+    ]
+    result = match_lines(lines, txns)
+    assert {(match.rule, match.left_keys) for match in result.automatic} == {
+        ("order_ref", ("L1",)),
+        ("exact_id", ("L2",)),
+    }

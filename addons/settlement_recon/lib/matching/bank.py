@@ -29,7 +29,8 @@ left:
 
 Tolerances: a pair whose amounts differ by at most
 ``config.rounding_tolerance[currency]`` (same currency) or, across
-currencies, whose converted amount differs by at most
+currencies, whose amount converted at the reference rate of the line's
+booking day (``config.fx_rate``) differs by at most
 ``config.fx_tolerance[bank currency]``, carries ``difference`` (bank minus
 payout) and ``difference_kind`` (``rounding`` or ``fx``); it is automatic
 only with the reference.
@@ -41,6 +42,7 @@ cancelled ones); unmatched bank lines ``no_payout_found``.
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .config import MatchConfig
 from .model import Match, Result, Unmatched, quantize, quantum
@@ -48,6 +50,7 @@ from .references import TraceIndex, name_key, normalise
 from .subset import find_subsets
 
 PAID_STATUSES = frozenset({"paid", "in_transit"})
+FX_SEARCH_MARGIN = Decimal("0.03")  # how far a rate may move within the date window
 
 
 @dataclass(frozen=True)
@@ -179,11 +182,19 @@ class _BankMatcher:
                 rate = self.config.fx_rate(payout.currency, currency, payout.arrival_date)
                 if not rate:
                     continue
-                converted = quantize(payout.amount * rate, currency)
-                limit = self.config.fx_limit(currency)
-                for key in self._range(currency, converted - limit, converted + limit):
-                    if key not in seen:
-                        pair = self._pair(payout, self.lines[key], self.lines[key].amount - converted, "fx")
+                # the bank converts at its booking date's rate: look wide
+                # around the arrival date's conversion, then check each line
+                # with the rate of the day it was booked
+                around = quantize(payout.amount * rate, currency)
+                wide = abs(around) * FX_SEARCH_MARGIN + self.config.fx_limit(currency)
+                for key in self._range(currency, around - wide, around + wide):
+                    line = self.lines[key]
+                    if key in seen:
+                        continue
+                    booked_rate = self.config.fx_rate(payout.currency, currency, line.booking_date) or rate
+                    difference = line.amount - quantize(payout.amount * booked_rate, currency)
+                    if abs(difference) <= self.config.fx_limit(currency):
+                        pair = self._pair(payout, line, difference, "fx")
                         if pair:
                             yield pair
         # a line carrying the reference but booked out of the window (or
@@ -338,27 +349,27 @@ class _BankMatcher:
                     self._take(Match("subset_n1", 5, tuple(sorted(claimed)), (line_key,), True, reason))
                     continue
             confirmed, unconfirmed = self.hints[line_key]
-            if claimed:
-                pool = claimed
-            elif confirmed or unconfirmed:
-                pool = [
-                    key
-                    for key in self.open_payouts
-                    if self.payouts[key].provider in confirmed.keys() | unconfirmed.keys()
-                    and not self.lines_claiming.get(key)
-                ]
-            else:
+            providers = (
+                confirmed.keys() | unconfirmed.keys() | {self.payouts[key].provider for key in claimed}
+            )
+            if not providers:
                 continue
             pool = [
                 key
-                for key in pool
-                if self.payouts[key].currency == line.currency
+                for key in self.open_payouts
+                if key not in claimed
+                and self.payouts[key].provider in providers
+                and not self.lines_claiming.get(key)
+                and self.payouts[key].currency == line.currency
                 and (self.payouts[key].amount > 0) == (line.amount > 0)
                 and self._in_window(self.payouts[key], line)
             ]
-            if len(pool) < 2:
-                continue
-            self._subset_suggestion(line, pool, many_payouts=True)
+            if claimed:
+                # the payouts it names, and what else (without a reference
+                # anywhere) makes up the rest: a suggestion at best
+                self._subset_suggestion(line, pool, many_payouts=True, fixed=tuple(sorted(claimed)))
+            elif len(pool) >= 2:
+                self._subset_suggestion(line, pool, many_payouts=True)
 
     def one_to_many(self):
         """One payout, several bank lines (a split booking)."""
@@ -391,22 +402,28 @@ class _BankMatcher:
             if len(pool) >= 2:
                 self._subset_suggestion(payout, pool, many_payouts=False)
 
-    def _subset_suggestion(self, anchor, pool, many_payouts):
+    def _subset_suggestion(self, anchor, pool, many_payouts, fixed=()):
+        """Suggest the subset of ``pool`` that, with the ``fixed`` keys,
+        adds up to ``anchor`` (a bank line for N:1, a payout for 1:N)."""
         config = self.config
         items = self.payouts if many_payouts else self.lines
+        target = anchor.amount - sum((items[key].amount for key in fixed), 0 * anchor.amount)
+        if fixed and not target:
+            return
         pool = sorted(pool, key=lambda key: (_date_distance(anchor, items[key]), key))[
             : config.max_subset_candidates
         ]
         search = find_subsets(
-            anchor.amount,
+            target,
             [(key, items[key].amount) for key in pool],
             quantum(anchor.currency),
             limit=3,
             max_operations=config.max_subset_operations,
+            min_size=max(1, 2 - len(fixed)),
         )
         if not search.subsets:
             return
-        subsets = [tuple(sorted(subset)) for subset in search.subsets]
+        subsets = [tuple(sorted(fixed + subset)) for subset in search.subsets]
         if many_payouts:
             groups = [(subset, (anchor.key,)) for subset in subsets]
             rule = "subset_n1"
@@ -417,7 +434,10 @@ class _BankMatcher:
             detail = "one of several"
         else:
             detail = "the only" if search.unique else "a (search bounded)"
-        reason = f"{detail} subset of {len(pool)} candidates adding up to {anchor.amount} {anchor.currency}"
+        named = f"the {len(fixed)} named by reference and " if fixed else ""
+        reason = (
+            f"{named}{detail} subset of {len(pool)} candidates adding up to {anchor.amount} {anchor.currency}"
+        )
         self._take(Match(rule, 2, *groups[0], False, reason, alternatives=tuple(groups[1:])))
 
     def suggest(self):

@@ -10,7 +10,8 @@ account families (fees, reserves, adjustments...) need no order: they are
 
 When a line names no transaction, its ``order_ref`` is tried: the one
 transaction of that order with the same kind and amount that no other line
-claimed (rule ``order_ref``); two such transactions give a suggestion.
+claimed (rule ``order_ref``; a dispute naming the sale does not count as a
+claim); two such transactions give a suggestion.
 
 Reason codes of what stays unmatched:
 
@@ -71,13 +72,13 @@ def match_lines(lines, order_txns):
             by_ref_later.append(line)
             continue
         outcome = _by_id(line, by_id[(line.provider, line.order_transaction_id)], claims)
-        if isinstance(outcome, Match):
-            claimed.update(outcome.right_keys)
+        if isinstance(outcome, Match) and line.family in _CLAIM_GROUP:
+            claimed.update((key, _CLAIM_GROUP[line.family]) for key in outcome.right_keys)
         (result.matches if isinstance(outcome, Match) else result.unmatched).append(outcome)
     for line in by_ref_later:
         outcome = _by_order_ref(line, by_order.get((line.provider, line.order_ref)) or (), claimed)
-        if isinstance(outcome, Match) and outcome.automatic:
-            claimed.update(outcome.right_keys)
+        if isinstance(outcome, Match) and outcome.automatic and line.family in _CLAIM_GROUP:
+            claimed.update((key, _CLAIM_GROUP[line.family]) for key in outcome.right_keys)
         (result.matches if isinstance(outcome, Match) else result.unmatched).append(outcome)
     return result
 
@@ -149,7 +150,7 @@ def _by_order_ref(line, txns, claimed):
     fitting = [
         txn
         for txn in txns
-        if txn.key not in claimed
+        if (txn.key, _CLAIM_GROUP.get(line.family)) not in claimed
         and txn.kind == _KIND[line.family]
         and (amount := _line_amount_for(line, txn)) is not None
         and _amount_agrees(line, txn, amount)
