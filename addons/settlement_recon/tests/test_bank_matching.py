@@ -115,3 +115,20 @@ class TestBankMatching(BankCase):
         self.assertEqual(rule.support, 2)
         rule.action_confirm()
         self.assertTrue(rule.confirmed)
+
+    def test_one_payout_booked_as_two_bank_lines(self):
+        payout = self.posted_payout("ps", "100.00")
+        record = self.import_file(
+            mt940(
+                [
+                    ("60.00", None, "STRIPE TRACE-ps PART 1", "STRIPE PAYMENTS EUROPE"),
+                    ("40.00", None, "STRIPE TRACE-ps PART 2", "STRIPE PAYMENTS EUROPE"),
+                ]
+            )
+        )
+        self.assertEqual(payout.state, "reconciled")
+        self.assertTrue(all(record.line_ids.mapped("is_reconciled")))
+        self.assertTrue(payout.transit_line_id.reconciled)
+        self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
+        match = self.env["settlement.match"].search([("payout_ids", "in", payout.ids)])
+        self.assertEqual((match.rule, len(match.bank_line_ids)), ("subset_1n", 2))
