@@ -199,3 +199,23 @@ class TestSplitAtMonthEnd(SettlementCase):
         april = moves.filtered(lambda m: str(m.date) == "2024-04-30")
         fee = april.line_ids.filtered(lambda item: item.account_id == self.accounts.fee_account_id)
         self.assertAlmostEqual(fee.balance, 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCaptureOnInvoice(SettlementCase):
+    def test_posting_the_invoice_of_a_paid_order_captures_its_payment(self):
+        sale = self.import_order("C1", [self.txn("ch_c1", 148.0)])
+        if sale.state != "sale":
+            sale.action_confirm()
+        invoice = sale._create_invoices()
+        invoice.action_post()
+        transaction = sale.integration_transaction_ids
+        self.assertTrue(transaction.capture_move_id, "the capture is booked with the invoice")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(self.balance(self.accounts.clearing_account_id), 148.0)
+        # the payout then clears it, reconciled with the capture
+        lines = [line("txn_c1", "charge", "148.00", "4.59", txn="ch_c1")]
+        result = self.import_payout(payout("po_c1", lines))
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        self.assertTrue(transaction.capture_line_id.reconciled)
