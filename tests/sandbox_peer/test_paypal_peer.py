@@ -212,6 +212,9 @@ def test_filters_and_fields(paypal, month):
         for d in small
     )
     assert search(paypal, headers, fields="everything", **window(OCT_1, 3)).status_code == 400
+    assert search(paypal, headers, transaction_id="SHORT", **window(OCT_1, 3)).json()["details"][0][
+        "field"
+    ] == ("transaction_id")
 
 
 def test_resultset_too_large(clock):
@@ -309,3 +312,41 @@ def test_faults_and_throttling(paypal, clock):
     assert statuses == [200, 200, 429]
     clock.advance(1)
     assert search(paypal, headers, **window(OCT_1, 3)).status_code == 200
+
+
+def test_balances_as_of_the_last_refresh(paypal, month):
+    headers = bearer(paypal)
+    answer = requests.get(paypal.base_url + "/v1/reporting/balances", headers=headers, timeout=5).json()
+    assert answer["account_id"] == paypal.store.account_number
+    usd = next(b for b in answer["balances"] if b["currency"] == "USD")
+    assert usd["primary"] is True
+    assert Decimal(usd["total_balance"]["value"]) == Decimal(usd["available_balance"]["value"]) + Decimal(
+        usd["withheld_balance"]["value"]
+    )
+    details = everything(paypal, headers, **window(OCT_1, 31))
+    last_usd = [d for d in details if d["transaction_info"]["transaction_amount"]["currency_code"] == "USD"][
+        -1
+    ]
+    assert usd["available_balance"] == last_usd["transaction_info"]["available_balance"]
+    eur_only = requests.get(
+        paypal.base_url + "/v1/reporting/balances",
+        params={"currency_code": "EUR"},
+        headers=headers,
+        timeout=5,
+    ).json()
+    assert [b["currency"] for b in eur_only["balances"]] == ["EUR"]
+
+
+def test_a_share_of_payments_without_an_invoice_id(clock):
+    with PayPalSandbox(clock=clock, wait=clock.wait, now=NOW, rate_burst=100_000) as paypal:
+        month = paypal.seed_month(orders=200, seed=9, missing_order_share=0.1)
+        anonymous = [o for o in month["orders"] if not o["reference"]]
+        assert 5 < len(anonymous) < 40
+        info = paypal.store.get(anonymous[0]["transaction_id"])["transaction_info"]
+        assert "invoice_id" not in info and "custom_field" not in info
+
+
+def test_bank_movements_are_the_withdrawals(paypal, month):
+    movements = paypal.bank_movements()
+    assert [m["transaction_id"] for m in movements] == month["withdrawals"]
+    assert all(Decimal(m["amount"]) > 0 and m["bank_reference_id"].startswith("PPWD") for m in movements)

@@ -7,6 +7,7 @@ signed webhooks. No sleeping: the clock is a ManualClock."""
 import json
 import threading
 from datetime import datetime, timezone
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -216,7 +217,8 @@ def test_fx_charge_settles_at_its_exchange_rate_and_partial_refunds_add_up(strip
         for r in (first, second)
     ]
     assert amounts[0] == -4166 and sum(amounts) == -12500
-    seen = get(stripe, f"/v1/charges/{charge['id']}").json()
+    assert "refunds" not in get(stripe, f"/v1/charges/{charge['id']}").json()  # API 2022-11-15 on
+    seen = get(stripe, f"/v1/charges/{charge['id']}", {"expand[]": "refunds"}).json()
     assert seen["refunded"] is True and seen["amount_refunded"] == 10000
     assert [r["id"] for r in seen["refunds"]["data"]] == [second["id"], first["id"]]
     with pytest.raises(ValueError):  # the account's history is written in time order
@@ -362,3 +364,54 @@ def test_a_failed_delivery_is_retried_on_the_clock(stripe, receiver):
     assert [d["attempt"] for d in stripe.webhook_deliveries if d["type"] == "payout.created"] == [1, 2]
     stripe.advance(5 * DAY)
     assert [json.loads(r["body"])["type"] for r in received] == ["payout.failed"]
+
+
+def test_a_payout_of_a_tests_own_lines_at_once(stripe):
+    """What an Odoo test does: a few lines, one payout of them, its arrival."""
+    charge = stripe.create_charge("100.00", "usd", order_id="SO100", created=OCT_1)
+    stripe.create_refund(charge["id"], "10.00", created=OCT_1 + 60)
+    other = stripe.create_charge("50.00", "usd", order_id="SO101", created=OCT_1 + 120)
+    stripe.create_dispute(other["id"], created=OCT_1 + 180)
+    stripe.hold_reserve("usd", "20", created=OCT_1 + 240)
+    payout = stripe.create_payout("usd", include_pending=True, created=OCT_1 + 300)
+    assert stripe.create_payout("usd", created=OCT_1 + 400) is None  # nothing left
+    lines = [
+        t
+        for t in all_pages(stripe, "/v1/balance_transactions", {"payout": payout["id"]})
+        if t["type"] != "payout"
+    ]
+    assert sorted(t["reporting_category"] for t in lines) == [
+        "charge",
+        "charge",
+        "dispute",
+        "refund",
+        "risk_reserved_funds",
+    ]
+    assert (
+        sum(t["net"] for t in lines)
+        == payout["amount"]
+        == 10000 - 320 - 1000 + 5000 - 175 - 5000 - 1500 - 2000
+    )
+    stripe.arrive(payout["id"])
+    assert get(stripe, f"/v1/payouts/{payout['id']}").json()["status"] == "paid"
+
+
+def test_a_share_of_charges_without_an_order_reference(clock):
+    with StripeSandbox(clock=clock, wait=clock.wait, now=NOW, rate_limit=100_000) as sandbox:
+        month = sandbox.seed_month(orders=200, seed=9, missing_order_share=0.1)
+        anonymous = [o for o in month["orders"] if not o["reference"]]
+        assert 5 < len(anonymous) < 40
+        charge = get(sandbox, f"/v1/charges/{anonymous[0]['charge']}").json()
+        assert "order_id" not in charge["metadata"]
+
+
+def test_bank_movements_for_a_bank_file(stripe, month):
+    movements = stripe.bank_movements("usd")
+    assert movements and all(m["currency"] == "USD" for m in movements)
+    failed = [m for m in movements if m["status"] == "failed"]
+    assert [m["payout_id"] for m in failed] == month["failed_payouts"]
+    paid = next(m for m in movements if m["status"] == "paid")
+    payout = stripe.store.objects[paid["payout_id"]]
+    assert (
+        Decimal(paid["amount"]) * 100 == payout["amount"] and paid["trace_id"] == payout["trace_id"]["value"]
+    )

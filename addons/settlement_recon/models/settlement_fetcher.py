@@ -13,6 +13,7 @@ timeouts, rate limit and circuit breaker.
 """
 
 import hashlib
+import itertools
 import logging
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta, timezone
 from odoo import _, api, models
 
 from odoo.addons.integration_core.lib import canonical
-from odoo.addons.integration_core.lib.exceptions import PermanentError
+from odoo.addons.integration_core.lib.exceptions import PermanentError, ValidationFailed
 
 from ..lib.providers import paypal as paypal_api
 from ..lib.providers import shopify_payments as shopify_api
@@ -44,21 +45,25 @@ class SettlementFetcher(models.AbstractModel):
     def _fetch_payouts(self, event, payload):
         backend = event.backend_id
         now = datetime.now(timezone.utc).replace(microsecond=0)
+        provider = backend.settlement_provider
+        fetch = getattr(self, f"_{provider}_documents", None)
+        if not fetch or not backend.settlement_active:
+            raise PermanentError(_("%s does not settle payouts.", backend.name))
+        since = None if payload.get("payout_id") else self._since(backend, payload, now)
         queued = 0
-        with self._source(backend) as source:
-            if payload.get("payout_id"):
-                documents = source.payout(payload["payout_id"])
-            else:
-                since = self._since(backend, payload, now)
-                documents = source.changed_since(since, now)
+        with self._client(backend) as client:
+            documents, cursor = fetch(backend, client, since, now, payload.get("payout_id"))
             for kind, document in documents:
                 queued += self._queue(backend, kind, document, event)
-        if not payload.get("payout_id"):
-            backend._set_flow_cursor(FLOW, now.isoformat())
+        if cursor:
+            backend._set_flow_cursor(FLOW, cursor.isoformat())
         _logger.info("%s: %s payout(s) or line(s) queued", backend.name, queued)
         return None
 
     def _since(self, backend, payload, now):
+        """Where this fetch starts: the flow's cursor (or the payload's
+        ``since``) minus the backend's overlap; the first fetch reads
+        FIRST_FETCH_DAYS back."""
         cursor = payload.get("since") or backend._flow_cursor(FLOW)
         if cursor:
             since = datetime.fromisoformat(str(cursor).replace("Z", "+00:00"))
@@ -67,6 +72,34 @@ class SettlementFetcher(models.AbstractModel):
         else:
             since = now - timedelta(days=FIRST_FETCH_DAYS)
         return since - timedelta(days=backend.payout_overlap_days)
+
+    # what each provider gives: (documents, the next cursor)
+
+    def _stripe_documents(self, backend, client, since, until, payout_id):
+        if payout_id:
+            return [("payout", stripe_api.fetch_payout(client, payout_id))], None
+        documents = (("payout", payout) for payout in stripe_api.fetch_payouts(client, since, until))
+        if backend.settlement_mode == "wallet":  # manual payouts: lines booked as they come
+            lines = (
+                ("settlement_line", line) for line in stripe_api.fetch_balance_lines(client, since, until)
+            )
+            documents = itertools.chain(lines, documents)
+        return documents, until
+
+    def _paypal_documents(self, backend, client, since, until, payout_id):
+        if payout_id:
+            raise PermanentError(_("PayPal has no payout to fetch by id."))
+        # PayPal's data lags about 3 hours: the cursor never passes now - 3 h
+        cursor = paypal_api.safe_until(until, now=until)
+        return paypal_api.fetch_activity(client, since, cursor, now=until), cursor
+
+    def _shopify_payments_documents(self, backend, client, since, until, payout_id):
+        # Shopify sends no payout webhook: the flow polls, the overlap is ours (_since)
+        if payout_id:
+            payout = shopify_api.fetch_payout(client, payout_id)
+            return ([("payout", payout)] if payout else []), None
+        payouts = shopify_api.fetch_payouts(client, since, until, overlap=timedelta(0))
+        return (("payout", payout) for payout in payouts), until
 
     def _queue(self, backend, kind, document, event):
         """One import event per payout (or wallet line), keyed by its content."""
@@ -103,29 +136,35 @@ class SettlementFetcher(models.AbstractModel):
     def _stripe_signature_ok(self, secret, headers, body):
         try:
             stripe_api.verify_signature(body, headers.get("Stripe-Signature") or "", [secret])
-        except PermanentError:
+        except (PermanentError, ValidationFailed):
             return False
         return True
 
     @api.model
     def _test_connection(self, backend):
-        with self._source(backend) as source:
-            return source.test()
+        """One page of payouts: the credentials and the URL work."""
+        now = datetime.now(timezone.utc)
+        with self._client(backend) as client:
+            if backend.settlement_provider == "paypal":
+                next(iter(client.iter_transactions(now - timedelta(days=1), now, now=now)), None)
+            else:
+                next(iter(client.iter_payouts(created_gte=now - timedelta(days=1), created_lte=now)), None)
+        return _("Connected to %s.", backend.name)
 
     # ------------------------------------------------------------------------------
-    # sources: one per provider, each a small adapter over lib/providers
+    # clients: the backend's client factory (timeouts, rate limit, circuit breaker)
     # ------------------------------------------------------------------------------
 
     @contextmanager
-    def _source(self, backend):
-        opener = getattr(self, f"_{backend.settlement_provider}_source", None)
-        if not opener or not backend.settlement_active:
+    def _client(self, backend):
+        opener = getattr(self, f"_{backend.settlement_provider}_client", None)
+        if not opener:
             raise PermanentError(_("%s does not settle payouts.", backend.name))
-        with opener(backend) as source:
-            yield source
+        with opener(backend) as client:
+            yield client
 
     @contextmanager
-    def _stripe_source(self, backend):
+    def _stripe_client(self, backend):
         key = backend._get_secret("secret_key")
         with backend._http_client(
             base_url=backend.api_url or stripe_api.API_URL,
@@ -133,10 +172,10 @@ class SettlementFetcher(models.AbstractModel):
             secrets=[key],
             api_key=key,
         ) as client:
-            yield stripe_api.Source(client)
+            yield client
 
     @contextmanager
-    def _paypal_source(self, backend):
+    def _paypal_client(self, backend):
         client_id = backend._get_secret("client_id")
         secret = backend._get_secret("client_secret")
         with backend._http_client(
@@ -146,9 +185,9 @@ class SettlementFetcher(models.AbstractModel):
             client_id=client_id,
             client_secret=secret,
         ) as client:
-            yield paypal_api.Source(client, wallet=backend.settlement_mode == "wallet")
+            yield client
 
     @contextmanager
-    def _shopify_payments_source(self, backend):
+    def _shopify_payments_client(self, backend):
         with backend._shopify_client() as client:
-            yield shopify_api.Source(client)
+            yield client

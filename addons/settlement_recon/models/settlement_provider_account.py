@@ -9,7 +9,7 @@ classify. *Create accounts* makes them with codes the chart does not use.
 """
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 # field -> (account type, reconcilable, name)
 ACCOUNT_FIELDS = {
@@ -83,6 +83,10 @@ class SettlementProviderAccount(models.Model):
         help="A payout and its bank line that differ by at most this much are matched; the difference "
         "is booked to the rounding account (or the currency conversion account for FX).",
     )
+    split_at_month_end = fields.Boolean(
+        help="A payout whose lines began in an earlier month is booked in one entry per month, on "
+        "each month's last day: fees and disputes land in the month they happened.",
+    )
     clearing_alert_days = fields.Integer(
         default=14, help="Alert when a clearing amount is still open after this many days."
     )
@@ -133,7 +137,8 @@ class SettlementProviderAccount(models.Model):
         if self.env.su:
             return
         if not self.env.user.has_group("account.group_account_manager"):
-            raise UserError(_("Only accounting managers set up provider accounts."))
+            raise AccessError(_("Only accounting managers set up provider accounts."))
+        self.check_access_rights("write")
         self.check_access_rule("write")
 
     def action_create_accounts(self):
@@ -156,6 +161,8 @@ class SettlementProviderAccount(models.Model):
                         "company_id": company.id,
                     }
                 )
+            if record.backend_id.settlement_mode == "wallet":
+                record._create_wallet(prefix)
             if not record.journal_id:
                 record.journal_id = (
                     self.env["account.journal"]
@@ -173,6 +180,41 @@ class SettlementProviderAccount(models.Model):
                     )
                 )
         return True
+
+    def _create_wallet(self, prefix):
+        """Wallet mode: the provider balance as an account of its own, and a
+        journal where each line is booked as it comes."""
+        company = self.company_id
+        if not self.wallet_account_id:
+            self.wallet_account_id = (
+                self.env["account.account"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{prefix} Wallet",
+                        "code": self._free_code("asset_current"),
+                        "account_type": "asset_current",
+                        "reconcile": True,
+                        "company_id": company.id,
+                    }
+                )
+            )
+        if not self.wallet_journal_id:
+            self.wallet_journal_id = (
+                self.env["account.journal"]
+                .sudo()
+                .create(
+                    {
+                        "name": f"{prefix} wallet",
+                        "code": self._free_journal_code(),
+                        "type": "general",
+                        "company_id": company.id,
+                        "currency_id": self.currency_id.id
+                        if self.currency_id != company.currency_id
+                        else False,
+                    }
+                )
+            )
 
     def _free_code(self, account_type):
         base = 1099 if account_type.startswith("asset") else 6299

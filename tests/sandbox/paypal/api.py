@@ -123,7 +123,7 @@ class ApiMixin:
                         405, {"name": "METHOD_NOT_SUPPORTED", "message": "Method not supported"}
                     )
                 answer = self.issue_token(handler.headers.get("Authorization"), raw)
-            elif path == "/v1/reporting/transactions":
+            elif path in ("/v1/reporting/transactions", "/v1/reporting/balances"):
                 token = self.check_token(handler.headers.get("Authorization"))
                 if method != "GET":
                     raise PayPalError(
@@ -136,7 +136,7 @@ class ApiMixin:
                         429, "RATE_LIMIT_REACHED", "Too many requests. Blocked due to rate limiting."
                     )
                 query = dict(parse_qsl(urlsplit(handler.path).query, keep_blank_values=True))
-                answer = self.search(query)
+                answer = self.search(query) if path.endswith("/transactions") else self.balances(query)
             else:
                 raise api_error(404, "RESOURCE_NOT_FOUND", "The specified resource does not exist.")
         except PayPalError as exc:
@@ -270,9 +270,9 @@ class ApiMixin:
                     total_items=len(matches),
                     maximum_items=self.max_results,
                 )
-            balances = None if any(query.get(f) for f in FILTERS) else self._balances(matches)
             total_pages = max(1, math.ceil(len(matches) / page_size))
             chunk = matches[(page - 1) * page_size : page * page_size]
+            balances = None if any(query.get(f) for f in FILTERS) else self._balances(chunk)
             details = [self._detail(r, fields, balances) for r in chunk]
         return {
             "transaction_details": details,
@@ -284,6 +284,60 @@ class ApiMixin:
             "total_items": len(matches),
             "total_pages": total_pages,
             "links": self._links(query, page, total_pages),
+        }
+
+    def balances(self, query):
+        """``GET /v1/reporting/balances`` (``as_of_time``, ``currency_code``):
+        per currency ``total_balance``, ``available_balance`` and
+        ``withheld_balance`` (claims and reserves held), as of the last refresh."""
+        store = self.store
+        for name in query:
+            if name not in ("as_of_time", "currency_code", "include_crypto_currencies"):
+                raise invalid(name, query[name], "UNKNOWN_PARAMETER", f"{name} is not a known parameter.")
+        refreshed = store.last_refreshed()
+        as_of = refreshed
+        if query.get("as_of_time"):
+            as_of = parse_date(query["as_of_time"])
+            if as_of is None:
+                raise invalid(
+                    "as_of_time",
+                    query["as_of_time"],
+                    "INVALID_PARAMETER_SYNTAX",
+                    "as_of_time must be an RFC 3339 date-time with seconds.",
+                )
+            as_of = min(as_of, refreshed)
+        wanted = (query.get("currency_code") or "").upper()
+        with store.lock:
+            currencies = sorted(
+                {r["transaction_info"]["transaction_amount"]["currency_code"] for r in store.records}
+                | set(store.currencies)
+            )
+            held = {}
+            for r in store.records:
+                code = r["transaction_info"]["transaction_event_code"]
+                if r["_at"] <= as_of and code in ("T1110", "T1111", "T2103", "T2104"):
+                    currency = r["transaction_info"]["transaction_amount"]["currency_code"]
+                    held[currency] = held.get(currency, Decimal(0)) - store.amount_of(r)
+            balances = []
+            for currency in currencies:
+                if wanted and currency != wanted:
+                    continue
+                available = store.balance(currency, as_of)
+                withheld = held.get(currency, Decimal(0))
+                balances.append(
+                    {
+                        "currency": currency,
+                        "primary": currency == store.currencies[0],
+                        "total_balance": money(available + withheld, currency),
+                        "available_balance": money(available, currency),
+                        "withheld_balance": money(withheld, currency),
+                    }
+                )
+        return {
+            "balances": balances,
+            "account_id": store.account_number,
+            "as_of_time": format_date(as_of),
+            "last_refresh_time": format_date(refreshed),
         }
 
     def _window(self, query):
@@ -339,6 +393,20 @@ class ApiMixin:
 
     def _filters(self, query):
         checks = []
+        if query.get("balance_affecting_records_only") not in (None, "", "Y", "N"):
+            raise invalid(
+                "balance_affecting_records_only",
+                query["balance_affecting_records_only"],
+                "INVALID_PARAMETER_VALUE",
+                "balance_affecting_records_only is Y or N.",
+            )
+        if query.get("transaction_id") and not 17 <= len(query["transaction_id"]) <= 19:
+            raise invalid(
+                "transaction_id",
+                query["transaction_id"],
+                "INVALID_PARAMETER_SYNTAX",
+                "A transaction ID is 17 characters long (an order ID 19).",
+            )
         if query.get("transaction_id"):
             checks.append(lambda r: r["transaction_info"]["transaction_id"] == query["transaction_id"])
         if query.get("transaction_type"):
@@ -381,28 +449,29 @@ class ApiMixin:
             checks.append(in_range)
         return checks
 
-    def _balances(self, matches):
-        """``{id(record): (ending, available)}``: the balance of the record's
-        currency after it, over the whole account (not only the matches)."""
+    def _balances(self, records):
+        """``{id(record): (ending, available)}`` for ``records``: the balance of
+        the record's currency after it, over the whole account (not only the
+        records asked for); ``ending`` counts what claims and reserves hold, ``available``
+        does not. Computed once per state of the account (records only grow)."""
         store = self.store
-        running = {}
+        cached = getattr(self, "_balance_cache", None)
+        if cached is None or cached[0] != len(store.records):
+            running, held, table = {}, {}, {}
+            for r in sorted(store.records, key=lambda r: (r["_at"], r["_seq"])):
+                info = r["transaction_info"]
+                currency = info["transaction_amount"]["currency_code"]
+                delta = store.amount_of(r) + store.fee_of(r)
+                running[currency] = running.get(currency, Decimal(0)) + delta
+                if info["transaction_event_code"] in ("T1110", "T1111", "T2103", "T2104"):
+                    held[currency] = held.get(currency, Decimal(0)) - delta
+                table[id(r)] = (running[currency] + held.get(currency, 0), running[currency], currency)
+            cached = self._balance_cache = (len(store.records), table)
+        table = cached[1]
         out = {}
-        wanted = {id(r) for r in matches}
-        held = {}
-        for r in sorted(store.records, key=lambda r: (r["_at"], r["_seq"])):
-            info = r["transaction_info"]
-            currency = info["transaction_amount"]["currency_code"]
-            delta = store.amount_of(r) + store.fee_of(r)
-            running[currency] = running.get(currency, Decimal(0)) + delta
-            if info["transaction_event_code"] in ("T1110", "T2103"):
-                held[currency] = held.get(currency, Decimal(0)) - delta
-            elif info["transaction_event_code"] in ("T1111", "T2104"):
-                held[currency] = held.get(currency, Decimal(0)) - delta
-            if id(r) in wanted:
-                out[id(r)] = (
-                    money(running[currency] + held.get(currency, 0), currency),
-                    money(running[currency], currency),
-                )
+        for r in records:
+            ending, available, currency = table[id(r)]
+            out[id(r)] = (money(ending, currency), money(available, currency))
         return out
 
     @staticmethod

@@ -84,6 +84,7 @@ class PayPalSandbox(ApiMixin, Peer):
             self.calls = []
             self.buckets = {}
             self.tokens = {}
+            self._balance_cache = None
             self.store.reset()
 
     # -- the account, for tests and the demo ------------------------------------------------------
@@ -99,6 +100,30 @@ class PayPalSandbox(ApiMixin, Peer):
 
     def withdraw(self, currency, amount=None, **options):
         return self.store.withdraw(currency, amount, **options)
+
+    def bank_movements(self, currency=None):
+        """What the merchant's bank sees of the withdrawals (for a bank-file
+        generator), oldest first: ``{"transaction_id", "amount" (positive
+        decimal string: money in at the bank), "currency", "date" (ISO),
+        "bank_reference_id"}``."""
+        out = []
+        with self.store.lock:
+            for record in sorted(self.store.records, key=lambda r: (r["_at"], r["_seq"])):
+                info = record["transaction_info"]
+                if info["transaction_event_code"] != "T0400":
+                    continue
+                if currency and info["transaction_amount"]["currency_code"] != currency.upper():
+                    continue
+                out.append(
+                    {
+                        "transaction_id": info["transaction_id"],
+                        "amount": str(-self.store.amount_of(record)),
+                        "currency": info["transaction_amount"]["currency_code"],
+                        "date": datetime.fromtimestamp(record["_at"], timezone.utc).date().isoformat(),
+                        "bank_reference_id": info["bank_reference_id"],
+                    }
+                )
+        return out
 
     def advance(self, seconds):
         """Move the account's time (the injected clock when it is a ManualClock)."""

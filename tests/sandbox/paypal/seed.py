@@ -44,6 +44,7 @@ def seed_month(
     preapproved_share=0.1,
     reserve=True,
     withdraw_weekdays=(0, 3),
+    missing_order_share=0.0,
 ):
     """Generate ``orders`` payments over ``days`` days from ``start`` (Unix
     time or aware datetime; default: the month before now) and what follows.
@@ -51,7 +52,9 @@ def seed_month(
     "transaction_id", "currency", "amount", "refunds": [ids], "dispute":
     None | {"kind", "outcome"}}], "withdrawals": [ids], "conversions": [ids],
     "reserves": [ids], "count"}`` (``count``: records made). The store's
-    ``now`` jumps past ``end`` + its lag when the window is not searchable yet."""
+    ``now`` jumps past ``end`` + its lag when the window is not searchable yet.
+    ``missing_order_share`` of the payments carry no ``invoice_id`` nor
+    ``custom_field`` (``"reference": false`` in their order)."""
     rng = random.Random(seed)
     currencies = tuple(c.upper() for c in (currencies or store.currencies))
     if start is None:
@@ -88,6 +91,7 @@ def seed_month(
             "amount": str(amount),
             "refunds": [],
             "dispute": None,
+            "reference": rng.random() >= missing_order_share,
         }
         result["orders"].append(order)
         code = T_PREAPPROVED if rng.random() < preapproved_share else "T0006"
@@ -155,13 +159,14 @@ def _amount(rng, currency):
 
 def _pay(store, order, at, code):
     def act():
+        reference = order["order_id"] if order["reference"] else None
         record = store.create_payment(
             order["amount"],
             order["currency"],
-            invoice_id=order["order_id"],
+            invoice_id=reference,
             created=at,
             code=code,
-            custom_field=f"order:{order['order_id']}",
+            custom_field=f"order:{reference}" if reference else None,
         )
         order["transaction_id"] = record["transaction_info"]["transaction_id"]
 

@@ -93,6 +93,7 @@ class PayPalStore:
             self.records = []  # transaction details with "_at", "_visible", "_seq"
             self.by_id = {}  # transaction_id -> record (the balance-affecting one)
             self.claims = {}  # payment id -> {"kind", "status", "hold"}
+            self.refunds_of = {}  # payment id -> [refund records]
 
     def now(self):
         return int(self._base_now()) + self.offset
@@ -106,7 +107,7 @@ class PayPalStore:
         return self.now() - self.lag
 
     def _id(self, length=17):
-        return "".join(self._rng.choice(ID_ALPHABET) for _ in range(length))
+        return "".join(self._rng.choices(ID_ALPHABET, k=length))
 
     def _when(self, created):
         if created is None:
@@ -287,15 +288,8 @@ class PayPalStore:
         return record
 
     def refunded(self, transaction_id):
-        return -sum(
-            (
-                self.amount_of(r)
-                for r in self.records
-                if r["transaction_info"]["transaction_event_code"] == T_REFUND
-                and r["transaction_info"].get("paypal_reference_id") == transaction_id
-            ),
-            Decimal(0),
-        )
+        """What was refunded of a payment so far (positive)."""
+        return -sum((self.amount_of(r) for r in self.refunds_of.get(transaction_id, ())), Decimal(0))
 
     def create_refund(self, transaction_id, amount=None, *, created=None):
         """Refund ``amount`` (default: what is left) of a payment: ``T1107``,
@@ -323,6 +317,7 @@ class PayPalStore:
                 custom_field=info.get("custom_field"),
                 counterparty=info.get("paypal_account_id"),
             )
+            self.refunds_of.setdefault(transaction_id, []).append(refund)
             if currency not in self.currencies:
                 self._convert(refund, currency, self.currencies[0], -value + fee_back, at)
             info["transaction_status"] = "V" if value == left else "F"
@@ -431,15 +426,16 @@ class PayPalStore:
 
     # -- reserves and withdrawals ----------------------------------------------------------------------
 
-    def hold_reserve(self, currency, amount, *, created=None):
+    def hold_reserve(self, currency, amount, *, created=None, code=T_RESERVE_HOLD):
+        """PayPal withholds ``amount`` of a balance (``T2103`` reserve hold;
+        ``code`` names another hold T-code)."""
         with self.lock:
-            return self._record(T_RESERVE_HOLD, -Decimal(str(amount)), currency.upper(), self._when(created))
+            return self._record(code, -Decimal(str(amount)), currency.upper(), self._when(created))
 
-    def release_reserve(self, currency, amount, *, created=None):
+    def release_reserve(self, currency, amount, *, created=None, code=T_RESERVE_RELEASE):
+        """PayPal releases ``amount`` of a reserve (``T2104`` reserve release)."""
         with self.lock:
-            return self._record(
-                T_RESERVE_RELEASE, Decimal(str(amount)), currency.upper(), self._when(created)
-            )
+            return self._record(code, Decimal(str(amount)), currency.upper(), self._when(created))
 
     def balance(self, currency, at=None):
         """The balance of ``currency`` after every transaction up to ``at``."""

@@ -156,11 +156,12 @@ class ApiMixin:
             answer = self.dispatch(method, path, parse_params(urlsplit(handler.path).query))
         except StripeError as exc:
             call["status"] = exc.status
-            self.flush_webhooks()
-            return handler.reply(exc.status, exc.body, headers)
-        call["status"] = 200
-        self.flush_webhooks()  # what fell due while answering, outside the lock
-        return handler.reply(200, answer, headers)
+            handler.reply(exc.status, exc.body, headers)
+        else:
+            call["status"] = 200
+            handler.reply(200, answer, headers)
+        self.flush_webhooks()  # what fell due meanwhile, after the answer and outside the locks
+        return None
 
     def _authenticate(self, header):
         header = (header or "").strip()

@@ -17,6 +17,8 @@ Control API (besides the base's ``GET /_sandbox/state``, ``POST
   ``POST /_sandbox/reserves`` ``{"currency": "usd", "amount": "50", "release":
   false}``, ``POST /_sandbox/payouts/fail`` ``{"payout": "po_..."}`` or
   ``{"currency": "usd"}`` (the next one);
+- ``POST /_sandbox/payouts`` ``{"currency": "usd", "include_pending": true}``
+  (an automatic payout now), ``POST /_sandbox/payouts/arrive`` ``{"payout": "po_..."}``;
 - ``POST /_sandbox/webhook_endpoints`` ``{"url": ..., "enabled_events":
   ["payout.*"], "secret": "whsec_..."}``;
 - ``POST /_sandbox/faults`` also takes ``{"webhooks": {"drop_next": 1}}`` and
@@ -28,7 +30,7 @@ from datetime import datetime, timezone
 
 from ..peer import Peer, PeerHandler, delivered, fault_label
 from .api import ApiMixin
-from .common import DEFAULT_API_KEY, KEY_RE, RATE_LIMIT
+from .common import DEFAULT_API_KEY, KEY_RE, RATE_LIMIT, to_major
 from .seed import seed_month
 from .store import StripeStore
 from .webhooks import WebhooksMixin
@@ -121,6 +123,15 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
     def release_reserve(self, currency, amount, **options):
         return self._then_flush(self.store.release_reserve(currency, amount, **options))
 
+    def create_payout(self, currency, **options):
+        return self._then_flush(self.store.create_payout(currency, **options))
+
+    def arrive(self, payout_id):
+        """The payout arrives (time jumps to its arrival date); webhooks delivered."""
+        events = self.store.arrive(payout_id)
+        self.flush_webhooks()
+        return events
+
     def create_manual_payout(self, currency, amount, **options):
         return self._then_flush(self.store.create_manual_payout(currency, amount, **options))
 
@@ -134,6 +145,35 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
     def payout_lines(self, payout_id):
         """The balance transactions ``?payout=`` answers (the payout's own last)."""
         return [self.store.objects[t] for t in self.store.payout_lines(payout_id)]
+
+    def bank_movements(self, currency=None):
+        """What the merchant's bank sees of the payouts (for a bank-file
+        generator): one dict per payout that reached or left the bank,
+        oldest first: ``{"payout_id", "amount" (signed decimal string, major
+        units), "currency" (upper case), "date" (arrival, ISO), "status",
+        "trace_id", "description"}``. A failed payout is listed with status
+        ``failed`` (banks return it: the generator may book it and its return)."""
+        out = []
+        with self.store.lock:
+            for payout in self.payouts():
+                if currency and payout["currency"] != currency.lower():
+                    continue
+                if payout["status"] not in ("paid", "failed"):
+                    continue
+                out.append(
+                    {
+                        "payout_id": payout["id"],
+                        "amount": str(to_major(payout["amount"], payout["currency"])),
+                        "currency": payout["currency"].upper(),
+                        "date": datetime.fromtimestamp(payout["arrival_date"], timezone.utc)
+                        .date()
+                        .isoformat(),
+                        "status": payout["status"],
+                        "trace_id": payout["trace_id"]["value"],
+                        "description": payout["statement_descriptor"] or payout["description"],
+                    }
+                )
+        return out
 
     def advance(self, seconds=0.0):
         """Move the account's time ``seconds`` forward (the injected clock
@@ -183,6 +223,12 @@ class StripeSandbox(ApiMixin, WebhooksMixin, Peer):
                     lambda: (self.release_reserve if d.pop("release", False) else self.hold_reserve)(
                         d.pop("currency"), d.pop("amount"), **d
                     ),
+                ),
+                ("POST", "/_sandbox/payouts"): lambda h, d: self._control(
+                    h, lambda: self.create_payout(d.pop("currency"), **d) or {}
+                ),
+                ("POST", "/_sandbox/payouts/arrive"): lambda h, d: self._control(
+                    h, lambda: {"events": [e["type"] for e in self.arrive(d["payout"])]}
                 ),
                 ("POST", "/_sandbox/payouts/fail"): lambda h, d: self._control(
                     h, lambda: {"failing": self.fail_payout(d.pop("payout", None), **d) is not None}

@@ -46,6 +46,7 @@ def seed_month(
     reserve=True,
     failed_payout=True,
     negative_payout=True,
+    missing_order_share=0.0,
 ):
     """Generate ``orders`` paid orders over ``days`` days from ``start`` (Unix
     time or aware datetime; default: the first of the month before now, for
@@ -60,6 +61,8 @@ def seed_month(
       ``failed_payouts``, ``negative_payouts``, ``reserves`` (txn ids),
       ``disputes`` ({dp id: "won"|"lost"|"open"}).
 
+    ``missing_order_share`` of the charges carry no ``metadata.order_id``
+    (their ``order_id`` in the result is still the order they paid).
     The store's ``now`` jumps to ``end`` when the window ends in the future.
     """
     rng = random.Random(seed)
@@ -104,8 +107,8 @@ def seed_month(
         if rng.random() < fx_share:
             presentment = rng.choice(FOREIGN.get(currency, ("usd",)))
         amount = _amount(rng, presentment)
-        plans.append((at, n, currency, presentment, amount))
-    for at, n, currency, presentment, amount in plans:
+        plans.append((at, n, currency, presentment, amount, rng.random() < missing_order_share))
+    for at, n, currency, presentment, amount, anonymous in plans:
         order = {
             "order_id": f"{order_prefix}{first_order + n:05d}",
             "currency": presentment,
@@ -114,6 +117,7 @@ def seed_month(
             "charge": None,
             "refunds": [],
             "dispute": None,
+            "reference": not anonymous,
         }
         result["orders"].append(order)
         actions.append((at, len(actions), _charge_action(store, order, at)))
@@ -185,10 +189,10 @@ def _charge_action(store, order, at):
         charge = store.create_charge(
             order["amount"],
             order["currency"],
-            order_id=order["order_id"],
+            order_id=order["order_id"] if order["reference"] else None,
             created=at,
             settlement_currency=order["settlement_currency"],
-            description=f"Order {order['order_id']}",
+            description=f"Order {order['order_id']}" if order["reference"] else None,
         )
         order["charge"] = charge["id"]
 

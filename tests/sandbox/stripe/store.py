@@ -155,7 +155,7 @@ class StripeStore:
                 self.offset += int(ts) - self.now()
 
     def new_id(self, prefix):
-        return f"{prefix}_" + "".join(self._rng.choice(ID_ALPHABET) for _ in range(24))
+        return f"{prefix}_" + "".join(self._rng.choices(ID_ALPHABET, k=24))
 
     def _add(self, kind, obj):
         self._seq += 1
@@ -600,19 +600,22 @@ class StripeStore:
                 for t in self.unpaid[currency]
                 if self.objects[t]["available_on"] <= at and self.objects[t]["created"] <= at
             ]
-            if not due:
-                continue
-            total = sum(self.objects[t]["net"] for t in due)
-            if total == 0:
-                continue
-            payout = self._payout(currency, total, at, automatic=True)
-            self.payout_txns[payout["id"]] = due
-            for t in due:
-                self.txn_payout[t] = payout["id"]
-            keep = set(due)
-            self.unpaid[currency] = [t for t in self.unpaid[currency] if t not in keep]
-            events.append(self._event("payout.created", payout, at))
+            events += self._sweep_lines(currency, due, at)
         return events
+
+    def _sweep_lines(self, currency, due, at):
+        """One automatic payout of the balance transactions ``due``; [] when
+        there are none or their nets add up to zero."""
+        total = sum(self.objects[t]["net"] for t in due)
+        if not due or total == 0:
+            return []
+        payout = self._payout(currency, total, at, automatic=True)
+        self.payout_txns[payout["id"]] = due
+        for t in due:
+            self.txn_payout[t] = payout["id"]
+        keep = set(due)
+        self.unpaid[currency] = [t for t in self.unpaid[currency] if t not in keep]
+        return [self._event("payout.created", payout, at)]
 
     def _payout(self, currency, amount, created, *, automatic):
         payout_id = self.new_id("po")
@@ -652,6 +655,31 @@ class StripeStore:
             self.failing[payout_id] = code
         return payout
 
+    def create_payout(self, currency, *, created=None, include_pending=False):
+        """An automatic payout now (not waiting for the daily sweep) of what
+        is available in ``currency`` and not paid out yet, or of everything
+        with ``include_pending`` (a test's payout of the charges it just made).
+        Returns the payout, or None when the lines add up to zero."""
+        created = self._begin(created)
+        with self.lock:
+            currency = currency.lower()
+            due = [
+                t
+                for t in self.unpaid.get(currency, [])
+                if include_pending or self.objects[t]["available_on"] <= created
+            ]
+            events = self._sweep_lines(currency, due, created)
+        self._notify(events)
+        return self.objects[events[0]["data"]["object"]["id"]] if events else None
+
+    def arrive(self, payout_id):
+        """Move time to the payout's arrival date and process it (and whatever
+        else falls due by then): it is paid, or failed when told to. Returns
+        the events."""
+        payout = self.objects[payout_id]
+        self.jump_to(payout["arrival_date"])
+        return self.process(max(payout["arrival_date"], self.now()))
+
     def create_manual_payout(self, currency, amount, *, created=None):
         """A payout the merchant asked for (``automatic`` false): Stripe cannot
         say which transactions it paid, so ``?payout=`` refuses it."""
@@ -665,7 +693,8 @@ class StripeStore:
 
     def fail_payout(self, payout_id=None, *, currency=None, failure_code="account_closed"):
         """Make a payout fail when it arrives: ``payout_id`` (in transit), or
-        else the next payout created (in ``currency``, or any)."""
+        else the next payout created (in ``currency``, or any). A payout
+        already paid fails now, as Stripe documents it may."""
         if failure_code not in PAYOUT_FAILURES:
             raise ValueError(f"failure_code is one of {', '.join(PAYOUT_FAILURES)}")
         with self.lock:
@@ -673,10 +702,18 @@ class StripeStore:
                 self.fail_next[currency.lower() if currency else None] = failure_code
                 return None
             payout = self.objects[payout_id]
-            if payout["status"] not in ("pending", "in_transit"):
+            events = []
+            if payout["status"] == "paid":
+                # Stripe: "some failed payouts may initially show as paid but
+                # then change to failed" (within a few business days)
+                self.failing[payout_id] = failure_code
+                events = self._arrive(payout_id, self.now())
+            elif payout["status"] not in ("pending", "in_transit"):
                 raise ValueError(f"{payout_id} is already {payout['status']}")
-            self.failing[payout_id] = failure_code
-            return payout
+            else:
+                self.failing[payout_id] = failure_code
+        self._notify(events)
+        return payout
 
     def _arrive(self, payout_id, at):
         payout = self.objects[payout_id]
