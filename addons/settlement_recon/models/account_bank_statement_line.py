@@ -180,11 +180,16 @@ class AccountBankStatementLine(models.Model):
                     "balance": balance,
                 }
             )
-        move = self.move_id.with_context(skip_account_move_synchronization=True, skip_readonly_check=True)
-        before = move.line_ids
-        move.write(
-            {"line_ids": [Command.delete(item.id) for item in suspense] + [Command.create(v) for v in values]}
+        # the suspense item takes the first part (a posted item may change its
+        # account; deleting it would need the entry back in draft)
+        commands = [Command.update(suspense[0].id, values[0])]
+        commands += [Command.create(vals) for vals in values[1:]]
+        commands += [Command.delete(item.id) for item in suspense[1:]]
+        move = self.move_id.with_context(
+            skip_account_move_synchronization=True, skip_readonly_check=True, force_delete=True
         )
+        before = move.line_ids - suspense[0]
+        move.write({"line_ids": commands})
         new_items = move.line_ids - before
         transit_accounts = self.env["account.account"]
         for target, _amount in parts:

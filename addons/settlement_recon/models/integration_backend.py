@@ -28,6 +28,7 @@ _logger = logging.getLogger(__name__)
 PAYOUT = "settlement.payout"
 LINE = "settlement.line"
 FETCHER = "settlement.fetcher"
+CAPTURE = "integration.order.transaction"
 
 # backend type -> the settlement provider it is
 PROVIDER_OF_TYPE = {"shopify": "shopify_payments", "stripe": "stripe", "paypal": "paypal"}
@@ -64,6 +65,16 @@ SETTLEMENT_TOPICS = TopicTable(
             label="Wallet lines in",
         ),
         Topic("payout.post", "in", "manual", "_post_from_event", model=PAYOUT, label="Payouts booked"),
+        Topic(
+            "capture.book",
+            "out",
+            "odoo_event",
+            "_book_captures_event",
+            model=CAPTURE,
+            odoo_event="invoice.posted",
+            listener="_listen_invoices_posted",
+            label="Captures booked when an order's invoice is posted",
+        ),
     ]
 )
 
@@ -174,6 +185,7 @@ class IntegrationBackend(models.Model):
         result = super().write(vals)
         if "settlement_enabled" in vals:
             self.filtered("settlement_active")._ensure_default_flows()
+            self._listeners_changed()  # its table gained or lost the invoice listener
         return result
 
     def _stripe_job_channel(self):

@@ -9,7 +9,7 @@ reconciled: a clearing account that returns to zero means every payment
 the provider took has reached the bank.
 """
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -19,6 +19,44 @@ class IntegrationOrderTransaction(models.Model):
     capture_move_id = fields.Many2one("account.move", readonly=True, string="Capture entry")
     capture_line_id = fields.Many2one("account.move.line", readonly=True, string="Capture clearing item")
     settlement_line_ids = fields.One2many("settlement.line", "transaction_id", readonly=True)
+
+    # ------------------------------------------------------------------------------
+    # when an order's invoice is posted (the core's Odoo-event dispatch)
+    # ------------------------------------------------------------------------------
+
+    @api.model
+    def _listen_invoices_posted(self, backend, invoices):
+        """The payments this provider took for the invoiced orders are
+        captured now: the invoice shows paid the day it is posted."""
+        transactions = self._capturable(backend, invoices.line_ids.sale_line_ids.order_id)
+        self._book_captures(backend, transactions)
+
+    @api.model
+    def _book_captures_event(self, event, payload):
+        transactions = self.sudo().browse(payload.get("transaction_ids") or []).exists()
+        self._book_captures(event.backend_id, transactions)
+
+    @api.model
+    def _capturable(self, backend, orders):
+        if not orders:
+            return self.browse()
+        return self.sudo().search(
+            [
+                ("sale_order_id", "in", orders.ids),
+                ("status", "=", "success"),
+                ("kind", "in", ("sale", "capture", "refund")),
+                ("gateway", "=", backend.settlement_provider),
+                ("capture_move_id", "=", False),
+                ("company_id", "=", backend.company_id.id),
+            ]
+        )
+
+    @api.model
+    def _book_captures(self, backend, transactions):
+        for transaction in transactions:
+            accounts = backend._settlement_account(transaction.currency_id)
+            if accounts and accounts.journal_id and accounts.clearing_account_id:
+                transaction._ensure_capture(accounts)
 
     def _ensure_capture(self, accounts):
         self.ensure_one()

@@ -12,13 +12,13 @@ exception queue holds it until a user fixes the cause and replays it.
 """
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.integration_core.lib.exceptions import PermanentError
+from odoo.addons.integration_core.lib.exceptions import PermanentError, StaleUpdate
 
 from ..lib import posting
 from .integration_backend import PROVIDERS
@@ -33,6 +33,8 @@ STATES = [
     ("reversed", "Reversed"),
 ]
 USER_WRITABLE = {"provider_account_id"}
+# a payout's status only moves forward (Stripe: a paid payout may still fail)
+STATUS_RANK = {"scheduled": 0, "in_transit": 1, "paid": 2, "failed": 3, "canceled": 3}
 STATUSES = [
     ("scheduled", "Scheduled"),
     ("in_transit", "In transit"),
@@ -85,6 +87,15 @@ class SettlementPayout(models.Model):
     move_id = fields.Many2one("account.move", string="Journal entry", readonly=True, check_company=True)
     reversal_move_id = fields.Many2one("account.move", readonly=True, check_company=True)
     transit_line_id = fields.Many2one("account.move.line", readonly=True, check_company=True)
+    transit_line_ids = fields.Many2many(
+        "account.move.line",
+        "settlement_payout_transit_rel",
+        "payout_id",
+        "move_line_id",
+        readonly=True,
+        string="In-transit items",
+        help="What the bank line must clear: one item, or one per month with split at month end.",
+    )
     bank_line_id = fields.Many2one("account.bank.statement.line", readonly=True, check_company=True)
     raw = fields.Text(readonly=True, help="The provider's payout record as received.")
     event_id = fields.Many2one("integration.event", readonly=True, string="Last import event")
@@ -149,6 +160,15 @@ class SettlementPayout(models.Model):
             "event_id": event.id,
         }
         if payout:
+            if STATUS_RANK[data["status"]] < STATUS_RANK[payout.status]:
+                raise StaleUpdate(
+                    _(
+                        "Payout %(payout)s is %(new)s in this (older) version; it is already %(old)s.",
+                        payout=payout.name,
+                        new=data["status"],
+                        old=payout.status,
+                    )
+                )
             if payout.state in ("posted", "reconciled") and values["amount"] != payout.amount:
                 raise PermanentError(
                     _(
@@ -229,17 +249,31 @@ class SettlementPayout(models.Model):
                 posting.PlannedLine("transit", _decimal(self.amount), _("%s withdrawn", self.name)),
                 posting.PlannedLine("wallet", -_decimal(self.amount), _("%s withdrawn", self.name)),
             ]
+            moves = self._create_move(accounts, planned)
         else:
             lines = self.line_ids
             lines._check_bookable()
-            lines._ensure_captures(accounts)
-            planned = posting.plan_payout_entry(
+            gate = posting.check_gate(
                 _decimal(self.amount),
                 [line._posting_view() for line in lines],
-                decimals=self.currency_id.decimal_places,
-                label=self.name,
+                self.currency_id.decimal_places,
             )
-        move = self._create_move(accounts, planned)
+            if not gate.ok:
+                raise posting.IntegrityGateFailed("; ".join(gate.problems[:5]))
+            lines._ensure_captures(accounts)
+            moves = self.env["account.move"]
+            for date, group in self._entry_groups(accounts, lines):
+                views = [line._posting_view() for line in group]
+                planned = posting.plan_payout_entry(
+                    sum((view["net"] for view in views), Decimal(0)),
+                    views,
+                    decimals=self.currency_id.decimal_places,
+                    label=self.name,
+                )
+                moves |= self._book(
+                    accounts, accounts.journal_id, self.currency_id, date, self.name, planned, group
+                )
+        move = moves.sorted("date")[-1:]
         self.write(
             {
                 "move_id": move.id,
@@ -248,11 +282,27 @@ class SettlementPayout(models.Model):
                 "provider_account_id": accounts.id,
             }
         )
-        self.transit_line_id = move.line_ids.filtered(
-            lambda line: line.account_id == accounts.transit_account_id
-        )[:1]
+        transit = moves.line_ids.filtered(lambda line: line.account_id == accounts.transit_account_id)
+        self.transit_line_ids = transit
+        self.transit_line_id = transit.filtered(lambda line: line.move_id == move)[:1] or transit[:1]
         self.line_ids._reconcile_captures()
         return move
+
+    def _entry_groups(self, accounts, lines):
+        """[(date, lines)]: one entry on the payout date; with *split at
+        month end*, the lines of each earlier month in an entry of their own
+        on that month's last day (fees and disputes in the month they
+        happened), each balanced on the in-transit account."""
+        date = self.payout_date or fields.Date.context_today(self)
+        if not accounts.split_at_month_end:
+            return [(date, lines)]
+        first = date.replace(day=1)
+        by_date = {}
+        for line in lines:
+            day = line.created_at.date() if line.created_at else date
+            key = _month_end(day) if day < first else date
+            by_date[key] = by_date.get(key, self.env["settlement.line"]) | line
+        return sorted(by_date.items())
 
     def _create_move(self, accounts, planned):
         return self._book(
@@ -387,6 +437,10 @@ class SettlementPayout(models.Model):
         if not currency.active:
             currency.sudo().active = True
         return currency
+
+
+def _month_end(day):
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _naive(value):

@@ -83,6 +83,10 @@ class SettlementProviderAccount(models.Model):
         help="A payout and its bank line that differ by at most this much are matched; the difference "
         "is booked to the rounding account (or the currency conversion account for FX).",
     )
+    split_at_month_end = fields.Boolean(
+        help="A payout whose lines began in an earlier month is booked in one entry per month, on "
+        "each month's last day: fees and disputes land in the month they happened.",
+    )
     clearing_alert_days = fields.Integer(
         default=14, help="Alert when a clearing amount is still open after this many days."
     )

@@ -38,6 +38,11 @@ class SettlementRule(models.Model):
 
     _sql_constraints = [("key_uniq", "unique(company_id, key)", "A rule is learned once per company.")]
 
+    def write(self, vals):
+        if not self.env.su and set(vals) - {"active"}:
+            raise AccessError(_("Rules are learned from accepted matches; confirm them with the button."))
+        return super().write(vals)
+
     def _compute_name(self):
         for rule in self:
             if rule.kind == "date_lag":

@@ -47,8 +47,8 @@ class TestBankMatching(BankCase):
         self.assertEqual(len(match.payout_ids), 3)
 
     def test_two_equal_payouts_for_one_line_stay_a_suggestion_until_accepted(self):
-        first = self.posted_payout("pe1", "50.00", trace_reference=False)
-        second = self.posted_payout("pe2", "50.00", trace_reference=False)
+        first = self.posted_payout("pe1", "50.00", trace_reference=None)
+        second = self.posted_payout("pe2", "50.00", trace_reference=None)
         record = self.import_file(mt940([("50.00", None, "PAYOUT", "STRIPE PAYMENTS EUROPE")]))
         line = record.line_ids
         self.assertFalse(line.is_reconciled)
@@ -79,12 +79,12 @@ class TestBankMatching(BankCase):
     def test_what_stays_open_says_why_and_a_rejected_pair_is_not_offered_again(self):
         lonely = self.posted_payout("pl", "77.00")
         record = self.import_file(
-            mt940([("12.34", None, "RENT", "LANDLORD"), ("40.00", None, "PAYOUT", "STRIPE PAYMENTS EUROPE")])
+            mt940([("12.34", None, "RENT", "LANDLORD"), ("40.00", None, "TRANSFER", "ACME TREASURY")])
         )
         rent = record.line_ids.filtered(lambda line: line.amount == 12.34)
         self.assertEqual(rent.settlement_reason, "no_payout_found")
         self.assertEqual(lonely.bank_reason, "no_bank_line")
-        candidate = self.posted_payout("pm", "40.00", trace_reference=False)
+        candidate = self.posted_payout("pm", "40.00", trace_reference=None)
         Match = self.env["settlement.match"]
         Match._run_bank_matching(self.company)
         suggestion = Match.search([("state", "=", "suggested"), ("payout_ids", "in", candidate.ids)])
@@ -96,7 +96,7 @@ class TestBankMatching(BankCase):
 
     def test_accepted_matches_teach_a_rule_that_a_manager_confirms(self):
         for index in (1, 2):
-            self.posted_payout(f"pq{index}", f"{index}5.00", trace_reference=False)
+            self.posted_payout(f"pq{index}", f"{index}5.00", trace_reference=None)
         self.import_file(
             mt940(
                 [
@@ -115,3 +115,20 @@ class TestBankMatching(BankCase):
         self.assertEqual(rule.support, 2)
         rule.action_confirm()
         self.assertTrue(rule.confirmed)
+
+    def test_one_payout_booked_as_two_bank_lines(self):
+        payout = self.posted_payout("ps", "100.00")
+        record = self.import_file(
+            mt940(
+                [
+                    ("60.00", None, "STRIPE TRACE-ps PART 1", "STRIPE PAYMENTS EUROPE"),
+                    ("40.00", None, "STRIPE TRACE-ps PART 2", "STRIPE PAYMENTS EUROPE"),
+                ]
+            )
+        )
+        self.assertEqual(payout.state, "reconciled")
+        self.assertTrue(all(record.line_ids.mapped("is_reconciled")))
+        self.assertTrue(payout.transit_line_id.reconciled)
+        self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
+        match = self.env["settlement.match"].search([("payout_ids", "in", payout.ids)])
+        self.assertEqual((match.rule, len(match.bank_line_ids)), ("subset_1n", 2))

@@ -155,3 +155,67 @@ class TestSettlementKpis(SettlementCase):
         self.stripe._cron_check_alerts()
         activity = self.stripe.activity_ids.filtered(lambda a: "Integration alert" in (a.summary or ""))
         self.assertIn("clearing item", activity.note)
+
+
+@tagged("post_install", "-at_install")
+class TestPayoutEvents(SettlementCase):
+    def test_the_same_payout_twice_books_once_and_an_older_status_is_ignored(self):
+        self.import_order("D1", [self.txn("ch_d1", 50.0)])
+        lines = [line("txn_d1", "charge", "50.00", "1.75", txn="ch_d1")]
+        booked = self.import_payout(payout("po_twice", lines))
+        self.assertEqual(booked.state, "posted")
+        move = booked.move_id
+        # the same content again (an overlap, a retry): the same event, nothing queued
+        self.stripe._enqueue_topic("payout.import", payout("po_twice", lines), key="test:po_twice:paid")
+        self.run_jobs()
+        self.assertEqual(booked.move_id, move)
+        # a late, older version (in transit) does not take the status back
+        event = self.stripe._enqueue_topic("payout.import", payout("po_twice", lines, status="in_transit"))
+        self.run_jobs()
+        self.assertEqual(event.state, "ignored")
+        self.assertEqual(booked.status, "paid")
+        self.assertEqual(booked.state, "posted")
+        self.assertEqual(
+            self.env["account.move"].search_count([("ref", "=", booked.name), ("state", "=", "posted")]), 1
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestSplitAtMonthEnd(SettlementCase):
+    def test_a_payout_across_month_end_books_each_month_on_its_last_day(self):
+        self.accounts.split_at_month_end = True
+        self.import_order("M1", [self.txn("ch_m1", 100.0)])
+        self.import_order("M2", [self.txn("ch_m2", 60.0)])
+        lines = [
+            line("txn_m1", "charge", "100.00", "3.00", txn="ch_m1", created_at="2024-04-30T22:00:00Z"),
+            line("txn_m2", "charge", "60.00", "2.00", txn="ch_m2", created_at="2024-05-01T09:00:00Z"),
+        ]
+        result = self.import_payout(payout("po_split", lines))  # arrives 2024-05-03
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        moves = result.transit_line_ids.move_id
+        self.assertEqual(sorted(str(d) for d in moves.mapped("date")), ["2024-04-30", "2024-05-03"])
+        self.assertEqual(sorted(result.transit_line_ids.mapped("balance")), [58.0, 97.0])
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        april = moves.filtered(lambda m: str(m.date) == "2024-04-30")
+        fee = april.line_ids.filtered(lambda item: item.account_id == self.accounts.fee_account_id)
+        self.assertAlmostEqual(fee.balance, 3.0)
+
+
+@tagged("post_install", "-at_install")
+class TestCaptureOnInvoice(SettlementCase):
+    def test_posting_the_invoice_of_a_paid_order_captures_its_payment(self):
+        sale = self.import_order("C1", [self.txn("ch_c1", 148.0)])
+        if sale.state != "sale":
+            sale.action_confirm()
+        invoice = sale._create_invoices()
+        invoice.action_post()
+        transaction = sale.integration_transaction_ids
+        self.assertTrue(transaction.capture_move_id, "the capture is booked with the invoice")
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertAlmostEqual(self.balance(self.accounts.clearing_account_id), 148.0)
+        # the payout then clears it, reconciled with the capture
+        lines = [line("txn_c1", "charge", "148.00", "4.59", txn="ch_c1")]
+        result = self.import_payout(payout("po_c1", lines))
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        self.assertTrue(transaction.capture_line_id.reconciled)
