@@ -7,12 +7,12 @@ settles, with the rule, the score and, when unmatched, the reason code the
 workbench shows (no order found, amount differs, duplicate, unknown type).
 """
 
-import json
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import PermanentError
 
 from ..lib import posting
@@ -151,7 +151,7 @@ class SettlementLine(models.Model):
                 "fee": float(_decimal(data["fee"])),
                 "net": float(_decimal(data["net"])),
                 "currency_id": currency.id,
-                "fee_details": json.dumps(data["fee_details"]) if data.get("fee_details") else False,
+                "fee_details": canonical.dumps(data["fee_details"]) if data.get("fee_details") else False,
                 "presentment_amount": float(_decimal(data.get("presentment_amount"))),
                 "presentment_currency": data.get("presentment_currency") or False,
                 "exchange_rate": float(_decimal(data.get("exchange_rate"))),
@@ -163,7 +163,7 @@ class SettlementLine(models.Model):
                 "created_at": _naive(data.get("created_at")),
                 "available_on": data.get("available_on") or False,
                 "description": (data.get("description") or "")[:256] or False,
-                "raw": json.dumps(data["raw"]) if data.get("raw") else False,
+                "raw": canonical.dumps(data["raw"]) if data.get("raw") else False,
             }
             if payout:
                 values["payout_id"] = payout.id

@@ -11,13 +11,13 @@ reversed. What cannot be booked fails the post event with its cause: the
 exception queue holds it until a user fixes the cause and replays it.
 """
 
-import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import PermanentError, StaleUpdate
 
 from ..lib import posting
@@ -155,7 +155,7 @@ class SettlementPayout(models.Model):
             "bank_account": data.get("bank_account") or False,
             "failure_code": data.get("failure_code") or False,
             "lines_complete": data.get("lines_complete", True),
-            "raw": json.dumps(data["raw"]) if data.get("raw") else False,
+            "raw": canonical.dumps(data["raw"]) if data.get("raw") else False,
             "provider_account_id": backend._settlement_account(currency).id,
             "event_id": event.id,
         }
