@@ -95,8 +95,8 @@ registry.category("web_tour.tours").add("settlement_recon_accept_suggestion", {
             trigger: '.o_control_panel button[name="action_accept"], .o_list_view button[name="action_accept"]',
         },
         {
-            content: "Accepted",
-            trigger: '.o_data_row:has(td[name="payout_ids"]:contains("po_tour_")) td[name="state"]:contains("Accepted")',
+            content: "Answered: no suggestion of these payouts waits any more (the other one went with it)",
+            trigger: '.o_list_view:not(:has(.o_data_row td[name="payout_ids"]:contains("po_tour_")))',
             isCheck: true,
         },
         ...menu("settlement_payout_menu"),
