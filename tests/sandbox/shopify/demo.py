@@ -18,6 +18,7 @@ from decimal import Decimal
 from ..peer import delivered
 from .sandbox import ShopifySandbox
 
+DEMO_WHOLESALE_COMPANY = "Wholesale Desks Inc."
 DEMO_PORT = 8071
 # The demo backend's webhook token and secrets are random per database (demo
 # data never publishes them): scripts/run reads them from the database
@@ -114,6 +115,48 @@ class DemoShop(ShopifySandbox):
             self.add_product(
                 title, [{"sku": sku, "price": price, "stock": 50}], vendor="Demo Office Furniture"
             )
+        self.seed_wholesale()
+
+    def seed_wholesale(self):
+        """One B2B customer: a wholesale company with its buyer, one location
+        on net 30 terms and a catalog whose price list is 20 % below retail;
+        and a Canadian market selling in CAD (its own price list)."""
+        self.add_market("United States", "USD", primary=True)
+        self.add_market("Canada", "CAD")
+        company = self.add_company(
+            DEMO_WHOLESALE_COMPANY,
+            note="Wholesale customer of the demo shop",
+            contact={
+                "firstName": "Grace",
+                "lastName": "Hopper",
+                "email": "purchasing@wholesale-desks.example.com",
+            },
+            location={
+                "name": "Oakland depot",
+                "shippingAddress": {
+                    "address1": "1 Broadway",
+                    "city": "Oakland",
+                    "zip": "94607",
+                    "zoneCode": "CA",
+                    "countryCode": "US",
+                },
+                "billingSameAsShipping": True,
+                "buyerExperienceConfiguration": {
+                    "paymentTermsTemplateId": "gid://shopify/PaymentTermsTemplate/5"
+                },
+            },
+        )
+        price_list = self.add_price_list(
+            f"{DEMO_WHOLESALE_COMPANY} prices", "USD", ("PERCENTAGE_DECREASE", 20.0)
+        )
+        catalog = self._add_catalog(
+            f"{DEMO_WHOLESALE_COMPANY} catalog",
+            price_list["id"],
+            company_location_ids=company["location_ids"],
+        )
+        price_list["catalog_id"] = catalog["id"]
+        for location_id in company["location_ids"]:
+            self.company_locations[location_id]["catalog_ids"].append(catalog["id"])
 
     def random_order_spec(self, rng, *, email=None, financial_status=None, name=None):
         """A plausible web order (see :meth:`create_order` for the keys): one
