@@ -428,6 +428,14 @@ class CompaniesMixin:
                         "last_name": customer["last_name"],
                     },
                 )
+        if location is not None:
+            # the location's addresses, unless the spec names others
+            for key, stored in (
+                ("shipping_address", location.get("shipping_address")),
+                ("billing_address", location.get("billing_address")),
+            ):
+                if stored and key not in spec:
+                    spec = dict(spec, **{key: self._order_address(stored, location)})
         order = super()._build_order(spec)
         if location is None:
             return order
@@ -456,6 +464,23 @@ class CompaniesMixin:
             }
             order["financial_status"] = "pending"
         return order
+
+    def _order_address(self, stored, location):
+        """A company address as an order's address spec (REST keys)."""
+        company = self.companies[location["company_id"]]
+        return {
+            "first_name": stored.get("firstName") or "",
+            "last_name": stored.get("lastName") or stored.get("recipient") or location["name"],
+            "company": company["name"],
+            "address1": stored.get("address1") or "",
+            "address2": stored.get("address2") or "",
+            "city": stored.get("city") or "",
+            "zip": stored.get("zip") or "",
+            "province_code": stored.get("zoneCode"),
+            "country_code": stored.get("countryCode") or "DE",
+            "country": stored.get("countryCode") or "DE",
+            "phone": stored.get("phone"),
+        }
 
     def _v_order(self, order):
         view = super()._v_order(order)
