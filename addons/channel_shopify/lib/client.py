@@ -150,6 +150,7 @@ class ShopifyClient(IntegrationHttpClient):
         self.graphql_path = f"/admin/api/{api_version}/graphql.json"
         self.max_throttle_wait = max_throttle_wait
         self.last_cost = None
+        self.last_shop_currency = None  # the store's own currency, learnt by shop_currencies()
         self.throttle_status = None
         self._sleep = sleep
         self._clock = clock
@@ -562,12 +563,14 @@ class ShopifyClient(IntegrationHttpClient):
         return calls, refused
 
     def shop_currencies(self):
-        """{currency code: enabled} of the store (its own currency always enabled)."""
+        """{currency code: enabled} of the store (its own currency always
+        enabled, kept in :attr:`last_shop_currency`)."""
         shop = self.graphql(queries.SHOP_CURRENCIES_QUERY)["shop"]
         currencies = {
             node["currencyCode"]: bool(node.get("enabled")) for node in _nodes(shop.get("currencySettings"))
         }
         currencies[shop["currencyCode"]] = True
+        self.last_shop_currency = shop["currencyCode"]
         return currencies
 
     def markets(self):

@@ -49,10 +49,22 @@ class ShopifyPriceExporter(models.AbstractModel):
         """pricelist.changed: a pricelist this store's prices come from
         changed: every bound variant's price of it is recomputed, and what
         differs goes out."""
-        used = pricelists & self._pricelists(backend)
+        used = self._with_dependents(pricelists) & self._pricelists(backend)
         if not used or not self._realtime(backend):
             return
         backend._emit("pricelist.export", {"pricelist_ids": sorted(used.ids)})
+
+    def _with_dependents(self, pricelists):
+        """``pricelists`` and those whose rules are based on them, at any depth."""
+        Item = self.env["product.pricelist.item"].sudo()
+        result = pricelists
+        while True:
+            more = Item.search(
+                [("base", "=", "pricelist"), ("base_pricelist_id", "in", result.ids)]
+            ).pricelist_id
+            if not (more - result):
+                return result
+            result |= more
 
     def _realtime(self, backend):
         return self.env["integration.flow"].sudo()._is_active(backend, "price_delta", policies=("realtime",))
@@ -72,6 +84,8 @@ class ShopifyPriceExporter(models.AbstractModel):
         ``pricelist_ids`` only when given."""
         targets = []
         store_lists = backend.shopify_price_pricelist_id | backend.shopify_compare_pricelist_id
+        if pricelist_ids is not None and backend.shopify_compare_pricelist_id.id in pricelist_ids:
+            pricelist_ids = None  # compare-at prices of every target come from it
         if pricelist_ids is None or set(store_lists.ids) & set(pricelist_ids):
             targets.append((plain.STORE_TARGET, None, backend.shopify_price_pricelist_id))
         for mapping in backend.shopify_price_list_map_ids.filtered("pricelist_id"):
@@ -115,19 +129,22 @@ class ShopifyPriceExporter(models.AbstractModel):
         (priceListFixedPricesAdd, 250 prices a call), through the client's
         cost throttling. Returns {calls, changed, refused, seconds}.
 
-        A price that is negative, in a currency the store has not enabled,
-        or of a variant Shopify no longer has, is not sent: it becomes a
-        failed ``price.export`` event naming the variant and the cause
-        (once per variant, cause and price), which a user retries after
-        fixing it; its hash is not updated, so the next full pass tries it
-        again too. With ``replay``, such a refusal raises instead."""
+        A price that is negative, or of a variant Shopify no longer has, is
+        not sent: it becomes a failed ``price.export`` event naming the
+        variant and the cause (once per variant, cause and price). A whole
+        target in a currency Shopify would refuse (a price list's currency
+        not enabled on the store; store prices in another currency than the
+        store's) is not sent either: one failed event for the target and its
+        variants. A user retries such an event after fixing the cause; the
+        hashes are not updated, so the next full pass tries again too. With
+        ``replay``, a refusal raises instead."""
         start = time.monotonic()
         stats = {"calls": 0, "changed": 0, "refused": 0}
         bindings = self._bindings(backend, product_ids)
         targets = self._targets(backend, pricelist_ids)
         if not bindings or not targets:
             return dict(stats, seconds=0.0)
-        refusals = []  # (binding, target key, code, words)
+        refusals = []  # (bindings, target key, code, words)
         with backend._shopify_client() as client:
             stats["calls"] += self._resolve_products(backend, client, bindings)
             gone = bindings.filtered(lambda b: (b.data or {}).get("variant_gone"))
@@ -140,15 +157,18 @@ class ShopifyPriceExporter(models.AbstractModel):
                 .with_context(active_test=False)
                 .browse(bindings.mapped("res_id"))
             )
-            enabled = None
-            if any(mapping for _key, mapping, _pricelist in targets):
-                enabled = {code for code, on in client.shop_currencies().items() if on}
-                stats["calls"] += 1
-            for key, mapping, pricelist in targets:
+            currencies = client.shop_currencies() if bindings else {}
+            stats["calls"] += 1 if bindings else 0
+            for key, mapping, pricelist in targets if bindings else []:
+                currency = self._target_currency(backend, pricelist)
+                problem = self._currency_problem(client, currencies, mapping, currency)
+                if problem:
+                    refusals.append((bindings, key, plain.REFUSED_CURRENCY, problem))
+                    continue
                 items = self._items(backend, bindings, products, key, mapping, pricelist)
                 to_send = []
                 for binding, item in items:
-                    reason = plain.refusal(item, enabled if mapping else None)
+                    reason = plain.refusal(item)
                     if reason:
                         refusals.append((binding, key, reason[0], reason[1]))
                         continue
@@ -161,10 +181,30 @@ class ShopifyPriceExporter(models.AbstractModel):
                 refusals += refused
                 self._remember(sent, key)
                 stats["changed"] += len(sent)
-        stats["refused"] = len(refusals)
+        stats["refused"] = sum(len(refusal[0]) for refusal in refusals)
         if refusals:
             self._record_refusals(backend, refusals, event, replay)
         return dict(stats, seconds=round(time.monotonic() - start, 3))
+
+    def _target_currency(self, backend, pricelist):
+        return pricelist.currency_id if pricelist else backend.company_id.currency_id
+
+    def _currency_problem(self, client, currencies, mapping, currency):
+        """Why Shopify would refuse (or misread) a target's prices in
+        ``currency``, in words; None when it takes them."""
+        shop_currency = client.last_shop_currency
+        if mapping is None:
+            if shop_currency and currency.name != shop_currency:
+                return _(
+                    "the store sells in %(shop)s but its prices come in %(currency)s: set the store's "
+                    "prices from a %(shop)s pricelist",
+                    shop=shop_currency,
+                    currency=currency.name,
+                )
+            return None
+        if not currencies.get(currency.name):
+            return _("currency %s is not enabled on the Shopify store", currency.name)
+        return None
 
     def _resolve_products(self, backend, client, bindings):
         """Learn the Shopify product of variants bound without one (one
@@ -281,13 +321,15 @@ class ShopifyPriceExporter(models.AbstractModel):
     # refusals: failed events a user fixes and retries
     # ------------------------------------------------------------------------------
 
-    def _refusal_error(self, binding, target, code, words):
+    def _refusal_error(self, bindings, target, code, words):
+        binding = bindings[:1]
         product = self.env["product.product"].sudo().browse(binding.res_id)
+        what = product.display_name if len(bindings) == 1 else _("%s variants", len(bindings))
         return PriceRefused(
             template="Shopify refuses the price of %(product)s (variant %(variant)s) for %(target)s: %(reason)s",
             params={
-                "product": product.display_name,
-                "variant": binding.external_id,
+                "product": what,
+                "variant": binding.external_id if len(bindings) == 1 else _("several"),
                 "target": target or _("every price"),
                 "reason": words,
             },
@@ -296,23 +338,27 @@ class ShopifyPriceExporter(models.AbstractModel):
 
     def _record_refusals(self, backend, refusals, event, replay):
         if replay:
-            binding, target, code, words = refusals[0]
-            error = self._refusal_error(binding, target, code, words)
+            bindings, target, code, words = refusals[0]
+            error = self._refusal_error(bindings, target, code, words)
             if len(refusals) > 1:
                 error.message += _(" (and %s more)", len(refusals) - 1)
             raise error
         Event = self.env["integration.event"]
-        for binding, target, code, words in refusals:
-            error = self._refusal_error(binding, target, code, words)
-            digest = hashlib.sha256(f"{target}|{code}|{words}".encode()).hexdigest()[:16]
+        for bindings, target, code, words in refusals:
+            error = self._refusal_error(bindings, target, code, words)
+            ids = sorted(bindings.ids)
+            digest = hashlib.sha256(f"{target}|{code}|{words}|{ids}".encode()).hexdigest()[:16]
+            single = len(bindings) == 1
             refused, created = Event._receive(
                 backend,
                 topic="price.export",
-                payload={"product_ids": [binding.res_id], "refused": True},
-                idempotency_key=f"price.refused:{binding.id}:{digest}",
-                external_id=_("Refused: %s", binding.external_id),
+                payload={"product_ids": sorted(bindings.mapped("res_id")), "refused": True},
+                idempotency_key=f"price.refused:{digest}",
+                external_id=_(
+                    "Refused: %s", bindings.external_id if single else _("%s variants", len(bindings))
+                ),
                 direction="out",
-                res_record=self.env["product.product"].sudo().browse(binding.res_id),
+                res_record=self.env["product.product"].sudo().browse(bindings.res_id) if single else None,
                 trace_id=event.trace_id if event else None,
             )
             if created:

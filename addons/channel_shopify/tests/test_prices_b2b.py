@@ -4,6 +4,12 @@ from .common import ShopifyCase
 
 
 class ShopifyPricesCase(ShopifyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the store sells in the company's currency (its prices: the sales prices)
+        cls.sandbox.currency = cls.env.company.currency_id.name
+
     def setUp(self):
         super().setUp()
         self.import_products()
@@ -143,6 +149,22 @@ class TestShopifyPrices(ShopifyPricesCase):
         self.assertEqual(refused.state, "done", refused.error_message)
         self.assertEqual(self.sandbox.variant_price(self.variant["TRS-43"])[0], "85.00")
 
+    def test_store_prices_in_another_currency_than_the_store_are_refused_once(self):
+        chf = self.env.ref("base.CHF")
+        chf.active = True
+        self.shopify.shopify_price_pricelist_id = self.env["product.pricelist"].create(
+            {"name": "CHF store", "currency_id": chf.id}
+        )
+        event = self.run_topic("price.export", {"full": True})
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertFalse(self.sandbox.price_updates)
+        failed = self._events("price.export", "failed")
+        self.assertEqual(len(failed), 1)  # one for the target, not one per variant
+        self.assertIn("the store sells in", failed.error_message)
+        self.assertEqual(
+            sorted(failed._raw_data()["product_ids"]), sorted(p.id for p in self.products.values())
+        )
+
     def test_currency_not_enabled_and_gone_variant_are_refused_with_their_cause(self):
         self.env.ref("base.CHF").active = True
         market = self.sandbox.add_market("Switzerland", "CHF")
@@ -230,11 +252,13 @@ class TestShopifyB2b(ShopifyPricesCase):
             }
         )
         self.shopify.shopify_b2b_partner_ids = self.company_partner
-        # the wholesale price list is in the company's currency: the store sells in it too
-        self.sandbox.enable_currency(self.env.company.currency_id.name)
 
     def test_price_list_in_a_currency_the_store_lacks_fails_the_company_with_its_cause(self):
-        self.sandbox.enable_currency(self.env.company.currency_id.name, False)
+        chf = self.env.ref("base.CHF")
+        chf.active = True
+        self.company_partner.property_product_pricelist = self.env["product.pricelist"].create(
+            {"name": "Wholesale CHF", "currency_id": chf.id}
+        )
         self.run_topic("company.sync", {})
         export = self._events("company.export")
         self.assertEqual(export.state, "failed")
