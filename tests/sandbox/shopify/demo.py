@@ -19,6 +19,7 @@ from ..peer import delivered
 from .sandbox import ShopifySandbox
 
 DEMO_WHOLESALE_COMPANY = "Wholesale Desks Inc."
+DEMO_B2B_EVERY = 10  # every tenth demo order is the wholesale company's
 DEMO_PORT = 8071
 # The demo backend's webhook token and secrets are random per database (demo
 # data never publishes them): scripts/run reads them from the database
@@ -158,6 +159,27 @@ class DemoShop(ShopifySandbox):
         for location_id in company["location_ids"]:
             self.company_locations[location_id]["catalog_ids"].append(catalog["id"])
 
+    def wholesale_order_spec(self, rng, spec):
+        """``spec`` as an order of the wholesale company's buyer: its
+        location (addresses, net 30 terms), a PO number, the catalog's
+        prices (20 % below retail), more of each product."""
+        company = next(c for c in self.companies.values() if c["name"] == DEMO_WHOLESALE_COMPANY)
+        prices = {sku: Decimal(price) for sku, _title, price, _most in DEMO_PRODUCTS}
+        lines = [
+            {
+                "sku": line["sku"],
+                "quantity": line["quantity"] * 5,
+                "price": str((prices[line["sku"]] * Decimal("0.8")).quantize(Decimal("0.01"))),
+            }
+            for line in spec["lines"]
+        ]
+        return {
+            "company_location_id": company["location_ids"][0],
+            "po_number": f"PO-{rng.randrange(10000, 99999)}",
+            "lines": lines,
+            "shipping": {"title": "Freight", "price": "0.00"},
+        }
+
     def random_order_spec(self, rng, *, email=None, financial_status=None, name=None):
         """A plausible web order (see :meth:`create_order` for the keys): one
         to three products, free shipping from $500, mostly paid by card, now
@@ -295,6 +317,7 @@ def serve_demo(argv=None, environ=None):
             if not stop.is_set():
                 _log(f"Odoo answers: a new order every {args.interval:g} s")
         retries = []  # [(order, event_id, attempts)]
+        created = 0
         while not stop.is_set():
             if shop.paused.is_set():
                 stop.wait(1.0)
@@ -302,7 +325,11 @@ def serve_demo(argv=None, environ=None):
             pending, retries = retries, []
             for order, event_id, attempts in pending:
                 retries.extend(_demo_deliver(shop, order, event_id, attempts + 1))
-            order = shop.create_order(shop.random_order_spec(rng))
+            created += 1
+            spec = shop.random_order_spec(rng)
+            if created % DEMO_B2B_EVERY == 0:
+                spec = shop.wholesale_order_spec(rng, spec)
+            order = shop.create_order(spec)
             _log(f"created {_describe(order)}")
             retries.extend(_demo_deliver(shop, order, str(uuid.uuid4()), 1))
             stop.wait(args.interval)

@@ -19,7 +19,6 @@ from graphql.language import (
 from ..peer import LeakyBucket
 from .common import MUTATION_COST, STANDARD_BUCKET_SIZE, STANDARD_RESTORE_RATE, is_connection
 
-
 # Distinct query texts kept parsed and validated (see _checked_document).
 DOCUMENT_CACHE_SIZE = 512
 
