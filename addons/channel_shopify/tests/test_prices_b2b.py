@@ -324,3 +324,18 @@ class TestShopifyB2b(ShopifyPricesCase):
         for partner in new_partners:
             self.assertEqual(partner.commercial_partner_id, self.company_partner)
         self.assertEqual(sale.partner_shipping_id.commercial_partner_id, self.company_partner)
+
+    def test_b2b_order_on_terms_odoo_lacks_fails_with_its_cause(self):
+        self.run_topic("company.sync", {})
+        company = self.sandbox.company_by_external_id("C-0042")
+        location_id = company["location_ids"][0]
+        self.sandbox.company_locations[location_id]["payment_terms_template_id"] = 8  # Net 90 in Shopify
+        for term in self.env["account.payment.term"].search([]):
+            if term.line_ids.mapped("nb_days") == [90]:
+                term.active = False
+        order = self.sandbox.create_order({"company_location_id": location_id, "po_number": "PO-90"})
+        event = self.order_event(order)
+        self.process(event)
+        self.assertEqual(event.state, "failed")
+        self.assertEqual(event.error_code, "order.payment_term_unknown")
+        self.assertIn("90 days", event.error_message)
