@@ -1,5 +1,7 @@
 """bank.parse (format detection, validation), entry_keys and file_fingerprint."""
 
+import random
+
 import pytest
 from conftest import FIXTURES_DIR
 
@@ -109,6 +111,16 @@ def test_an_amount_beyond_the_canonical_bounds_is_an_error():
         bank.parse(statement(entry("10000000000000.00")))
 
 
+def test_a_balance_beyond_the_canonical_bounds_is_an_error():
+    balance = (
+        '<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">99999999999999</Amt>'
+        "<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2024-05-01</Dt></Dt></Bal>"
+    )
+    with pytest.raises(bank.BankFileError, match="beyond the canonical bounds") as caught:
+        bank.parse(statement(balance))
+    assert caught.value.location.startswith("BkToCstmrStmt/Stmt/Bal")
+
+
 def test_an_iban_is_written_without_spaces():
     assert bank.parse(statement(entry("1.00")))["statements"][0]["account"] == "DE89370400440532013000"
 
@@ -185,3 +197,24 @@ def test_the_fingerprint_ignores_line_endings_bom_and_blank_lines():
     assert {bank.file_fingerprint(variant) for variant in variants} == {bank.file_fingerprint(data)}
     assert bank.file_fingerprint(data.replace(b"10,00", b"10,01")) != bank.file_fingerprint(data)
     assert len(bank.file_fingerprint(data)) == 64
+
+
+@pytest.mark.parametrize(
+    "path", ["camt-genkgo/camt053.v8.xml", "mt940-cmxl/mt940.sta", "mt940-jejik/rabobank-iban.sta"]
+)
+def test_damaged_files_give_a_document_or_a_bank_file_error_never_a_crash(path):
+    """Cut and scrambled copies of the samples (seeded, so the same every run)."""
+    data = shared(path)
+    rng = random.Random(path)
+    variants = [data[:cut] for cut in range(0, len(data), max(1, len(data) // 40))]
+    for _ in range(80):
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            position = rng.randrange(len(damaged))
+            damaged[position] = rng.choice(b"0123456789:/?<>,.-CDRX \n&")
+        variants.append(bytes(damaged))
+    for variant in variants:
+        try:
+            canonical.validate("bank_statement", bank.parse(variant))
+        except bank.BankFileError as exc:
+            assert exc.reason and "\n" not in exc.reason.strip()

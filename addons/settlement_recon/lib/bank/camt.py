@@ -250,7 +250,7 @@ class _Reader:
                     path, balance, f"the {code} balance is in {balance_currency}, the account in {currency}"
                 )
             when = self.date(balance, "Dt")
-            value = (amount_text(signed, balance_currency), when)
+            value = (self._amount_text(signed, balance_currency, balance), when)
             if code == "ITBD" or code not in found:  # the last interim balance, the first of the others
                 found[code] = value
         opening = found.get("OPBD") or found.get("PRCD") or (None, None)
@@ -291,7 +291,9 @@ class _Reader:
             "remittance": self.text(entry, "AddtlNtryInf"),
         }
         transactions = self.findall(entry, "NtryDtls/TxDtls")
-        announced = sum(int(n) for n in self._texts(entry, "NtryDtls/Btch/NbOfTxs") if n.isdigit())
+        announced = sum(
+            int(n) for n in self._texts(entry, "NtryDtls/Btch/NbOfTxs") if re.match(r"^[0-9]{1,9}$", n)
+        )
         details = [self.details(tx, sign, fallback) for tx in transactions] or [
             self.details(None, sign, fallback)
         ]
