@@ -38,7 +38,8 @@ payout) and ``difference_kind`` (``rounding`` or ``fx``); it is automatic
 only with the reference.
 
 Unmatched payouts get ``no_bank_line`` (or ``not_paid`` for failed and
-cancelled ones); unmatched bank lines ``no_payout_found``.
+cancelled ones); unmatched bank lines ``no_payout_found``. An item that is
+part of a suggestion (or of its alternatives) is not listed as unmatched.
 """
 
 import bisect
