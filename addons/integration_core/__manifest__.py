@@ -24,6 +24,7 @@
         "views/integration_cause_views.xml",
         "views/integration_trace_views.xml",
         "views/res_partner_views.xml",
+        "views/integration_order_transaction_views.xml",
         "wizards/integration_event_ignore_wizard_views.xml",
         "wizards/integration_cause_fix_views.xml",
         "views/integration_core_menus.xml",

@@ -9,6 +9,14 @@
     "website": "https://github.com/integration-suite/odoo-integration-suite",
     "depends": ["integration_core", "channel_shopify", "channel_edi", "account"],
     "external_dependencies": {"python": ["requests", "lxml", "mt940"]},
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/settlement_recon_security.xml",
+        "data/queue_job_data.xml",
+        "views/settlement_payout_views.xml",
+        "views/settlement_line_views.xml",
+        "views/settlement_config_views.xml",
+        "views/settlement_recon_menus.xml",
+    ],
     "installable": True,
 }

@@ -118,7 +118,12 @@ def test_long_orders_are_completed_with_extra_calls(shop, client, order_validato
     assert len(graphql_calls(shop, "order")) == 2
     order = mapper.graphql_order_to_canonical(node)
     assert not list(order_validator.iter_errors(order))
-    assert order == mapper.order_to_canonical(created) | {"lines": order["lines"]}
+    # the REST order (a webhook body) carries no transactions: the GraphQL fetch adds them
+    assert order == mapper.order_to_canonical(created) | {
+        "lines": order["lines"],
+        "transactions": order["transactions"],
+    }
+    assert [t["kind"] for t in order["transactions"]] == ["sale"]
     assert [line["sku"] for line in order["lines"]] == [f"STK-{n}" for n in range(23)]
 
 
@@ -440,3 +445,29 @@ def test_small_bucket_throttles_a_burst():
         assert 0 < info.value.retry_after <= 2.0
         assert sum(1 for call in shop.calls if call["throttled"]) == 1
         client.close()
+
+
+NESTED_PAYOUTS = """
+query($first: Int!, $after: String) {
+  shopifyPaymentsAccount {
+    payouts(first: $first, after: $after, sortKey: ISSUED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { legacyResourceId issuedAt }
+    }
+  }
+}
+"""
+
+
+def test_paginate_reads_a_nested_connection_page_by_page(shop, client, monkeypatch):
+    shop.create_order({"created_at": "2025-03-03T10:00:00Z", "gateway": "shopify_payments"})
+    shop.create_order({"created_at": "2025-03-04T10:00:00Z", "gateway": "shopify_payments"})
+    shop.create_order({"created_at": "2025-03-05T10:00:00Z", "gateway": "shopify_payments"})
+    issued = shop.run_payouts("2025-03-09T00:00:00Z")
+    assert len(issued) >= 3
+    before = len(graphql_calls(shop))
+    nodes = list(client.paginate(NESTED_PAYOUTS, ("shopifyPaymentsAccount", "payouts"), page_size=2))
+    assert [n["legacyResourceId"] for n in nodes] == [p["legacyResourceId"] for p in issued]
+    assert len(graphql_calls(shop)) - before == math.ceil(len(issued) / 2)
+    monkeypatch.setattr(shop, "_v_payments_account", lambda: None)  # no Shopify Payments: nothing
+    assert list(client.paginate(NESTED_PAYOUTS, ("shopifyPaymentsAccount", "payouts"))) == []

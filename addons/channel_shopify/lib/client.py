@@ -281,11 +281,29 @@ class ShopifyClient(IntegrationHttpClient):
         fits = (queries.MAX_QUERY_COST - 2) // max(node_cost, 1)
         return max(1, min(int(requested), MAX_PAGE_SIZE, fits))
 
+    def paginate(self, query, path, variables=None, page_size=50, node_cost=1):
+        """Yield the nodes of the connection at ``path`` (a root field name,
+        or a tuple of field names for a nested one, e.g.
+        ``("shopifyPaymentsAccount", "payouts")``), page after page.
+
+        ``query`` takes ``$first`` and ``$after`` (and ``variables``);
+        ``page_size`` is capped so a page stays under Shopify's single-query
+        cost limit at ``node_cost`` points per node. A null object on the way
+        (e.g. no Shopify Payments account) ends the iteration.
+        """
+        first = self._page_size(page_size, node_cost)
+        return self._paginate(query, path, dict(variables or {}), first)
+
     def _paginate(self, query, root, variables, first):
+        path = (root,) if isinstance(root, str) else tuple(root)
         after = None
         while True:
             data = self.graphql(query, {**variables, "first": first, "after": after})
-            connection = data[root]
+            connection = data
+            for key in path:
+                connection = (connection or {}).get(key)
+            if connection is None:
+                return
             yield from _nodes(connection)
             page = connection.get("pageInfo") or {}
             if not page.get("hasNextPage"):

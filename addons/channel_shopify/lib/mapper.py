@@ -36,7 +36,17 @@ that into the canonical order, so the business rules live in one place:
 - timestamps are converted to UTC ISO-8601 (``2008-01-10T16:00:00Z``):
   REST gives the shop's offset, GraphQL gives UTC; both mean one instant;
 - REST ``fulfillment_status: null`` means nothing fulfilled yet and maps
-  to ``"unfulfilled"``, like GraphQL ``UNFULFILLED``.
+  to ``"unfulfilled"``, like GraphQL ``UNFULFILLED``;
+- ``transactions`` (optional in order v1) are the order's payment
+  transactions from GraphQL ``Order.transactions`` (sale, authorization,
+  capture, refund, void; ``CHANGE`` and ``SUGGESTED_REFUND`` are not
+  payments and are left out). Shopify's REST order, and so its webhooks,
+  carries none: a REST payload gives the key only when it has a
+  ``transactions`` list (REST Transaction shape), else the GraphQL fetch
+  supplies them. ``external_id`` and ``parent_id`` are the numeric ids
+  (``gid://shopify/OrderTransaction/123`` -> ``"123"``), the form in which
+  Shopify Payments balance transactions name them
+  (``sourceOrderTransactionId``, a BigInt).
 
 Every value is checked as it is read (through
 :class:`~odoo.addons.integration_core.lib.reader.Reader`): a value of the
@@ -315,6 +325,7 @@ def _normalise_rest(order):
             for code in order.objects("discount_codes")
         ],
         "order_taxes": [_rest_tax(tax) for tax in order.objects("tax_lines")],
+        "transactions": _transactions(order, "transactions", graphql=False),
         "totals": {
             "subtotal": _rest_amount(order, "subtotal_price"),
             "tax": _rest_amount(order, "total_tax"),
@@ -322,6 +333,68 @@ def _normalise_rest(order):
             "total": _rest_amount(order, "total_price"),
         },
     }
+
+
+# Shopify's transaction kinds (GraphQL OrderTransactionKind, REST kind) ->
+# order v1's; the others (change, suggested refund) move no payment.
+_TRANSACTION_KINDS = {
+    "sale": "sale",
+    "capture": "capture",
+    "authorization": "authorization",
+    "emv_authorization": "authorization",
+    "refund": "refund",
+    "void": "void",
+}
+# GraphQL OrderTransactionStatus / REST status -> order v1's.
+_TRANSACTION_STATUSES = {
+    "success": "success",
+    "pending": "pending",
+    "awaiting_response": "pending",
+    "unknown": "pending",
+    "failure": "failure",
+    "error": "error",
+}
+
+
+def _transaction(transaction, graphql):
+    """One order transaction (REST or GraphQL shape) in the canonical form,
+    or None for a kind that moves no payment."""
+    kind = _TRANSACTION_KINDS.get((transaction.string("kind") or "").lower())
+    if kind is None:
+        return None
+    transaction_id = _ident(transaction, "id")
+    if not transaction_id:
+        raise read.invalid(transaction.at("id"), "an order transaction has no id")
+    status = (transaction.string("status") or "").lower()
+    if graphql:
+        bag = transaction.object("amountSet").object("shopMoney")
+        amount = _amount(bag, "amount")
+        currency = bag.text("currencyCode")
+        parent = _ident(transaction.object("parentTransaction"), "id")
+        processed = transaction.timestamp("processedAt") or transaction.timestamp("createdAt")
+    else:
+        amount = _rest_amount(transaction, "amount")
+        currency = transaction.text("currency")
+        parent = _ident(transaction, "parent_id")
+        processed = transaction.timestamp("processed_at") or transaction.timestamp("created_at")
+    return {
+        "external_id": transaction_id,
+        "kind": kind,
+        "status": _TRANSACTION_STATUSES.get(status, "pending"),
+        "gateway": transaction.text("gateway"),
+        "amount": _money(amount if amount is not None else ZERO),
+        "currency": (currency or "").upper() or None,
+        "processed_at": processed,
+        "parent_id": parent,
+    }
+
+
+def _transactions(node, key, graphql):
+    """The order's transactions under ``key``, or None when the payload has none."""
+    if node.get(key) is None:
+        return None
+    items = (_transaction(item, graphql) for item in node.objects(key))
+    return [item for item in items if item is not None]
 
 
 def _graphql_tax(tax):
@@ -411,6 +484,7 @@ def _normalise_graphql(node):
         "shipping_lines": shipping_lines,
         "discount_codes": [{"code": code, "amount": None} for code in node.strings("discountCodes")],
         "order_taxes": [_graphql_tax(tax) for tax in node.objects("taxLines")],
+        "transactions": _transactions(node, "transactions", graphql=True),
         "totals": {
             "subtotal": _graphql_amount(node, "subtotalPriceSet"),
             "tax": _graphql_amount(node, "totalTaxSet"),
@@ -571,7 +645,7 @@ def _build_order(flat):
     shipping = _canonical_address(flat["shipping"])
     totals = {key: _money(value) for key, value in flat["totals"].items() if value is not None}
     totals["shipping"] = _money(shipping_total)
-    return {
+    order = {
         "schema_version": SCHEMA_VERSION,
         "external_id": flat["id"],
         "name": flat["name"] or (f"#{flat['order_number']}" if flat["order_number"] else flat["id"]),
@@ -594,6 +668,9 @@ def _build_order(flat):
         "note": flat["note"],
         "tags": flat["tags"],
     }
+    if flat["transactions"] is not None:
+        order["transactions"] = flat["transactions"]
+    return order
 
 
 # ----------------------------------------------------------------------------

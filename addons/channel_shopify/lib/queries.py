@@ -2,7 +2,11 @@
 
 One greppable place for every query and mutation we send. Field names follow
 the Admin API 2025-01 schema (``fulfillmentCreate`` with ``FulfillmentInput``
-exists since 2024-10; ``Order.retailLocation`` since 2024-07).
+exists since 2024-10; ``Order.retailLocation`` since 2024-07). An order
+carries its payment transactions (``Order.transactions``: kind, status,
+gateway, amount, parent) so that partial captures and refunds are
+unambiguous when the Shopify Payments balance lines name them
+(``sourceOrderTransactionId``).
 
 Query cost: Shopify charges objects 1 point, connections 2 plus ``first`` ×
 the cost of one node, mutations 10, and refuses a single query whose
@@ -20,6 +24,10 @@ ORDER_LINE_ITEMS_FIRST = 10
 ORDER_SHIPPING_LINES_FIRST = 5
 ORDER_LINE_ITEMS_PAGE = 50
 PRODUCT_VARIANTS_FIRST = 25
+# An order's payment transactions (Order.transactions is a list, not a
+# connection): sale, authorization, captures, refunds, voids. 50 is far more
+# than an order ever has; the first N are the oldest.
+ORDER_TRANSACTIONS_FIRST = 50
 PRODUCT_VARIANTS_PAGE = 100
 
 _MONEY = """
@@ -61,7 +69,12 @@ _ORDER_FIELDS = """
   totalDiscountsSet { ...ShopifyMoney }
   totalPriceSet { ...ShopifyMoney }
   taxLines { ...ShopifyTaxLine }
-"""
+  transactions(first: %(transactions)d) {
+    id kind status gateway test processedAt createdAt
+    amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
+    parentTransaction { id }
+  }
+""" % {"transactions": ORDER_TRANSACTIONS_FIRST}
 _SHIPPING_LINE_FIELDS = """
       code title
       originalPriceSet { ...ShopifyMoney }
@@ -97,9 +110,19 @@ fragment ShopifyOrder on Order {
 )
 
 # 1 order + location + customer + 2 addresses + 4 money bags (2 each) + tax
-# lines 3 + shipping lines 2 + 5 × 9 + line items 2 + 10 × 11
+# lines 3 + transactions 5 (a list: the transaction, its money bag with two
+# moneys, its parent) + shipping lines 2 + 5 × 9 + line items 2 + 10 × 11
+ORDER_TRANSACTION_COST = 5
 ORDER_NODE_COST = (
-    1 + 1 + 1 + 2 + 8 + 3 + (2 + ORDER_SHIPPING_LINES_FIRST * 9) + (2 + ORDER_LINE_ITEMS_FIRST * 11)
+    1
+    + 1
+    + 1
+    + 2
+    + 8
+    + 3
+    + ORDER_TRANSACTION_COST
+    + (2 + ORDER_SHIPPING_LINES_FIRST * 9)
+    + (2 + ORDER_LINE_ITEMS_FIRST * 11)
 )
 
 SHOP_QUERY = """

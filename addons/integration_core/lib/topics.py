@@ -151,6 +151,11 @@ class TopicTable:
     def __iter__(self):
         return iter(self.topics)
 
+    def __add__(self, other):
+        """Both tables' topics in one table, checked again (a name declared
+        in both is an error, not an override)."""
+        return TopicTable(self.topics + tuple(other))
+
     def __len__(self):
         return len(self.topics)
 

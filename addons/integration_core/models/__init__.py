@@ -21,6 +21,7 @@ from . import (
     integration_location_map,
     integration_order_importer,
     integration_order_importer_lookups,
+    integration_order_transaction,
     integration_product_importer,
     integration_shipment_importer,
     integration_tax_map,

@@ -6,6 +6,10 @@ A channel declares, on ``integration.backend`` and named after its
 
 - ``_<type>_topics()``: its TopicTable (lib/topics.py), which dispatch,
   event direction, the flow catalog and the capability flags read;
+- an addon that gives backends of other channels a capability (settlement
+  of a Shopify store's payouts, say) adds its rows through
+  ``_topic_extensions()``, extended with ``super()``: the backend's table is
+  its channel's plus those;
 - optional hooks the core methods call when they exist, else the core
   default: ``_<type>_webhook_verify``, ``_<type>_webhook_parse``,
   ``_<type>_webhook_topic_hint``, ``_<type>_run_flow``,
@@ -118,10 +122,21 @@ class IntegrationBackend(models.Model):
     # ------------------------------------------------------------------------------
 
     def _topics(self):
-        """This backend's topic table, declared by its channel as ``_<backend_type>_topics()``."""
+        """This backend's topic table, declared by its channel as
+        ``_<backend_type>_topics()``, plus the rows of :meth:`_topic_extensions`."""
         self.ensure_one()
         method = getattr(self, f"_{self.backend_type}_topics", None)
-        return method() if method else TopicTable()
+        table = method() if method else TopicTable()
+        for extension in self._topic_extensions():
+            table = table + extension
+        return table
+
+    def _topic_extensions(self):
+        """The TopicTables other addons add to this backend's channel table
+        (empty here). An addon extends it with ``super()`` and adds its table
+        when the backend has its capability; the rows' names must not clash
+        with the channel's."""
+        return []
 
     def _generic_topics(self):
         return GENERIC_TOPICS
@@ -215,10 +230,11 @@ class IntegrationBackend(models.Model):
         Flow = self.env["integration.flow"]
         for backend in self:
             hook = backend._channel_hook("default_flows")
-            if not hook:
+            defaults = (hook() if hook else []) + backend._flow_extensions()
+            if not defaults:
                 continue
             existing = {flow.code: flow for flow in backend.flow_ids}
-            for values in hook():
+            for values in defaults:
                 flow = existing.get(values["code"])
                 if flow:
                     have = flow._topic_list()
@@ -227,6 +243,11 @@ class IntegrationBackend(models.Model):
                         flow.topics = ",".join(have + missing)
                     continue
                 Flow.create(dict(values, backend_id=backend.id, user_id=backend.user_id.id))
+
+    def _flow_extensions(self):
+        """The default flows other addons add to this backend (the flows of
+        the rows they add with :meth:`_topic_extensions`); empty here."""
+        return []
 
     def _flow(self, code):
         """This backend's flow ``code`` (sudo), or an empty recordset."""
@@ -254,11 +275,13 @@ class IntegrationBackend(models.Model):
 
     def _flow_runs(self, flow):
         """What a due batch flow enqueues: [(topic, payload)], from the
-        channel's ``_<type>_run_flow(flow)``; by default, the flow's topics
-        that its table says a schedule feeds, each with an empty payload."""
+        channel's ``_<type>_run_flow(flow)``; without one, or for a flow of
+        :meth:`_flow_extensions`, the flow's topics that the table says a
+        schedule feeds, each with an empty payload."""
         self.ensure_one()
         hook = self._channel_hook("run_flow")
-        if hook:
+        extended = {values["code"] for values in self._flow_extensions()}
+        if hook and flow.code not in extended:
             return hook(flow) or []
         table = self._topics()
         return [

@@ -595,6 +595,7 @@ class IntegrationEvent(models.Model):
         if result and isinstance(result, models.BaseModel) and len(result) == 1:
             values.update(res_model=result._name, res_id=result.id)
         self.write(values)
+        self._tell_record("done")
 
     def _mark_failed(self, error):
         """A permanent error: written on the event with its cause, not retried."""
@@ -609,6 +610,20 @@ class IntegrationEvent(models.Model):
                 **self._error_cause_values(error),  # models/integration_event_cause.py
             }
         )
+        self._tell_record("failed")
+
+    def _tell_record(self, outcome):
+        """The record an event is about learns the outcome, after the
+        handler's savepoint was rolled back: a model that shows its events'
+        failures (a payout waiting to be booked shows why it is not)
+        defines ``_integration_event_outcome(event, outcome)``."""
+        if not self.res_model or self.res_model not in self.env:
+            return
+        if not hasattr(self.env[self.res_model], "_integration_event_outcome"):
+            return  # most records do not listen: no query for them
+        record = self._record()
+        if record:
+            record._integration_event_outcome(self, outcome)
 
     def _mark_ignored(self, reason):
         self.write({"state": "ignored", "ignore_reason": reason, "done_at": fields.Datetime.now()})

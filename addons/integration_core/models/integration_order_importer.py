@@ -58,6 +58,7 @@ class IntegrationOrderImporter(models.AbstractModel):
         else:
             sale = self._create_order(backend, order)
         Binding._bind(backend, sale, external_id, updated_at=updated_at, binding=binding)
+        self.env["integration.order.transaction"]._sync_from_order(backend, sale, order.get("transactions"))
         self._apply_confirmation(backend, sale, order)
         return sale
 

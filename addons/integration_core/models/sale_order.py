@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import fields, models
 
 from . import integration_trace_mixin  # noqa: F401  (the mixin is defined before its heirs)
 
@@ -9,6 +9,10 @@ class SaleOrder(models.Model):
 
     _name = "sale.order"
     _inherit = ["sale.order", "integration.trace.mixin"]
+
+    integration_transaction_ids = fields.One2many(
+        "integration.order.transaction", "sale_order_id", string="Payment transactions", readonly=True
+    )
 
     def action_confirm(self):
         result = super().action_confirm()

@@ -7,11 +7,14 @@
   scripts, for the client's failure paths (429, 5xx, slow answers).
 """
 
+import importlib
 import json
+import sys
 import threading
 import time
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from unittest.mock import patch
 
 from cryptography.fernet import Fernet
@@ -24,6 +27,40 @@ from odoo.addons.queue_job.job import Job
 from ..lib.topics import Topic, TopicTable
 
 TEST_KEY = Fernet.generate_key().decode()
+REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
+
+
+def sandbox_package(name):
+    """``sandbox.<name>``, a sandbox peer of the repository's tests/sandbox:
+    Odoo tests that talk to a peer need it, and fail clearly without it."""
+    if not (REPO_TESTS / "sandbox" / name / "__init__.py").is_file():
+        raise RuntimeError(
+            f"The sandbox peer {name!r} is not at {REPO_TESTS / 'sandbox'}: run these tests from the "
+            "integration suite's repository (scripts/test)."
+        )
+    if str(REPO_TESTS) not in sys.path:
+        sys.path.insert(0, str(REPO_TESTS))
+    return importlib.import_module(f"sandbox.{name}")
+
+
+class CapturedWebhooks:
+    """Stands in for a sandbox's webhook deliverer: every delivery is kept
+    and answered 200; the test hands them to Odoo's webhook path itself
+    (``backend._webhook_receive(headers, body)``), signatures and all."""
+
+    def __init__(self):
+        self.posted = []
+
+    def post(self, url, body, headers, timeout=None):
+        self.posted.append((url, body, headers))
+        return {"status": 200, "error": None}
+
+    def deliver(self, url, body, headers, *, times=1, timeout=None):
+        return [dict(self.post(url, body, headers, timeout), headers=dict(headers)) for _ in range(times)]
+
+    def take(self):
+        posted, self.posted = self.posted, []
+        return posted
 
 
 def generic_topics_patch(env, **directions):

@@ -9,10 +9,7 @@ internal references, a customer with an address, and helpers that make a
 reserved delivery of the 3PL's warehouse.
 """
 
-import sys
-from pathlib import Path
-
-from odoo.addons.integration_core.tests.common import IntegrationCase
+from odoo.addons.integration_core.tests.common import CapturedWebhooks, IntegrationCase, sandbox_package
 
 OURS = "ODOOEDI"  # the sandbox warehouse's defaults (sandbox.tpl.x12face)
 WAREHOUSE_ID = "SANDBOX3PL"
@@ -141,34 +138,8 @@ class TplCase(IntegrationCase):
         )
 
 
-REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
-
-
 def sandbox_module():
-    """sandbox.tpl from the repository's tests/sandbox: the tests need it
-    and fail, clearly, when it is not there."""
-    if not (REPO_TESTS / "sandbox" / "tpl" / "__init__.py").is_file():
-        raise RuntimeError(
-            f"The 3PL sandbox peer is not at {REPO_TESTS / 'sandbox'}: run these tests from the "
-            "integration suite's repository (scripts/test)."
-        )
-    if str(REPO_TESTS) not in sys.path:
-        sys.path.insert(0, str(REPO_TESTS))
-    import sandbox.tpl
-
-    return sandbox.tpl
-
-
-class CapturedWebhooks:
-    """Stands in for the sandbox's webhook poster: deliveries are kept (the
-    test hands them to Odoo's webhook path itself, signatures and all)."""
-
-    def __init__(self):
-        self.posted = []
-
-    def post(self, url, body, headers, timeout=None):
-        self.posted.append((url, body, headers))
-        return {"status": 200, "error": None}
+    return sandbox_package("tpl")
 
 
 class TplRestCase(TplCase):

@@ -50,6 +50,13 @@ client, so that tests of the client meet the behaviour of the real peer:
   a random share of faulty calls (:meth:`ShopifySandbox.set_fault_rate`) and
   an outage window during which every call fails
   (:meth:`ShopifySandbox.start_outage`).
+- Shopify Payments (:mod:`.payments`): every order's transactions
+  (``Order.transactions``), the balance ledger they move (charges with
+  their fee, refunds, disputes, reserves, adjustments) and the daily payout
+  run (:meth:`ShopifySandbox.run_payouts`, deposits and withdrawals,
+  failures), read through ``shopifyPaymentsAccount { payouts
+  balanceTransactions }``; ``POST /_sandbox/payouts`` and ``POST
+  /_sandbox/payments`` drive them; :func:`seed_payouts` plays a few days.
 - A control API for demos and the Odoo-side tests: ``POST /_sandbox/orders``
   (creates an order, fires ``orders/create``; ``"webhook": false`` does
   not), ``POST /_sandbox/faults`` (``{"faults": [...], "count": n}``;
@@ -118,6 +125,7 @@ from .demo import (
     DEMO_ENV_WEBHOOK_TOKEN,
     DEMO_LOCATION_ID,
     DEMO_NOTES,
+    DEMO_PAYOUT_DAYS,
     DEMO_PORT,
     DEMO_PRODUCTS,
     DEMO_SHOP_DOMAIN,
@@ -126,6 +134,7 @@ from .demo import (
     serve_demo,
 )
 from .graphql import CostBucket
+from .payments import seed_payout_history, seed_payouts
 from .sandbox import ShopifySandbox
 
 LeakyBucket = CostBucket  # its name in this module before the split into a package

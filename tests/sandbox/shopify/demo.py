@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 from ..peer import delivered
+from .payments import seed_payout_history
 from .sandbox import ShopifySandbox
 
 DEMO_PORT = 8071
@@ -49,6 +50,7 @@ DEMO_CUSTOMERS = (
     ("Sophia", "Garcia", "sophia.garcia@example.com", "3000 Biscayne Blvd", "Miami", "FL", "33137"),
     ("James", "Walker", "james.walker@example.com", "19 Boylston St", "Boston", "MA", "02116"),
 )
+DEMO_PAYOUT_DAYS = 7  # days of Shopify Payments history (orders, refunds, payouts) the demo shop starts with
 DEMO_NOTES = ("Please deliver after 2 pm.", "Gift: no prices on the packing slip.", "Call before delivery.")
 _DEMO_EPOCH = datetime(2025, 1, 1, tzinfo=timezone.utc).timestamp()
 
@@ -66,9 +68,17 @@ class DemoShop(ShopifySandbox):
     (``access_token=``, ``client_secret=``); without them, random ones.
     :attr:`paused` (``POST /_sandbox/demo {"paused": true}``) tells
     :func:`serve_demo` to stop creating orders, e.g. while a script measures.
+
+    ``payout_days`` (default 0; :func:`serve_demo` gives
+    :data:`DEMO_PAYOUT_DAYS`): the shop starts with that many days of
+    Shopify Payments trading and its payouts
+    (:func:`.payments.seed_payout_history`: ids and names fixed for the day,
+    so a restart the same day repeats them rather than adding copies). The
+    benchmarks' demo shops start empty as before.
     """
 
     def __init__(self, **kwargs):
+        self.payout_days = kwargs.pop("payout_days", 0)
         now = time.time()
         kwargs.setdefault("access_token", f"shpat_{secrets.token_hex(16)}")
         kwargs.setdefault("client_secret", secrets.token_urlsafe(32))
@@ -114,6 +124,8 @@ class DemoShop(ShopifySandbox):
             self.add_product(
                 title, [{"sku": sku, "price": price, "stock": 50}], vendor="Demo Office Furniture"
             )
+        if self.payout_days:
+            seed_payout_history(self, self.payout_days)
 
     def random_order_spec(self, rng, *, email=None, financial_status=None, name=None):
         """A plausible web order (see :meth:`create_order` for the keys): one
@@ -205,6 +217,12 @@ def serve_demo(argv=None, environ=None):
     parser.add_argument("--interval", type=float, default=60.0, help="seconds between two new orders")
     parser.add_argument("--wait", type=float, default=300.0, help="seconds to wait for Odoo to answer")
     parser.add_argument("--seed", type=int, help="random seed of the orders (default: random)")
+    parser.add_argument(
+        "--payout-days",
+        type=int,
+        default=DEMO_PAYOUT_DAYS,
+        help="days of Shopify Payments history (orders, payouts) to start with; 0 for none",
+    )
     args = parser.parse_args(argv)
     environ = os.environ if environ is None else environ
     names = (DEMO_ENV_WEBHOOK_TOKEN, DEMO_ENV_ACCESS_TOKEN, DEMO_ENV_CLIENT_SECRET)
@@ -229,6 +247,7 @@ def serve_demo(argv=None, environ=None):
         webhook_url=webhook_url,
         access_token=environ[DEMO_ENV_ACCESS_TOKEN],
         client_secret=environ[DEMO_ENV_CLIENT_SECRET],
+        payout_days=args.payout_days,
     )
     try:
         url = shop.start()
@@ -261,6 +280,10 @@ def serve_demo(argv=None, environ=None):
                 retries.extend(_demo_deliver(shop, order, event_id, attempts + 1))
             order = shop.create_order(shop.random_order_spec(rng))
             _log(f"created {_describe(order)}")
+            for payout in shop.run_payouts(datetime.now(timezone.utc)):  # the daily payout, when due
+                _log(
+                    f"payout {payout['legacyResourceId']}: {payout['net']['amount']} {payout['net']['currencyCode']}"
+                )
             retries.extend(_demo_deliver(shop, order, str(uuid.uuid4()), 1))
             stop.wait(args.interval)
     finally:

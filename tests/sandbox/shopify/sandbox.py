@@ -6,7 +6,8 @@ the store in :mod:`.store` (seeded by :mod:`.seed`), orders in
 :mod:`.orders`, GraphQL execution and cost in :mod:`.graphql`, the query
 resolvers in :mod:`.queries`, mutations in :mod:`.mutations`, bulk
 operations in :mod:`.bulk`, the GraphQL views of stored records in
-:mod:`.views`, webhooks in :mod:`.webhooks`.
+:mod:`.views`, webhooks in :mod:`.webhooks`, Shopify Payments (order
+transactions, balance transactions, payouts) in :mod:`.payments`.
 """
 
 import itertools
@@ -32,6 +33,7 @@ from .common import (
 from .graphql import CostBucket, GraphQLMixin
 from .mutations import MutationsMixin
 from .orders import OrdersMixin
+from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .seed import SeedMixin
 from .server import ServerMixin
@@ -41,6 +43,7 @@ from .webhooks import WebhooksMixin
 
 
 class ShopifySandbox(
+    PaymentsMixin,  # first: it extends orders, views, GraphQL and routing
     ServerMixin,
     WebhooksMixin,
     GraphQLMixin,
@@ -199,6 +202,7 @@ class ShopifySandbox(
                 "bulk_operations": {
                     gid("BulkOperation", op["id"]): op["status"] for op in self.bulk_operations.values()
                 },
+                "payments": self.payments_state(),
                 "webhooks": {
                     "sent": len(self.webhook_deliveries),
                     "failed": sum(1 for delivery in self.webhook_deliveries if not delivered(delivery)),
