@@ -4,7 +4,7 @@ the rounding account, open items with their reason."""
 
 from odoo.tests import tagged
 
-from .bank_common import BankCase, mt940
+from .bank_common import BankCase, camt053, camt_batch_entry, mt940
 
 
 @tagged("post_install", "-at_install")
@@ -132,3 +132,22 @@ class TestBankMatching(BankCase):
         self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
         match = self.env["settlement.match"].search([("payout_ids", "in", payout.ids)])
         self.assertEqual((match.rule, len(match.bank_line_ids)), ("subset_1n", 2))
+
+    def test_a_camt_batch_entry_is_split_and_each_transaction_pays_its_payout(self):
+        payouts = [
+            self.posted_payout(name, amount)
+            for name, amount in (("ba", "10.00"), ("bb", "20.00"), ("bc", "30.50"))
+        ]
+        batch = camt_batch_entry(
+            [
+                ("10.00", "TRACE-ba", "payout a"),
+                ("20.00", "TRACE-bb", "payout b"),
+                ("30.50", "TRACE-bc", "payout c"),
+            ]
+        )
+        record = self.import_file(camt053([], closing="160.50", extra=batch), "batch.xml")
+        self.assertEqual(record.line_count, 3)
+        self.assertTrue(record.statement_ids.is_complete)
+        for payout in payouts:
+            line = record.line_ids.filtered(lambda item, p=payout: item.end_to_end_id == p.trace_reference)
+            self.assert_reconciled(payout, line)
