@@ -102,12 +102,17 @@ class BankCase(SettlementCase):
     def import_file(self, data, name="statement.sta", journal=None):
         return self.Files._import_bytes(data, name, journal=journal)
 
-    def posted_payout(self, external_id, amount, **extra):
+    def posted_payout(self, external_id, amount, currency="USD", **extra):
         """A booked Stripe payout of ``amount`` (one charge line, no fee)."""
         from .common import line, payout
 
         result = self.import_payout(
-            payout(external_id, [line(f"txn_{external_id}", "charge", amount)], **extra)
+            payout(
+                external_id,
+                [line(f"txn_{external_id}", "charge", amount, currency=currency)],
+                currency=currency,
+                **extra,
+            )
         )
         self.assertEqual(result.state, "posted", result.exception_reason)
         return result

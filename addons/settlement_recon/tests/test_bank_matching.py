@@ -151,3 +151,42 @@ class TestBankMatching(BankCase):
         for payout in payouts:
             line = record.line_ids.filtered(lambda item, p=payout: item.end_to_end_id == p.trace_reference)
             self.assert_reconciled(payout, line)
+
+    def test_a_payout_in_another_currency_clears_through_an_exchange_difference(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"name": "2024-05-02", "rate": 0.8, "currency_id": eur.id, "company_id": self.company.id},
+                {"name": "2024-05-03", "rate": 0.9, "currency_id": eur.id, "company_id": self.company.id},
+            ]
+        )
+        accounts = self.env["settlement.provider.account"].create(
+            {"backend_id": self.stripe.id, "currency_id": eur.id}
+        )
+        accounts.action_create_accounts()
+        self.env["account.journal"].create(
+            {
+                "name": "EUR bank (settlement tests)",
+                "type": "bank",
+                "code": "BEUR",
+                "currency_id": eur.id,
+                "bank_acc_number": "DE89370400440532013000",
+                "company_id": self.company.id,
+            }
+        )
+        payout = self.posted_payout("pf", "80.00", currency="EUR", arrival_date="2024-05-02")
+        self.assertAlmostEqual(payout.transit_line_id.balance, 100.0)  # 80 EUR at 0.8
+        record = self.import_file(
+            mt940(
+                [("80.00", "TRACE-pf", "STRIPE PAYOUT", "STRIPE PAYMENTS EUROPE")],
+                account="DE89370400440532013000",
+                currency="EUR",
+                day="240503",
+            ),
+            "eur.sta",
+        )
+        self.assert_reconciled(payout, record.line_ids)
+        transit = self.env["account.move.line"].search([("account_id", "=", accounts.transit_account_id.id)])
+        self.assertAlmostEqual(sum(transit.mapped("amount_currency")), 0.0)
+        self.assertAlmostEqual(sum(transit.mapped("balance")), 0.0)  # the exchange difference closes it
