@@ -12,11 +12,16 @@
     "data": [
         "security/ir.model.access.csv",
         "security/settlement_recon_security.xml",
+        "security/settlement_bank_security.xml",
         "data/queue_job_data.xml",
         "views/settlement_payout_views.xml",
         "views/settlement_line_views.xml",
         "views/settlement_config_views.xml",
+        "views/settlement_bank_file_views.xml",
+        "views/settlement_match_views.xml",
+        "views/settlement_bank_backend_views.xml",
         "views/settlement_recon_menus.xml",
+        "views/settlement_bank_menus.xml",
     ],
     "installable": True,
 }

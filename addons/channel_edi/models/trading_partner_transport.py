@@ -77,6 +77,20 @@ class TradingPartnerTransport(models.AbstractModel):
     def _apply_pickup(self, event, payload):
         """Fetch the partner's waiting files into events (see the module doc)."""
         backend = event.backend_id
+        self._pickup_files(
+            backend,
+            lambda data, name: self._receive_file(backend, data, f"sftp:{name}", parent=event),
+        )
+        return None
+
+    @api.model
+    def _pickup_files(self, backend, receive):
+        """The SFTP mailbox pickup of ``backend``'s endpoint, for any addon
+        that takes files from a mailbox (EDI interchanges, bank statements):
+        ``receive(data, name)`` stores each waiting file in the current
+        transaction; the server copies are deleted or archived only after
+        that transaction commits. Returns the number of files received
+        (None without an SFTP endpoint)."""
         endpoint = self._endpoint(backend, "sftp")
         if not endpoint:
             return None
@@ -88,7 +102,7 @@ class TradingPartnerTransport(models.AbstractModel):
                 endpoint.sftp_inbound_dir or ".", endpoint.sftp_pattern or "*", PICKUP_LIMIT
             ):
                 file = client.download(remote)
-                self._receive_file(backend, file.data, f"sftp:{file.name}", parent=event)
+                receive(file.data, file.name)
                 received.append(file)
         except Exception:
             client.close()
@@ -96,7 +110,7 @@ class TradingPartnerTransport(models.AbstractModel):
         archive = endpoint.sftp_archive_dir or None
         if not received:
             client.close()
-            return None
+            return 0
 
         def acknowledge():
             # after the commit: the bytes are stored, the server copy may go
@@ -105,14 +119,14 @@ class TradingPartnerTransport(models.AbstractModel):
                     client.ack(file, archive_folder=archive)
             except Exception:  # noqa: BLE001 - the next pickup reads them again
                 _logger.warning(
-                    "EDI pickup: could not acknowledge files on %s", endpoint.sftp_host, exc_info=True
+                    "SFTP pickup: could not acknowledge files on %s", endpoint.sftp_host, exc_info=True
                 )
             finally:
                 client.close()
 
         self.env.cr.postcommit.add(acknowledge)
         self.env.cr.postrollback.add(client.close)
-        return None
+        return len(received)
 
     @api.model
     def _receive_file(self, backend, data, source, parent=None, as2_message_id=None):

@@ -1,11 +1,18 @@
 from . import (
+    account_bank_statement,
+    account_bank_statement_line,
     account_move_line,
     integration_backend,
+    integration_backend_bank,
     integration_order_transaction,
+    settlement_bank_file,
     settlement_fetcher,
     settlement_line,
+    settlement_match,
     settlement_payout,
+    settlement_payout_bank,
     settlement_provider_account,
     settlement_provider_account_kpi,
+    settlement_rule,
     settlement_type_map,
 )
