@@ -289,7 +289,7 @@ def main(argv=None):
     print("\nseconds per stage:")
     for name, seconds in clock.stages.items():
         print(f"  {name:<32} {seconds:7.3f}")
-    print(f"  {'total':<32} {total:7.3f}")
+    print(f"  {'total (scoring included)':<32} {total:7.3f}")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: RSS {rss:.0f} MiB (the whole process, Odoo's imports included)")
     if not args.no_memory and last is not None:

@@ -1,8 +1,8 @@
 {
     "name": "Shopify Channel",
     "summary": "A Shopify store's order-to-cash through Odoo: orders, customers, "
-    "products, stock, fulfilments, cancellations and refunds",
-    "version": "17.0.1.3.0",
+    "products, stock, prices and Markets, B2B companies, fulfilments, cancellations and refunds",
+    "version": "17.0.1.4.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "Integration Suite",

@@ -11,11 +11,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.settlement_recon.lib.bank import camt
 from odoo.addons.settlement_recon.lib.bank.common import BankFileError, minor_unit
+
+FIXTURES_DIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures"  # as tests/conftest.py
 
 GENKGO = FIXTURES_DIR / "bank" / "camt-genkgo"
 OURS = Path(__file__).resolve().parent / "fixtures" / "genkgo-camt"

@@ -6,12 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR, REPO_DIR
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.settlement_recon.lib.bank import inspect as inspector
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+FIXTURES_DIR = REPO_DIR.parent / "shared" / "fixtures"  # as tests/conftest.py
 
 SCRIPT = REPO_DIR / "scripts" / "bank_inspect.py"
 LAUNCHER = REPO_DIR / "scripts" / "bank-inspect"

@@ -10,14 +10,16 @@ builds plain values from their python tags, never objects.
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES_DIR
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.settlement_recon.lib.bank import mt940
 from odoo.addons.settlement_recon.lib.bank.common import BankFileError
+
+FIXTURES_DIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures"  # as tests/conftest.py
 
 JEJIK = FIXTURES_DIR / "bank" / "mt940-jejik"
 CMXL = FIXTURES_DIR / "bank" / "mt940-cmxl"

@@ -1,13 +1,15 @@
 """bank.parse (format detection, validation), entry_keys and file_fingerprint."""
 
 import random
+from pathlib import Path
 
 import pytest
-from conftest import FIXTURES_DIR
 
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import PermanentError, ValidationFailed
 from odoo.addons.settlement_recon.lib import bank
+
+FIXTURES_DIR = Path(__file__).resolve().parents[3] / "shared" / "fixtures"  # as tests/conftest.py
 
 BANK = FIXTURES_DIR / "bank"
 

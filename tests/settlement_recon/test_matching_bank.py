@@ -242,7 +242,7 @@ def test_a_line_with_another_end_to_end_id_is_not_taken_by_counterparty():
     assert not result.automatic and result.suggestions
 
 
-def test_a_collective_line_naming_some_of_its_payouts_suggests_the_rest():
+def test_a_collective_line_naming_some_of_its_payouts_takes_the_one_rest():
     payouts = [
         payout("po_1", "100.00", trace="TRACE-AAAA1"),
         payout("po_2", "50.25", trace="TRACE-BBBB2"),
@@ -250,10 +250,27 @@ def test_a_collective_line_naming_some_of_its_payouts_suggests_the_rest():
         payout("po_4", "33.00", trace="TRACE-DDDD4"),
     ]
     line = bank("b1", "220.35", remittance="SAMMLER TRACE-AAAA1 TRACE-BBBB2", name=STRIPE)
+    (match,) = match_bank(payouts, [line]).automatic
+    assert (match.rule, match.left_keys) == ("subset_n1", ("po_1", "po_2", "po_3"))
+
+
+def test_a_collective_line_naming_some_payouts_with_two_possible_rests_is_a_suggestion():
+    payouts = [
+        payout("po_1", "100.00", trace="TRACE-AAAA1"),
+        payout("po_3", "70.10", trace="TRACE-CCCC3"),
+        payout("po_4", "70.10", trace="TRACE-DDDD4"),
+    ]
+    line = bank("b1", "170.10", remittance="SAMMLER TRACE-AAAA1", name=STRIPE)
     result = match_bank(payouts, [line])
     assert not result.automatic
     (suggestion,) = result.suggestions
-    assert suggestion.left_keys == ("po_1", "po_2", "po_3") and "named by reference" in suggestion.reason
+    assert suggestion.alternatives and "named by reference" in suggestion.reason
+
+
+def test_the_rest_of_a_collective_line_needs_the_counterparty():
+    payouts = [payout("po_1", "100.00", trace="TRACE-AAAA1"), payout("po_3", "70.10", trace="TRACE-CCCC3")]
+    line = bank("b1", "170.10", remittance="SAMMLER TRACE-AAAA1", name="Some Bank")
+    assert not match_bank(payouts, [line]).automatic
 
 
 def test_fx_uses_the_rate_of_the_booking_day():
@@ -266,3 +283,12 @@ def test_fx_uses_the_rate_of_the_booking_day():
     line = bank("b1", "930.01", booked=MONDAY + timedelta(days=2), e2e="TRACE-FXUSD1")
     (match,) = match_bank([usd], [line], config=config).automatic
     assert (match.difference, match.difference_kind) == (Decimal("0.01"), "fx")
+
+
+def test_a_payout_whose_window_just_misses_the_line_still_makes_it_uncertain():
+    # po_late's own line was booked late (day 8); po_now's line is missing:
+    # only po_now's window holds the line, yet it may well be po_late's
+    payouts = [payout("po_late", "10.00"), payout("po_now", "10.00", arrival=MONDAY + timedelta(days=1))]
+    line = bank("b1", "10.00", booked=MONDAY + timedelta(days=8), name=STRIPE)
+    result = match_bank(payouts, [line])
+    assert not result.automatic and result.suggestions

@@ -150,6 +150,7 @@ class ShopifyClient(IntegrationHttpClient):
         self.graphql_path = f"/admin/api/{api_version}/graphql.json"
         self.max_throttle_wait = max_throttle_wait
         self.last_cost = None
+        self.last_shop_currency = None  # the store's own currency, learnt by shop_currencies()
         self.throttle_status = None
         self._sleep = sleep
         self._clock = clock
@@ -496,6 +497,180 @@ class ShopifyClient(IntegrationHttpClient):
             calls += 1
             self._check_user_errors(data.get("inventorySetQuantities"), "the inventory quantities")
         return calls
+
+    # ------------------------------------------------------------------
+    # prices and Markets
+    # ------------------------------------------------------------------
+
+    def variant_products(self, variant_ids):
+        """{variant id: product id} (legacy ids) of the variants; a variant
+        Shopify no longer has is left out. One ``nodes`` call per 250."""
+        found = {}
+        ids = [str(v) for v in variant_ids]
+        for start in range(0, len(ids), queries.NODES_PER_CALL):
+            gids = [to_gid("ProductVariant", v) for v in ids[start : start + queries.NODES_PER_CALL]]
+            data = self.graphql(queries.VARIANT_PRODUCTS_QUERY, {"ids": gids})
+            for node in data.get("nodes") or []:
+                product = (node or {}).get("product") or {}
+                if node and node.get("legacyResourceId") and product.get("id"):
+                    found[str(node["legacyResourceId"])] = from_gid(product["id"])
+        return found
+
+    def update_variant_prices(self, product_id, variants):
+        """One ``productVariantsBulkUpdate`` of one product's variants
+        (``ProductVariantsBulkInput`` dicts, at most 250), partial updates
+        allowed: the variants Shopify accepts are changed even when it
+        refuses others. Returns the refusals, ``{index: (code, message)}``
+        (index None: the whole call, e.g. the product is gone)."""
+        from .prices import refused_inputs
+
+        data = self.graphql(
+            queries.PRODUCT_VARIANTS_BULK_UPDATE_MUTATION,
+            {"productId": to_gid("Product", product_id), "variants": variants},
+        )
+        payload = data.get("productVariantsBulkUpdate")
+        if payload is None:
+            raise RemoteServerError("Shopify returned no payload for productVariantsBulkUpdate")
+        return refused_inputs(payload.get("userErrors"), "variants")
+
+    def add_fixed_prices(self, price_list_id, prices, variant_ids_to_delete=()):
+        """Set fixed prices on a price list (``PriceListPriceInput`` dicts, at
+        most 250): ``priceListFixedPricesAdd``, or
+        ``priceListFixedPricesUpdate`` when fixed prices are also to be
+        removed. Shopify applies such a call whole or not at all: when it
+        refuses some prices, the others are sent again in one more call.
+        Returns ``(calls, {index: (code, message)})``."""
+        from .prices import refused_inputs
+
+        price_list = to_gid("PriceList", price_list_id)
+        deletes = [to_gid("ProductVariant", v) for v in variant_ids_to_delete]
+        remaining = list(enumerate(prices))
+        refused = {}
+        calls = 0
+        while remaining:
+            batch = [value for _index, value in remaining]
+            if deletes:
+                data = self.graphql(
+                    queries.PRICE_LIST_FIXED_PRICES_UPDATE_MUTATION,
+                    {"priceListId": price_list, "pricesToAdd": batch, "variantIdsToDelete": deletes},
+                )
+                payload = data.get("priceListFixedPricesUpdate")
+                argument = "pricesToAdd"
+            else:
+                data = self.graphql(
+                    queries.PRICE_LIST_FIXED_PRICES_ADD_MUTATION, {"priceListId": price_list, "prices": batch}
+                )
+                payload = data.get("priceListFixedPricesAdd")
+                argument = "prices"
+            calls += 1
+            if payload is None:
+                raise RemoteServerError("Shopify returned no payload for the price list's fixed prices")
+            errors = refused_inputs(payload.get("userErrors"), argument)
+            if not errors:
+                break
+            if None in errors or not (set(errors) & set(range(len(batch)))):
+                # the whole call is refused (the price list is gone...): every price with it
+                code, message = errors.get(None) or next(iter(errors.values()))
+                refused.update({index: (code, message) for index, _value in remaining})
+                break
+            refused.update(
+                {remaining[i][0]: errors[i] for i in errors if i is not None and i < len(remaining)}
+            )
+            remaining = [entry for i, entry in enumerate(remaining) if i not in errors]
+            deletes = []  # removed by the first call, or refused with it
+        return calls, refused
+
+    def shop_currencies(self):
+        """{currency code: enabled} of the store (its own currency always
+        enabled, kept in :attr:`last_shop_currency`)."""
+        shop = self.graphql(queries.SHOP_CURRENCIES_QUERY)["shop"]
+        currencies = {
+            node["currencyCode"]: bool(node.get("enabled")) for node in _nodes(shop.get("currencySettings"))
+        }
+        currencies[shop["currencyCode"]] = True
+        self.last_shop_currency = shop["currencyCode"]
+        return currencies
+
+    def markets(self):
+        """``Market`` nodes with their base currency and price list."""
+        first = self._page_size(50, queries.MARKET_NODE_COST)
+        return list(self._paginate(queries.MARKETS_QUERY, "markets", {}, first))
+
+    def create_price_list(self, name, currency, catalog_id=None):
+        """A price list (no adjustment: every price fixed by us); its node."""
+        values = {
+            "name": name,
+            "currency": currency,
+            "parent": {"adjustment": {"type": "PERCENTAGE_DECREASE", "value": 0.0}},
+        }
+        if catalog_id:
+            values["catalogId"] = catalog_id
+        data = self.graphql(queries.PRICE_LIST_CREATE_MUTATION, {"input": values})
+        return self._check_user_errors(data.get("priceListCreate"), "the price list")["priceList"]
+
+    def create_location_catalog(self, title, location_ids, price_list_id):
+        """A company location catalog of ``location_ids`` selling at ``price_list_id``; its node."""
+        values = {
+            "title": title,
+            "status": "ACTIVE",
+            "context": {"companyLocationIds": [to_gid("CompanyLocation", i) for i in location_ids]},
+            "priceListId": to_gid("PriceList", price_list_id),
+        }
+        data = self.graphql(queries.CATALOG_CREATE_MUTATION, {"input": values})
+        return self._check_user_errors(data.get("catalogCreate"), "the catalog")["catalog"]
+
+    # ------------------------------------------------------------------
+    # B2B companies
+    # ------------------------------------------------------------------
+
+    def payment_terms_templates(self):
+        return self.graphql(queries.PAYMENT_TERMS_TEMPLATES_QUERY)["paymentTermsTemplates"]
+
+    def company(self, company_id):
+        """The ``Company`` node with its contacts and locations, or None."""
+        return self.graphql(queries.COMPANY_QUERY, {"id": to_gid("Company", company_id)}).get("company")
+
+    def create_company(self, values):
+        data = self.graphql(queries.COMPANY_CREATE_MUTATION, {"input": values})
+        return self._check_user_errors(data.get("companyCreate"), "the company")["company"]
+
+    def update_company(self, company_id, values):
+        data = self.graphql(
+            queries.COMPANY_UPDATE_MUTATION, {"companyId": to_gid("Company", company_id), "input": values}
+        )
+        return self._check_user_errors(data.get("companyUpdate"), "the company")["company"]
+
+    def create_company_location(self, company_id, values):
+        data = self.graphql(
+            queries.COMPANY_LOCATION_CREATE_MUTATION,
+            {"companyId": to_gid("Company", company_id), "input": values},
+        )
+        return self._check_user_errors(data.get("companyLocationCreate"), "the company location")[
+            "companyLocation"
+        ]
+
+    def update_company_location(self, location_id, values, address=None):
+        """Update a location, and its shipping and billing address when given (two calls)."""
+        location_gid = to_gid("CompanyLocation", location_id)
+        data = self.graphql(queries.COMPANY_LOCATION_UPDATE_MUTATION, {"id": location_gid, "input": values})
+        self._check_user_errors(data.get("companyLocationUpdate"), "the company location")
+        if address:
+            data = self.graphql(
+                queries.COMPANY_LOCATION_ASSIGN_ADDRESS_MUTATION,
+                {"locationId": location_gid, "address": address, "addressTypes": ["SHIPPING", "BILLING"]},
+            )
+            self._check_user_errors(
+                data.get("companyLocationAssignAddress"), "the company location's address"
+            )
+
+    def create_company_contact(self, company_id, values):
+        data = self.graphql(
+            queries.COMPANY_CONTACT_CREATE_MUTATION,
+            {"companyId": to_gid("Company", company_id), "input": values},
+        )
+        return self._check_user_errors(data.get("companyContactCreate"), "the company contact")[
+            "companyContact"
+        ]
 
     # ------------------------------------------------------------------
     # fulfilment

@@ -65,6 +65,11 @@ from odoo.addons.integration_core.lib.reader import Reader
 from .gid import from_gid
 
 SCHEMA_VERSION = 1
+# A B2B order's customer is the Shopify company, bound to its Odoo partner
+# under this prefix (``company:<legacy id>``): a person's binding is the
+# bare customer id, so the two never meet.
+COMPANY_BINDING_PREFIX = "company:"
+DAYS_LIMIT = Decimal("10000")  # payment terms: due in fewer days than this
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 
@@ -251,6 +256,19 @@ def _customer(customer, keys):
     }
 
 
+def _payment_terms(terms, name_key, type_key, days_key):
+    """B2B payment terms of an order: ``{name, type, due_in_days}`` (type in
+    lower case: ``net``, ``receipt``, ``fulfillment``, ``fixed``), or None."""
+    if not terms:
+        return None
+    days = terms.get(days_key)
+    return {
+        "name": terms.string(name_key) or None,
+        "type": (terms.string(type_key) or "").lower() or None,
+        "due_in_days": int(terms.number(days_key, limit=DAYS_LIMIT, minimum=0)) if days is not None else None,
+    }
+
+
 def _normalise_rest(order):
     lines = []
     for item in order.objects("line_items"):
@@ -316,6 +334,12 @@ def _normalise_rest(order):
         "financial_status": status if status in FINANCIAL_STATUSES else None,
         "fulfillment_status": _REST_FULFILLMENT.get(order.string("fulfillment_status")),
         "customer": _customer(order.object("customer"), _REST_ADDRESS_KEYS),
+        "company_id": _ident(order.object("company"), "id"),
+        "company_name": None,
+        "po_number": order.text("po_number"),
+        "payment_terms": _payment_terms(
+            order.object("payment_terms"), "payment_terms_name", "payment_terms_type", "due_in_days"
+        ),
         "billing": _address(order.object("billing_address"), _REST_ADDRESS_KEYS),
         "shipping": _address(order.object("shipping_address"), _REST_ADDRESS_KEYS),
         "lines": lines,
@@ -478,6 +502,12 @@ def _normalise_graphql(node):
         "financial_status": financial if financial in FINANCIAL_STATUSES else None,
         "fulfillment_status": (_GRAPHQL_FULFILLMENT.get(fulfillment, "unfulfilled") if fulfillment else None),
         "customer": _customer(node.object("customer"), _GRAPHQL_ADDRESS_KEYS),
+        "company_id": _ident(node.object("purchasingEntity").object("company"), "id"),
+        "company_name": node.object("purchasingEntity").object("company").string("name"),
+        "po_number": node.text("poNumber"),
+        "payment_terms": _payment_terms(
+            node.object("paymentTerms"), "paymentTermsName", "paymentTermsType", "dueInDays"
+        ),
         "billing": _address(node.object("billingAddress"), _GRAPHQL_ADDRESS_KEYS),
         "shipping": _address(node.object("shippingAddress"), _GRAPHQL_ADDRESS_KEYS),
         "lines": lines,
@@ -540,6 +570,17 @@ def _canonical_customer(flat, billing, shipping):
         or (f"Shopify customer {customer['id']}" if customer.get("id") else None)
         or f"Guest ({flat['name'] or flat['id']})"
     )
+    if flat.get("company_id"):
+        # a B2B order: the buyer orders for a Shopify company, whose partner
+        # is bound as ``company:<id>`` (see COMPANY_BINDING_PREFIX)
+        return {
+            "external_id": f"{COMPANY_BINDING_PREFIX}{flat['company_id']}",
+            "name": flat.get("company_name") or (billing or {}).get("company") or name,
+            "email": email,
+            "phone": _clean(customer.get("phone")) or flat["phone"] or (billing or {}).get("phone"),
+            "company": flat.get("company_name") or (billing or {}).get("company"),
+            "vat": None,
+        }
     return {
         "external_id": customer.get("id"),
         "name": name,
@@ -667,6 +708,8 @@ def _build_order(flat):
         "location_code": flat["location_id"],
         "note": flat["note"],
         "tags": flat["tags"],
+        "po_number": flat.get("po_number"),
+        "payment_terms": flat.get("payment_terms"),
     }
     if flat["transactions"] is not None:
         order["transactions"] = flat["transactions"]

@@ -74,6 +74,9 @@ _ORDER_FIELDS = """
     amountSet { shopMoney { amount currencyCode } presentmentMoney { amount currencyCode } }
     parentTransaction { id }
   }
+  poNumber
+  paymentTerms { paymentTermsName paymentTermsType dueInDays }
+  purchasingEntity { ... on PurchasingCompany { company { id name } location { id } } }
 """ % {"transactions": ORDER_TRANSACTIONS_FIRST}
 _SHIPPING_LINE_FIELDS = """
       code title
@@ -111,8 +114,10 @@ fragment ShopifyOrder on Order {
 
 # 1 order + location + customer + 2 addresses + 4 money bags (2 each) + tax
 # lines 3 + transactions 5 (a list: the transaction, its money bag with two
-# moneys, its parent) + shipping lines 2 + 5 × 9 + line items 2 + 10 × 11
+# moneys, its parent) + B2B 4 (payment terms, purchasing entity, its company
+# and location) + shipping lines 2 + 5 × 9 + line items 2 + 10 × 11
 ORDER_TRANSACTION_COST = 5
+ORDER_B2B_COST = 4
 ORDER_NODE_COST = (
     1
     + 1
@@ -121,6 +126,7 @@ ORDER_NODE_COST = (
     + 8
     + 3
     + ORDER_TRANSACTION_COST
+    + ORDER_B2B_COST
     + (2 + ORDER_SHIPPING_LINES_FIRST * 9)
     + (2 + ORDER_LINE_ITEMS_FIRST * 11)
 )
@@ -418,3 +424,177 @@ mutation ShopifyWebhookSubscriptionCreate(
 """
     % _WEBHOOK_FIELDS
 )
+
+
+# ----------------------------------------------------------------------------
+# prices and Markets (productVariantsBulkUpdate, price lists)
+# ----------------------------------------------------------------------------
+
+# The Shopify product of variants known by id only (productVariantsBulkUpdate
+# works per product): at most 250 ids a call; a gone variant answers null.
+VARIANT_PRODUCTS_QUERY = """
+query ShopifyVariantProducts($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on ProductVariant { id legacyResourceId product { id } }
+  }
+}
+"""
+
+PRODUCT_VARIANTS_BULK_UPDATE_MUTATION = """
+mutation ShopifyVariantPrices($productId: ID!, $variants: [ProductVariantsBulkInput!]!) {
+  productVariantsBulkUpdate(productId: $productId, variants: $variants, allowPartialUpdates: true) {
+    productVariants { id }
+    userErrors { code field message }
+  }
+}
+"""
+
+SHOP_CURRENCIES_QUERY = """
+query ShopifyCurrencies {
+  shop { currencyCode currencySettings(first: 250) { nodes { currencyCode enabled } } }
+}
+"""
+
+MARKETS_QUERY = """
+query ShopifyMarkets($first: Int!, $after: String) {
+  markets(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name handle enabled primary
+      currencySettings { baseCurrency { currencyCode enabled } }
+      priceList { id name currency }
+    }
+  }
+}
+"""
+MARKET_NODE_COST = 1 + 2 + 1
+
+PRICE_LIST_FIXED_PRICES_ADD_MUTATION = """
+mutation ShopifyFixedPricesAdd($priceListId: ID!, $prices: [PriceListPriceInput!]!) {
+  priceListFixedPricesAdd(priceListId: $priceListId, prices: $prices) {
+    prices { variant { id } }
+    userErrors { code field message }
+  }
+}
+"""
+
+PRICE_LIST_FIXED_PRICES_UPDATE_MUTATION = """
+mutation ShopifyFixedPricesUpdate(
+  $priceListId: ID!, $pricesToAdd: [PriceListPriceInput!]!, $variantIdsToDelete: [ID!]!
+) {
+  priceListFixedPricesUpdate(
+    priceListId: $priceListId, pricesToAdd: $pricesToAdd, variantIdsToDelete: $variantIdsToDelete
+  ) {
+    deletedFixedPriceVariantIds
+    userErrors { code field message }
+  }
+}
+"""
+
+PRICE_LIST_CREATE_MUTATION = """
+mutation ShopifyPriceListCreate($input: PriceListCreateInput!) {
+  priceListCreate(input: $input) {
+    priceList { id name currency }
+    userErrors { code field message }
+  }
+}
+"""
+
+CATALOG_CREATE_MUTATION = """
+mutation ShopifyCatalogCreate($input: CatalogCreateInput!) {
+  catalogCreate(input: $input) {
+    catalog { id title priceList { id } }
+    userErrors { code field message }
+  }
+}
+"""
+
+# ----------------------------------------------------------------------------
+# B2B: companies, locations, contacts, payment terms
+# ----------------------------------------------------------------------------
+
+PAYMENT_TERMS_TEMPLATES_QUERY = """
+query ShopifyPaymentTermsTemplates {
+  paymentTermsTemplates { id name paymentTermsType dueInDays }
+}
+"""
+
+_COMPANY_FIELDS = """
+  id name externalId note
+  contacts(first: 50) { nodes { id customer { id email } } }
+  locations(first: 50) {
+    nodes {
+      id name externalId
+      buyerExperienceConfiguration { paymentTermsTemplate { id dueInDays } }
+      catalogs(first: 5) { nodes { id priceList { id currency } } }
+    }
+  }
+"""
+
+COMPANY_QUERY = (
+    """
+query ShopifyCompany($id: ID!) {
+  company(id: $id) {%s}
+}
+"""
+    % _COMPANY_FIELDS
+)
+
+COMPANY_CREATE_MUTATION = (
+    """
+mutation ShopifyCompanyCreate($input: CompanyCreateInput!) {
+  companyCreate(input: $input) {
+    company {%s}
+    userErrors { code field message }
+  }
+}
+"""
+    % _COMPANY_FIELDS
+)
+
+COMPANY_UPDATE_MUTATION = """
+mutation ShopifyCompanyUpdate($companyId: ID!, $input: CompanyInput!) {
+  companyUpdate(companyId: $companyId, input: $input) {
+    company { id }
+    userErrors { code field message }
+  }
+}
+"""
+
+COMPANY_LOCATION_CREATE_MUTATION = """
+mutation ShopifyCompanyLocationCreate($companyId: ID!, $input: CompanyLocationInput!) {
+  companyLocationCreate(companyId: $companyId, input: $input) {
+    companyLocation { id externalId }
+    userErrors { code field message }
+  }
+}
+"""
+
+COMPANY_LOCATION_UPDATE_MUTATION = """
+mutation ShopifyCompanyLocationUpdate($id: ID!, $input: CompanyLocationUpdateInput!) {
+  companyLocationUpdate(companyLocationId: $id, input: $input) {
+    companyLocation { id }
+    userErrors { code field message }
+  }
+}
+"""
+
+COMPANY_LOCATION_ASSIGN_ADDRESS_MUTATION = """
+mutation ShopifyCompanyLocationAddress(
+  $locationId: ID!, $address: CompanyAddressInput!, $addressTypes: [CompanyAddressType!]!
+) {
+  companyLocationAssignAddress(locationId: $locationId, address: $address, addressTypes: $addressTypes) {
+    addresses { id }
+    userErrors { code field message }
+  }
+}
+"""
+
+COMPANY_CONTACT_CREATE_MUTATION = """
+mutation ShopifyCompanyContactCreate($companyId: ID!, $input: CompanyContactInput!) {
+  companyContactCreate(companyId: $companyId, input: $input) {
+    companyContact { id customer { id email } }
+    userErrors { code field message }
+  }
+}
+"""

@@ -112,6 +112,42 @@ SHOPIFY_TOPICS = TopicTable(
             label="Stock levels out",
         ),
         Topic(
+            "price.export",
+            "out",
+            "odoo_event",
+            "_export_prices_event",
+            model="shopify.price.exporter",
+            odoo_event="product.price_changed",
+            listener="_listen_price_changes",
+            label="Prices out (changed products; the scheduled full pass)",
+        ),
+        Topic(
+            "pricelist.export",
+            "out",
+            "odoo_event",
+            "_export_prices_event",
+            model="shopify.price.exporter",
+            odoo_event="pricelist.changed",
+            listener="_listen_pricelist_changes",
+            label="Prices out (a pricelist rule changed)",
+        ),
+        Topic(
+            "company.sync",
+            "out",
+            "schedule",
+            "_sync_companies_event",
+            model="shopify.b2b.exporter",
+            label="B2B companies kept in step (those that changed)",
+        ),
+        Topic(
+            "company.export",
+            "out",
+            "manual",
+            "_export_company_event",
+            model="shopify.b2b.exporter",
+            label="B2B company out (company, locations, contacts, terms, catalog)",
+        ),
+        Topic(
             "fulfillment.export",
             "out",
             "odoo_event",
@@ -167,6 +203,25 @@ DEFAULT_FLOWS = [
         "fulfillment.export",
     ),
     (
+        "price_delta",
+        "Prices out (on price and pricelist changes, changed items only)",
+        "out",
+        "odoo_event",
+        "realtime",
+        0,
+        "price.export,pricelist.export",
+    ),
+    ("price_full", "Prices out (full pass)", "out", "schedule", "batch", 720, "price.export"),
+    (
+        "company_sync",
+        "B2B companies out (kept in step)",
+        "out",
+        "schedule",
+        "batch",
+        60,
+        "company.sync,company.export",
+    ),
+    (
         "product_import",
         "Products and variants in",
         "in",
@@ -182,6 +237,8 @@ CATCH_UP_FLOW = "order_catch_up"
 FLOW_RUNS = {
     "order_catch_up": [("order.catch_up", {})],
     "stock_full": [("stock.export", {"full": True})],
+    "price_full": [("price.export", {"full": True})],
+    "company_sync": [("company.sync", {})],
 }
 
 
@@ -221,6 +278,37 @@ class IntegrationBackend(models.Model):
         "Untick to read page by page at once; Shopify runs one bulk query per store at a time.",
     )
     shopify_gateway_map_ids = fields.One2many("shopify.gateway.map", "backend_id", string="Payment gateways")
+    shopify_price_pricelist_id = fields.Many2one(
+        "product.pricelist",
+        string="Store prices from",
+        check_company=True,
+        help="The pricelist whose prices the store's variants show; empty: the products' sales price.",
+    )
+    shopify_compare_at = fields.Selection(
+        [("none", "None"), ("list_price", "Sales price"), ("pricelist", "A pricelist")],
+        string="Compare-at prices",
+        default="none",
+        required=True,
+        help="What Shopify shows struck through next to a lower price: the sales price (the store's "
+        "prices then come from a discount pricelist) or a second pricelist's price.",
+    )
+    shopify_compare_pricelist_id = fields.Many2one(
+        "product.pricelist", string="Compare-at pricelist", check_company=True
+    )
+    shopify_price_list_map_ids = fields.One2many(
+        "shopify.price.list.map", "backend_id", string="Price lists", context={"active_test": False}
+    )
+    shopify_b2b_partner_ids = fields.Many2many(
+        "res.partner",
+        "integration_backend_shopify_b2b_partner_rel",
+        "backend_id",
+        "partner_id",
+        string="B2B companies",
+        domain=[("is_company", "=", True)],
+        help="Company partners sold to wholesale: each becomes a Shopify company with its delivery "
+        "addresses as locations, its contacts, its payment terms (net N days) and a catalog at its "
+        "pricelist's prices, kept in step by the B2B flow.",
+    )
 
     @api.depends("flow_ids.cursor")
     def _compute_shopify_orders_cursor(self):
@@ -425,6 +513,58 @@ class IntegrationBackend(models.Model):
         self.shopify_webhook_topics = ", ".join(registered)
         self._message_log(body=_("Webhooks registered: %s", self.shopify_webhook_topics))
         return _("Webhooks registered: %s", self.shopify_webhook_topics)
+
+    # ------------------------------------------------------------------------------
+    # prices, Markets and B2B
+    # ------------------------------------------------------------------------------
+
+    def action_shopify_export_prices(self):
+        """Queue a full price export (every bound variant, every target)."""
+        self.ensure_one()
+        self._check_manager()
+        self._enqueue_topic("price.export", {"full": True})
+        return self._notify(_("Price export queued."))
+
+    def action_shopify_import_markets(self):
+        """Map each Shopify market with a price list not mapped yet (its
+        Odoo pricelist is then chosen by hand: one of that currency)."""
+        self.ensure_one()
+        self._check_manager()
+        with self._shopify_client() as client:
+            markets = client.markets()
+        known = set(self.with_context(active_test=False).shopify_price_list_map_ids.mapped("price_list_gid"))
+        Pricelist = self.env["product.pricelist"]
+        added = 0
+        for market in markets:
+            price_list = market.get("priceList")
+            if not price_list or price_list["id"] in known:
+                continue
+            pricelist = Pricelist.search(
+                [
+                    ("currency_id.name", "=", price_list["currency"]),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ],
+                limit=1,
+            )
+            self.env["shopify.price.list.map"].create(
+                {
+                    "backend_id": self.id,
+                    "name": market["name"],
+                    "kind": "market",
+                    "price_list_gid": price_list["id"],
+                    "price_list_currency": price_list["currency"],
+                    "pricelist_id": pricelist.id,
+                }
+            )
+            added += 1
+        return self._notify(_("%s market price list(s) mapped: check their pricelists.", added))
+
+    def action_shopify_sync_companies(self):
+        """Queue the B2B companies' push (all of them)."""
+        self.ensure_one()
+        self._check_manager()
+        self._enqueue_topic("company.sync", {"full": True})
+        return self._notify(_("B2B companies queued."))
 
     # ------------------------------------------------------------------------------
     # stock

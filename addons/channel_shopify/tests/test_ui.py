@@ -50,3 +50,50 @@ class TestShopifyTours(HttpCase):
         self.assertEqual(len(pulled), 3)
         self.assertEqual(set(pulled.mapped("state")), {"done"}, pulled.mapped("error_message"))
         self.start_tour("/web", "channel_shopify_order_in_sales", login="admin", timeout=180)
+
+
+PRICE_SANDBOX_PORT = 18072
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyPriceTour(HttpCase):
+    """Change a price in Odoo, as a user would, and see it in the sandbox store."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.startClassPatcher(patch.dict(config.options, {"integration_encryption_key": TEST_KEY}))
+        cls.sandbox = sandbox_class()(
+            port=PRICE_SANDBOX_PORT, seed=False, currency=cls.env.company.currency_id.name
+        )
+        cls.sandbox.start()
+        cls.addClassCleanup(cls.sandbox.stop)
+        shopify_product = cls.sandbox.add_product("Price tour bottle", [{"sku": "PTB-1", "price": "24.50"}])
+        cls.variant_id = shopify_product["variants"][0]["id"]
+        cls.product = cls.env["product.product"].create(
+            {"name": "Price tour bottle", "default_code": "PTB-1", "list_price": 24.5, "priority": "1"}
+        )
+        backend = cls.env["integration.backend"].create(
+            {
+                "name": "Price tour store",
+                "backend_type": "shopify",
+                "shopify_shop_url": cls.sandbox.base_url,
+                "shopify_shop_domain": cls.sandbox.shop_domain,
+                "rate_limit": 0,
+            }
+        )
+        backend._set_secret("access_token", cls.sandbox.access_token)
+        backend._set_secret("client_secret", cls.sandbox.client_secret)
+        cls.env["integration.binding"]._bind(backend, cls.product, str(cls.variant_id))
+        cls.backend = backend
+
+    def test_change_a_price_and_see_it_in_the_store(self):
+        self.start_tour("/web", "channel_shopify_price_out", login="admin", timeout=180)
+        export = self.env["integration.event"].search(
+            [("backend_id", "=", self.backend.id), ("topic", "=", "price.export")]
+        )
+        self.assertEqual(len(export), 1)
+        run_pending_jobs(self.env)
+        export.invalidate_recordset()
+        self.assertEqual(export.state, "done", export.error_message)
+        self.assertEqual(self.sandbox.variant_price(self.variant_id)[0], "27.50")

@@ -35,6 +35,8 @@ ODOO_EVENTS = (
     "stock_move.done",
     "backorder.created",
     "invoice.posted",
+    "product.price_changed",
+    "pricelist.changed",
 )
 
 

@@ -30,6 +30,8 @@ from . import (
     ir_attachment,
     ir_http,
     odoo_events,
+    product_pricelist_item,
+    product_template,
     purchase_order,
     res_partner,
     sale_order,

@@ -77,13 +77,16 @@ class IntegrationOrderImporter(models.AbstractModel):
             "partner_invoice_id": invoice_partner.id,
             "partner_shipping_id": shipping_partner.id,
             "company_id": company.id,
-            "client_order_ref": order["name"],
+            "client_order_ref": order.get("po_number") or order["name"],
             "origin": f"{backend.name}: {order['name']}",
             "pricelist_id": pricelist.id,
             "warehouse_id": warehouse.id,
             "note": order.get("note") or False,
             "order_line": [fields.Command.create(v) for v in self._line_values(backend, order)],
         }
+        payment_term = self._payment_term(backend, order.get("payment_terms"))
+        if payment_term:
+            values["payment_term_id"] = payment_term.id
         if order.get("created_at"):
             values["date_order"] = self._parse_datetime(order["created_at"])
         if order.get("requested_date"):
@@ -96,6 +99,38 @@ class IntegrationOrderImporter(models.AbstractModel):
         sale = SaleOrder.create(values)
         self._check_totals(backend, sale, order)
         return sale
+
+    def _payment_term(self, backend, terms):
+        """The payment term of an order placed on net-N terms (B2B): one of
+        the company's (or shared) terms due in full N days after the
+        invoice. None without terms (the customer's own then apply);
+        MappingError when Odoo has no such term (create it, then retry)."""
+        days = (terms or {}).get("due_in_days")
+        if days is None:
+            return None
+        candidates = (
+            self.env["account.payment.term"]
+            .sudo()
+            .search(
+                ["|", ("company_id", "=", False), ("company_id", "=", backend.company_id.id)],
+                order="sequence, id",
+            )
+        )
+        for term in candidates:
+            lines = term.line_ids
+            if (
+                len(lines) == 1
+                and lines.value == "percent"
+                and lines.value_amount == 100
+                and lines.delay_type == "days_after"
+                and lines.nb_days == days
+            ):
+                return term
+        raise MappingError(
+            template="No payment term due in full %(days)s days after the invoice (%(name)s) in %(company)s.",
+            params={"days": days, "name": terms.get("name") or "", "company": backend.company_id.name},
+            code="order.payment_term_unknown",
+        )
 
     def _update_order(self, backend, sale, order):
         """Update what may change after creation. Lines of a confirmed order

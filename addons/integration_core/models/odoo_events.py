@@ -1,7 +1,8 @@
 """Odoo business events, dispatched once by the core to the channels that listen.
 
 The core overrides each Odoo method once (sale_order.py, purchase_order.py,
-stock_picking.py, stock_move.py, account_move.py) and calls
+stock_picking.py, stock_move.py, account_move.py, product_template.py,
+product_pricelist_item.py) and calls
 ``env["integration.odoo.event"]._dispatch(<event>, records)`` with the
 records the business event concerns. A channel never overrides those
 methods: its topic table names the business event and a listener,
@@ -12,7 +13,8 @@ methods: its topic table names the business event and a listener,
 
 and the dispatcher calls ``env[model]._listen_pickings_done(backend, records)``
 once per active backend (of any company) whose table listens, with the
-records of that backend's company only. The listener decides what concerns
+records of that backend's company only (and those shared by every company:
+a product or a pricelist without a company). The listener decides what concerns
 its backend and emits with ``backend._emit(...)``.
 
 Cost when nobody listens: one lookup in a cached map (event -> listeners),
@@ -78,7 +80,7 @@ class IntegrationOdooEvent(models.AbstractModel):
         Backend = self.env["integration.backend"].sudo()
         records = records.sudo()
         for backend_id, company_id, topic_name in listeners:
-            mine = records.filtered(lambda r, c=company_id: r.company_id.id == c)
+            mine = records.filtered(lambda r, c=company_id: self._concerns_company(r, c))
             if not mine:
                 continue
             backend = Backend.browse(backend_id).with_company(company_id)
@@ -88,6 +90,12 @@ class IntegrationOdooEvent(models.AbstractModel):
             if topic is None:
                 continue
             self._call_listener(backend, topic, odoo_event, mine.with_company(company_id))
+
+    @api.model
+    def _concerns_company(self, record, company_id):
+        """A record of that company, or one shared by every company (no
+        company: a product, a pricelist), concerns its backends."""
+        return not record.company_id or record.company_id.id == company_id
 
     def _call_listener(self, backend, topic, odoo_event, records):
         listener = getattr(self._listener_model(backend, topic), topic.listener)
@@ -157,7 +165,7 @@ class IntegrationOdooEvent(models.AbstractModel):
         if model not in self.env:
             raise PermanentError(_("Model %s does not exist.", model))
         records = self.env[model].sudo().browse(payload.get("ids") or []).exists()
-        records = records.filtered(lambda r: r.company_id == backend.company_id)
+        records = records.filtered(lambda r: self._concerns_company(r, backend.company_id.id))
         if records:
             getattr(self._listener_model(backend, topic), topic.listener)(backend, records)
         return None

@@ -131,7 +131,10 @@ class AccountBankStatementLine(models.Model):
             items = transit_items.filtered(
                 lambda item, p=payout: item.account_id == p.transit_line_id.account_id
             )
-            group = (items | payout.transit_line_id).filtered(lambda item: not item.reconciled)
+            # one in-transit item, or one per month when the payout was split at month end
+            group = (items | payout.transit_line_ids | payout.transit_line_id).filtered(
+                lambda item: not item.reconciled
+            )
             group.with_context(no_exchange_difference=False).reconcile()
             payout.sudo().write({"state": "reconciled", "bank_line_id": lines[:1].id})
         lines.sudo().write({"settlement_reason": False, "settlement_reason_detail": False})

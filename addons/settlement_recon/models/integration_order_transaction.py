@@ -9,8 +9,12 @@ reconciled: a clearing account that returns to zero means every payment
 the provider took has reached the bank.
 """
 
+from decimal import Decimal
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+
+from ..lib import matching
 
 
 class IntegrationOrderTransaction(models.Model):
@@ -57,6 +61,20 @@ class IntegrationOrderTransaction(models.Model):
             accounts = backend._settlement_account(transaction.currency_id)
             if accounts and accounts.journal_id and accounts.clearing_account_id:
                 transaction._ensure_capture(accounts)
+
+    def _matching_txn(self, order_ref=None):
+        """This transaction as lib/matching sees it (a capture is a sale);
+        ``order_ref``: its order's id at the channel."""
+        return matching.OrderTxn(
+            key=str(self.id),
+            provider=self.gateway or "",
+            transaction_id=self.external_id,
+            amount=Decimal(str(abs(self.amount))),
+            currency=self.currency_id.name,
+            kind="refund" if self.kind == "refund" else "sale",
+            order_ref=order_ref,
+            date=self.processed_at.date() if self.processed_at else None,
+        )
 
     def _ensure_capture(self, accounts):
         self.ensure_one()

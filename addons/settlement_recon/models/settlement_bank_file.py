@@ -32,7 +32,8 @@ from odoo.exceptions import AccessError, UserError
 
 from ..lib import bank
 
-USER_FIELDS = {"name", "data", "journal_id", "company_id"}
+# what a user sets on a file (by the form); the rest is its import's
+USER_FIELDS = {"name", "data", "journal_id"}
 STATES = [("draft", "To import"), ("imported", "Imported"), ("error", "Error")]
 
 
@@ -92,7 +93,7 @@ class SettlementBankFile(models.Model):
         self._check_finance()
         if not self.env.su:
             for vals in vals_list:
-                forbidden = set(vals) - USER_FIELDS
+                forbidden = set(vals) - USER_FIELDS - {"company_id"}
                 if forbidden:
                     raise AccessError(
                         _("A bank file's %s is set by its import.", ", ".join(sorted(forbidden)))
@@ -102,7 +103,7 @@ class SettlementBankFile(models.Model):
     def write(self, vals):
         if not self.env.su:
             forbidden = {key for key in vals if not key.startswith("message_")} - USER_FIELDS
-            if forbidden or any(record.state != "draft" for record in self):
+            if forbidden or any(record.state == "imported" for record in self):
                 raise AccessError(_("A bank file is changed by its import only."))
         return super().write(vals)
 

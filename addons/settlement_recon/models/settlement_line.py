@@ -7,7 +7,6 @@ settles, with the rule, the score and, when unmatched, the reason code the
 workbench shows (no order found, amount differs, duplicate, unknown type).
 """
 
-from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
@@ -15,7 +14,7 @@ from odoo.exceptions import AccessError
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import PermanentError
 
-from ..lib import posting
+from ..lib import matching, posting
 from .integration_backend import PROVIDERS
 from .settlement_payout import _check_user_write, _decimal, _naive
 
@@ -36,6 +35,8 @@ FAMILIES = [
 ]
 REASONS = [
     ("no_order_found", "No order found"),
+    ("ambiguous", "Several orders fit"),
+    ("kind_differs", "Kind differs"),
     ("amount_differs", "Amount differs"),
     ("currency_differs", "Currency differs"),
     ("duplicate", "Duplicate"),
@@ -185,101 +186,99 @@ class SettlementLine(models.Model):
         return records
 
     def _match_transactions(self):
-        """Step 1 of the cascade: charges and refunds to the order
-        transaction whose id they name, in the same company. Every line
-        gets a state and, when unmatched, a reason code."""
+        """Step 1 of the cascade (lib/matching: match_lines): charges,
+        refunds and disputes to the order transaction they name, account
+        lines (fees, reserves...) to their family; every line gets a state
+        and, when unmatched, a reason code. Per company: another company's
+        orders are never candidates."""
+        for company in self.company_id:
+            lines = self.filtered(lambda line, company=company: line.company_id == company)
+            lines._match_in_company(company)
+
+    def _match_in_company(self, company):
         refs = [ref for ref in self.mapped("order_transaction_ref") if ref]
         Transaction = self.env["integration.order.transaction"].sudo()
-        by_company = {}
-        for transaction in Transaction.search([("external_id", "in", refs)]) if refs else Transaction:
-            by_company.setdefault((transaction.company_id.id, transaction.external_id), transaction)
-        claimed = self._claimed_refs(refs)
-        for line in self:
-            line.write(line._match_values(by_company, claimed))
-
-    def _claimed_refs(self, refs):
-        """(company, transaction ref, family) -> the lines claiming it, here and already recorded."""
-        claimed = {}
+        transactions = Transaction.search([("company_id", "=", company.id), ("external_id", "in", refs)])
+        Binding = self.env["integration.binding"].sudo()
+        order_refs = [ref for ref in self.mapped("order_ref") if ref]
+        if order_refs:
+            bindings = Binding.search(
+                [
+                    ("res_model", "=", "sale.order"),
+                    ("external_id", "in", order_refs),
+                    ("company_id", "=", company.id),
+                ]
+            )
+            transactions |= Transaction.search([("sale_order_id", "in", bindings.mapped("res_id"))])
+        ref_of = {
+            binding.res_id: binding.external_id
+            for binding in Binding.search(
+                [("res_model", "=", "sale.order"), ("res_id", "in", transactions.sale_order_id.ids)]
+            )
+        }
+        # lines recorded before that claim the same transactions: a second claim is a duplicate
         others = (
-            self.sudo().search([("order_transaction_ref", "in", refs), ("family", "in", ORDER_FAMILIES)])
+            self.sudo().search(
+                [
+                    ("company_id", "=", company.id),
+                    ("order_transaction_ref", "in", refs),
+                    ("id", "not in", self.ids),
+                ]
+            )
             if refs
-            else self
+            else self.browse()
         )
-        for line in others | self:
-            if line.order_transaction_ref and line.family in ORDER_FAMILIES:
-                claimed.setdefault((line.company_id.id, line.order_transaction_ref, line.family), set()).add(
-                    line.id
-                )
-        return claimed
+        result = matching.match_lines(
+            [line._matching_line() for line in self | others],
+            [
+                transaction._matching_txn(ref_of.get(transaction.sale_order_id.id))
+                for transaction in transactions
+            ],
+        )
+        outcome = {}
+        for match in result.matches:
+            for key in match.left_keys:
+                outcome[key] = match
+        for item in result.unmatched:
+            outcome[item.key] = item
+        for line in self:
+            line.write(line._match_outcome(outcome.get(str(line.id)), transactions))
 
-    def _match_values(self, by_company, claimed):
-        self.ensure_one()
-        if self.family == "unknown":
+    def _matching_line(self):
+        return matching.Line(
+            key=str(self.id),
+            provider=self.provider,
+            family=self.family,
+            amount=_decimal(self.amount),
+            fee=_decimal(self.fee),
+            net=_decimal(self.net),
+            currency=self.currency_id.name,
+            payout_id=self.payout_id.external_id or None,
+            provider_type=self.provider_type,
+            order_transaction_id=self.order_transaction_ref or None,
+            order_ref=self.order_ref or None,
+            presentment_amount=_decimal(self.presentment_amount) if self.presentment_currency else None,
+            presentment_currency=self.presentment_currency or None,
+        )
+
+    def _match_outcome(self, outcome, transactions):
+        """The line's fields from its match (or why it has none)."""
+        if isinstance(outcome, matching.Match) and outcome.automatic:
+            transaction = transactions.filtered(lambda t: str(t.id) in outcome.right_keys)[:1]
             return {
-                "match_state": "unmatched",
-                "reason_code": "unknown_type",
-                "reason": _("Provider type %s is not known: map it to a family.", self.provider_type),
-                "transaction_id": False,
-                "match_rule": False,
-                "match_score": 0,
+                "match_state": "matched" if transaction else "explained",
+                "transaction_id": transaction.id,
+                "reason_code": False,
+                "reason": False,
+                "match_rule": outcome.rule,
+                "match_score": outcome.score,
             }
-        if self.family not in ORDER_FAMILIES:
-            return {"match_state": "explained", "reason_code": False, "reason": False, "match_rule": False}
-        transaction = by_company.get((self.company_id.id, self.order_transaction_ref or ""))
-        unmatched = {
-            "match_state": "unmatched",
-            "transaction_id": False,
-            "match_rule": False,
-            "match_score": 0,
-        }
-        if not transaction:
-            return dict(
-                unmatched,
-                reason_code="no_order_found",
-                reason=_("No order transaction %s.", self.order_transaction_ref or _("(none named)")),
-            )
-        if len(claimed.get((self.company_id.id, self.order_transaction_ref, self.family), ())) > 1:
-            return dict(
-                unmatched,
-                reason_code="duplicate",
-                reason=_("Another line already settles order transaction %s.", self.order_transaction_ref),
-            )
-        expected, currency = self._expected_amount()
-        if currency and currency != transaction.currency_id.name:
-            return dict(
-                unmatched,
-                reason_code="currency_differs",
-                reason=_(
-                    "The line is in %(line)s, the transaction in %(txn)s.",
-                    line=currency,
-                    txn=transaction.currency_id.name,
-                ),
-            )
-        if transaction.currency_id.compare_amounts(float(abs(expected)), abs(transaction.amount)) != 0:
-            return dict(
-                unmatched,
-                reason_code="amount_differs",
-                reason=_(
-                    "The line settles %(line)s, the order transaction is %(txn)s.",
-                    line=abs(expected),
-                    txn=abs(transaction.amount),
-                ),
-            )
-        return {
-            "match_state": "matched",
-            "transaction_id": transaction.id,
-            "reason_code": False,
-            "reason": False,
-            "match_rule": "exact_id",
-            "match_score": 1.0,
-        }
-
-    def _expected_amount(self):
-        """What the order transaction should show: the presentment amount
-        when the buyer paid in another currency, else the gross."""
-        if self.presentment_currency and self.presentment_currency != self.currency_id.name:
-            return Decimal(str(self.presentment_amount)), self.presentment_currency
-        return Decimal(str(self.amount)), self.currency_id.name
+        values = {"match_state": "unmatched", "transaction_id": False, "match_rule": False, "match_score": 0}
+        if isinstance(outcome, matching.Match):  # a suggestion: several orders fit
+            return dict(values, reason_code="ambiguous", reason=outcome.reason, match_rule=outcome.rule)
+        if outcome is None:
+            return dict(values, reason_code="no_order_found", reason=_("No order transaction found."))
+        return dict(values, reason_code=outcome.reason_code, reason=outcome.detail or False)
 
     # ------------------------------------------------------------------------------
     # booking

@@ -196,8 +196,8 @@ class SettlementMatch(models.Model):
     def _values_of(self, company, match, payouts, lines):
         currency = (lines[:1].currency_id or payouts[:1].currency_id) or company.currency_id
         alternatives = [
-            {"payouts": Payout_names, "bank_lines": line_names}
-            for Payout_names, line_names in (
+            {"payouts": payout_names, "bank_lines": line_names}
+            for payout_names, line_names in (
                 (
                     self.env["settlement.payout"].browse([int(k) for k in left]).mapped("name"),
                     [

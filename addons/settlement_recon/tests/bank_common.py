@@ -33,9 +33,10 @@ def mt940(entries, opening="100.00", statement_id="STMT-1", account=IBAN, curren
 CAMT_NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 
 
-def camt053(entries, opening="100.00", closing=None, account=IBAN, currency="USD"):
+def camt053(entries, opening="100.00", closing=None, account=IBAN, currency="USD", extra=""):
     """A camt.053.001.02 statement: ``entries`` are (amount, status code,
-    end-to-end id, remittance) tuples."""
+    end-to-end id, remittance) tuples; ``extra`` is more ``<Ntry>`` XML
+    (its amount not in the closing balance)."""
     closing = closing or str(
         Decimal(opening) + sum(Decimal(a) for a, status, *_r in entries if status == "BOOK")
     )
@@ -62,8 +63,25 @@ def camt053(entries, opening="100.00", closing=None, account=IBAN, currency="USD
 <GrpHdr><MsgId>MSG-1</MsgId><CreDtTm>2024-05-03T06:00:00</CreDtTm></GrpHdr>
 <Stmt><Id>CAMT-1</Id><CreDtTm>2024-05-03T06:00:00</CreDtTm>
 <Acct><Id><IBAN>{account}</IBAN></Id><Ccy>{currency}</Ccy></Acct>
-{balance("OPBD", opening)}{balance("CLBD", closing)}{items}
+{balance("OPBD", opening)}{balance("CLBD", closing)}{items}{extra}
 </Stmt></BkToCstmrStmt></Document>""".encode()
+
+
+def camt_batch_entry(transactions, currency="USD"):
+    """One booked camt ``<Ntry>`` of several transactions: (amount,
+    end-to-end id, remittance) each, the entry's amount their sum."""
+    total = sum(Decimal(amount) for amount, _e2e, _text in transactions)
+    details = "".join(
+        f"<TxDtls><Refs><AcctSvcrRef>TX-{e2e}</AcctSvcrRef><EndToEndId>{e2e}</EndToEndId></Refs>"
+        f'<AmtDtls><TxAmt><Amt Ccy="{currency}">{Decimal(amount):.2f}</Amt></TxAmt></AmtDtls>'
+        f"<RmtInf><Ustrd>{text}</Ustrd></RmtInf></TxDtls>"
+        for amount, e2e, text in transactions
+    )
+    return (
+        f'<Ntry><Amt Ccy="{currency}">{total:.2f}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<BookgDt><Dt>2024-05-03</Dt></BookgDt><ValDt><Dt>2024-05-03</Dt></ValDt><AcctSvcrRef>BATCH-1</AcctSvcrRef>"
+        f"<NtryDtls><Btch><NbOfTxs>{len(transactions)}</NbOfTxs></Btch>{details}</NtryDtls></Ntry>"
+    )
 
 
 class BankCase(SettlementCase):
@@ -84,12 +102,17 @@ class BankCase(SettlementCase):
     def import_file(self, data, name="statement.sta", journal=None):
         return self.Files._import_bytes(data, name, journal=journal)
 
-    def posted_payout(self, external_id, amount, **extra):
+    def posted_payout(self, external_id, amount, currency="USD", **extra):
         """A booked Stripe payout of ``amount`` (one charge line, no fee)."""
         from .common import line, payout
 
         result = self.import_payout(
-            payout(external_id, [line(f"txn_{external_id}", "charge", amount)], **extra)
+            payout(
+                external_id,
+                [line(f"txn_{external_id}", "charge", amount, currency=currency)],
+                currency=currency,
+                **extra,
+            )
         )
         self.assertEqual(result.state, "posted", result.exception_reason)
         return result

@@ -86,6 +86,14 @@ class TestBankImport(BankCase):
         self.assertEqual(base64.b64decode(record.data), data)
         self.assertFalse(record.line_ids)
 
+    def test_a_file_uploaded_in_the_form_is_imported_by_its_button(self):
+        data = mt940([("8.00", "E-8", "upload", "ACME")])
+        record = self.Files.create({"name": "upload.sta", "data": base64.b64encode(data)})
+        self.assertEqual(record.state, "draft")
+        record.action_import()
+        self.assertEqual((record.state, record.line_count), ("imported", 1))
+        self.assertEqual(record.line_ids.journal_id, self.bank_journal)
+
     def test_a_statement_for_an_unknown_account_is_refused(self):
         with self.assertRaises(UserError) as caught:
             self.import_file(mt940([("1.00", "E-1", "x", "ACME")], account="DE89370400440532013000"))

@@ -4,7 +4,7 @@ the rounding account, open items with their reason."""
 
 from odoo.tests import tagged
 
-from .bank_common import BankCase, mt940
+from .bank_common import BankCase, camt053, camt_batch_entry, mt940
 
 
 @tagged("post_install", "-at_install")
@@ -132,3 +132,61 @@ class TestBankMatching(BankCase):
         self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
         match = self.env["settlement.match"].search([("payout_ids", "in", payout.ids)])
         self.assertEqual((match.rule, len(match.bank_line_ids)), ("subset_1n", 2))
+
+    def test_a_camt_batch_entry_is_split_and_each_transaction_pays_its_payout(self):
+        payouts = [
+            self.posted_payout(name, amount)
+            for name, amount in (("ba", "10.00"), ("bb", "20.00"), ("bc", "30.50"))
+        ]
+        batch = camt_batch_entry(
+            [
+                ("10.00", "TRACE-ba", "payout a"),
+                ("20.00", "TRACE-bb", "payout b"),
+                ("30.50", "TRACE-bc", "payout c"),
+            ]
+        )
+        record = self.import_file(camt053([], closing="160.50", extra=batch), "batch.xml")
+        self.assertEqual(record.line_count, 3)
+        self.assertTrue(record.statement_ids.is_complete)
+        for payout in payouts:
+            line = record.line_ids.filtered(lambda item, p=payout: item.end_to_end_id == p.trace_reference)
+            self.assert_reconciled(payout, line)
+
+    def test_a_payout_in_another_currency_clears_through_an_exchange_difference(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            [
+                {"name": "2024-05-02", "rate": 0.8, "currency_id": eur.id, "company_id": self.company.id},
+                {"name": "2024-05-03", "rate": 0.9, "currency_id": eur.id, "company_id": self.company.id},
+            ]
+        )
+        accounts = self.env["settlement.provider.account"].create(
+            {"backend_id": self.stripe.id, "currency_id": eur.id}
+        )
+        accounts.action_create_accounts()
+        self.env["account.journal"].create(
+            {
+                "name": "EUR bank (settlement tests)",
+                "type": "bank",
+                "code": "BEUR",
+                "currency_id": eur.id,
+                "bank_acc_number": "DE89370400440532013000",
+                "company_id": self.company.id,
+            }
+        )
+        payout = self.posted_payout("pf", "80.00", currency="EUR", arrival_date="2024-05-02")
+        self.assertAlmostEqual(payout.transit_line_id.balance, 100.0)  # 80 EUR at 0.8
+        record = self.import_file(
+            mt940(
+                [("80.00", "TRACE-pf", "STRIPE PAYOUT", "STRIPE PAYMENTS EUROPE")],
+                account="DE89370400440532013000",
+                currency="EUR",
+                day="240503",
+            ),
+            "eur.sta",
+        )
+        self.assert_reconciled(payout, record.line_ids)
+        transit = self.env["account.move.line"].search([("account_id", "=", accounts.transit_account_id.id)])
+        self.assertAlmostEqual(sum(transit.mapped("amount_currency")), 0.0)
+        self.assertAlmostEqual(sum(transit.mapped("balance")), 0.0)  # the exchange difference closes it

@@ -9,12 +9,12 @@ from .common import SettlementCase, line, payout
 class TestPayoutPosting(SettlementCase):
     def test_refund_dispute_reserve_one_balanced_entry_clearing_back_to_zero(self):
         order = self.import_order("S1", [self.txn("ch_1", 148.0)])
-        self.import_order("S2", [self.txn("ch_2", 60.0), self.txn("re_2", 20.0, kind="refund")])
+        disputed = self.import_order("S2", [self.txn("ch_2", 60.0), self.txn("re_2", 20.0, kind="refund")])
         lines = [
             line("txn_1", "charge", "148.00", "4.59", txn="ch_1"),
             line("txn_2", "charge", "60.00", "2.04", txn="ch_2"),
             line("txn_3", "refund", "-20.00", "0", txn="re_2"),
-            line("txn_4", "dispute", "-60.00", "15.00", provider_type="dispute"),
+            line("txn_4", "dispute", "-60.00", "15.00", txn="ch_2", provider_type="dispute"),
             line("txn_5", "reserve_hold", "-10.00", provider_type="risk_reserved_funds"),
         ]
         result = self.import_payout(payout("po_1", lines))
@@ -41,7 +41,9 @@ class TestPayoutPosting(SettlementCase):
             )
         )
         dispute = result.line_ids.filtered(lambda item: item.external_id == "txn_4")
-        self.assertEqual(dispute.match_state, "explained")
+        self.assertEqual((dispute.match_state, dispute.sale_order_id), ("matched", disputed))
+        reserve = result.line_ids.filtered(lambda item: item.external_id == "txn_5")
+        self.assertEqual((reserve.match_state, reserve.match_rule), ("explained", "family"))
 
     def test_negative_payout_credits_in_transit(self):
         self.import_order("S3", [self.txn("ch_3", 30.0), self.txn("re_3", 80.0, kind="refund")])

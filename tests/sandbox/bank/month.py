@@ -662,11 +662,13 @@ class _Bank:
     def collective(self, provider, txs):
         profile = PROFILES[provider]
         traces = [tx.end_to_end_id for tx in txs if tx.end_to_end_id]
+        credit = sum((tx.amount for tx in txs), Decimal(0)) > 0
         return Tx(
             amount=sum((tx.amount for tx in txs), Decimal(0)),
             bank_reference="",
             end_to_end_id=None,
-            remittance=f"SAMMELGUTSCHRIFT {profile.label} " + " ".join(traces),
+            remittance=f"{'SAMMELGUTSCHRIFT' if credit else 'SAMMELLASTSCHRIFT'} {profile.label} "
+            + " ".join(traces),
             counterparty_name=profile.name,
             counterparty_iban=profile.counterparty_iban,
             counterparty_bic=profile.counterparty_bic,
@@ -692,9 +694,13 @@ class _Bank:
             if credit
             else {"domain": ("PMNT", "IDDT", "ESDD"), "gvc": "105", "posting_text": "SEPA LASTSCHRIFT"}
         )
-        if batch:
+        if batch and credit:
             defaults.update(
                 {"domain": ("PMNT", "RCDT", "BOOK"), "gvc": "166", "posting_text": "SAMMLER-GUTSCHRIFT"}
+            )
+        elif batch:
+            defaults.update(
+                {"domain": ("PMNT", "IDDT", "BOOK"), "gvc": "192", "posting_text": "SAMMLER-LASTSCHRIFT"}
             )
         self.bookings[account].append(
             Entry(booked, booked, reference, txs, batch=batch, **{**defaults, **codes})

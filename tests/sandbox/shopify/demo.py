@@ -19,6 +19,8 @@ from ..peer import delivered
 from .payments import seed_payout_history
 from .sandbox import ShopifySandbox
 
+DEMO_WHOLESALE_COMPANY = "Wholesale Desks Inc."
+DEMO_B2B_EVERY = 10  # every tenth demo order is the wholesale company's
 DEMO_PORT = 8071
 # The demo backend's webhook token and secrets are random per database (demo
 # data never publishes them): scripts/run reads them from the database
@@ -124,8 +126,71 @@ class DemoShop(ShopifySandbox):
             self.add_product(
                 title, [{"sku": sku, "price": price, "stock": 50}], vendor="Demo Office Furniture"
             )
+        self.seed_wholesale()
         if self.payout_days:
             seed_payout_history(self, self.payout_days)
+
+    def seed_wholesale(self):
+        """One B2B customer: a wholesale company with its buyer, one location
+        on net 30 terms and a catalog whose price list is 20 % below retail;
+        and a Canadian market selling in CAD (its own price list)."""
+        self.add_market("United States", "USD", primary=True)
+        self.add_market("Canada", "CAD")
+        company = self.add_company(
+            DEMO_WHOLESALE_COMPANY,
+            note="Wholesale customer of the demo shop",
+            contact={
+                "firstName": "Grace",
+                "lastName": "Hopper",
+                "email": "purchasing@wholesale-desks.example.com",
+            },
+            location={
+                "name": "Oakland depot",
+                "shippingAddress": {
+                    "address1": "1 Broadway",
+                    "city": "Oakland",
+                    "zip": "94607",
+                    "zoneCode": "CA",
+                    "countryCode": "US",
+                },
+                "billingSameAsShipping": True,
+                "buyerExperienceConfiguration": {
+                    "paymentTermsTemplateId": "gid://shopify/PaymentTermsTemplate/5"
+                },
+            },
+        )
+        price_list = self.add_price_list(
+            f"{DEMO_WHOLESALE_COMPANY} prices", "USD", ("PERCENTAGE_DECREASE", 20.0)
+        )
+        catalog = self._add_catalog(
+            f"{DEMO_WHOLESALE_COMPANY} catalog",
+            price_list["id"],
+            company_location_ids=company["location_ids"],
+        )
+        price_list["catalog_id"] = catalog["id"]
+        for location_id in company["location_ids"]:
+            self.company_locations[location_id]["catalog_ids"].append(catalog["id"])
+
+    def wholesale_order_spec(self, rng, spec):
+        """``spec`` as an order of the wholesale company's buyer: its
+        location (addresses, net 30 terms), a PO number, the catalog's
+        prices (20 % below retail), more of each product."""
+        company = next(c for c in self.companies.values() if c["name"] == DEMO_WHOLESALE_COMPANY)
+        prices = {sku: Decimal(price) for sku, _title, price, _most in DEMO_PRODUCTS}
+        lines = [
+            {
+                "sku": line["sku"],
+                "quantity": line["quantity"] * 5,
+                "price": str((prices[line["sku"]] * Decimal("0.8")).quantize(Decimal("0.01"))),
+            }
+            for line in spec["lines"]
+        ]
+        return {
+            "company_location_id": company["location_ids"][0],
+            "po_number": f"PO-{rng.randrange(10000, 99999)}",
+            "lines": lines,
+            "shipping": {"title": "Freight", "price": "0.00"},
+        }
 
     def random_order_spec(self, rng, *, email=None, financial_status=None, name=None):
         """A plausible web order (see :meth:`create_order` for the keys): one
@@ -271,6 +336,7 @@ def serve_demo(argv=None, environ=None):
             if not stop.is_set():
                 _log(f"Odoo answers: a new order every {args.interval:g} s")
         retries = []  # [(order, event_id, attempts)]
+        created = 0
         while not stop.is_set():
             if shop.paused.is_set():
                 stop.wait(1.0)
@@ -278,7 +344,11 @@ def serve_demo(argv=None, environ=None):
             pending, retries = retries, []
             for order, event_id, attempts in pending:
                 retries.extend(_demo_deliver(shop, order, event_id, attempts + 1))
-            order = shop.create_order(shop.random_order_spec(rng))
+            created += 1
+            spec = shop.random_order_spec(rng)
+            if created % DEMO_B2B_EVERY == 0:
+                spec = shop.wholesale_order_spec(rng, spec)
+            order = shop.create_order(spec)
             _log(f"created {_describe(order)}")
             for payout in shop.run_payouts(datetime.now(timezone.utc)):  # the daily payout, when due
                 _log(

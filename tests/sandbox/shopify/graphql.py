@@ -19,6 +19,9 @@ from graphql.language import (
 from ..peer import LeakyBucket
 from .common import MUTATION_COST, STANDARD_BUCKET_SIZE, STANDARD_RESTORE_RATE, is_connection
 
+# Distinct query texts kept parsed and validated (see _checked_document).
+DOCUMENT_CACHE_SIZE = 512
+
 
 class CostBucket(LeakyBucket):
     """Shopify's query-cost bucket: ``size`` points, refilled at
@@ -65,13 +68,9 @@ class GraphQLMixin:
 
     def execute(self, query, variables=None, operation_name=None):
         """Run one GraphQL request as Shopify would; returns the JSON body."""
-        try:
-            document = parse(query)
-        except GraphQLError as exc:
-            return {"errors": [exc.formatted]}
-        errors = validate(self.schema, document)
+        document, errors = self._checked_document(query)
         if errors:
-            return {"errors": [error.formatted for error in errors]}
+            return {"errors": errors}
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         if operation_name:
             operations = [o for o in operations if o.name and o.name.value == operation_name]
@@ -131,6 +130,22 @@ class GraphQLMixin:
             body["errors"] = [error.formatted for error in result.errors]
         body["extensions"] = {"cost": self._cost_extension(requested, actual)}
         return body
+
+    def _checked_document(self, query):
+        """(document, formatted errors) of a query text: parsed and validated
+        against the schema once per distinct text (a client sends the same
+        few documents over and over; validating dominated a call's time)."""
+        cache = self.__dict__.setdefault("_document_cache", {})
+        if query not in cache:
+            try:
+                document = parse(query)
+            except GraphQLError as exc:
+                return None, [exc.formatted]
+            errors = [error.formatted for error in validate(self.schema, document)]
+            if len(cache) >= DOCUMENT_CACHE_SIZE:
+                cache.clear()
+            cache[query] = (document, errors)
+        return cache[query]
 
     def _cost_extension(self, requested, actual):
         return {

@@ -5,9 +5,11 @@ Where each part lives: HTTP routing and the control API in :mod:`.server`,
 the store in :mod:`.store` (seeded by :mod:`.seed`), orders in
 :mod:`.orders`, GraphQL execution and cost in :mod:`.graphql`, the query
 resolvers in :mod:`.queries`, mutations in :mod:`.mutations`, bulk
-operations in :mod:`.bulk`, the GraphQL views of stored records in
-:mod:`.views`, webhooks in :mod:`.webhooks`, Shopify Payments (order
-transactions, balance transactions, payouts) in :mod:`.payments`.
+operations in :mod:`.bulk`, prices, markets and price lists in
+:mod:`.prices`, B2B companies in :mod:`.companies`, the GraphQL views of
+stored records in :mod:`.views`, webhooks in :mod:`.webhooks`, Shopify
+Payments (order transactions, balance transactions, payouts) in
+:mod:`.payments`.
 """
 
 import itertools
@@ -30,10 +32,12 @@ from .common import (
     STANDARD_RESTORE_RATE,
     gid,
 )
+from .companies import CompaniesMixin
 from .graphql import CostBucket, GraphQLMixin
 from .mutations import MutationsMixin
 from .orders import OrdersMixin
 from .payments import PaymentsMixin
+from .prices import PricesMixin
 from .queries import QueriesMixin
 from .seed import SeedMixin
 from .server import ServerMixin
@@ -44,6 +48,8 @@ from .webhooks import WebhooksMixin
 
 class ShopifySandbox(
     PaymentsMixin,  # first: it extends orders, views, GraphQL and routing
+    CompaniesMixin,  # B2B (companies.py) and prices (prices.py) extend the parts below
+    PricesMixin,
     ServerMixin,
     WebhooksMixin,
     GraphQLMixin,
@@ -144,6 +150,8 @@ class ShopifySandbox(
             self.bulk_downloads = []
             self.bulk_running_polls = self.default_bulk_running_polls
             self._bulk_fail_next = None
+            self.reset_prices()
+            self.reset_companies()
             self.bucket.refund(self.bucket.size)
             if seed if seed is not None else self._seed_on_reset:
                 self.seed_default()

@@ -19,8 +19,10 @@ left:
    confirmed date-lag rule may break a tie.
 3. **N:1** (rule ``subset_n1``): one bank line pays several payouts of one
    provider and currency. Automatic when the payouts whose references the
-   line carries add up to it exactly; otherwise a bounded subset sum whose
-   unique answer is a suggestion.
+   line carries add up to it exactly, or when they do not and exactly one
+   subset of the payouts whose reference is nowhere makes up the rest (the
+   references agree: none is elsewhere or of another provider); otherwise
+   a bounded subset sum whose answers are suggestions.
 4. **1:N** (rule ``subset_1n``): one payout booked as several bank lines, the
    same way round.
 5. **Suggestions**: every remaining pair that agrees on amount, currency and
@@ -36,7 +38,8 @@ payout) and ``difference_kind`` (``rounding`` or ``fx``); it is automatic
 only with the reference.
 
 Unmatched payouts get ``no_bank_line`` (or ``not_paid`` for failed and
-cancelled ones); unmatched bank lines ``no_payout_found``.
+cancelled ones); unmatched bank lines ``no_payout_found``. An item that is
+part of a suggestion (or of its alternatives) is not listed as unmatched.
 """
 
 import bisect
@@ -117,6 +120,9 @@ class _BankMatcher:
             self.by_currency[line.currency].append((line.amount, key))
         for entries in self.by_currency.values():
             entries.sort()
+        self.payouts_by_amount = defaultdict(list)
+        for key, payout in self.payouts.items():
+            self.payouts_by_amount[(payout.currency, payout.amount)].append(key)
         self.pairs_of_payout = defaultdict(list)
         self.pairs_of_line = defaultdict(list)
         for payout in self.payouts.values():
@@ -142,10 +148,10 @@ class _BankMatcher:
                     unconfirmed.setdefault(rule.provider, rule)
         return confirmed, unconfirmed
 
-    def _in_window(self, payout, line):
+    def _in_window(self, payout, line, margin=0):
         if payout.arrival_date is None:
             return False
-        first, last = self.config.window(payout.arrival_date)
+        first, last = self.config.window(payout.arrival_date, margin)
         return any(day and first <= day <= last for day in (line.booking_date, line.value_date))
 
     def _lag_rule(self, payout, line):
@@ -282,10 +288,51 @@ class _BankMatcher:
             if len(rivals) != 1:
                 continue
             lag = lag or rival_lag
-            if pair.hint and (lag is None or lag.confirmed) and not self._other_explanation(pair):
+            if (
+                pair.hint
+                and (lag is None or lag.confirmed)
+                and not self._near_rivals(pair, lag)
+                and not self._other_explanation(pair)
+            ):
                 rule = _rule_name(pair.hint_rule or lag, "counterparty")
                 reason = f"only {pair.payout.provider} line of {pair.payout.amount} {pair.payout.currency} in the window"
                 self._take(self._match(rule, pair, True, reason))
+
+    def _near_rivals(self, pair, lag=None):
+        """An open payout of the same amount whose window just misses the
+        line, or an open line of the same amount just outside the payout's
+        window: a late booking would make either the true one, so without a
+        reference the pair is not certain. "Near" is the window widened by
+        ``config.rival_margin`` business days on each side. A confirmed
+        date-lag rule (``lag``) rules out the rivals of its provider whose
+        dates do not fit it."""
+        payout, line = pair.payout, pair.line
+        margin = self.config.rival_margin
+
+        def lag_excludes(other_payout, other_line):
+            return (
+                lag is not None
+                and lag.confirmed
+                and other_payout.provider == lag.provider
+                and other_payout.arrival_date is not None
+                and self.config.shift(other_payout.arrival_date, lag.lag_days) != other_line.booking_date
+            )
+
+        for key in self.payouts_by_amount.get((line.currency, line.amount), ()):
+            other = self.payouts[key]
+            if key == payout.key or key not in self.open_payouts or self.lines_claiming.get(key):
+                continue
+            if lag_excludes(other, line):
+                continue
+            if other.arrival_date is None or self._in_window(other, line, margin):
+                return True
+        for key in self._range(payout.currency, payout.amount, payout.amount):
+            other = self.lines[key]
+            if key == line.key or key not in self.open_lines or not self.claims[key] <= {payout.key}:
+                continue
+            if not lag_excludes(payout, other) and self._in_window(payout, other, margin):
+                return True
+        return False
 
     def _other_explanation(self, pair):
         """Could the line be several other payouts (N:1), or the payout
@@ -366,10 +413,51 @@ class _BankMatcher:
             ]
             if claimed:
                 # the payouts it names, and what else (without a reference
-                # anywhere) makes up the rest: a suggestion at best
-                self._subset_suggestion(line, pool, many_payouts=True, fixed=tuple(sorted(claimed)))
+                # anywhere) makes up the rest
+                fixed = tuple(sorted(claimed))
+                if not self._named_and_rest(line, fixed, pool, confirmed):
+                    self._subset_suggestion(line, pool, many_payouts=True, fixed=fixed)
             elif len(pool) >= 2:
                 self._subset_suggestion(line, pool, many_payouts=True)
+
+    def _named_and_rest(self, line, named, pool, confirmed):
+        """A collective line names some of its payouts; the others lost
+        their reference on the way. Automatic when the references agree
+        (each named payout's reference is on this line only, all of one
+        provider and currency the counterparty names) and exactly one
+        subset of the payouts whose reference is nowhere makes up the rest,
+        found by a complete search over an untruncated pool."""
+        members = [self.payouts[key] for key in named]
+        provider, currency = members[0].provider, members[0].currency
+        if (
+            any((payout.provider, payout.currency) != (provider, currency) for payout in members)
+            or currency != line.currency
+            or provider not in confirmed
+            or any(self.lines_claiming[key] != {line.key} for key in named)
+            or len(pool) > self.config.max_subset_candidates
+        ):
+            return False
+        rest = line.amount - sum(payout.amount for payout in members)
+        if not rest or (rest > 0) != (line.amount > 0):
+            return False
+        pool = [key for key in pool if self.payouts[key].provider == provider]
+        search = find_subsets(
+            rest,
+            [(key, self.payouts[key].amount) for key in pool],
+            quantum(currency),
+            limit=2,
+            max_operations=self.config.max_subset_operations,
+            min_size=1,
+        )
+        if not search.unique:
+            return False
+        keys = tuple(sorted(named + search.subsets[0]))
+        reason = (
+            f"the line names {len(named)} payouts; the only subset of the {len(pool)} {provider} payouts "
+            f"without a reference anywhere makes up the other {rest} {currency}"
+        )
+        self._take(Match("subset_n1", 4, keys, (line.key,), True, reason))
+        return True
 
     def one_to_many(self):
         """One payout, several bank lines (a split booking)."""

@@ -38,7 +38,10 @@ class MatchConfig:
     - ``max_subset_candidates`` / ``max_subset_operations``: the bounds of the
       subset sums (candidates kept, nodes visited per search);
     - ``min_reference_length``: shorter trace references are not searched
-      (too likely to occur by chance).
+      (too likely to occur by chance);
+    - ``rival_margin``: business days added to each side of the window when
+      looking for a rival that makes a match without reference uncertain
+      (a payout of the same amount whose line may be booked late).
     """
 
     days_before: int = 1
@@ -51,6 +54,7 @@ class MatchConfig:
     max_subset_candidates: int = 12
     max_subset_operations: int = 200_000
     min_reference_length: int = 6
+    rival_margin: int = 10
 
     def is_business_day(self, day):
         return day.weekday() < 5 and day not in self.holidays
@@ -66,9 +70,13 @@ class MatchConfig:
                 remaining -= 1
         return day
 
-    def window(self, arrival_date):
-        """(first, last) booking date allowed for a payout arriving then."""
-        return self.shift(arrival_date, -self.days_before), self.shift(arrival_date, self.days_after)
+    def window(self, arrival_date, margin=0):
+        """(first, last) booking date allowed for a payout arriving then
+        (widened by ``margin`` business days on each side)."""
+        return (
+            self.shift(arrival_date, -self.days_before - margin),
+            self.shift(arrival_date, self.days_after + margin),
+        )
 
     def rounding_limit(self, currency):
         return Decimal(self.rounding_tolerance.get(currency, 0))

@@ -102,6 +102,25 @@ class TestEveryOdooEventIsDispatched(ExampleCase):
         self.assertEqual((backend, model, ids), (self.example, "purchase.order", {purchase.id}))
         self.assertTrue(purchase.picking_ids, "the receipt exists when the listeners hear of the order")
 
+    def test_price_and_pricelist_events(self):
+        self.widget.list_price = self.widget.list_price  # the same price: no change
+        self.assertFalse(self.heard_of("product.price_changed"))
+        self.widget.product_tmpl_id.list_price = 61.5
+        [(_event, backend, model, ids)] = self.heard_of("product.price_changed")
+        self.assertEqual((backend, model, ids), (self.example, "product.product", {self.widget.id}))
+        pricelist = self.env["product.pricelist"].create({"name": "Probe prices"})
+        item = self.env["product.pricelist.item"].create(
+            {"pricelist_id": pricelist.id, "compute_price": "percentage", "percent_price": 5}
+        )
+        item.percent_price = 7
+        item.unlink()
+        heard = self.heard_of("pricelist.changed")
+        self.assertEqual(len(heard), 3)  # created, changed, deleted
+        self.assertEqual(
+            {(model, frozenset(ids)) for _e, _b, model, ids in heard},
+            {("product.pricelist", frozenset({pricelist.id}))},
+        )
+
     def test_records_of_another_company_do_not_reach_the_backend(self):
         company_b = self.env["res.company"].create({"name": "Probe B", "currency_id": self.usd.id})
         partner_b = self.env["res.partner"].create({"name": "B customer", "company_id": company_b.id})

@@ -101,3 +101,35 @@ registry.category("web_tour.tours").add("channel_shopify_order_in_sales", {
         },
     ],
 });
+
+// A price changed in Odoo reaches the Shopify store (the test then runs the
+// export the change queued and reads the sandbox's variant).
+registry.category("web_tour.tours").add("channel_shopify_price_out", {
+    test: true,
+    url: "/web",
+    steps: () => [
+        ...openMenuItem(
+            "sale.sale_menu_root",
+            "sale.product_menu_catalog",
+            "sale.menu_product_template_action"
+        ),
+        {
+            content: "Open the product sold on Shopify",
+            trigger: '.o_kanban_record:contains("Price tour bottle")',
+        },
+        {
+            content: "Give it a new sales price",
+            trigger: '.o_field_widget[name="list_price"] input',
+            run: "text 27.50",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_button_save",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_saved",
+            isCheck: true,
+        },
+    ],
+});
