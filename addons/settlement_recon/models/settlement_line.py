@@ -7,7 +7,6 @@ settles, with the rule, the score and, when unmatched, the reason code the
 workbench shows (no order found, amount differs, duplicate, unknown type).
 """
 
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
