@@ -42,7 +42,7 @@ class TestSettlementTour(HttpCase, BankCase):
             line("txn_t1", "charge", "148.00", "4.59", txn="ch_t1"),
             line("txn_t2", "charge", "60.00", "2.04", txn="ch_t2"),
             line("txn_t3", "refund", "-20.00", txn="re_t2"),
-            line("txn_t4", "dispute", "-15.00", "15.00", provider_type="dispute"),
+            line("txn_t4", "dispute", "-15.00", "15.00", txn="ch_t1", provider_type="dispute"),
             line("txn_t5", "charge", "35.00", "1.32", txn="ch_unknown"),
         ]
         booked = self.import_payout(payout("po_tour_1", lines))

@@ -47,8 +47,8 @@ registry.category("web_tour.tours").add("settlement_recon_payout", {
             isCheck: true,
         },
         {
-            content: "The dispute: no order expected",
-            trigger: `${LINES} .o_data_row:has(td[name="family"]:contains("Dispute")) td[name="match_state"]:contains("No order expected")`,
+            content: "The dispute: matched to the sale it disputes, its order named",
+            trigger: `${LINES} .o_data_row:has(td[name="family"]:contains("Dispute")):has(td[name="sale_order_id"]:not(:empty)) td[name="match_state"]:contains("Matched")`,
             isCheck: true,
         },
         {
