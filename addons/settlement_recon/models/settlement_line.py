@@ -7,6 +7,8 @@ settles, with the rule, the score and, when unmatched, the reason code the
 workbench shows (no order found, amount differs, duplicate, unknown type).
 """
 
+from decimal import Decimal
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
@@ -294,9 +296,60 @@ class SettlementLine(models.Model):
                     types=", ".join(sorted(set(unknown.mapped("provider_type")))),
                 )
             )
-        payout = self.filtered(lambda line: line.family == "payout")
-        if payout:
-            raise PermanentError(_("Line %s is a payout inside a payout.", payout[0].external_id))
+
+    def _posting_views(self):
+        """What lib/posting books for these lines. A failed payout's money
+        coming back into the balance (family ``payout``: Stripe's
+        payout_failure, Shopify's TRANSFER_FAILURE) stands for the lines of
+        that payout, whose entry was reversed: they are booked again, as
+        they were, in the payout that finally pays them."""
+        views = []
+        for line in self:
+            if line.family != "payout":
+                views.append(line._posting_view())
+                continue
+            failed = line._failed_payout()
+            again = failed.line_ids._posting_views()
+            total = sum((view["net"] for view in again), Decimal(0))
+            if total != _decimal(line.net):
+                raise PermanentError(
+                    _(
+                        "Line %(line)s returns %(net)s of failed payout %(payout)s, whose lines add up to "
+                        "%(total)s.",
+                        line=line.external_id,
+                        net=line.net,
+                        payout=failed.name,
+                        total=total,
+                    )
+                )
+            views += [dict(view, label=f"{view['label']} ({failed.name} failed)") for view in again]
+        return views
+
+    def _failed_payout(self):
+        """The failed payout a ``payout`` line returns the money of."""
+        self.ensure_one()
+        failed = (
+            self.env["settlement.payout"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", self.backend_id.id),
+                    ("external_id", "=", self.source_id or ""),
+                    ("status", "in", ("failed", "canceled")),
+                ],
+                limit=1,
+            )
+        )
+        if not failed:
+            raise PermanentError(
+                _(
+                    "Line %(line)s returns the money of payout %(payout)s, which is not known as failed yet: "
+                    "fetch it, then replay.",
+                    line=self.external_id,
+                    payout=self.source_id or "?",
+                )
+            )
+        return failed
 
     def _posting_view(self):
         return {
@@ -360,7 +413,7 @@ class SettlementLine(models.Model):
             )
             for p in posting.plan_payout_entry(
                 _decimal(self.net),
-                [self._posting_view()],
+                self._posting_views(),
                 decimals=self.currency_id.decimal_places,
                 label=self.external_id,
             )

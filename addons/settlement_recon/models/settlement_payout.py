@@ -263,7 +263,7 @@ class SettlementPayout(models.Model):
             lines._ensure_captures(accounts)
             moves = self.env["account.move"]
             for date, group in self._entry_groups(accounts, lines):
-                views = [line._posting_view() for line in group]
+                views = group._posting_views()
                 planned = posting.plan_payout_entry(
                     sum((view["net"] for view in views), Decimal(0)),
                     views,

@@ -31,7 +31,7 @@ class TestStripeSandbox(SettlementCase):
         self.sandbox = self.stripe_api.StripeSandbox(
             clock=self.clock,
             wait=self.clock.wait,
-            now=time.time() - 4 * DAY,
+            now=time.time() - 8 * DAY,  # weeks of business end before our now (fetches read up to it)
             currencies=("usd",),
             automatic_payouts=False,
         )
@@ -63,6 +63,19 @@ class TestStripeSandbox(SettlementCase):
 
     def fetch(self):
         self.stripe._enqueue_topic("payout.fetch", {})
+        self.run_jobs()
+
+    def deliver_webhooks(self, event_type):
+        """Hand the sandbox's ``event_type`` deliveries to Odoo, signed now
+        (the account's clock runs ahead of ours), and run what they queue."""
+        secret = self.stripe._get_secret("webhook_secret")
+        for _url, body, headers in self.hooks.take():
+            if f'"{event_type}"'.encode() in body:
+                signed = dict(
+                    headers, **{"Stripe-Signature": self.stripe_api.sign(secret, body, time.time())}
+                )
+                status, message = self.stripe._webhook_receive(signed, body)
+                self.assertEqual(status, 200, message)
         self.run_jobs()
 
     def test_a_paid_payout_is_fetched_booked_and_clears_the_clearing_account(self):
@@ -113,10 +126,28 @@ class TestStripeSandbox(SettlementCase):
         self.fetch()
         payout = self.env["settlement.payout"].search([("external_id", "=", stripe_payout["id"])])
         self.assertEqual(payout.state, "posted")
+        # days later, beyond the fetch's overlap: Stripe's payout.failed webhook fetches it again
+        self.hooks.take()
         self.sandbox.fail_payout(stripe_payout["id"])
-        self.fetch()
+        self.sandbox.flush_webhooks()
+        self.deliver_webhooks("payout.failed")
         self.assertEqual(payout.state, "reversed")
         self.assertEqual(self.balance(self.accounts.transit_account_id), 0.0)
+        # the money is back in the balance and goes out with the next payout: its lines are booked again
+        self.sell("ST6", "30.00")
+        self.sandbox.advance(2 * DAY)
+        retry = self.sandbox.create_payout("usd")
+        self.sandbox.arrive(retry["id"])
+        self.fetch()
+        again = self.env["settlement.payout"].search([("external_id", "=", retry["id"])])
+        self.assertEqual(again.state, "posted", again.exception_reason)
+        returned = again.line_ids.filtered(lambda line: line.family == "payout")
+        self.assertEqual(returned.source_id, stripe_payout["id"])
+        self.assertAlmostEqual(
+            again.amount, (stripe_payout["amount"] + retry["amount"] - stripe_payout["amount"]) / 100
+        )
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        self.assertAlmostEqual(self.balance(self.accounts.transit_account_id), again.amount)
 
     def test_stripe_down_is_retried_not_lost(self):
         self.sell("ST5", "40.00")
