@@ -22,6 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+# ISO 4217 minor units that are not 2 (every other currency has cents); a
+# provider that counts otherwise (Stripe keeps ISK two-decimal) says so itself
+MINOR_UNITS = {
+    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+    **dict.fromkeys("CLF UYW".split(), 4),
+}
 
 
 def to_decimal(value):
@@ -93,3 +100,13 @@ def to_float(value):
     """For an Odoo float or monetary field, at the ORM boundary only (the
     field rounds it to its digits): None becomes 0.0."""
     return float(to_decimal(value)) if value is not None else 0.0
+
+
+def minor_units(currency):
+    """Decimals of ``currency``'s minor unit (ISO 4217): 2, 0 for JPY, 3 for KWD."""
+    return MINOR_UNITS.get((currency or "").upper(), 2)
+
+
+def currency_quantum(currency):
+    """``currency``'s smallest unit as a Decimal: 0.01, 1 (JPY), 0.001 (KWD)."""
+    return Decimal(1).scaleb(-minor_units(currency))

@@ -12,13 +12,9 @@ canonical document (see :func:`..parse_with_warnings`), never inside it.
 from decimal import Decimal, InvalidOperation
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
+from odoo.addons.integration_core.lib.money import minor_units
 
 #: ISO 4217 currencies whose minor unit is not 2 decimals (2 is the default).
-MINOR_UNITS = {
-    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF".split(), 0),
-    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
-    **dict.fromkeys("CLF UYW".split(), 4),
-}
 #: The fields of a canonical entry, in the order they are written.
 ENTRY_FIELDS = (
     "amount",
@@ -61,7 +57,7 @@ class BankFileError(ValidationFailed):
 
 def minor_unit(currency):
     """Decimals of ``currency``'s minor unit (2 when unknown)."""
-    return MINOR_UNITS.get(currency, 2)
+    return minor_units(currency)
 
 
 def amount_text(value, currency):

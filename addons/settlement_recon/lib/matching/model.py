@@ -17,14 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from odoo.addons.integration_core.lib.money import to_decimal
-
-# ISO 4217 minor units that are not 2; everything else has cents.
-_MINOR_UNITS = {
-    "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
-    "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0,
-    "XPF": 0, "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
-}  # fmt: skip
+from odoo.addons.integration_core.lib.money import currency_quantum, to_decimal
 
 # families whose lines settle an order transaction (the others are booked to
 # an account by their family: fees, reserves, adjustments...)
@@ -36,7 +29,7 @@ ACCOUNT_FAMILIES = frozenset(
 
 def quantum(currency):
     """The currency's smallest unit as a Decimal: 0.01, 1 (JPY), 0.001 (KWD)."""
-    return Decimal(1).scaleb(-_MINOR_UNITS.get(currency, 2))
+    return currency_quantum(currency)
 
 
 def quantize(amount, currency):

@@ -63,11 +63,12 @@ Shopify Payments account raises ``BusinessRuleError``.
 """
 
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 
 from odoo.addons.channel_shopify.lib.gid import from_gid, to_gid
 from odoo.addons.integration_core.lib import reader as read
 from odoo.addons.integration_core.lib.exceptions import BusinessRuleError
+from odoo.addons.integration_core.lib.money import currency_quantum
 from odoo.addons.integration_core.lib.reader import Reader
 
 PROVIDER = "shopify_payments"
@@ -108,26 +109,6 @@ PAYOUT_STATUSES = {
     "FAILED": "failed",
     "CANCELED": "canceled",
 }
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    {
-        "BIF",
-        "CLP",
-        "DJF",
-        "GNF",
-        "ISK",
-        "JPY",
-        "KMF",
-        "KRW",
-        "PYG",
-        "RWF",
-        "UGX",
-        "VND",
-        "VUV",
-        "XAF",
-        "XOF",
-        "XPF",
-    }
-)
 
 ACCOUNT_QUERY = """
 query ShopifyPaymentsAccount {
@@ -305,7 +286,7 @@ def fetch_payout(client, payout_id):
 
 
 def minor_unit(currency):
-    return Decimal("1") if currency in ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+    return currency_quantum(currency)
 
 
 def decimal_text(amount, currency):
