@@ -57,10 +57,32 @@ class IntegrationOrderTransaction(models.Model):
 
     @api.model
     def _book_captures(self, backend, transactions):
-        for transaction in transactions:
+        for transaction in transactions.filtered(lambda t: t._settling_backend() == backend):
             accounts = backend._settlement_account(transaction.currency_id)
             if accounts and accounts.journal_id and accounts.clearing_account_id:
                 transaction._ensure_capture(accounts)
+
+    def _settling_backend(self):
+        """The provider backend that will pay this transaction out: the
+        order's own backend when it settles this gateway (a Shopify store
+        with Shopify Payments), else the company's only active backend of
+        that provider; none when two could (the payout that pays it will
+        capture it)."""
+        self.ensure_one()
+        if self.backend_id.settlement_active and self.backend_id.settlement_provider == self.gateway:
+            return self.backend_id
+        candidates = (
+            self.env["integration.backend"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("settlement_provider", "=", self.gateway or ""),
+                    ("settlement_active", "=", True),
+                ]
+            )
+        )
+        return candidates if len(candidates) == 1 else candidates.browse()
 
     def _matching_txn(self, order_ref=None):
         """This transaction as lib/matching sees it (a capture is a sale);

@@ -205,12 +205,41 @@ class TestSplitAtMonthEnd(SettlementCase):
 
 @tagged("post_install", "-at_install")
 class TestCaptureOnInvoice(SettlementCase):
-    def test_posting_the_invoice_of_a_paid_order_captures_its_payment(self):
-        sale = self.import_order("C1", [self.txn("ch_c1", 148.0)])
+    def setUp(self):
+        super().setUp()
+        # the company's only Stripe account (demo data may hold another)
+        others = self.env["integration.backend"].search(
+            [("backend_type", "=", "stripe"), ("id", "!=", self.stripe.id)]
+        )
+        others.active = False
+
+    def invoice(self, sale):
         if sale.state != "sale":
             sale.action_confirm()
         invoice = sale._create_invoices()
         invoice.action_post()
+        return invoice
+
+    def test_with_two_stripe_accounts_the_payout_that_pays_it_captures_it(self):
+        second = self.env["integration.backend"].create(
+            {"name": "Second Stripe", "backend_type": "stripe", "company_id": self.company.id}
+        )
+        sale = self.import_order("C2", [self.txn("ch_c2", 148.0)])
+        invoice = self.invoice(sale)
+        self.assertFalse(sale.integration_transaction_ids.capture_move_id, "which account took it is unknown")
+        self.assertNotEqual(invoice.payment_state, "paid")
+        result = self.import_payout(
+            payout("po_c2", [line("txn_c2", "charge", "148.00", "4.59", txn="ch_c2")])
+        )
+        self.assertEqual(result.state, "posted", result.exception_reason)
+        self.assertTrue(sale.integration_transaction_ids.capture_move_id)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.balance(self.accounts.clearing_account_id), 0.0)
+        self.assertTrue(second)
+
+    def test_posting_the_invoice_of_a_paid_order_captures_its_payment(self):
+        sale = self.import_order("C1", [self.txn("ch_c1", 148.0)])
+        invoice = self.invoice(sale)
         transaction = sale.integration_transaction_ids
         self.assertTrue(transaction.capture_move_id, "the capture is booked with the invoice")
         self.assertEqual(invoice.payment_state, "paid")
