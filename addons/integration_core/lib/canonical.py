@@ -58,7 +58,7 @@ import math
 import re
 import threading
 from collections import namedtuple
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -100,6 +100,17 @@ def is_date(value):
         raise ValueError("expected YYYY-MM-DD")
     date.fromisoformat(value)
     return True
+
+
+def naive_utc(value):
+    """A canonical ``date-time`` (RFC 3339, an offset or Z) as Odoo stores
+    it: a naive UTC datetime to the second; None for an empty value."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value).upper().replace("Z", "+00:00"))
+    if moment.tzinfo:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
 
 
 # --- types -------------------------------------------------------------------------

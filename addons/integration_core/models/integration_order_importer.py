@@ -1,10 +1,9 @@
 import logging
-from datetime import datetime, timezone
 
 from odoo import _, api, fields, models
 from odoo.tools import escape_psql
 
-from ..lib import money
+from ..lib import canonical, money
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError, StaleUpdate
 from ..lib.locks import advisory_key
 
@@ -650,9 +649,4 @@ class IntegrationOrderImporter(models.AbstractModel):
     @api.model
     def _parse_datetime(self, value):
         """ISO 8601 with offset -> naive UTC datetime, as Odoo stores it."""
-        if not value:
-            return None
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if parsed.tzinfo:
-            parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
-        return parsed.replace(microsecond=0)
+        return canonical.naive_utc(value)

@@ -9,9 +9,9 @@ matches on that id first. The order importer writes them from the
 canonical order's ``transactions``; nothing else creates them.
 """
 
-from datetime import datetime, timezone
-
 from odoo import api, fields, models
+
+from ..lib import canonical
 
 KINDS = [
     ("sale", "Sale"),
@@ -81,7 +81,7 @@ class IntegrationOrderTransaction(models.Model):
                 "amount": float(data.get("amount") or 0),
                 "currency_id": (currency or sale.currency_id).id,
                 "parent_external_id": data.get("parent_id") or False,
-                "processed_at": _naive_utc(data.get("processed_at")),
+                "processed_at": canonical.naive_utc(data.get("processed_at")) or False,
             }
             record = existing.get(data["external_id"])
             if record:
@@ -94,13 +94,3 @@ class IntegrationOrderTransaction(models.Model):
                 )
             records |= record
         return records
-
-
-def _naive_utc(value):
-    """An RFC 3339 timestamp as Odoo stores it: naive UTC."""
-    if not value:
-        return False
-    moment = datetime.fromisoformat(str(value).upper().replace("Z", "+00:00"))
-    if moment.tzinfo:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment

@@ -17,7 +17,7 @@ from odoo.addons.integration_core.lib.exceptions import PermanentError
 
 from ..lib import matching, posting
 from .integration_backend import PROVIDERS
-from .settlement_payout import _check_user_write, _decimal, _naive
+from .settlement_payout import _check_user_write, _decimal
 
 FAMILIES = [
     ("charge", "Charge"),
@@ -162,7 +162,7 @@ class SettlementLine(models.Model):
                 "source_id": data.get("source_id") or False,
                 "dispute_id": data.get("dispute_id") or False,
                 "availability": data.get("availability") or False,
-                "created_at": _naive(data.get("created_at")),
+                "created_at": canonical.naive_utc(data.get("created_at")) or False,
                 "available_on": data.get("available_on") or False,
                 "description": (data.get("description") or "")[:256] or False,
                 "raw": canonical.dumps(data["raw"]) if data.get("raw") else False,

@@ -11,7 +11,7 @@ reversed. What cannot be booked fails the post event with its cause: the
 exception queue holds it until a user fixes the cause and replays it.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models
@@ -149,7 +149,7 @@ class SettlementPayout(models.Model):
             "direction": data["direction"],
             "amount": float(_decimal(data["amount"])),
             "currency_id": currency.id,
-            "created_at": _naive(data.get("created_at")),
+            "created_at": canonical.naive_utc(data.get("created_at")) or False,
             "arrival_date": data.get("arrival_date") or False,
             "trace_reference": data.get("trace_reference") or False,
             "bank_account": data.get("bank_account") or False,
@@ -441,14 +441,6 @@ class SettlementPayout(models.Model):
 
 def _month_end(day):
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _naive(value):
-    """An RFC 3339 timestamp as Odoo stores it: naive UTC."""
-    if not value:
-        return False
-    moment = datetime.fromisoformat(str(value).upper().replace("Z", "+00:00"))
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _check_user_write(records, vals, allowed):
