@@ -26,7 +26,7 @@ Odoo layer turns each role into the provider account's account and
 converts to the company currency.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from odoo.addons.integration_core.lib.exceptions import PermanentError
@@ -67,50 +67,20 @@ class PlannedLine:
     partner_key: object = None
 
 
-@dataclass
-class GateResult:
-    ok: bool
-    difference: Decimal = Decimal(0)
-    problems: list = field(default_factory=list)
-
-
 def quantum(decimals):
     return Decimal(1).scaleb(-decimals)
 
 
-def check_gate(payout_amount, lines, decimals=2):
-    """The payout integrity gate: each line's amount - fee = net, and the
-    nets add up to the payout amount, to the currency's minor unit.
-    ``lines``: objects or dicts with key, amount, fee, net (Decimals)."""
-    q = quantum(decimals)
-    problems = []
-    total = Decimal(0)
-    for line in lines:
-        amount, fee, net = (_get(line, name) for name in ("amount", "fee", "net"))
-        if (amount - fee).quantize(q) != net.quantize(q):
-            problems.append(
-                f"line {_get(line, 'key')}: amount {amount} - fee {fee} is {amount - fee}, not its net {net}"
-            )
-        total += net
-    difference = (Decimal(payout_amount) - total).quantize(q)
-    if difference:
-        problems.append(
-            f"the lines' nets add up to {total.quantize(q)}, the payout is {Decimal(payout_amount).quantize(q)}:"
-            f" {difference} unexplained"
-        )
-    return GateResult(ok=not problems, difference=difference, problems=problems)
-
-
 def plan_payout_entry(payout_amount, lines, decimals=2, label=""):
-    """The journal items of a payout whose lines passed the gate.
+    """The journal items of a payout whose lines passed the integrity gate
+    (lib/matching's :func:`~.matching.check_payout`: the caller checks it and
+    names what is wrong).
 
     ``lines``: objects or dicts with key, family (a key of ROLE_OF_FAMILY),
     amount, fee, net, label and partner_key (None when no order is known).
-    Raises :class:`IntegrityGateFailed` when the gate does not hold, and a
-    PermanentError for a family that has no account (unknown, payout)."""
-    gate = check_gate(payout_amount, lines, decimals)
-    if not gate.ok:
-        raise IntegrityGateFailed("; ".join(gate.problems[:5]))
+    Raises :class:`IntegrityGateFailed` when the items do not balance (lines
+    that never passed the gate), and a PermanentError for a family that has
+    no account (unknown, payout)."""
     q = quantum(decimals)
     planned = []
     fee_total, fee_keys = Decimal(0), []
@@ -141,7 +111,9 @@ def plan_payout_entry(payout_amount, lines, decimals=2, label=""):
     net = Decimal(payout_amount).quantize(q)
     if net:
         planned.append(PlannedLine("transit", net, f"{label} paid out".strip()))
-    assert sum(p.amount for p in planned) == 0, planned  # the gate guarantees it
+    unbalanced = sum(p.amount for p in planned)
+    if unbalanced:
+        raise IntegrityGateFailed(f"{label}: the lines leave {unbalanced} unexplained")
     return planned
 
 

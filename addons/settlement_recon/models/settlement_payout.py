@@ -11,6 +11,7 @@ reversed. What cannot be booked fails the post event with its cause: the
 exception queue holds it until a user fixes the cause and replays it.
 """
 
+import dataclasses
 from datetime import timedelta
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.integration_core.lib import canonical
 from odoo.addons.integration_core.lib.exceptions import PermanentError, StaleUpdate
 
-from ..lib import posting
+from ..lib import matching, posting
 from .integration_backend import PROVIDERS
 
 STATES = [
@@ -253,13 +254,14 @@ class SettlementPayout(models.Model):
         else:
             lines = self.line_ids
             lines._check_bookable()
-            gate = posting.check_gate(
-                _decimal(self.amount),
-                [line._posting_view() for line in lines],
-                self.currency_id.decimal_places,
+            gate = matching.check_payout(
+                dataclasses.replace(
+                    self._matching_payout(), lines=tuple(line._matching_line() for line in lines)
+                )
             )
             if not gate.ok:
-                raise posting.IntegrityGateFailed("; ".join(gate.problems[:5]))
+                unexplained = _("%s unexplained: ", gate.difference) if gate.difference else ""
+                raise posting.IntegrityGateFailed(unexplained + gate.detail)
             lines._ensure_captures(accounts)
             moves = self.env["account.move"]
             for date, group in self._entry_groups(accounts, lines):
