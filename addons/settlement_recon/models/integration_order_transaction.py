@@ -14,7 +14,7 @@ from decimal import Decimal
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..lib import matching
+from ..lib import matching, posting
 
 
 class IntegrationOrderTransaction(models.Model):
@@ -107,52 +107,16 @@ class IntegrationOrderTransaction(models.Model):
         receivable = partner.with_company(self.company_id).property_account_receivable_id
         if not receivable:
             raise UserError(_("%s has no receivable account.", partner.display_name))
-        company = self.company_id
         date = (self.processed_at and self.processed_at.date()) or fields.Date.context_today(self)
-        sign = -1 if self.kind == "refund" else 1
-        amount = sign * abs(self.amount)
-        balance = self.currency_id._convert(amount, company.currency_id, company, date)
+        amount = Decimal(str(abs(self.amount))) * (-1 if self.kind == "refund" else 1)
         label = _("%(kind)s %(order)s (%(ref)s)", kind=self.kind, order=order.name, ref=self.external_id)
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(company)
-            .create(
-                {
-                    "move_type": "entry",
-                    "journal_id": accounts.journal_id.id,
-                    "date": date,
-                    "ref": label,
-                    "line_ids": [
-                        (
-                            0,
-                            0,
-                            {
-                                "name": label,
-                                "account_id": accounts.clearing_account_id.id,
-                                "partner_id": partner.id,
-                                "currency_id": self.currency_id.id,
-                                "amount_currency": amount,
-                                "balance": balance,
-                            },
-                        ),
-                        (
-                            0,
-                            0,
-                            {
-                                "name": label,
-                                "account_id": receivable.id,
-                                "partner_id": partner.id,
-                                "currency_id": self.currency_id.id,
-                                "amount_currency": -amount,
-                                "balance": -balance,
-                            },
-                        ),
-                    ],
-                }
-            )
+        planned = [
+            posting.PlannedLine("clearing", amount, label, partner_key=partner.id),
+            posting.PlannedLine("receivable", -amount, label, partner_key=partner.id),
+        ]
+        move = self.env["settlement.payout"]._book(
+            accounts, accounts.journal_id, self.currency_id, date, label, planned, {"receivable": receivable}
         )
-        move.action_post()
         clearing = move.line_ids.filtered(lambda line: line.account_id == accounts.clearing_account_id)
         self.sudo().write({"capture_move_id": move.id, "capture_line_id": clearing.id})
         self._reconcile_with_invoices(move.line_ids - clearing)

@@ -425,7 +425,6 @@ class SettlementLine(models.Model):
             (self.created_at and self.created_at.date()) or fields.Date.context_today(self),
             f"{self.provider_type} {self.external_id}",
             planned,
-            self,
         )
         self.wallet_move_id = move
         self._reconcile_captures()

@@ -272,9 +272,7 @@ class SettlementPayout(models.Model):
                     decimals=self.currency_id.decimal_places,
                     label=self.name,
                 )
-                moves |= self._book(
-                    accounts, accounts.journal_id, self.currency_id, date, self.name, planned, group
-                )
+                moves |= self._book(accounts, accounts.journal_id, self.currency_id, date, self.name, planned)
         move = moves.sorted("date")[-1:]
         self.write(
             {
@@ -314,24 +312,28 @@ class SettlementPayout(models.Model):
             self.payout_date or fields.Date.context_today(self),
             self.name,
             planned,
-            self.line_ids,
         )
 
     @api.model
-    def _book(self, accounts, journal, currency, date, ref, planned, lines):
+    def _book(self, accounts, journal, currency, date, ref, planned, other_accounts=None):
         """Post an account.move from planned lines (lib/posting.py, in
         ``currency``), converted to the company currency; the in-transit
         (or wallet) item takes the conversion's rounding so that the entry
-        balances exactly. Each item links the settlement lines it books."""
+        balances exactly. Each item links the settlement lines it books and
+        carries its partner (``partner_key``). A role that is none of the
+        provider account's (a capture's receivable) is in ``other_accounts``."""
         company = accounts.company_id
-        lines_by_key = {line.id: line for line in lines}
+        other_accounts = dict(other_accounts or {}, wallet=accounts.wallet_account_id)
         values = []
         for item in planned:
-            account = accounts.wallet_account_id if item.role == "wallet" else accounts._account(item.role)
+            account = (
+                other_accounts[item.role] if item.role in other_accounts else accounts._account(item.role)
+            )
             if not account:
-                raise UserError(_("%s has no wallet account.", accounts.display_name))
+                raise UserError(
+                    _("%(accounts)s has no %(role)s account.", accounts=accounts.display_name, role=item.role)
+                )
             amount = float(item.amount)
-            line = lines_by_key.get(item.line_keys[0]) if len(item.line_keys) == 1 else None
             values.append(
                 {
                     "name": item.label,
@@ -339,7 +341,7 @@ class SettlementPayout(models.Model):
                     "currency_id": currency.id,
                     "amount_currency": amount,
                     "balance": currency._convert(amount, company.currency_id, company, date),
-                    "partner_id": line.partner_id.id if line and line.partner_id else False,
+                    "partner_id": item.partner_key or False,
                     # the drill-down from the journal item to the provider's lines
                     "settlement_line_ids": [(6, 0, list(item.line_keys))],
                 }
