@@ -2,24 +2,18 @@
 loopback (sandbox.sftp, asyncssh), AS2 posted to Odoo's own endpoint over
 HTTP, signed and encrypted by the partner."""
 
-import sys
-from pathlib import Path
-
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from odoo.addons.integration_core.tests.common import sandbox_package
 
 from ..lib.transports import as2, smime
 from .common import OURS, RETAILER, EdiCase, purchase_order_850, x12
 
-REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
-
 
 def sftp_sandbox():
-    if str(REPO_TESTS) not in sys.path:
-        sys.path.insert(0, str(REPO_TESTS))
-    from sandbox.sftp import SftpSandbox
-
-    return SftpSandbox
+    """The in-process SFTP server of the repository's tests/sandbox."""
+    return sandbox_package("sftp").SftpSandbox
 
 
 @tagged("post_install", "-at_install")

@@ -1,29 +1,14 @@
 """Shopify tests run against the sandbox peer (tests/sandbox/shopify/ of
 the repository) over real HTTP on 127.0.0.1."""
 
-import sys
-from pathlib import Path
-
 from odoo.tests import tagged  # noqa: F401  (re-exported for the test modules)
 
-from odoo.addons.integration_core.tests.common import IntegrationCase
-
-REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
+from odoo.addons.integration_core.tests.common import IntegrationCase, sandbox_package
 
 
 def sandbox_class():
-    """ShopifySandbox from the repository's tests/sandbox, which the addon's
-    tests need: they fail, clearly, when it is not there."""
-    if not (REPO_TESTS / "sandbox" / "shopify" / "__init__.py").is_file():
-        raise RuntimeError(
-            f"The Shopify sandbox peer is not at {REPO_TESTS / 'sandbox'}: run these tests from the "
-            "integration suite's repository (scripts/test)."
-        )
-    if str(REPO_TESTS) not in sys.path:
-        sys.path.insert(0, str(REPO_TESTS))
-    from sandbox.shopify import ShopifySandbox
-
-    return ShopifySandbox
+    """ShopifySandbox from the repository's tests/sandbox (see sandbox_package)."""
+    return sandbox_package("shopify").ShopifySandbox
 
 
 class ShopifyCase(IntegrationCase):

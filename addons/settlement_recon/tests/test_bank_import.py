@@ -2,15 +2,13 @@
 unreadable files kept with the reader's reason; SFTP pickup."""
 
 import base64
-import sys
-from pathlib import Path
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .bank_common import BankCase, camt053, mt940
+from odoo.addons.integration_core.tests.common import sandbox_package
 
-REPO_TESTS = Path(__file__).resolve().parents[3] / "tests"
+from .bank_common import BankCase, camt053, mt940
 
 
 @tagged("post_install", "-at_install")
@@ -101,11 +99,8 @@ class TestBankImport(BankCase):
 
 
 def sftp_sandbox():
-    if str(REPO_TESTS) not in sys.path:
-        sys.path.insert(0, str(REPO_TESTS))
-    from sandbox.sftp import SftpSandbox
-
-    return SftpSandbox
+    """The in-process SFTP server of the repository's tests/sandbox."""
+    return sandbox_package("sftp").SftpSandbox
 
 
 @tagged("post_install", "-at_install")
