@@ -156,14 +156,9 @@ class ShopifyB2bExporter(models.AbstractModel):
         term = partner.with_company(backend.company_id).property_payment_term_id
         if not term:
             return None
-        lines = term.line_ids
-        if (
-            len(lines) == 1
-            and lines.value == "percent"
-            and lines.value_amount == 100
-            and lines.delay_type == "days_after"
-        ):
-            return lines.nb_days
+        days = term._net_days()
+        if days is not None:
+            return days
         raise MappingError(
             template="Payment term %(term)s of %(partner)s is not net N days: Shopify B2B only knows net terms.",
             params={"term": term.name, "partner": partner.display_name},

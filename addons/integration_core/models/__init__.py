@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    account_payment_term,
     integration_backend,
     integration_backend_cause,
     integration_backend_emit,

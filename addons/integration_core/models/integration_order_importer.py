@@ -116,14 +116,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             )
         )
         for term in candidates:
-            lines = term.line_ids
-            if (
-                len(lines) == 1
-                and lines.value == "percent"
-                and lines.value_amount == 100
-                and lines.delay_type == "days_after"
-                and lines.nb_days == days
-            ):
+            if term._net_days() == days:
                 return term
         raise MappingError(
             template="No payment term due in full %(days)s days after the invoice (%(name)s) in %(company)s.",
