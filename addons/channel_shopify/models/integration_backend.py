@@ -362,6 +362,10 @@ class IntegrationBackend(models.Model):
     def _shopify_job_channel(self):
         return "root.integration.shopify"
 
+    def _shopify_webhook_fields(self):
+        """Read with the backend by every delivery (see the core's _webhook_backend)."""
+        return ["shopify_shop_domain"]
+
     def _shopify_webhook_verify(self, headers, body):
         secret = self._get_secret("client_secret", required=False)
         return shopify_webhook.verify_hmac(secret, body, headers.get("X-Shopify-Hmac-Sha256"))

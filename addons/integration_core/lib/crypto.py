@@ -38,6 +38,10 @@ _TOKEN_OVERHEAD = 1 + 8 + 16 + 32
 _TOKEN_VERSION = 0x80
 
 
+# Tokens a box remembers having opened (see SecretBox.decrypt).
+MAX_OPENED = 256
+
+
 class SecretBox:
     """Encrypts and decrypts short secrets (API tokens, passwords).
 
@@ -52,6 +56,7 @@ class SecretBox:
         if not keys:
             raise MissingKeyError(missing_key_message())
         self._fernet = MultiFernet([_fernet(key, position, source) for position, key in enumerate(keys, 1)])
+        self._opened = {}  # token -> plaintext: a webhook's secret is opened once per box, not per delivery
 
     @classmethod
     def from_sources(cls, config=None, environ=None):
@@ -82,14 +87,22 @@ class SecretBox:
     def decrypt(self, token):
         """The plaintext of ``token``; :class:`DecryptionError` when no
         configured key opens it or it is not a token at all."""
+        plaintext = self._opened.get(token)
+        if plaintext is not None:
+            return plaintext
         try:
-            return self._fernet.decrypt(_token_bytes(token)).decode("utf-8")
+            plaintext = self._fernet.decrypt(_token_bytes(token)).decode("utf-8")
         except (InvalidToken, UnicodeError, TypeError) as exc:
             raise DecryptionError(
                 "A stored credential cannot be decrypted with the configured key(s). Was the key "
                 "replaced without a rotation? Put the previous key after the new one "
                 f"('{CONFIG_OPTION} = <new key>,<old key>') and rotate the credentials."
             ) from exc
+        if isinstance(token, str):
+            if len(self._opened) >= MAX_OPENED:
+                self._opened.clear()
+            self._opened[token] = plaintext
+        return plaintext
 
     def rotate(self, token):
         """The same secret, re-encrypted under the first key."""

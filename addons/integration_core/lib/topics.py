@@ -131,6 +131,11 @@ class Topic:
         return found
 
 
+# TopicTable sums already built (see TopicTable.__add__), oldest first.
+_SUMS = {}
+MAX_SUMS = 256
+
+
 @dataclass(frozen=True)
 class TopicTable:
     """A channel's topics, checked once when built."""
@@ -155,8 +160,17 @@ class TopicTable:
 
     def __add__(self, other):
         """Both tables' topics in one table, checked again (a name declared
-        in both is an error, not an override)."""
-        return TopicTable(self.topics + tuple(other))
+        in both is an error, not an override). Tables are immutable and
+        mostly module constants, so a sum is built and checked once."""
+        key = (id(self), id(other))
+        known = _SUMS.get(key)
+        if known is not None and known[0] is self and known[1] is other:
+            return known[2]
+        total = TopicTable(self.topics + tuple(other))
+        _SUMS[key] = (self, other, total)  # keeps both alive: their ids stay theirs
+        while len(_SUMS) > MAX_SUMS:
+            _SUMS.pop(next(iter(_SUMS)))
+        return total
 
     def __len__(self):
         return len(self.topics)

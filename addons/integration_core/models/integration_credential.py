@@ -1,11 +1,11 @@
 import logging
 import os
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import config
 
-from ..lib.crypto import SecretBox
+from ..lib.crypto import CONFIG_OPTION, ENV_VARIABLE, SecretBox
 from ..lib.exceptions import IntegrationError, MissingKeyError
 
 _logger = logging.getLogger(__name__)
@@ -14,8 +14,18 @@ _logger = logging.getLogger(__name__)
 def secret_box():
     """The SecretBox built from the Odoo config file or the environment
     (option integration_encryption_key / INTEGRATION_ENCRYPTION_KEY); never
-    from the database."""
-    return SecretBox.from_sources(config.options, os.environ)
+    from the database. Built once per key configuration: a key changed or
+    taken away gives another box (or MissingKeyError) at the next call."""
+    sources = (config.options.get(CONFIG_OPTION), os.environ.get(ENV_VARIABLE))
+    box = _BOXES.get(sources)
+    if box is None:
+        box = SecretBox.from_sources(config.options, os.environ)
+        _BOXES.clear()
+        _BOXES[sources] = box
+    return box
+
+
+_BOXES = {}  # {(configured key, environment key): SecretBox}, the current one
 
 
 class IntegrationCredential(models.Model):
@@ -70,16 +80,48 @@ class IntegrationCredential(models.Model):
         )
         self.backend_id._message_log(body=_("Credential %s changed.", self.key))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()  # _encrypted_value, in every worker
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
+
     @api.model
     def _read_secret(self, backend, key, required=True):
-        credential = self.sudo().search([("backend_id", "=", backend.id), ("key", "=", key)], limit=1)
-        if not credential.value_encrypted:
+        """The decrypted secret ``key`` of ``backend``. It is decrypted with
+        the configured key at each call (a key taken away is noticed at
+        once); only the encrypted value is cached, per worker, until a
+        credential changes (see _encrypted_value)."""
+        encrypted = self._encrypted_value(backend.id, key)
+        if not encrypted:
             if required:
                 raise IntegrationError(
                     _("The backend %(backend)s has no credential '%(key)s'.", backend=backend.name, key=key)
                 )
             return None
-        return secret_box().decrypt(credential.value_encrypted)
+        return secret_box().decrypt(encrypted)
+
+    @api.model
+    @tools.ormcache("backend_id", "key")
+    def _encrypted_value(self, backend_id, key):
+        """The stored (encrypted) value of a credential, or None. Cached in
+        Odoo's registry cache: create, write and unlink clear it in every
+        worker, as a change of ir.config_parameter does. Webhooks read their
+        signing secret on every delivery; this saves two queries each."""
+        self.flush_model(["backend_id", "key", "value_encrypted"])
+        self.env.cr.execute(
+            "SELECT value_encrypted FROM integration_credential WHERE backend_id = %s AND key = %s",
+            [backend_id, key],
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else None
 
     @api.model
     def _write_secret(self, backend, key, value):

@@ -1,10 +1,14 @@
 """The lean pipeline: a new event's job in one INSERT, no lookups; an
 import looks each country and state up once."""
 
+import hashlib
+import hmac
+import json
 from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..lib.exceptions import MappingError
 from .common import IntegrationCase, canonical_order
@@ -119,3 +123,154 @@ class TestImportLookups(IntegrationCase):
         order["billing_address"] = dict(order["billing_address"], country_code="XX")
         with self.assertRaises(MappingError):
             self.env["integration.order.importer"]._import_order(self.backend, order)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookIntake(IntegrationCase):
+    """An accepted delivery is stored by one statement (_receive_queued)
+    that writes the rows the ORM path (_receive, then _enqueue_new) writes."""
+
+    SECRET = "intake-secret"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.backend._set_secret("webhook_secret", cls.SECRET)
+
+    def deliver(self, payload, key, topic="order.import", backend=None):
+        backend = backend or self.backend
+        raw = json.dumps(payload).encode()
+        headers = {
+            "X-Integration-Topic": topic,
+            "X-Integration-Idempotency-Key": key,
+            "X-Integration-Signature": hmac.new(self.SECRET.encode(), raw, hashlib.sha256).hexdigest(),
+        }
+        return backend._webhook_receive(headers, raw)
+
+    def rows(self, table, record_id, leave_out):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT * FROM {table} WHERE id = %s", [record_id])  # noqa: S608 - our tables
+        names = [column.name for column in self.env.cr.description]
+        return {
+            name: value
+            for name, value in zip(names, self.env.cr.fetchone(), strict=True)
+            if name not in leave_out
+        }
+
+    def test_the_rows_are_the_orm_rows(self):
+        """Column by column: what differs is only what must (ids, keys,
+        times, the job's uuid); a field added later with a default or a
+        stored computation shows up here."""
+        lean_status = self.deliver(canonical_order("EQ1"), "eq-lean")
+        self.assertEqual(lean_status, (200, "accepted"))
+        lean = self.env["integration.event"].search([("idempotency_key", "=", "eq-lean")])
+        orm, created = self.receive(canonical_order("EQ1"), key="eq-orm")
+        self.assertTrue(created)
+        orm._enqueue_new()
+        per_event = {
+            "id",
+            "idempotency_key",
+            "trace_id",
+            "job_id",
+            "create_date",
+            "write_date",
+            "received_at",
+        }
+        lean_row = self.rows("integration_event", lean.id, per_event)
+        orm_row = self.rows("integration_event", orm.id, per_event)
+        self.assertEqual(lean_row, orm_row)
+        self.assertEqual(lean.state, "queued")
+        self.assertTrue(lean.trace_id)
+        self.assertNotEqual(lean.trace_id, orm.trace_id)
+        per_job = {"id", "uuid", "date_created", "records", "func_string", "identity_key"}
+        self.assertEqual(
+            self.rows("queue_job", lean.job_id.id, per_job), self.rows("queue_job", orm.job_id.id, per_job)
+        )
+        job = lean.job_id
+        self.assertEqual(job.records, lean)
+        self.assertEqual(job.func_string, f"integration.event({lean.id},)._job_process()")
+        self.assertEqual(job.identity_key, f"integration.event:{lean.id}:0")
+        self.assertEqual(job.user_id, self.backend._job_user())
+        self.assertEqual(job.records.env.uid, self.backend._job_user().id)
+        self.assertEqual(job.records.env.context.get("allowed_company_ids"), [self.backend.company_id.id])
+        self.assertEqual(len(job.uuid), 36)
+
+    def test_one_statement_and_it_runs(self):
+        self.deliver(canonical_order("EQ0"), "eq-warm")  # the worker's caches (secret, job template)
+        self.env.flush_all()
+        with TestLeanEnqueue.statements(self) as seen:
+            status = self.deliver(canonical_order("EQ2"), "eq-2")
+        self.assertEqual(status, (200, "accepted"))
+        self.assertEqual(len(seen), 1, seen)
+        self.assertTrue(seen[0].startswith("SAVEPOINT integration_intake; WITH ids AS"), seen)
+        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-2")])
+        self.run_job(event.job_id)
+        event.invalidate_recordset()
+        self.assertEqual(event.state, "done", event.error_message)
+        self.assertTrue(self.orders_for("EQ2"))
+
+    def test_a_duplicate_inserts_nothing(self):
+        self.assertEqual(self.deliver(canonical_order("EQ3"), "eq-3"), (200, "accepted"))
+        jobs = self.env["queue.job"].search_count([])
+        self.assertEqual(self.deliver(canonical_order("EQ3"), "eq-3"), (200, "duplicate"))
+        self.assertEqual(self.env["queue.job"].search_count([]), jobs)
+        self.assertEqual(self.env["integration.event"].search_count([("idempotency_key", "=", "eq-3")]), 1)
+
+    def test_a_failing_statement_keeps_the_delivery_as_a_failed_event(self):
+        """An authentic delivery is never lost: when the statement itself
+        fails, the transaction is rolled back and the body kept (400)."""
+        Event = type(self.env["integration.event"])
+        with (
+            patch.object(Event, "_intake_statement", lambda _self, *_a: ("SELECT 1/0", [])),
+            mute_logger("odoo.addons.integration_core.models.integration_backend"),
+        ):
+            status, message = self.deliver(canonical_order("EQ4"), "eq-4")
+        self.assertEqual((status, message), (400, "internal error, delivery kept"))
+        kept = self.env["integration.event"].search(
+            [("backend_id", "=", self.backend.id), ("state", "=", "failed")]
+        )
+        self.assertEqual(len(kept.filtered(lambda e: "EQ4" in (e.payload_raw or ""))), 1)
+        self.assertEqual(kept.filtered(lambda e: "EQ4" in (e.payload_raw or "")).error_category, "internal")
+
+    def test_a_large_payload_goes_to_a_file_with_its_job(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "integration_core.payload_attachment_threshold", "100"
+        )
+        self.assertEqual(self.deliver(canonical_order("EQ5"), "eq-5"), (200, "accepted"))
+        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-5")])
+        self.assertTrue(event.payload_in_file)
+        self.assertEqual(event.state, "queued")
+        self.assertEqual(event.job_id.records, event)
+
+    def test_a_changed_secret_is_used_at_once(self):
+        """The signing secret is cached per worker, and a change of it
+        clears that cache."""
+        self.assertEqual(self.deliver(canonical_order("EQ6"), "eq-6")[0], 200)
+        self.backend._set_secret("webhook_secret", "rotated")
+        self.assertEqual(self.deliver(canonical_order("EQ7"), "eq-7")[0], 401)
+        type(self).SECRET = "rotated"
+        try:
+            self.assertEqual(self.deliver(canonical_order("EQ7"), "eq-7")[0], 200)
+        finally:
+            type(self).SECRET = "intake-secret"
+
+    def test_the_job_user_follows_the_owner(self):
+        """The job user is cached per worker; the owner losing the
+        integration group (a registry cache clear) is seen at once."""
+        owner = self.env["res.users"].create(
+            {
+                "name": "Intake owner",
+                "login": "intake-owner",
+                "groups_id": [(6, 0, [self.env.ref("integration_core.group_integration_user").id])],
+            }
+        )
+        self.backend.user_id = owner
+        self.assertEqual(self.backend._job_user(), owner)
+        self.deliver(canonical_order("EQ8"), "eq-8")
+        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-8")])
+        self.assertEqual(event.job_id.user_id, owner)
+        owner.groups_id = [(3, self.env.ref("integration_core.group_integration_user").id)]
+        self.assertEqual(self.backend._job_user(), self.env.ref("base.user_root"))
+        self.deliver(canonical_order("EQ9"), "eq-9")
+        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-9")])
+        self.assertEqual(event.job_id.user_id, self.env.ref("base.user_root"))

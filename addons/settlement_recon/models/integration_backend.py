@@ -152,6 +152,10 @@ class IntegrationBackend(models.Model):
     # topics and flows (the core's extension points)
     # ------------------------------------------------------------------------------
 
+    @api.model
+    def _webhook_fields(self, backend_type):
+        return [*super()._webhook_fields(backend_type), "settlement_active"]  # read by _topic_extensions
+
     def _topic_extensions(self):
         extensions = super()._topic_extensions()
         if self.settlement_active:
