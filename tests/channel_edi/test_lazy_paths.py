@@ -20,6 +20,7 @@ from conftest import FIXTURES_DIR
 
 from odoo.addons.channel_edi.lib import documents, validation, x12
 from odoo.addons.channel_edi.lib.readsegment import LazyTransaction
+from odoo.addons.channel_edi.lib.validation import fastcolumns
 
 HERE = Path(__file__).resolve().parent / "fixtures"
 SAMPLES = sorted(
@@ -230,3 +231,32 @@ def test_damaged_copies_agree(seed):
                 damaged = damage(rng, damaged)
             compared += compare(damaged)
     assert compared > 100
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_columns_say_valid_only_when_the_engine_finds_nothing(seed):
+    """fastcolumns.valid on orders of many lines (columns of PO1, PID),
+    damaged once or twice: True only where the detailed walk is silent."""
+    rng = random.Random(seed)
+    valid = checked = 0
+    for round_ in range(120):
+        text = generated(1, rng.randrange(3, 12), seed=seed * 1000 + round_)
+        for _times in range(rng.randrange(0, 3)):
+            text = damage(rng, text)
+        edifile = outcome(lambda t=text: x12.read(t.encode("latin-1")))
+        if edifile[0] != "ok":
+            continue
+        for group in (g for i in edifile[1].interchanges for g in i.groups):
+            for transaction in group.transactions:
+                try:
+                    guide = validation.guide_for(
+                        "X12", transaction.version or group.version, transaction.type
+                    )
+                except validation.GuideError:
+                    continue
+                compiled = guide.compiled()
+                checked += 1
+                if fastcolumns.valid(compiled, transaction):
+                    valid += 1
+                    assert compiled.validate(transaction, fast=False) == []
+    assert checked > 100 and valid > 20
