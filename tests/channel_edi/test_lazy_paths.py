@@ -260,3 +260,91 @@ def test_columns_say_valid_only_when_the_engine_finds_nothing(seed):
                     valid += 1
                     assert compiled.validate(transaction, fast=False) == []
     assert checked > 100 and valid > 20
+
+
+class _Ids(dict):
+    """Product ids to_order does not take its written-out way for (not a plain dict)."""
+
+
+def _general(document):
+    """``document`` with each line's product ids in an :class:`_Ids`: to_order
+    then maps every line through product() and _line_amount(), as before."""
+    lines = [dict(line, product_ids=_Ids(line["product_ids"])) for line in document.get("lines") or []]
+    return dict(document, lines=lines)
+
+
+ODD_LINES = [
+    {
+        "line": "1",
+        "quantity": "2",
+        "unit_price": "1.25",
+        "description": "a",
+        "product_ids": {"UP": "012345678905"},
+    },
+    {"line": "2", "quantity": "1.", "unit_price": ".5", "description": "b", "product_ids": {"UP": "12AB"}},
+    {"quantity": "3", "unit_price": "4", "description": "c", "product_ids": {"UK": "1234567", "SK": "S1"}},
+    {"line": "4", "quantity": "3", "unit_price": "4", "product_ids": {"VN": "V1", "BP": "B1"}},
+    {"line": "5", "quantity": "1.2.3", "unit_price": "4", "description": "e", "product_ids": {"VN": "V"}},
+    {
+        "line": "6",
+        "quantity": "١٢",
+        "unit_price": "4",
+        "description": "f",
+        "product_ids": {"IN": "I", "VP": "P"},
+    },
+    {"line": "7", "quantity": "²", "unit_price": "4", "description": "g", "product_ids": {"EN": "1" * 13}},
+    {
+        "line": "8",
+        "quantity": "2",
+        "unit_price": "4",
+        "description": "h",
+        "product_ids": {"UP": "", "EN": "1" * 8},
+    },
+    {
+        "line": "9",
+        "quantity": None,
+        "unit_price": "4",
+        "description": "i",
+        "product_ids": {"ZZ": "z", "VN": "v"},
+    },
+    {
+        "line": "10",
+        "quantity": "2",
+        "unit_price": "10",
+        "description": "j",
+        "product_ids": {"PI": "p", "CB": "c"},
+        "price_details": {"basis_quantity": "4"},
+    },
+    {
+        "line": "11",
+        "quantity": "2",
+        "unit_price": "10",
+        "description": "k",
+        "product_ids": {},
+        "allowances_charges": [{"indicator": "A", "amount": "1.50"}],
+    },
+    {"line": "12", "quantity": "", "unit_price": "1", "description": "l", "product_ids": {"UA": "1" * 14}},
+    {"line": "13", "quantity": "2", "unit_price": "", "description": "m", "product_ids": {"UP": "1" * 12}},
+]
+
+
+def test_to_order_written_out_lines_are_the_general_ones():
+    documents_ = []
+    for text in [*texts(), generated(3, 12, seed=7)]:
+        for group in (g for i in x12.read(text.encode("latin-1")).interchanges for g in i.groups):
+            for transaction in group.transactions:
+                typed = outcome(lambda t=transaction: documents.read(t, "X12"))
+                if typed[0] == "ok" and transaction.type == "850":
+                    documents_.append(typed[1])
+    base = {"po_number": "P1", "currency": "USD", "lines": []}
+    documents_ += [dict(base, lines=[line]) for line in ODD_LINES] + [dict(base, lines=ODD_LINES)]
+    for document in documents_:
+        general = _general(document)
+        for partner_key in (None, "acme"):
+            fast = outcome(
+                lambda d=document, k=partner_key: documents.canonical.to_order(d, "X12", partner_key=k)
+            )
+            slow = outcome(
+                lambda d=general, k=partner_key: documents.canonical.to_order(d, "X12", partner_key=k)
+            )
+            assert fast == slow

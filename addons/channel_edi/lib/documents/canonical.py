@@ -318,18 +318,20 @@ def to_order(document, standard, *, currency=None, partner_key=None):
         ids = line.get("product_ids")
         # the common line, written out (thousands per order): a description, product ids
         # all given (product()'s names then depend on the qualifiers only), plain amounts
-        plan = plans.get(tuple(ids)) if description and ids.__class__ is dict and all(ids.values()) else None
-        if plan is None and description and ids.__class__ is dict and all(ids.values()):
-            plan = plans[tuple(ids)] = _plan(tuple(ids), standard)
+        plan = None
+        if description and ids.__class__ is dict and all(ids.values()):
+            qualifiers = tuple(ids)
+            plan = plans.get(qualifiers)
+            if plan is None:
+                plan = plans[qualifiers] = _plan(qualifiers, standard)
         quantity = line.get("quantity")
+        # _line_amount()'s plain case (Decimal takes any decimal digits, as decimal() would)
         if (
             plan is not None
             and quantity.__class__ is str
-            and quantity.isascii()
-            and quantity.replace(".", "", 1).isdigit()
+            and (quantity.isdecimal() or quantity.replace(".", "", 1).isdecimal())
             and price.__class__ is str
-            and price.isascii()
-            and price.replace(".", "", 1).isdigit()
+            and (price.isdecimal() or price.replace(".", "", 1).isdecimal())
             and not line.get("price_details")
         ):
             gtin, vendor, sku, buyer = plan

@@ -54,9 +54,15 @@ def guide_version(standard, version):
         if len(parts) >= 2 and parts[0] == "D":
             return f"D{parts[1]}"
         return version.replace(":", "")
-    if (GUIDES_DIR / "x12" / version).is_dir():
-        return version
-    return version[:6]
+    found = _X12_FOLDERS.get(version)
+    if found is None:  # a stat per set adds up over a file of thousands of sets
+        found = version if (GUIDES_DIR / "x12" / version).is_dir() else version[:6]
+        if len(_X12_FOLDERS) < 256:
+            _X12_FOLDERS[version] = found
+    return found
+
+
+_X12_FOLDERS = {}  # X12 version -> its guide folder
 
 
 def _alias(standard, folder):
