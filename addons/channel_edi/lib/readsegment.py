@@ -169,8 +169,8 @@ class LazyTransaction(Transaction):
         self.type = type
         self.control_number = control_number
         self.version = version
-        self.pieces = pieces  # ["ST*850*0001", "BEG*00*SA*...", ...]
-        self.tags = tags  # ["ST", "BEG", ...]
+        self.pieces = pieces  # ("ST*850*0001", "BEG*00*SA*...", ...)
+        self.tags = tags  # ("ST", "BEG", ...)
         self.segment_class = segment_class  # ReadSegment subclass of the interchange's separators
         self.base = base  # file position of the ST is base + 1
         self._segments = None

@@ -365,8 +365,9 @@ class _Envelopes(Envelopes):
         transaction = LazyTransaction(
             st.get(1),
             st.get(2),
-            self.parts[start:stop],
-            self.tags[start:stop],
+            # tuples of strings: the garbage collector stops walking them after its first look
+            tuple(self.parts[start:stop]),
+            tuple(self.tags[start:stop]),
             self.cls,
             self.base + start,
             st.get(3) or self.group.version,
