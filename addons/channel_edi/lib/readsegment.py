@@ -190,6 +190,19 @@ class LazyTransaction(Transaction):
     def segments(self, value):
         self._segments = value
 
+    def text_facts(self):
+        """(printable, plain) of the set's text, worked out once: every
+        character printable ASCII (element separators aside), and no
+        component, repetition or release character anywhere (no value
+        needs more splitting than at the element separator)."""
+        facts = self.__dict__.get("_facts")
+        if facts is None:
+            cls = self.segment_class
+            text = "".join(self.pieces).replace(cls.element_separator, "")
+            plain = not any(c and c in text for c in (cls.component, cls.repetition, cls.release))
+            facts = self._facts = (text.isascii() and text.isprintable(), plain)
+        return facts
+
     @property
     def unread(self):
         """True while ``segments`` has not been made: ``pieces`` is then

@@ -216,9 +216,7 @@ def _read_850_text(transaction):
     x12_parts.read_header(document, [segment(index) for index in range(2, header_end)])
     lines = document["lines"] = []
     # plain text: no value holds a component or repetition separator (X12 has no release character)
-    special = [c for c in (cls.component, cls.repetition, cls.release) if c]
-    text = "".join(pieces[header_end:summary_at]) if starts else ""
-    plain = not any(c in text for c in special)
+    plain = transaction.text_facts()[1]
     count = len(starts)
     pairs = (  # every loop is PO1 + PID
         plain

@@ -43,16 +43,11 @@ def valid(compiled, transaction):
     ``compiled``; False: ask :mod:`.fastset` / the engine."""
     pieces, tags = transaction.pieces, transaction.tags
     cls = transaction.segment_class
-    separator = cls.element_separator
     if not pieces or cls.release or compiled.standard != "x12":
         return False
     # every value printable ASCII without a component or repetition separator (as fastset's)
-    text = "".join(pieces)
-    if separator != "*":
-        text = text.replace(separator, "*")
-    if not (text.isascii() and text.isprintable()) or cls.component in text:
-        return False
-    if cls.repetition and cls.repetition in text:
+    printable, plain = transaction.text_facts()
+    if not (printable and plain):
         return False
     # the structure: a verdict per sequence of segment ids (orders repeat a few shapes)
     shapes = compiled.__dict__.setdefault("_fastcolumns_shapes", {})
@@ -157,7 +152,7 @@ def _segments_valid(spec, group, cls):
                 return False
         return True
     counts = list(map(str.count, group, repeat(separator)))
-    last_mandatory = max((e.position for e in spec.mandatory), default=0)
+    last_mandatory = spec.mandatory[-1].position if spec.mandatory else 0  # in element order
     distinct = set(counts)
     for count in distinct:
         if count > spec.count or count < last_mandatory:
