@@ -13,6 +13,10 @@ Shared by :mod:`.x12` and :mod:`.edifact`. Everything :class:`~.tree.Segment`
 offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
 ``elements``); assigning ``elements`` replaces the text.
 
+One level up, the X12 reader does not even make the segments until they
+are asked for: a :class:`LazyTransaction` keeps the text of each of its
+segments, and validation and the 850 reader work from that text.
+
 Walking a whole big file (validation, benchmarks): prefer ``get()`` /
 ``components()`` to ``elements``, or read ``raw`` (the element strings as
 written; EDIFACT release characters still in) when ``raw_is_plain`` says

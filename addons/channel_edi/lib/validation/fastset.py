@@ -57,7 +57,9 @@ _TIMES[8] = _TIMES[6] + "[0-9]{2}"
 def valid(compiled, transaction):
     """True when ``transaction`` (as the codec read it) is certainly valid
     for ``compiled`` (a :class:`~.engine.CompiledGuide`); False means "ask
-    the engine", not "invalid"."""
+    the engine", not "invalid". A set still unread
+    (:class:`~..readsegment.LazyTransaction`) is checked from its text:
+    :mod:`.fastcolumns` first, then this expression."""
     if compiled.standard != "x12":
         return False
     if getattr(transaction, "unread", False):  # as the X12 reader made it, segments not made yet
