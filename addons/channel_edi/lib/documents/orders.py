@@ -246,6 +246,26 @@ def _plain_po1(found, description):
     none); None when a quantity or price is not plain digits with at most
     one point (then _read_po1 reads it and names the problem)."""
     size = len(found) - 1
+    if size == 9 and description:  # the most common line, in one go: PO101..PO104, two id pairs
+        _tag, number_, quantity, uom, price, basis, qualifier, id_, qualifier2, id2 = found
+        if (
+            number_
+            and uom
+            and not basis
+            and (qualifier or id_)
+            and (qualifier2 or id2)
+            # r_number() keeps decimal digits with at most one point as they are
+            and (quantity.isdecimal() or quantity.replace(".", "", 1).isdecimal())
+            and (price.isdecimal() or price.replace(".", "", 1).isdecimal())
+        ):
+            return {
+                "line": number_,
+                "quantity": quantity,
+                "uom": uom,
+                "unit_price": price,
+                "product_ids": {qualifier: id_, qualifier2: id2},
+                "description": description,
+            }
     if size < 5:
         return None
     quantity, price = found[2], found[4]
