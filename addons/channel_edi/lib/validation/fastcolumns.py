@@ -32,7 +32,7 @@ from itertools import compress, repeat
 
 from .engine import LoopEntry, SegEntry
 from .fastcheck import _alpha, _date, _decimal, _time, checker
-from .fastset import S, _Unsupported, _Writer
+from .fastset import E, S, _Unsupported, _Writer
 
 TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _TEXT = ("AN", "ID", "an", "B")
@@ -151,8 +151,16 @@ def _segments_valid(spec, group, cls):
             if present < 0 or not _notes_met(spec, present):
                 return False
         return True
-    counts = list(map(str.count, group, repeat(separator)))
     last_mandatory = spec.mandatory[-1].position if spec.mandatory else 0  # in element order
+    # most groups repeat one shape: the elements the first segment has, in every segment
+    first = group[0].split(separator)
+    count = len(first) - 1
+    if last_mandatory <= count <= spec.count and separator not in (E, S):
+        present = sum(1 << position for position, value in enumerate(first) if value and position)
+        pattern = _rows(spec, cls, count, present)
+        if pattern is not None and pattern.fullmatch((S.join(group) + S).replace(separator, E)):
+            return _notes_met(spec, present)
+    counts = list(map(str.count, group, repeat(separator)))
     distinct = set(counts)
     for count in distinct:
         if count > spec.count or count < last_mandatory:
@@ -188,6 +196,36 @@ def _segments_valid(spec, group, cls):
         if not all(_notes_met(spec, mask) for mask in masks):
             return False
     return True
+
+
+def _rows(spec, cls, count, present):
+    """An expression of segments of ``spec`` (each followed by \\x1e, its
+    elements joined by \\x1f) that have ``count`` elements, exactly those of
+    the bits of ``present`` non-empty, each a value fastset's expression
+    takes; None when one of them is not modeled or a mandatory one is
+    missing. Kept with the spec's straight-line checks (``spec.checkers``,
+    under a tuple key)."""
+    key = (cls, count, present)
+    found = spec.checkers.get(key, False)
+    if found is False:
+        found = None
+        writer = _Writer(cls.component, cls.repetition, frozenset())
+        parts = [re.escape(spec.tag)]
+        for element in spec.elements[:count]:
+            if present >> element.position & 1:
+                value = writer.value(element) if element.components is None and element.usage != "N" else None
+                if value is None:
+                    break
+                parts.append(E + value)
+            elif element.usage == "M":
+                break
+            else:
+                parts.append(E)
+        else:
+            found = re.compile("(?:" + "".join(parts) + S + ")+")
+        if len(spec.checkers) < 64:
+            spec.checkers[key] = found
+    return found
 
 
 def _values_valid(element, values):
