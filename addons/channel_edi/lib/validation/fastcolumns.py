@@ -28,7 +28,8 @@ and on damaged copies.
 """
 
 import re
-from itertools import compress, repeat
+from itertools import repeat
+from operator import itemgetter
 
 from .engine import LoopEntry, SegEntry
 from .fastcheck import _alpha, _date, _decimal, _time, checker
@@ -49,35 +50,47 @@ def valid(compiled, transaction):
     printable, plain = transaction.text_facts()
     if not (printable and plain):
         return False
-    # the structure: a verdict per sequence of segment ids (orders repeat a few shapes)
+    # the structure: a verdict per sequence of segment ids (orders repeat a few shapes), with
+    # where each id's segments are in it
     shapes = compiled.__dict__.setdefault("_fastcolumns_shapes", {})
     shape = S.join(tags)
-    fits = shapes.get(shape)
-    distinct = frozenset(tags)
-    if fits is None:
-        cache = compiled.__dict__.setdefault("_fastcolumns", {})
-        pattern = cache.get(distinct, False)
-        if pattern is False:
-            if len(cache) >= 64:
-                cache.clear()
-            pattern = cache[distinct] = _structure(compiled, distinct)
-        fits = pattern is not None and pattern.fullmatch(shape) is not None
+    found = shapes.get(shape)
+    if found is None:
+        found = _shape(compiled, tags, shape)
         if len(shapes) >= 256:
             shapes.clear()
-        shapes[shape] = fits
-    if not fits:
+        shapes[shape] = found
+    if found is False:
         return False
     specs = _specs(compiled)
-    for tag in distinct:  # the segments of each id, found at C speed (a set holds a dozen ids)
-        times = tags.count(tag)
-        if times == 1:
-            group = [pieces[tags.index(tag)]]
-        else:
-            group = list(compress(pieces, map(tag.__eq__, tags)))
+    for tag, take in found:
         spec = specs.get(tag)
-        if spec is None or not _segments_valid(spec, group, cls):
+        if spec is None or not _segments_valid(spec, take(pieces), cls):
             return False
     return True
+
+
+def _shape(compiled, tags, shape):
+    """False when the segment ids ``tags`` (joined: ``shape``) do not fit
+    the guide's structure; else ``[(id, function giving the list of that
+    id's segments from the set's pieces), ...]``."""
+    distinct = frozenset(tags)
+    cache = compiled.__dict__.setdefault("_fastcolumns", {})
+    pattern = cache.get(distinct, False)
+    if pattern is False:
+        if len(cache) >= 64:
+            cache.clear()
+        pattern = cache[distinct] = _structure(compiled, distinct)
+    if pattern is None or pattern.fullmatch(shape) is None:
+        return False
+    found = []
+    for tag in sorted(distinct):
+        where = [index for index, each in enumerate(tags) if each == tag]
+        if len(where) == 1:
+            found.append((tag, lambda pieces, at=where[0]: [pieces[at]]))
+        else:
+            found.append((tag, lambda pieces, get=itemgetter(*where): list(get(pieces))))
+    return found
 
 
 def _structure(compiled, tags):
