@@ -14,6 +14,7 @@ in :meth:`Envelopes.walk`, which both readers made the same way before.
 """
 
 from collections import namedtuple
+from itertools import compress
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
@@ -168,7 +169,7 @@ class Envelopes:
         every = self.all_tags()
         self.check_tags(every)
         tags = self.ENVELOPE_TAGS
-        envelope = [i for i, tag in enumerate(every) if tag in tags]
+        envelope = list(compress(range(len(every)), map(tags.__contains__, every)))
         previous = -1
         for index in envelope:
             self.between(previous + 1, index)

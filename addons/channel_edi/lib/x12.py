@@ -32,6 +32,8 @@ read the text without making them.
 """
 
 import re
+from itertools import repeat
+from operator import itemgetter
 
 from .envelope_checks import (
     CodecError,
@@ -269,8 +271,8 @@ class _Envelopes(Envelopes):
         self.parts = parts  # the text of each segment after the ISA, not split into elements
         self.base = base  # file position of parts[0] is base + 1
         self.cls = segment_class(delimiters)
-        separator = delimiters.element
-        self.tags = [part.partition(separator)[0] for part in parts]
+        # each segment's id: what comes before its first element separator (a C-speed map)
+        self.tags = list(map(itemgetter(0), map(str.partition, parts, repeat(delimiters.element))))
         self.interchange = Interchange(
             standard=STANDARD,
             sender=Party(values[4].strip(), values[5].strip()),
