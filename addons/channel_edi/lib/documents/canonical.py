@@ -331,8 +331,8 @@ def to_order(document, standard, *, currency=None, partner_key=None):
             and quantity.__class__ is str
             and (quantity.isdecimal() or quantity.replace(".", "", 1).isdecimal())
             and price.__class__ is str
-            and (price.isdecimal() or price.replace(".", "", 1).isdecimal())
-            and not line.get("price_details")
+            and price.replace(".", "", 1).isdecimal()
+            and "price_details" not in line
         ):
             gtin, vendor, sku, buyer = plan
             barcode = ids[gtin] if gtin else None
