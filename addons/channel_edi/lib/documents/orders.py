@@ -196,15 +196,7 @@ def _read_850_text(transaction):
     def segment(index):
         return cls(pieces[index].split(separator), base + index + 1, index + 1)
 
-    # x12_parts.split(body[1:], "PO1"): the summary from the first CTT/TDS on, loops from each PO1
-    summary_at = stop
-    for tag in x12_parts.SUMMARY_START:
-        try:
-            summary_at = min(summary_at, tags.index(tag, 2, stop))
-        except ValueError:
-            pass
-    starts = [index for index in range(2, summary_at) if tags[index] == "PO1"]
-    header_end = starts[0] if starts else summary_at
+    summary_at, starts, header_end, pairs = _layout(tags)
     beg = segment(1)
     document = {}
     document["purpose"] = required(beg, 1, what="transaction set purpose code")
@@ -218,11 +210,7 @@ def _read_850_text(transaction):
     # plain text: no value holds a component or repetition separator (X12 has no release character)
     plain = transaction.text_facts()[1]
     count = len(starts)
-    pairs = (  # every loop is PO1 + PID
-        plain
-        and summary_at - header_end == 2 * count
-        and tags[header_end + 1 : summary_at : 2].count("PID") == count
-    )
+    pairs = pairs and plain
     append, plain_po1 = lines.append, _plain_po1
     if pairs:
         for start in starts:
@@ -238,6 +226,37 @@ def _read_850_text(transaction):
             append(line)
     _read_x12_summary(document, [segment(index) for index in range(summary_at, stop)])
     return document
+
+
+_LAYOUTS = {}  # segment ids of a set -> _layout()
+
+
+def _layout(tags):
+    """(summary start, PO1 indices, header end, every loop is PO1 + PID) of
+    an 850 of these segment ids: ``x12_parts.split(body[1:], "PO1")`` as
+    indices (the summary from the first CTT/TDS on, a loop from each PO1).
+    Kept per sequence of ids: a file's orders repeat a few."""
+    if tags.__class__ is not tuple:
+        tags = tuple(tags)
+    found = _LAYOUTS.get(tags)
+    if found is None:
+        stop = len(tags) - 1
+        summary_at = stop
+        for tag in x12_parts.SUMMARY_START:
+            if tag in tags[2:stop]:
+                summary_at = min(summary_at, tags.index(tag, 2, stop))
+        starts = tuple(index for index in range(2, summary_at) if tags[index] == "PO1")
+        header_end = starts[0] if starts else summary_at
+        count = len(starts)
+        pairs = (
+            summary_at - header_end == 2 * count
+            and tags[header_end + 1 : summary_at : 2].count("PID") == count
+        )
+        found = (summary_at, starts, header_end, pairs)
+        if len(_LAYOUTS) >= 256:
+            _LAYOUTS.clear()
+        _LAYOUTS[tags] = found
+    return found
 
 
 def _plain_po1(found, description):
