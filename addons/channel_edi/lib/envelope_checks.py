@@ -14,6 +14,7 @@ in :meth:`Envelopes.walk`, which both readers made the same way before.
 """
 
 from collections import namedtuple
+from itertools import compress
 
 from odoo.addons.integration_core.lib.exceptions import ValidationFailed
 
@@ -138,6 +139,18 @@ class Envelopes:
     def position(self, index):
         return self.base + index + 1
 
+    def tag(self, index):
+        """The segment id of ``parts[index]``."""
+        return self.parts[index][0]
+
+    def all_tags(self):
+        """The segment id of every part, in order."""
+        return [p[0] for p in self.parts]
+
+    def shown(self, index):
+        """``parts[index]`` as written, for messages."""
+        return self.cls.element_separator.join(self.parts[index])
+
     def segment(self, index):
         return self.cls(self.parts[index], self.base + index + 1)
 
@@ -147,31 +160,30 @@ class Envelopes:
         return list(map(self.cls, self.parts[start:stop], positions, range(1, stop - start + 1)))
 
     def error(self, code, message, index, element="", set_position=0):
-        tag = self.parts[index][0] if 0 <= index < len(self.parts) else ""
+        tag = self.tag(index) if 0 <= index < len(self.parts) else ""
         self.reader.error(code, message, self.position(index), tag, element, set_position)
 
     def walk(self):
         """Check the tags, then hand each envelope segment to its ``on_``
         handler and each run of other segments to :meth:`between`."""
-        parts = self.parts
-        self.check_tags()
+        every = self.all_tags()
+        self.check_tags(every)
         tags = self.ENVELOPE_TAGS
-        envelope = [i for i, p in enumerate(parts) if p[0] in tags]
+        envelope = list(compress(range(len(every)), map(tags.__contains__, every)))
         previous = -1
         for index in envelope:
             self.between(previous + 1, index)
-            getattr(self, "on_" + parts[index][0])(index)
+            getattr(self, "on_" + every[index])(index)
             previous = index
-        self.between(previous + 1, len(parts))
+        self.between(previous + 1, len(every))
 
-    def check_tags(self):
-        tags = {p[0] for p in self.parts}
-        bad = {t for t in tags if not self.TAG.match(t)}
+    def check_tags(self, every):
+        bad = {t for t in set(every) if not self.TAG.match(t)}
         if not bad:
             return
-        for index, part in enumerate(self.parts):
-            if part[0] in bad:
-                shown = self.cls.element_separator.join(part)[:30]
+        for index, tag in enumerate(every):
+            if tag in bad:
+                shown = self.shown(index)[:30]
                 message = (
                     "an empty segment" if not shown else f"{shown!r} does not start with a {self.TAG_NAME}"
                 )
@@ -184,7 +196,7 @@ class Envelopes:
             return
         count = stop - first
         more = f" (and the {count - 1} after it)" if count > 1 else ""
-        self.error("outside_envelope", f"segment {self.parts[first][0]!r} {self.outside()}{more}", first)
+        self.error("outside_envelope", f"segment {self.tag(first)!r} {self.outside()}{more}", first)
 
     def outside(self):
         """Where segments between envelopes are, for the issue."""

@@ -13,6 +13,10 @@ Shared by :mod:`.x12` and :mod:`.edifact`. Everything :class:`~.tree.Segment`
 offers works the same (``seg[3]``, ``get``, ``components``, ``repetitions``,
 ``elements``); assigning ``elements`` replaces the text.
 
+One level up, the X12 reader does not even make the segments until they
+are asked for: a :class:`LazyTransaction` keeps the text of each of its
+segments, and validation and the 850 reader work from that text.
+
 Walking a whole big file (validation, benchmarks): prefer ``get()`` /
 ``components()`` to ``elements``, or read ``raw`` (the element strings as
 written; EDIFACT release characters still in) when ``raw_is_plain`` says
@@ -23,7 +27,7 @@ import gc
 import re
 from contextlib import contextmanager
 
-from .tree import Segment
+from .tree import Segment, Transaction
 
 
 @contextmanager
@@ -150,6 +154,78 @@ class ReadSegment(Segment):
         )
 
 
+class LazyTransaction(Transaction):
+    """A transaction set as the X12 reader makes it: ``pieces`` is the text
+    of each of its segments (ST..SE, as written, not split into elements),
+    ``tags`` their segment ids; the :class:`ReadSegment` objects of
+    ``segments`` are only made when ``segments`` (or ``body``) is first
+    asked for, and are kept from then on. Everything a
+    :class:`~.tree.Transaction` offers works the same.
+
+    Why: a 10 MB file has some 300,000 segments; making a ReadSegment and
+    a list of elements for each costs more than reading the file, and the
+    garbage collector then walks them for as long as the file is in memory.
+    The fast paths of validation (:mod:`.validation.fastset`) and of the
+    typed documents (:mod:`.documents.orders`) read ``pieces`` directly
+    while :attr:`unread` is True, and go through ``segments`` otherwise."""
+
+    def __init__(self, type, control_number, pieces, tags, segment_class, base, version=""):  # noqa: A002
+        self.type = type
+        self.control_number = control_number
+        self.version = version
+        self.pieces = pieces  # ("ST*850*0001", "BEG*00*SA*...", ...)
+        self.tags = tags  # ("ST", "BEG", ...)
+        self.segment_class = segment_class  # ReadSegment subclass of the interchange's separators
+        self.base = base  # file position of the ST is base + 1
+        self._segments = None
+
+    @property
+    def segments(self):
+        segments = self._segments
+        if segments is None:
+            cls, pieces, base = self.segment_class, self.pieces, self.base
+            separator = cls.element_separator
+            positions = range(base + 1, base + len(pieces) + 1)
+            parts = [piece.split(separator) for piece in pieces]
+            segments = self._segments = list(map(cls, parts, positions, range(1, len(pieces) + 1)))
+        return segments
+
+    @segments.setter
+    def segments(self, value):
+        self._segments = value
+
+    def text_facts(self):
+        """(printable, plain) of the set's text, worked out once: every
+        character printable ASCII (element separators aside), and no
+        component, repetition or release character anywhere (no value
+        needs more splitting than at the element separator)."""
+        facts = self.__dict__.get("_facts")
+        if facts is None:
+            cls = self.segment_class
+            text = "".join(self.pieces).replace(cls.element_separator, "")
+            plain = not any(c and c in text for c in (cls.component, cls.repetition, cls.release))
+            facts = self._facts = (text.isascii() and text.isprintable(), plain)
+        return facts
+
+    @property
+    def unread(self):
+        """True while ``segments`` has not been made: ``pieces`` is then
+        the whole truth about the set."""
+        return self._segments is None
+
+    def __eq__(self, other):
+        if not isinstance(other, Transaction):
+            return NotImplemented
+        return (self.type, self.control_number, self.segments, self.version) == (
+            other.type,
+            other.control_number,
+            other.segments,
+            other.version,
+        )
+
+    __hash__ = None
+
+
 WHITESPACE = " \t\r\n"
 LINE_BREAKS = "\r\n"
 
@@ -167,14 +243,16 @@ class Split:
         self.mixed = mixed  # index of the first segment after other line breaks than ``suffix``
 
 
-def split_segments(body, terminator, element, suffix="", release=""):
+def split_segments(body, terminator, element, suffix="", release="", elements=True):
     """Split ``body`` into segments and elements, at C speed when it can.
 
     ``suffix`` (line breaks) follows each terminator; indentation and other
     line breaks are removed and noted in the result. With a release
     character, text is only split where no release character escapes the
     separator; when no escaped separator occurs at all (``?'`` / ``?+``
-    absent) ``str.split`` is exact and is used."""
+    absent) ``str.split`` is exact and is used. With ``elements=False``
+    (X12, no release character) ``parts`` are the segments' text, not split
+    into elements."""
     if release and (release + terminator) in body:
         pieces = split_escaped(body, terminator, release)
         trailing = pieces.pop()
@@ -199,7 +277,9 @@ def split_segments(body, terminator, element, suffix="", release=""):
         pieces, indented, mixed = _strip_pieces(pieces, lead)
     if unterminated:
         pieces.append(unterminated)
-    if release and (release + element) in body:
+    if elements is False:
+        parts = pieces  # the segments' text: X12 splits them when asked (LazyTransaction)
+    elif release and (release + element) in body:
         parts = [split_escaped(p, element, release) for p in pieces]
     else:
         parts = [p.split(element) for p in pieces]
@@ -211,11 +291,13 @@ def report(reader, found, delimiters, first_position):
     tolerated or found; ``first_position`` is the file position of its first
     segment. ``reader`` has ``error()`` and ``warn_once()`` (both readers)."""
     if found.indented >= 0:
+        part = found.parts[found.indented]
+        tag = part[0] if isinstance(part, list) else part.partition(delimiters.element)[0]
         reader.warn_once(
             "indentation",
             "segments are indented (spaces or tabs before the tag); ignored",
             first_position + found.indented,
-            found.parts[found.indented][0][:3],
+            tag[:3],
         )
     if found.mixed >= 0:
         reader.warn_once(

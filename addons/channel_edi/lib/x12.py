@@ -23,12 +23,17 @@ Writing (:func:`write`)
     the partner would split differently.
 
 Speed: a 10 MB file has some 300,000 segments. The reader splits the text
-with ``str.split`` (C speed) and builds :class:`ReadSegment` objects, whose
-``elements`` lists are only made when asked for (``get()`` reads the split
-text directly); the garbage collector is paused while the objects are made.
+into segments with ``str.split`` (C speed) and keeps each transaction set
+as the text of its segments (:class:`~.readsegment.LazyTransaction`): its
+:class:`~.readsegment.ReadSegment` objects are only made when ``segments``
+is first asked for, and their ``elements`` lists only when those are
+(``get()`` reads the split text directly). Validation and the 850 reader
+read the text without making them.
 """
 
 import re
+from itertools import repeat
+from operator import itemgetter
 
 from .envelope_checks import (
     CodecError,
@@ -42,8 +47,8 @@ from .envelope_checks import (
     strip_bom,
     warning,
 )
-from .readsegment import is_number, report, segment_class, split_segments
-from .tree import Delimiters, Group, Interchange, Party, Segment, Transaction
+from .readsegment import LazyTransaction, is_number, report, segment_class, split_segments
+from .tree import Delimiters, Group, Interchange, Party, Segment
 
 STANDARD = "X12"
 ISA_ELEMENTS = 16
@@ -230,7 +235,9 @@ class _Reader(Reader):
     def split(self, body, delimiters, first_position):
         """The segments of ``body`` split (:func:`.readsegment.split_segments`),
         what it tolerated reported."""
-        found = split_segments(body, delimiters.segment, delimiters.element, delimiters.suffix)
+        found = split_segments(
+            body, delimiters.segment, delimiters.element, delimiters.suffix, elements=False
+        )
         report(self, found, delimiters, first_position)
         return found
 
@@ -261,9 +268,11 @@ class _Envelopes(Envelopes):
 
     def __init__(self, reader, header, values, delimiters, parts, base):
         self.reader = reader
-        self.parts = parts  # [[tag, e1, e2...], ...] after the ISA
+        self.parts = parts  # the text of each segment after the ISA, not split into elements
         self.base = base  # file position of parts[0] is base + 1
         self.cls = segment_class(delimiters)
+        # each segment's id: what comes before its first element separator (a C-speed map)
+        self.tags = list(map(itemgetter(0), map(str.partition, parts, repeat(delimiters.element))))
         self.interchange = Interchange(
             standard=STANDARD,
             sender=Party(values[4].strip(), values[5].strip()),
@@ -281,6 +290,20 @@ class _Envelopes(Envelopes):
         self.group = None
         self.set_start = None  # index of the open transaction set's ST
         self.closed = False  # IEA seen
+
+    # the parts are text (split_segments(elements=False)): split one when it is needed
+
+    def tag(self, index):
+        return self.tags[index]
+
+    def all_tags(self):
+        return self.tags
+
+    def shown(self, index):
+        return self.parts[index]
+
+    def segment(self, index):
+        return self.cls(self.parts[index].split(self.cls.element_separator), self.base + index + 1)
 
     def run(self):
         self.walk()
@@ -340,22 +363,25 @@ class _Envelopes(Envelopes):
         """The set from ``self.set_start`` to ``stop - 1``; ``se_index`` is its SE
         or None when it is missing (the set then ends before ``stop``)."""
         start, self.set_start = self.set_start, None
-        segments = self.segments(start, stop)
-        st = segments[0]
-        transaction = Transaction(
-            type=st.get(1),
-            control_number=st.get(2),
-            segments=segments,
-            version=st.get(3) or self.group.version,
+        st = self.segment(start)
+        transaction = LazyTransaction(
+            st.get(1),
+            st.get(2),
+            # tuples of strings: the garbage collector stops walking them after its first look
+            tuple(self.parts[start:stop]),
+            tuple(self.tags[start:stop]),
+            self.cls,
+            self.base + start,
+            st.get(3) or self.group.version,
         )
         self.group.transactions.append(transaction)
         if se_index is None:
             self.missing_trailer(TRANSACTION_SET, transaction.control_number, start)
             return
-        count = len(segments)
+        count = stop - start
         self.check_trailer(
             TRANSACTION_SET,
-            segments[-1],
+            self.segment(se_index),
             se_index,
             count,
             "segments",

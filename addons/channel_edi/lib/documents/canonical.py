@@ -203,6 +203,24 @@ def product(ids, standard):
     return out
 
 
+_PLANS = {"X12": {}, "EDIFACT": {}}  # {standard: {product id qualifiers: _plan()}}
+
+
+def _plan(qualifiers, standard):
+    """(gtin, vendor_part, sku, buyer_part): the qualifier :func:`product`
+    takes each name from, for product ids of these ``qualifiers`` (in this
+    order) all given; None for a name none of them gives."""
+    names, taken = PRODUCT_NAMES[standard], {}
+    for qualifier in qualifiers:  # product()'s loop
+        for name in names.get(qualifier, ()):
+            if name not in taken:
+                taken[name] = qualifier
+                break
+    if len(_PLANS[standard]) >= 256:
+        _PLANS[standard].clear()
+    return taken.get("gtin"), taken.get("vendor_part"), taken.get("sku"), taken.get("buyer_part")
+
+
 def _buyer(document, standard):
     parties = document.get("parties") or {}
     for role in BUYER_ROLES[standard]:
@@ -288,23 +306,60 @@ def to_order(document, standard, *, currency=None, partner_key=None):
     name = (buyer or {}).get("name") or identity or po_number
     lines = []
     order_id = f"{prefix}{po_number}:"
+    plans = _PLANS[standard]
     for index, line in enumerate(document.get("lines") or []):
-        if line.get("unit_price") is None:
+        price = line.get("unit_price")
+        if price is None:
             raise DocumentError(
                 f"lines[{index}].unit_price: the order gives no price for line {line.get('line') or index + 1}."
             )
-        ids = product(line.get("product_ids"), standard)
         number_ = line.get("line") or str(index + 1)
-        out = {
-            "external_id": f"{order_id}{number_}",
-            "name": line.get("description") or next(iter(ids.values()), number_),
-            "quantity": _line_amount(line.get("quantity"), index, "quantity"),
-            "unit_price": _line_unit_price(line, index),
-            "sku": ids.get("vendor_part") or ids.get("sku"),
-            "barcode": ids.get("gtin"),
-        }
-        if ids.get("buyer_part"):
-            out["variant_external_id"] = f"{prefix}buyer:{ids['buyer_part']}"
+        description = line.get("description")
+        ids = line.get("product_ids")
+        # the common line, written out (thousands per order): a description, product ids
+        # all given (product()'s names then depend on the qualifiers only), plain amounts
+        plan = None
+        if description and ids.__class__ is dict and all(ids.values()):
+            qualifiers = tuple(ids)
+            plan = plans.get(qualifiers)
+            if plan is None:
+                plan = plans[qualifiers] = _plan(qualifiers, standard)
+        quantity = line.get("quantity")
+        # _line_amount()'s plain case (Decimal takes any decimal digits, as decimal() would)
+        if (
+            plan is not None
+            and quantity.__class__ is str
+            and (quantity.isdecimal() or quantity.replace(".", "", 1).isdecimal())
+            and price.__class__ is str
+            and price.replace(".", "", 1).isdecimal()
+            and "price_details" not in line
+        ):
+            gtin, vendor, sku, buyer = plan
+            barcode = ids[gtin] if gtin else None
+            if barcode is not None and not (barcode.isdigit() and len(barcode) in (8, 12, 13, 14)):
+                barcode = None  # as written, but not a GTIN: product() renames it
+            out = {
+                "external_id": f"{order_id}{number_}",
+                "name": description,
+                "quantity": Decimal(quantity),
+                "unit_price": Decimal(price),
+                "sku": (ids[vendor] if vendor else None) or (ids[sku] if sku else None),
+                "barcode": barcode,
+            }
+            buyer = ids[buyer] if buyer else None
+        else:
+            ids = product(ids, standard)
+            out = {
+                "external_id": f"{order_id}{number_}",
+                "name": description or next(iter(ids.values()), number_),
+                "quantity": _line_amount(quantity, index, "quantity"),
+                "unit_price": _line_unit_price(line, index),
+                "sku": ids.get("vendor_part") or ids.get("sku"),
+                "barcode": ids.get("gtin"),
+            }
+            buyer = ids.get("buyer_part")
+        if buyer:
+            out["variant_external_id"] = f"{prefix}buyer:{buyer}"
         if line.get("allowances_charges"):
             path = f"lines[{index}]"
             discount = sum(

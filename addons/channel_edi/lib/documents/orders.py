@@ -159,6 +159,10 @@ def _po1(line, path, version, require_price=True):
 def read_850(transaction):
     """An 850: BEG01 purpose, BEG02 type, BEG03 PO number, BEG04 release,
     BEG05 date; header, PO1 loops, CTT/AMT."""
+    if getattr(transaction, "unread", False):  # as the X12 reader made it: from the text
+        document = _read_850_text(transaction)
+        if document is not None:
+            return document
     document, beg, header, loops, summary = _read_x12(transaction)
     document["purpose"] = required(beg, 1, what="transaction set purpose code")
     document["type"] = required(beg, 2, what="purchase order type code")
@@ -170,6 +174,152 @@ def read_850(transaction):
     document["lines"] = [_read_po1(loop)[0] for loop in loops]
     _read_x12_summary(document, summary)
     return document
+
+
+def _read_850_text(transaction):
+    """:func:`read_850` of a :class:`~..readsegment.LazyTransaction` from
+    the text of its segments, without making them; None when the set does
+    not start with BEG (then :func:`read_850` reads ``segments`` as always).
+
+    The same steps in the same order with the same functions: the header
+    and summary segments, and any line loop but a plain PO1 (+ PID), are
+    read from ReadSegments made for the moment (the same positions, so the
+    same messages); a plain PO1 loop is read from its split text
+    (:func:`_plain_po1`) when no value needs more than that."""
+    pieces, tags = transaction.pieces, transaction.tags
+    stop = len(pieces) - 1  # body: pieces[1:stop]
+    if stop < 2 or tags[1] != "BEG":
+        return None
+    cls = transaction.segment_class
+    separator, base = cls.element_separator, transaction.base
+
+    def segment(index):
+        return cls(pieces[index].split(separator), base + index + 1, index + 1)
+
+    summary_at, starts, header_end, pairs = _layout(tags)
+    beg = segment(1)
+    document = {}
+    document["purpose"] = required(beg, 1, what="transaction set purpose code")
+    document["type"] = required(beg, 2, what="purchase order type code")
+    document["po_number"] = required(beg, 3, what="purchase order number")
+    put(document, "release", value(beg, 4))
+    document["order_date"] = iso_date(required(beg, 5, what="date"), beg, 5)
+    put(document, "contract", value(beg, 6))
+    x12_parts.read_header(document, [segment(index) for index in range(2, header_end)])
+    lines = document["lines"] = []
+    # plain text: no value holds a component or repetition separator (X12 has no release character)
+    plain = transaction.text_facts()[1]
+    count = len(starts)
+    pairs = pairs and plain
+    append, plain_po1 = lines.append, _plain_po1
+    if pairs:
+        for start in starts:
+            pid = pieces[start + 1].split(separator, 6)
+            line = plain_po1(pieces[start].split(separator), pid[5] if len(pid) > 5 else "")
+            append(line if line is not None else _read_po1([segment(start), segment(start + 1)])[0])
+    else:
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < count else summary_at
+            line = plain_po1(pieces[start].split(separator), "") if plain and end - start == 1 else None
+            if line is None:  # anything else: _read_po1 of the segments, as read_850 does
+                line = _read_po1([segment(index) for index in range(start, end)])[0]
+            append(line)
+    _read_x12_summary(document, [segment(index) for index in range(summary_at, stop)])
+    return document
+
+
+_LAYOUTS = {}  # segment ids of a set -> _layout()
+
+
+def _layout(tags):
+    """(summary start, PO1 indices, header end, every loop is PO1 + PID) of
+    an 850 of these segment ids: ``x12_parts.split(body[1:], "PO1")`` as
+    indices (the summary from the first CTT/TDS on, a loop from each PO1).
+    Kept per sequence of ids: a file's orders repeat a few."""
+    if tags.__class__ is not tuple:
+        tags = tuple(tags)
+    found = _LAYOUTS.get(tags)
+    if found is None:
+        stop = len(tags) - 1
+        summary_at = stop
+        for tag in x12_parts.SUMMARY_START:
+            if tag in tags[2:stop]:
+                summary_at = min(summary_at, tags.index(tag, 2, stop))
+        starts = tuple(index for index in range(2, summary_at) if tags[index] == "PO1")
+        header_end = starts[0] if starts else summary_at
+        count = len(starts)
+        pairs = (
+            summary_at - header_end == 2 * count
+            and tags[header_end + 1 : summary_at : 2].count("PID") == count
+        )
+        found = (summary_at, starts, header_end, pairs)
+        if len(_LAYOUTS) >= 256:
+            _LAYOUTS.clear()
+        _LAYOUTS[tags] = found
+    return found
+
+
+def _plain_po1(found, description):
+    """:func:`_read_po1` of a PO1 (``found``: its split text, holding no
+    component or repetition separator) and its PID05 ``description`` ("":
+    none); None when a quantity or price is not plain digits with at most
+    one point (then _read_po1 reads it and names the problem)."""
+    size = len(found) - 1
+    if size == 9 and description:  # the most common line, in one go: PO101..PO104, two id pairs
+        _tag, number_, quantity, uom, price, basis, qualifier, id_, qualifier2, id2 = found
+        if (
+            number_
+            and uom
+            and not basis
+            and (qualifier or id_)
+            and (qualifier2 or id2)
+            # r_number() keeps decimal digits with at most one point as they are
+            and (quantity.isdecimal() or quantity.replace(".", "", 1).isdecimal())
+            and (price.isdecimal() or price.replace(".", "", 1).isdecimal())
+        ):
+            return {
+                "line": number_,
+                "quantity": quantity,
+                "uom": uom,
+                "unit_price": price,
+                "product_ids": {qualifier: id_, qualifier2: id2},
+                "description": description,
+            }
+    if size < 5:
+        return None
+    quantity, price = found[2], found[4]
+    if quantity and not (quantity.isascii() and quantity.isdigit()):
+        digits = quantity.replace(".", "", 1)
+        if not (digits.isdigit() and digits.isascii()):
+            return None
+    if price and not (price.isascii() and price.isdigit()):
+        digits = price.replace(".", "", 1)
+        if not (digits.isdigit() and digits.isascii()):
+            return None
+    # x12_parts.product_ids_of(texts(po1, 25), 6, min(25, size)): written out for one or two
+    # whole pairs (most lines), none of them empty (a pair empty on both sides is left out)
+    if size == 9 and (found[6] or found[7]) and (found[8] or found[9]):
+        ids = {found[6]: found[7], found[8]: found[9]}
+    elif size == 7 and (found[6] or found[7]):
+        ids = {found[6]: found[7]}
+    else:
+        found = found[:26] + [""] * (25 - size) if size < 25 else found[:26]
+        ids = x12_parts.product_ids_of(found, 6, min(25, size))
+    line = {}
+    if found[1]:
+        line["line"] = found[1]
+    if quantity:
+        line["quantity"] = quantity
+    if found[3]:
+        line["uom"] = found[3]
+    if price:
+        line["unit_price"] = price
+    if found[5]:
+        line["price_basis"] = found[5]
+    line["product_ids"] = ids
+    if description:
+        line["description"] = description
+    return line
 
 
 def _check_ship_to(document):

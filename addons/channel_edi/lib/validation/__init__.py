@@ -20,7 +20,9 @@ Modules: :mod:`.guide` (guides and overrides as data), :mod:`.engine` (the
 walk and the detailed checks), :mod:`.fastcheck` (the straight-line check that
 passes valid segments quickly), :mod:`.fastset` (one regular expression per
 guide that passes a whole valid X12 set at once; the walk runs only for sets
-it does not pass, and names their issues).
+it does not pass, and names their issues), :mod:`.fastcolumns` (tried first
+by fastset for a set the X12 reader made and nobody opened: its segment ids
+against the structure, the elements of each segment id column by column).
 """
 
 import json
@@ -54,9 +56,15 @@ def guide_version(standard, version):
         if len(parts) >= 2 and parts[0] == "D":
             return f"D{parts[1]}"
         return version.replace(":", "")
-    if (GUIDES_DIR / "x12" / version).is_dir():
-        return version
-    return version[:6]
+    found = _X12_FOLDERS.get(version)
+    if found is None:  # a stat per set adds up over a file of thousands of sets
+        found = version if (GUIDES_DIR / "x12" / version).is_dir() else version[:6]
+        if len(_X12_FOLDERS) < 256:
+            _X12_FOLDERS[version] = found
+    return found
+
+
+_X12_FOLDERS = {}  # X12 version -> its guide folder
 
 
 def _alias(standard, folder):

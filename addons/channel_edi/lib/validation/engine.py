@@ -564,7 +564,7 @@ class _Run:
                     elif fast == 2:
                         if value.isdigit() and element.low <= len(value) <= element.high:
                             continue
-                        if element.kind == "R" and value.replace(".", "", 1).isdigit():
+                        if element.kind == "R" and "." in value and value.replace(".", "", 1).isdigit():
                             if element.low <= len(value) - 1 <= element.high:
                                 continue
                     self._value(element, value, segment, index, element, 0)
@@ -588,7 +588,11 @@ class _Run:
     def _too_many(self, spec, segment, index, values, separators):
         for extra in range(spec.count + 1, len(values)):
             value = values[extra]
-            if value if separators is not None else any(any(c for c in rep) for rep in value):
+            if separators and value:  # as written: only separators (">") is no value, as once split
+                value = split_element(value, *separators)
+            elif separators is not None:
+                value = [[value]]
+            if any(any(c for c in rep) for rep in value):
                 ref = f"{segment.tag}{extra:02d}"
                 fake = ElementSpec(extra, ref, "", "extra element", "O", "AN", 0, 0, None)
                 self._element_issue(

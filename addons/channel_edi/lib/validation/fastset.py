@@ -57,9 +57,15 @@ _TIMES[8] = _TIMES[6] + "[0-9]{2}"
 def valid(compiled, transaction):
     """True when ``transaction`` (as the codec read it) is certainly valid
     for ``compiled`` (a :class:`~.engine.CompiledGuide`); False means "ask
-    the engine", not "invalid"."""
+    the engine", not "invalid". A set still unread
+    (:class:`~..readsegment.LazyTransaction`) is checked from its text:
+    :mod:`.fastcolumns` first, then this expression."""
+    if compiled.standard != "x12":
+        return False
+    if getattr(transaction, "unread", False):  # as the X12 reader made it, segments not made yet
+        return _valid_text(compiled, transaction)
     segments = getattr(transaction, "segments", transaction)
-    if not segments or compiled.standard != "x12":
+    if not segments:
         return False
     cls = segments[0].__class__
     if getattr(cls, "release", None) != "" or not hasattr(cls, "component"):
@@ -74,6 +80,29 @@ def valid(compiled, transaction):
         return False
     tags = frozenset([raw[0] for raw in raws])
     pattern = _pattern(compiled, cls.component, cls.repetition, tags)
+    return pattern is not None and pattern.fullmatch(text) is not None
+
+
+def _valid_text(compiled, transaction):
+    """:func:`valid` of a :class:`~..readsegment.LazyTransaction` from the
+    text of its segments: the same expression over the same text (each
+    segment's elements joined by \\x1f), without making its segments."""
+    from . import fastcolumns  # it builds on this module
+
+    if fastcolumns.valid(compiled, transaction):  # the plain case, column by column
+        return True
+    pieces = transaction.pieces
+    cls = transaction.segment_class
+    if not pieces or cls.release != "":
+        return False
+    text = S.join(pieces)
+    # no element may hold the joining characters themselves
+    if text.count(S) != len(pieces) - 1 or E in text:
+        return False
+    separator = cls.element_separator
+    if separator != E:
+        text = text.replace(separator, E)
+    pattern = _pattern(compiled, cls.component, cls.repetition, frozenset(transaction.tags))
     return pattern is not None and pattern.fullmatch(text) is not None
 
 
