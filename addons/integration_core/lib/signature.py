@@ -13,12 +13,17 @@ import base64
 import hashlib
 import hmac
 
+from werkzeug.datastructures import Headers
+
 
 def header_value(headers, name):
     """A request header's value, looked up case-insensitively on any mapping
     (or a list of pairs), stripped; None when absent or empty."""
     if headers is None:
         return None
+    if isinstance(headers, Headers):  # a request's headers: case-insensitive already, no scan
+        value = headers.get(name)
+        return (value.strip() or None) if value is not None else None
     items = headers.items() if hasattr(headers, "items") else headers
     wanted = name.lower()
     for key, value in items:

@@ -371,6 +371,10 @@ class IntegrationBackend(models.Model):
     def _tpl_topics(self):
         return X12_TOPICS if self.tpl_transport == "x12" else REST_TOPICS
 
+    def _tpl_webhook_fields(self):
+        """Read with the backend by every delivery (see the core's _webhook_backend)."""
+        return ["tpl_transport"]
+
     def _tpl_webhook_verify(self, headers, body):
         """ShipBob signs each delivery with the subscription's secret
         (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature)."""
