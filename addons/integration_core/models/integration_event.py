@@ -84,7 +84,7 @@ class IntegrationEvent(models.Model):
     backend_id = fields.Many2one(
         "integration.backend",
         required=True,
-        index=True,
+        # no index of its own: the unique (backend_id, idempotency_key) one leads with it
         ondelete="cascade",
         readonly=True,
         check_company=True,
@@ -118,7 +118,8 @@ class IntegrationEvent(models.Model):
     attempts = fields.Integer(readonly=True)
     max_attempts = fields.Integer(readonly=True, default=6)
     next_retry_at = fields.Datetime(readonly=True)
-    error_category = fields.Selection(ERROR_CATEGORIES, index=True, readonly=True)
+    # btree_not_null: empty on every event received, so not indexed until it fails
+    error_category = fields.Selection(ERROR_CATEGORIES, index="btree_not_null", readonly=True)
     error_message = fields.Text(readonly=True, help="The cause, in plain words.")
     error_details = fields.Text(readonly=True, groups="integration_core.group_integration_manager")
     ignore_reason = fields.Text(readonly=True, tracking=True)
@@ -147,7 +148,7 @@ class IntegrationEvent(models.Model):
         readonly=True, help="When the remote system last changed the object (orders out of order)."
     )
 
-    res_model = fields.Char(string="Record model", readonly=True, index=True)
+    res_model = fields.Char(string="Record model", readonly=True, index="btree_not_null")
     res_id = fields.Many2oneReference(string="Record id", model_field="res_model", readonly=True)
     record_name = fields.Char(compute="_compute_record_name", string="Record")
     job_id = fields.Many2one("queue.job", readonly=True, copy=False, index="btree_not_null")

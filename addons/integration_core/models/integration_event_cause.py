@@ -14,7 +14,7 @@ class IntegrationEvent(models.Model):
     _inherit = "integration.event"
 
     error_fingerprint = fields.Char(
-        index=True,
+        index="btree_not_null",
         readonly=True,
         copy=False,
         help="Names the root cause: the same error with other values has the same fingerprint.",
