@@ -334,6 +334,45 @@ class IntegrationEvent(models.Model):
         (see integration_event_payload.py).
         """
         payload_values, payload_file = self._payload_prepare(payload, payload_format)
+        values = self._receive_values(
+            backend,
+            topic,
+            direction,
+            idempotency_key,
+            payload_values,
+            external_id=external_id,
+            content_key=content_key,
+            source_updated_at=source_updated_at,
+            trace_id=trace_id,
+            canonical_payload=canonical_payload,
+        )
+        if res_record:
+            values.update(res_model=res_record._name, res_id=res_record.id)
+        # insert first: the unique index answers "already received" for free
+        try:
+            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
+                event = self.sudo().with_context(tracking_disable=True).create(values)
+        except psycopg2.errors.UniqueViolation:
+            return self._received_already(backend, idempotency_key, content_key), False
+        if payload_file is not None:
+            event._payload_attach(payload_file)
+        return event, True
+
+    @api.model
+    def _receive_values(
+        self,
+        backend,
+        topic,
+        direction,
+        idempotency_key,
+        payload_values,
+        external_id=False,
+        content_key=None,
+        source_updated_at=None,
+        trace_id=None,
+        canonical_payload=None,
+    ):
+        """The field values of an event being received (see _receive)."""
         values = {
             "backend_id": backend.id,
             "topic": topic,
@@ -350,22 +389,17 @@ class IntegrationEvent(models.Model):
         }
         if trace_id:
             values["trace_id"] = trace_id
-        if res_record:
-            values.update(res_model=res_record._name, res_id=res_record.id)
-        # insert first: the unique index answers "already received" for free
-        try:
-            with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
-                event = self.sudo().with_context(tracking_disable=True).create(values)
-        except psycopg2.errors.UniqueViolation:
-            same = [("idempotency_key", "=", idempotency_key)]
-            if content_key:
-                same = ["|", ("content_key", "=", content_key)] + same
-            existing = self.sudo().search([("backend_id", "=", backend.id)] + same, limit=1)
-            # empty when a concurrent delivery committed the same key after our snapshot
-            return existing, False
-        if payload_file is not None:
-            event._payload_attach(payload_file)
-        return event, True
+        return values
+
+    @api.model
+    def _received_already(self, backend, idempotency_key, content_key=None):
+        """The event stored with the same idempotency key, or the same
+        content key when one is given; empty when a concurrent delivery
+        committed it after our snapshot."""
+        same = [("idempotency_key", "=", idempotency_key)]
+        if content_key:
+            same = ["|", ("content_key", "=", content_key)] + same
+        return self.sudo().search([("backend_id", "=", backend.id)] + same, limit=1)
 
     def _enqueue(self, eta=None):
         """Hand the event to queue_job. One job per attempt, never two.

@@ -108,45 +108,20 @@ class IntegrationEvent(models.Model):
         inserted = self.env.cr.fetchone()
         if inserted:
             return self.sudo().browse(inserted[0]), True
-        same = [("idempotency_key", "=", idempotency_key)]
-        if kwargs.get("content_key"):
-            same = ["|", ("content_key", "=", kwargs["content_key"])] + same
-        return self.sudo().search([("backend_id", "=", backend.id)] + same, limit=1), False
+        return self._received_already(backend, idempotency_key, kwargs.get("content_key")), False
 
-    def _intake_event_values(
-        self,
-        backend,
-        topic,
-        direction,
-        idempotency_key,
-        payload_values,
-        external_id=False,
-        content_key=None,
-        source_updated_at=None,
-        trace_id=None,
-    ):
+    def _intake_event_values(self, backend, topic, direction, idempotency_key, payload_values, **kwargs):
         """The event's column values, as ``_receive`` and ``_enqueue`` leave
         them (the job's id is set by the statement)."""
-        values = {
-            "backend_id": backend.id,
-            "topic": topic,
-            "direction": direction,
-            "idempotency_key": idempotency_key,
-            "content_key": content_key or False,
-            "external_id": external_id or False,
-            **payload_values,
-            "payload_canonical": False,
-            "source_updated_at": source_updated_at or False,
-            "max_attempts": backend.max_attempts or 1,
+        values = self._receive_values(backend, topic, direction, idempotency_key, payload_values, **kwargs)
+        values.update(
             # precomputed stored fields (see above)
-            "backend_type": backend.backend_type,
-            "company_id": backend.company_id.id,
-            "failed_count": 0,
-            "done_count": 0,
-            "state": "queued",
-        }
-        if trace_id:
-            values["trace_id"] = trace_id
+            backend_type=backend.backend_type,
+            company_id=backend.company_id.id,
+            failed_count=0,
+            done_count=0,
+            state="queued",
+        )
         for name, field in self._fields.items():
             # the fields' own defaults (trace_id, received_at...): no ir.default
             # lookup, which reads the user's company on every call
