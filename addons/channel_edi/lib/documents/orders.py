@@ -164,16 +164,21 @@ def read_850(transaction):
         if document is not None:
             return document
     document, beg, header, loops, summary = _read_x12(transaction)
+    _read_beg(document, beg)
+    x12_parts.read_header(document, header)
+    document["lines"] = [_read_po1(loop)[0] for loop in loops]
+    _read_x12_summary(document, summary)
+    return document
+
+
+def _read_beg(document, beg):
+    """An 850's BEG into ``document``."""
     document["purpose"] = required(beg, 1, what="transaction set purpose code")
     document["type"] = required(beg, 2, what="purchase order type code")
     document["po_number"] = required(beg, 3, what="purchase order number")
     put(document, "release", value(beg, 4))
     document["order_date"] = iso_date(required(beg, 5, what="date"), beg, 5)
     put(document, "contract", value(beg, 6))
-    x12_parts.read_header(document, header)
-    document["lines"] = [_read_po1(loop)[0] for loop in loops]
-    _read_x12_summary(document, summary)
-    return document
 
 
 def _read_850_text(transaction):
@@ -197,14 +202,8 @@ def _read_850_text(transaction):
         return cls(pieces[index].split(separator), base + index + 1, index + 1)
 
     summary_at, starts, header_end, pairs = _layout(tags)
-    beg = segment(1)
     document = {}
-    document["purpose"] = required(beg, 1, what="transaction set purpose code")
-    document["type"] = required(beg, 2, what="purchase order type code")
-    document["po_number"] = required(beg, 3, what="purchase order number")
-    put(document, "release", value(beg, 4))
-    document["order_date"] = iso_date(required(beg, 5, what="date"), beg, 5)
-    put(document, "contract", value(beg, 6))
+    _read_beg(document, segment(1))
     x12_parts.read_header(document, [segment(index) for index in range(2, header_end)])
     lines = document["lines"] = []
     # plain text: no value holds a component or repetition separator (X12 has no release character)
