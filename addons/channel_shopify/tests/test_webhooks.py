@@ -75,6 +75,26 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(self.sale(order).state, "sale")
         return order, body
 
+    def test_a_delivery_reads_its_backend_once(self):
+        """What Shopify's checks read of the store (its shop domain, the
+        settlement flag) comes with the backend's one lookup
+        (_shopify_webhook_fields): no second, whole-record fetch."""
+        for _round in ("warm-up", "measured"):  # the first fills this worker's caches
+            order = self.sandbox.create_order({"lines": [{"sku": "TRS-42", "quantity": 1}]})
+            seen = []
+            cursor_class = type(self.env.cr)
+            execute = cursor_class.execute
+
+            def spy(cr, query, params=None, log_exceptions=True, seen=seen, execute=execute):
+                seen.append(" ".join(str(getattr(query, "code", query)).split()))
+                return execute(cr, query, params, log_exceptions)
+
+            with patch.object(cursor_class, "execute", spy):
+                self.assertEqual(self.post("orders/create", order).status_code, 200)
+        reads = [q for q in seen if 'FROM "integration_backend"' in q]
+        self.assertEqual(len(reads), 1, reads)
+        self.assertIn('"shopify_shop_domain"', reads[0])
+
     def refused(self, response, category="validation"):
         """The answer is 400 and the body is kept as one failed event."""
         self.assertEqual(response.status_code, 400, response.text)
