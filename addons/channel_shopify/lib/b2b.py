@@ -23,6 +23,8 @@ import json
 
 from odoo.addons.integration_core.lib.exceptions import MappingError
 
+from .client import connection_nodes
+
 LOCATION_EXTERNAL_PREFIX = "odoo-partner-"
 
 
@@ -150,7 +152,7 @@ def plan(snapshot, remote, templates):
         result["contacts_create"] = [contact_input(c) for c in contacts[1:]]
         return result
     result["update"] = company_input(snapshot)
-    known_locations = {loc.get("externalId"): loc for loc in _nodes(remote.get("locations"))}
+    known_locations = {loc.get("externalId"): loc for loc in connection_nodes(remote.get("locations"))}
     for address in addresses:
         location = known_locations.get(location_external_id(address))
         if location is None:
@@ -164,18 +166,10 @@ def plan(snapshot, remote, templates):
         result["locations_update"].append((location["id"], update, address_input(address, snapshot["name"])))
     known_emails = {
         ((contact.get("customer") or {}).get("email") or "").lower()
-        for contact in _nodes(remote.get("contacts"))
+        for contact in connection_nodes(remote.get("contacts"))
     }
     for contact in contacts:
         values = contact_input(contact)
         if values["email"] not in known_emails:
             result["contacts_create"].append(values)
     return result
-
-
-def _nodes(connection):
-    if not connection:
-        return []
-    if connection.get("nodes") is not None:
-        return connection["nodes"]
-    return [edge["node"] for edge in connection.get("edges") or []]

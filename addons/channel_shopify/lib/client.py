@@ -109,7 +109,9 @@ def _utc(value) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _nodes(connection):
+def connection_nodes(connection):
+    """The nodes of a GraphQL connection, asked for as ``nodes`` or as
+    ``edges { node }``; [] when there is none."""
     if not connection:
         return []
     if connection.get("nodes") is not None:
@@ -305,7 +307,7 @@ class ShopifyClient(IntegrationHttpClient):
                 connection = (connection or {}).get(key)
             if connection is None:
                 return
-            yield from _nodes(connection)
+            yield from connection_nodes(connection)
             page = connection.get("pageInfo") or {}
             if not page.get("hasNextPage"):
                 return
@@ -360,7 +362,7 @@ class ShopifyClient(IntegrationHttpClient):
         while page.get("hasNextPage"):
             data = self.graphql(query, {"id": node["id"], "after": page.get("endCursor")})
             more = (data.get(root) or {}).get(field) or {}
-            connection.setdefault("nodes", []).extend(_nodes(more))
+            connection.setdefault("nodes", []).extend(connection_nodes(more))
             page = more.get("pageInfo") or {}
             connection["pageInfo"] = page
         return node
@@ -585,7 +587,8 @@ class ShopifyClient(IntegrationHttpClient):
         enabled, kept in :attr:`last_shop_currency`)."""
         shop = self.graphql(queries.SHOP_CURRENCIES_QUERY)["shop"]
         currencies = {
-            node["currencyCode"]: bool(node.get("enabled")) for node in _nodes(shop.get("currencySettings"))
+            node["currencyCode"]: bool(node.get("enabled"))
+            for node in connection_nodes(shop.get("currencySettings"))
         }
         currencies[shop["currencyCode"]] = True
         self.last_shop_currency = shop["currencyCode"]
@@ -684,7 +687,7 @@ class ShopifyClient(IntegrationHttpClient):
         connection = order.get("fulfillmentOrders") or {}
         if (connection.get("pageInfo") or {}).get("hasNextPage") or any(
             ((fo.get("lineItems") or {}).get("pageInfo") or {}).get("hasNextPage")
-            for fo in _nodes(connection)
+            for fo in connection_nodes(connection)
         ):
             raise BusinessRuleError(
                 f"Shopify order {order.get('name')} has more fulfillment orders or lines than this "
@@ -694,7 +697,7 @@ class ShopifyClient(IntegrationHttpClient):
 
     def fulfillment_orders(self, order_id):
         """The order's ``FulfillmentOrder`` nodes (status, assigned location, lines)."""
-        return _nodes(self._fulfillment_context(order_id).get("fulfillmentOrders"))
+        return connection_nodes(self._fulfillment_context(order_id).get("fulfillmentOrders"))
 
     def create_fulfillment(self, order_id, lines=None, **options):
         """Mark ``lines`` of an order as shipped; returns the created
@@ -800,7 +803,7 @@ class ShopifyClient(IntegrationHttpClient):
         while True:
             data = self.graphql(queries.FULFILLMENT_LINES_QUERY, {"id": fulfillment_id, "after": after})
             connection = (data.get("fulfillment") or {}).get("fulfillmentLineItems") or {}
-            for node in _nodes(connection):
+            for node in connection_nodes(connection):
                 if node.get("quantity"):
                     quantities[from_gid((node.get("lineItem") or {}).get("id"))] += int(node["quantity"])
             page = connection.get("pageInfo") or {}
@@ -811,7 +814,7 @@ class ShopifyClient(IntegrationHttpClient):
     def _create_fulfillments(self, order, lines, tracking_number, tracking_url, carrier, notify_customer):
         open_orders = [
             fo
-            for fo in _nodes(order.get("fulfillmentOrders"))
+            for fo in connection_nodes(order.get("fulfillmentOrders"))
             if fo.get("status") in _OPEN_FULFILLMENT_ORDER
             and (
                 "supportedActions" not in fo
@@ -826,7 +829,7 @@ class ShopifyClient(IntegrationHttpClient):
                 if missing <= 0:
                     continue
                 for fo in open_orders:
-                    for fo_line in _nodes(fo.get("lineItems")):
+                    for fo_line in connection_nodes(fo.get("lineItems")):
                         if from_gid((fo_line.get("lineItem") or {}).get("id")) != line_id:
                             continue
                         planned = plan.get(fo["id"], {})
@@ -850,7 +853,7 @@ class ShopifyClient(IntegrationHttpClient):
             plan = {
                 fo["id"]: None
                 for fo in open_orders
-                if any(l["remainingQuantity"] for l in _nodes(fo.get("lineItems")))
+                if any(l["remainingQuantity"] for l in connection_nodes(fo.get("lineItems")))
             }
         if not plan:
             raise BusinessRuleError(f"Shopify order {order.get('name')}: nothing left to fulfil")

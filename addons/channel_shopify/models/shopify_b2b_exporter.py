@@ -24,20 +24,11 @@ class ShopifyB2bExporter(models.AbstractModel):
         """company.sync: one company.export per company partner whose
         snapshot changed since its last push (every one when ``full``)."""
         backend = event.backend_id
-        Binding = self.env["integration.binding"].sudo()
         emitted = 0
         for partner in backend.shopify_b2b_partner_ids:
             snapshot = self._snapshot(backend, partner)
             digest = b2b.snapshot_hash(snapshot, self._partner_pricelist(backend, partner).id)
-            binding = Binding.search(
-                [
-                    ("backend_id", "=", backend.id),
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "=", partner.id),
-                    ("external_id", "=like", f"{COMPANY_BINDING_PREFIX}%"),
-                ],
-                limit=1,
-            )
+            binding = self._company_binding(backend, partner)
             if binding and (binding.data or {}).get("hash") == digest and not payload.get("full"):
                 continue
             backend._emit(
@@ -56,6 +47,24 @@ class ShopifyB2bExporter(models.AbstractModel):
     # ------------------------------------------------------------------------------
 
     @api.model
+    def _company_binding(self, backend, partner):
+        """The binding of ``partner`` to its Shopify company on ``backend``
+        (a partner may also be bound as a customer)."""
+        return (
+            self.env["integration.binding"]
+            .sudo()
+            .search(
+                [
+                    ("backend_id", "=", backend.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                    ("external_id", "=like", f"{COMPANY_BINDING_PREFIX}%"),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
     def _export_company_event(self, event, payload):
         backend = event.backend_id
         partner = self.env["res.partner"].sudo().browse(payload.get("partner_id")).exists()
@@ -69,15 +78,7 @@ class ShopifyB2bExporter(models.AbstractModel):
         Binding = self.env["integration.binding"].sudo()
         snapshot = self._snapshot(backend, partner)
         pricelist = self._partner_pricelist(backend, partner)
-        binding = Binding.search(
-            [
-                ("backend_id", "=", backend.id),
-                ("res_model", "=", "res.partner"),
-                ("res_id", "=", partner.id),
-                ("external_id", "=like", f"{COMPANY_BINDING_PREFIX}%"),
-            ],
-            limit=1,
-        )
+        binding = self._company_binding(backend, partner)
         company_id = from_gid(binding.external_id[len(COMPANY_BINDING_PREFIX) :]) if binding else None
         with backend._shopify_client() as client:
             remote = client.company(company_id) if company_id else None
