@@ -202,25 +202,30 @@ class ShopifyExporter(models.AbstractModel):
     @api.model
     def _resolve_inventory_items(self, backend, bindings):
         """Learn the inventory item of variants bound without one (bound from
-        an order line, which names the variant only): one ``nodes`` call per
-        250 variants, remembered on the binding. A variant Shopify no longer
-        has is marked, and skipped from then on. Returns the calls made."""
+        an order line, which names the variant only); see _learn_variant_data.
+        Returns the calls made."""
+        with backend._shopify_client() as client:
+            return self._learn_variant_data(bindings, "inventory_item_id", client.variant_inventory_items)
+
+    @api.model
+    def _learn_variant_data(self, bindings, key, fetch):
+        """Remember ``data[key]`` on the variant bindings that lack it, from
+        ``fetch(variant ids)`` ({variant id: value}, one ``nodes`` call per
+        250 variants). A variant Shopify no longer has is marked
+        ``variant_gone``, and skipped from then on. Returns the calls made."""
         missing = bindings.filtered(
-            lambda b: not (b.data or {}).get("inventory_item_id") and not (b.data or {}).get("variant_gone")
+            lambda b: not (b.data or {}).get(key) and not (b.data or {}).get("variant_gone")
         )
         if not missing:
             return 0
-        with backend._shopify_client() as client:
-            items = client.variant_inventory_items(missing.mapped("external_id"))
+        found = fetch(missing.mapped("external_id"))
         for binding in missing:
             data = dict(binding.data or {})
-            if items.get(binding.external_id):
-                data["inventory_item_id"] = items[binding.external_id]
+            if found.get(binding.external_id):
+                data[key] = found[binding.external_id]
             else:
                 data["variant_gone"] = True
-                _logger.info(
-                    "Shopify has no variant %s any more: its stock is not exported", binding.external_id
-                )
+                _logger.info("Shopify has no variant %s any more: it is skipped", binding.external_id)
             binding.data = data
         return -(-len(missing) // queries.NODES_PER_CALL)
 

@@ -207,23 +207,11 @@ class ShopifyPriceExporter(models.AbstractModel):
         return None
 
     def _resolve_products(self, backend, client, bindings):
-        """Learn the Shopify product of variants bound without one (one
-        ``nodes`` call per 250); a variant Shopify no longer has is marked
-        ``variant_gone``. Returns the calls made."""
-        missing = bindings.filtered(
-            lambda b: not (b.data or {}).get("product_id") and not (b.data or {}).get("variant_gone")
+        """Learn the Shopify product of variants bound without one (the
+        stock exporter's _learn_variant_data). Returns the calls made."""
+        return self.env["shopify.exporter"]._learn_variant_data(
+            bindings, "product_id", client.variant_products
         )
-        if not missing:
-            return 0
-        found = client.variant_products(missing.mapped("external_id"))
-        for binding in missing:
-            data = dict(binding.data or {})
-            if found.get(binding.external_id):
-                data["product_id"] = found[binding.external_id]
-            else:
-                data["variant_gone"] = True
-            binding.data = data
-        return -(-len(missing) // 250)
 
     def _items(self, backend, bindings, products, key, mapping, pricelist):
         """[(binding, VariantPrice)] of one target: the pricelist's price
