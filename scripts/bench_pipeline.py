@@ -197,6 +197,14 @@ def breakdown(conn, backend_id, orders, since, wall, slots, counters_before):
             [backend_id, [str(o["id"]) for o in orders]],
         )
         first_received, last_done, mean_latency = cr.fetchone()
+        # the dispatch jobs that gave the deliveries their jobs, in batches
+        cr.execute(
+            """SELECT count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM date_done - date_started)),
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM date_started - date_created))
+                 FROM queue_job WHERE method_name = '_dispatch_deliveries' AND date_created >= %s AND date_done IS NOT NULL""",
+            [since],
+        )
+        dispatches, dispatch_run, dispatch_wait = cr.fetchone()
     commits, rollbacks, deadlocks = (a - b for a, b in zip(db_counters(conn), counters_before, strict=True))
     conn.rollback()
     ran = [r for r in rows if r[6] and r[7]]
@@ -227,6 +235,10 @@ def breakdown(conn, backend_id, orders, since, wall, slots, counters_before):
     wasted = sum(ms(r[7] - r[6]) for r in ran if (r[3] or "").startswith("Retry scheduled"))
     print(f"  breakdown ({len(ran)} jobs for {n} orders, {slots} job slots, window {window / 1000:.2f} s):")
     print(f"    job results          {results}")
+    print(
+        f"    dispatch jobs        {dispatches} ({n / max(dispatches, 1):.1f} deliveries each), median run "
+        f"{float(dispatch_run or 0) * 1000:.0f} ms, median from delivery to start {float(dispatch_wait or 0) * 1000:.0f} ms"
+    )
     print(
         f"    contention redos     {redos} jobs ({redos / n:.2f}/order), {wasted / 1000:.2f} s of slot time wasted"
     )
@@ -316,7 +328,8 @@ def queue_depth(conn):
             "WHERE state IN ('pending', 'enqueued', 'started')"
         )
         started, waiting = cr.fetchone()
-        cr.execute("SELECT count(*) FROM integration_event WHERE state = 'received'")
+        # deliveries stored by the webhook, waiting for their dispatch job
+        cr.execute("SELECT count(*) FROM integration_event WHERE state = 'queued' AND job_id IS NULL")
         received = cr.fetchone()[0]
     conn.rollback()
     return started, waiting, received
@@ -363,7 +376,7 @@ def intake_vs_health(args, shop, rng, tag, conn):
             f"  round {round_no + 1}: /web/health {rate_h:7.1f} req/s ({bad_h} not 200)  "
             f"webhook {rate_w:7.1f} req/s ({bad_w} not accepted)  ratio {rate_w / rate_h:.2f}  "
             f"[jobs running/waiting before {jobs_before[0]}/{jobs_before[1]}, after {jobs_after[0]}/{jobs_after[1]}; "
-            f"events received, no job yet: {jobs_after[2]}]"
+            f"deliveries waiting for their dispatch job: {jobs_after[2]}]"
         )
     return statistics.median(health_rates), statistics.median(intake_rates), statistics.median(ratios)
 

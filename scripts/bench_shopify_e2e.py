@@ -60,7 +60,8 @@ TARGET_RATIO = 2.0
 
 
 def wait_until_idle(odoo, timeout):
-    """Wait (bounded) until no queue job is running or due."""
+    """Wait (bounded) until no queue job is running or due (webhook
+    deliveries' dispatch jobs count as due)."""
     deadline = time.monotonic() + timeout
     announced = False
     while True:
@@ -71,12 +72,17 @@ def wait_until_idle(odoo, timeout):
                 "search_count",
                 [
                     "|",
+                    "|",
                     ("state", "in", ["enqueued", "started"]),
                     "&",
                     ("state", "=", "pending"),
                     "|",
                     ("eta", "=", False),
                     ("eta", "<=", now),
+                    # a webhook delivery's dispatch job is due within a second
+                    "&",
+                    ("state", "=", "pending"),
+                    ("method_name", "=", "_dispatch_deliveries"),
                 ],
             )
         except xmlrpc.client.Fault as exc:

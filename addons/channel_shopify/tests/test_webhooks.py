@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
-from odoo.addons.integration_core.tests.common import TEST_KEY, run_pending_jobs
+from odoo.addons.integration_core.tests.common import TEST_KEY, dispatch_deliveries, run_pending_jobs
 
 from .common import sandbox_class
 
@@ -113,6 +113,7 @@ class TestShopifyWebhooks(HttpCase):
         self.assertEqual(len(event), 1)
         self.assertEqual(event.topic, "order.created")
         self.assertEqual(event.external_id, str(order["id"]))
+        dispatch_deliveries(self.env, self.backend)
         self.assertEqual(event.job_id.channel, "root.integration.shopify")
         self.run_jobs()
         event.invalidate_recordset()

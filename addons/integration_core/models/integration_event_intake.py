@@ -1,70 +1,87 @@
-"""A lean webhook acknowledgement: one statement between a verified
-delivery and its answer.
+"""A lean webhook acknowledgement: one insert, then a batched enqueue.
 
-``_receive_queued`` stores an accepted delivery as its event, already
-queued, together with its job, in one INSERT ... ON CONFLICT DO NOTHING
-statement (the event's id and its job's id are drawn from their sequences
-inside it), in the request's transaction. The answer is sent once the
-statement is committed, so an accepted delivery always has its job; a
-duplicate (the same idempotency or content key, a concurrent one included)
-inserts neither.
+``_receive_queued`` stores an accepted delivery as its event, queued, in one
+INSERT ... ON CONFLICT DO NOTHING statement, in the request's transaction.
+The event gets no job of its own there: the same statement inserts, only
+for the first delivery of a backend in each DISPATCH_EVERY-second slice, a
+*dispatch* job (``integration.backend._dispatch_deliveries``) due
+DISPATCH_GRACE seconds after the slice ends. That job gives every delivery
+left waiting (queued, no job) its own job, in one batch (``_enqueue_new``).
+A duplicate (the same idempotency or content key, a concurrent one
+included) inserts nothing.
 
-The rows are the ones the ORM writes for ``_receive`` then ``_enqueue``:
-the values are made by the ORM (defaults, the fields' own conversions) and
-by queue_job's own ``Job``; only the statement is ours.
-test_webhook_intake.py compares both rows, column by column, with the ORM's.
-What the statement saves is round trips: the ORM path costs a savepoint and
-its release, a ``SELECT now()``, the job user's and company's reads, an
-INSERT of the job and an UPDATE linking them. A payload kept in a file (over
-the size threshold) takes the ORM path.
+Why: a job row per delivery (its insert, its foreign-key checks on the
+job user, company and job function, its NOTIFY) cost the acknowledgement
+about as much as the event itself, and every concurrent delivery locked
+the same parent rows. Per delivery there is now one insert and one indexed
+look-up of the slice's pending dispatch.
+
+Nothing is lost on the way: the dispatch takes every waiting delivery of
+its backend, not only its slice's, so a delivery whose transaction
+committed after its slice's dispatch ran is taken by the next one; and the
+orphan cron (``_cron_requeue_orphans``) queues any event left queued
+without a job.
+
+The rows are the ones the ORM writes for ``_receive`` (the values are made
+by the ORM: defaults, the fields' own conversions), and the dispatch job's
+row is the one queue_job's own ``Job`` stores; only the statement is ours.
+test_webhook_intake.py compares the rows, column by column, with the ORM's.
+A payload kept in a file (over the size threshold) takes the ORM path and
+gets its job at once.
 """
 
 import contextlib
+import time
 import uuid
 from datetime import datetime
 
 import psycopg2
 
-from odoo import api, fields, models, tools
+from odoo import _, api, fields, models, tools
 
 from odoo.addons.queue_job.job import Job
 
-# Stands for the event's id in the job's columns that name it, until the
-# statement draws it.
-EVENT_ID = "9" * 18
-EVENT_ID_COLUMNS = ("records", "func_string", "identity_key")
 # Left to the commit to release (the request ends there): one round trip less.
 SAVEPOINT = "integration_intake"
-
+# The deliveries of one backend within one slice of DISPATCH_EVERY seconds
+# share a dispatch job, due DISPATCH_GRACE seconds after the slice: by then
+# their transactions have committed, so it sees them.
+DISPATCH_EVERY = 0.5
+DISPATCH_GRACE = 0.5
+# Before the deliveries' own jobs (queue_job's default is 10).
+DISPATCH_PRIORITY = 5
 
 _STATEMENTS = {}  # {(event columns, job columns): statement text}
 
 
 def _statement(event_columns, job_columns):
     """The text of _intake_statement for these columns (%s parameters: the
-    event's values, then the job's, each EVENT_ID column followed by
-    EVENT_ID, replaced by the event's id). Columns are field names."""
+    event's values, the dispatch job's, then its identity key). Columns are
+    field names."""
 
     def names(columns):
         return ", ".join(f'"{column}"' for column in columns)
 
-    job_values = ", ".join(
-        "replace(%s, %s, event.id::text)" if column in EVENT_ID_COLUMNS else "%s" for column in job_columns
-    )
+    def placeholders(columns):
+        return ", ".join("%s" for _column in columns)
+
+    # state = 'pending' is implied by the partial index queue_job keeps on
+    # identity_key (pending, enqueued, waiting): one index look-up
     return f"""
-        WITH ids AS (
-            SELECT nextval('integration_event_id_seq') AS event_id, nextval('queue_job_id_seq') AS job_id
-        ), event AS (
-            INSERT INTO integration_event (id, job_id, create_date, write_date, {names(event_columns)})
-            SELECT ids.event_id, ids.job_id, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
-                   {", ".join("%s" for _column in event_columns)}
-              FROM ids
+        WITH event AS (
+            INSERT INTO integration_event (create_date, write_date, {names(event_columns)})
+            VALUES (now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC', {placeholders(event_columns)})
             ON CONFLICT DO NOTHING
-            RETURNING id, job_id
+            RETURNING id
+        ), dispatch AS (
+            INSERT INTO queue_job ({names(job_columns)})
+            SELECT {placeholders(job_columns)}
+             WHERE EXISTS (SELECT 1 FROM event)
+               AND NOT EXISTS (
+                   SELECT 1 FROM queue_job WHERE identity_key = %s AND state = 'pending'
+               )
         )
-        INSERT INTO queue_job (id, {names(job_columns)})
-        SELECT event.job_id, {job_values} FROM event
-        RETURNING (SELECT id FROM event)
+        SELECT id FROM event
     """
 
 
@@ -77,10 +94,11 @@ class IntegrationEvent(models.Model):
     done_count = fields.Integer(compute="_compute_counters", store=True, precompute=True)
 
     def _receive_queued(self, backend, topic, payload, idempotency_key, **kwargs):
-        """``_receive`` then ``_enqueue`` for an inbound delivery, in one
-        statement. Returns (event, created); a duplicate returns the event
-        already stored (or an empty recordset when a concurrent delivery
-        has not committed it yet) and created=False."""
+        """``_receive`` for an inbound delivery, queued for its backend's
+        dispatch job, in one statement. Returns (event, created); a
+        duplicate returns the event already stored (or an empty recordset
+        when a concurrent delivery has not committed it yet) and
+        created=False."""
         row = backend._topic(topic)  # UnknownTopic when the table lacks it
         payload_format = kwargs.pop("payload_format", None) or row.payload_format
         payload_values, payload_file = self._payload_prepare(payload, payload_format)
@@ -95,8 +113,8 @@ class IntegrationEvent(models.Model):
         event_values = self._intake_event_values(
             backend, topic, row.direction, idempotency_key, payload_values, **kwargs
         )
-        job_values = self._intake_job_values(backend, topic, kwargs.get("external_id"))
-        text, params = self._intake_statement(event_values, job_values)
+        job_values, dispatch_key = self._intake_dispatch_values(backend)
+        text, params = self._intake_statement(event_values, job_values, dispatch_key)
         try:
             # the savepoint in the same round trip: a failing statement is undone
             # alone, and the caller keeps the delivery as a failed event
@@ -111,8 +129,8 @@ class IntegrationEvent(models.Model):
         return self._received_already(backend, idempotency_key, kwargs.get("content_key")), False
 
     def _intake_event_values(self, backend, topic, direction, idempotency_key, payload_values, **kwargs):
-        """The event's column values, as ``_receive`` and ``_enqueue`` leave
-        them (the job's id is set by the statement)."""
+        """The event's column values, as ``_receive`` leaves them, queued
+        (its job comes from the dispatch job)."""
         values = self._receive_values(backend, topic, direction, idempotency_key, payload_values, **kwargs)
         values.update(
             # precomputed stored fields (see above)
@@ -130,29 +148,36 @@ class IntegrationEvent(models.Model):
         values.update(create_uid=self.env.uid, write_uid=self.env.uid)
         return self._intake_columns(self, values)
 
-    def _intake_job_values(self, backend, topic, external_id):
-        """The job's column values, as queue_job's ``Job.store()`` writes
-        them for the event's first attempt, with EVENT_ID for its id."""
-        values = dict(
-            self._intake_job_template(backend.id, backend._job_user().id, backend.company_id.id, topic)
-        )
+    @api.model
+    def _dispatch_slice(self, backend_id, now=None):
+        """(identity key, due time) of the dispatch job of ``backend_id``'s
+        deliveries received at ``now`` (a timestamp)."""
+        slice_no = int((time.time() if now is None else now) // DISPATCH_EVERY)
+        due = datetime.fromtimestamp((slice_no + 1) * DISPATCH_EVERY + DISPATCH_GRACE)
+        return f"integration.dispatch:{backend_id}:{slice_no}", due
+
+    def _intake_dispatch_values(self, backend):
+        """(the dispatch job's column values, as queue_job's ``Job.store()``
+        writes them, its identity key) for a delivery received now."""
+        values = dict(self._dispatch_job_template(backend.id, backend._job_user().id, backend.company_id.id))
+        key, due = self._dispatch_slice(backend.id)
         values.update(
             uuid=str(uuid.uuid4()),
-            name=self._job_description(topic, external_id),
             date_created=datetime.now(),  # as Job() sets it
+            eta=due,
+            identity_key=key,
         )
-        return values
+        return values, key
 
     @api.model
-    @tools.ormcache("backend_id", "job_user_id", "company_id", "topic", "self.env.lang")
-    def _intake_job_template(self, backend_id, job_user_id, company_id, topic):
-        """The job columns every first attempt of ``topic`` on this backend
-        shares, made by queue_job's Job (its job function, channel, records
-        and context), with EVENT_ID for the event's id. Cached like queue_job's
-        own job_config: cleared with Odoo's registry cache. Not to be
-        changed: callers copy it."""
+    @tools.ormcache("backend_id", "job_user_id", "company_id", "self.env.lang")
+    def _dispatch_job_template(self, backend_id, job_user_id, company_id):
+        """The columns every dispatch job of this backend shares, made by
+        queue_job's Job (its job function, channel, records and context).
+        Cached like queue_job's own job_config: cleared with Odoo's registry
+        cache. Not to be changed: callers copy it."""
         backend = self.env["integration.backend"].browse(backend_id)
-        runner = self.browse(int(EVENT_ID)).with_env(
+        runner = backend.with_env(
             self.env(
                 user=job_user_id,
                 su=False,
@@ -160,7 +185,12 @@ class IntegrationEvent(models.Model):
                 context=dict(self.env.context, allowed_company_ids=[company_id], company_id=company_id),
             )
         )
-        job = Job(runner._job_process, **runner._job_options_for(backend, topic, False, attempts=0))
+        job = Job(
+            runner._dispatch_deliveries,
+            channel=backend._job_channel(),
+            priority=DISPATCH_PRIORITY,
+            description=backend._dispatch_description(),
+        )
         return self._intake_columns(self.env["queue.job"], job._store_values(create=True))
 
     def _intake_columns(self, model, values):
@@ -173,31 +203,30 @@ class IntegrationEvent(models.Model):
                 columns[name] = field.convert_to_column(value, model, values)
         return columns
 
-    def _intake_statement(self, event_values, job_values):
-        """(SQL, parameters): INSERT the event and, when it was new, its job,
-        in one statement. The text depends only on the columns: it is built
-        once per set of columns."""
+    def _intake_statement(self, event_values, job_values, dispatch_key):
+        """(SQL, parameters): INSERT the event and, when it was new and its
+        slice has no pending dispatch job yet, that job, in one statement.
+        The text depends only on the columns: it is built once per set of
+        columns."""
         event_columns = tuple(sorted(event_values))
         job_columns = tuple(sorted(job_values))
         text = _STATEMENTS.get((event_columns, job_columns))
         if text is None:
             text = _STATEMENTS[event_columns, job_columns] = _statement(event_columns, job_columns)
         params = [event_values[c] for c in event_columns]
-        for column in job_columns:
-            params.append(job_values[column])
-            if column in EVENT_ID_COLUMNS:
-                params.append(EVENT_ID)
+        params += [job_values[c] for c in job_columns]
+        params.append(dispatch_key)
         return text, params
 
     def _enqueue_new(self):
-        """``_enqueue()`` for events created in the current transaction:
-        their jobs in one INSERT and the events in one UPDATE. Nobody else
-        can see these events yet, so nobody can have queued them: no
-        identity lookup per job (the identity key is stored all the same).
-        Events that already had a job or an attempt go through
-        ``_enqueue()``."""
+        """``_enqueue()`` for events that never had a job: created in the
+        current transaction, or waiting for their dispatch job (which holds
+        their rows locked): their jobs in one INSERT and the events in one
+        UPDATE. Nobody else can queue these events meanwhile: no identity
+        lookup per job (the identity key is stored all the same). Events
+        that already had a job or an attempt go through ``_enqueue()``."""
         events = self.sudo()
-        new = events.filtered(lambda e: not e.job_id and not e.attempts and e.state == "received")
+        new = events.filtered(lambda e: not e.job_id and not e.attempts and e.state in ("received", "queued"))
         (events - new)._enqueue()
         if not new:
             return
@@ -222,3 +251,39 @@ class IntegrationEvent(models.Model):
             [self.env.uid, new.ids, jobs.ids],
         )
         new.invalidate_recordset(["state", "job_id", "write_date", "write_uid"])
+
+
+class IntegrationBackend(models.Model):
+    _inherit = "integration.backend"
+
+    # More waiting deliveries than this: the dispatch job queues the rest in
+    # a job of its own, so that one transaction stays short.
+    DISPATCH_BATCH = 1000
+
+    def _dispatch_description(self):
+        return _("Queue the webhook deliveries of %s", self.name)
+
+    def _dispatch_deliveries(self):
+        """Job: give every delivery of this backend that waits for its job
+        (queued by ``_receive_queued``, no job yet) its own job, in one
+        batch. Rows another dispatch holds are skipped: it queues them."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT id FROM integration_event
+             WHERE backend_id = %s AND state = 'queued' AND job_id IS NULL
+             ORDER BY id
+             LIMIT %s
+             FOR UPDATE SKIP LOCKED
+            """,
+            [self.id, self.DISPATCH_BATCH],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self.env["integration.event"].sudo().browse(ids)._enqueue_new()
+        if len(ids) == self.DISPATCH_BATCH:
+            self.with_delay(
+                channel=self._job_channel(),
+                priority=DISPATCH_PRIORITY,
+                description=self._dispatch_description(),
+            )._dispatch_deliveries()
+        return f"{len(ids)} deliveries queued"

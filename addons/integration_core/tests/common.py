@@ -232,6 +232,9 @@ class IntegrationCase(TransactionCase):
     def run_jobs(self, limit=100):
         return run_pending_jobs(self.env, limit=limit)
 
+    def dispatch_deliveries(self, backend=None):
+        return dispatch_deliveries(self.env, backend)
+
     def orders_for(self, external_id, backend=None):
         binding = self.env["integration.binding"]._find(backend or self.backend, "sale.order", external_id)
         return binding._record() if binding else self.env["sale.order"]
@@ -245,16 +248,43 @@ def perform_job(env, record):
     result = job.perform()
     job.set_done(result=result)
     job.store()
+    env.flush_all()  # what runjob's commit would make visible to SQL
     return result
+
+
+def dispatch_jobs(env, backend=None):
+    """The pending dispatch jobs (of ``backend``) that give webhook
+    deliveries their jobs (integration_event_intake.py)."""
+    jobs = env["queue.job"].search(
+        [("state", "=", "pending"), ("method_name", "=", "_dispatch_deliveries")], order="id"
+    )
+    return jobs.filtered(lambda job: job.records == backend) if backend else jobs
+
+
+def dispatch_deliveries(env, backend=None):
+    """Run the pending dispatch jobs (of ``backend``), ignoring their eta:
+    the webhook deliveries waiting for their jobs get them. Returns the
+    dispatch jobs run."""
+    jobs = dispatch_jobs(env, backend)
+    for job in jobs:
+        perform_job(env, job)
+    return jobs
 
 
 def run_pending_jobs(env, limit=100):
     """Run pending integration jobs one by one, oldest first, ignoring their
-    eta, including the ones they enqueue. Returns the queue.job records run."""
+    eta, including the ones they enqueue (and the dispatch jobs of webhook
+    deliveries). Returns the queue.job records run."""
     ran = env["queue.job"]
     for _i in range(limit):
         record = env["queue.job"].search(
-            [("state", "=", "pending"), ("model_name", "=", "integration.event"), ("id", "not in", ran.ids)],
+            [
+                ("state", "=", "pending"),
+                "|",
+                ("model_name", "=", "integration.event"),
+                ("method_name", "=", "_dispatch_deliveries"),
+                ("id", "not in", ran.ids),
+            ],
             order="id",
             limit=1,
         )

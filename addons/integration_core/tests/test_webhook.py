@@ -7,7 +7,7 @@ from unittest.mock import patch
 from odoo.tests import HttpCase, tagged
 from odoo.tools import config, mute_logger
 
-from .common import TEST_KEY, canonical_order
+from .common import TEST_KEY, canonical_order, dispatch_deliveries
 
 
 @tagged("post_install", "-at_install")
@@ -49,6 +49,8 @@ class TestWebhookEndpoint(HttpCase):
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.topic, "order.import")
         self.assertEqual(event.external_id, "9001")
+        self.assertFalse(event.job_id)  # its backend's dispatch job gives it one
+        self.assertEqual(len(dispatch_deliveries(self.env, self.backend)), 1)
         self.assertTrue(event.job_id)
         self.assertEqual(event.job_id.channel, "root.integration")
 

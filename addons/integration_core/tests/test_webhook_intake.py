@@ -11,7 +11,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..lib.exceptions import MappingError
-from .common import IntegrationCase, canonical_order
+from .common import IntegrationCase, canonical_order, dispatch_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -128,7 +128,9 @@ class TestImportLookups(IntegrationCase):
 @tagged("post_install", "-at_install")
 class TestWebhookIntake(IntegrationCase):
     """An accepted delivery is stored by one statement (_receive_queued)
-    that writes the rows the ORM path (_receive, then _enqueue_new) writes."""
+    that writes the row the ORM path (_receive) writes, queued; its job
+    comes in a batch from its backend's dispatch job, which that statement
+    inserts for the first delivery of a slice."""
 
     SECRET = "intake-secret"
 
@@ -147,6 +149,15 @@ class TestWebhookIntake(IntegrationCase):
         }
         return backend._webhook_receive(headers, raw)
 
+    def event(self, key):
+        return self.env["integration.event"].search([("idempotency_key", "=", key)])
+
+    def dispatch_jobs(self, backend=None):
+        return dispatch_jobs(self.env, backend or self.backend)
+
+    def dispatch(self, backend=None):
+        return self.dispatch_deliveries(backend or self.backend)
+
     def rows(self, table, record_id, leave_out):
         self.env.flush_all()
         self.env.cr.execute(f"SELECT * FROM {table} WHERE id = %s", [record_id])  # noqa: S608 - our tables
@@ -159,14 +170,15 @@ class TestWebhookIntake(IntegrationCase):
 
     def test_the_rows_are_the_orm_rows(self):
         """Column by column: what differs is only what must (ids, keys,
-        times, the job's uuid); a field added later with a default or a
+        times, the jobs' uuids); a field added later with a default or a
         stored computation shows up here."""
         lean_status = self.deliver(canonical_order("EQ1"), "eq-lean")
         self.assertEqual(lean_status, (200, "accepted"))
-        lean = self.env["integration.event"].search([("idempotency_key", "=", "eq-lean")])
+        lean = self.event("eq-lean")
+        self.assertEqual(lean.state, "queued")
+        self.assertFalse(lean.job_id)  # its dispatch gives it one
         orm, created = self.receive(canonical_order("EQ1"), key="eq-orm")
         self.assertTrue(created)
-        orm._enqueue_new()
         per_event = {
             "id",
             "idempotency_key",
@@ -176,12 +188,47 @@ class TestWebhookIntake(IntegrationCase):
             "write_date",
             "received_at",
         }
-        lean_row = self.rows("integration_event", lean.id, per_event)
-        orm_row = self.rows("integration_event", orm.id, per_event)
-        self.assertEqual(lean_row, orm_row)
-        self.assertEqual(lean.state, "queued")
-        self.assertTrue(lean.trace_id)
-        self.assertNotEqual(lean.trace_id, orm.trace_id)
+        self.assertEqual(
+            self.rows("integration_event", lean.id, per_event | {"state"}),
+            self.rows("integration_event", orm.id, per_event | {"state"}),
+        )
+        # the dispatch job: the row queue_job stores for the same job
+        (dispatch,) = self.dispatch_jobs()
+        self.backend.with_user(self.backend._job_user()).with_company(self.backend.company_id).with_delay(
+            channel=self.backend._job_channel(),
+            priority=dispatch.priority,
+            description=dispatch.name,
+        )._dispatch_deliveries()
+        queued = self.env["queue.job"].search(
+            [("method_name", "=", "_dispatch_deliveries"), ("id", "!=", dispatch.id)],
+            order="id desc",
+            limit=1,
+        )
+        per_dispatch = {"id", "uuid", "date_created", "eta", "identity_key"}
+        self.assertEqual(
+            self.rows("queue_job", dispatch.id, per_dispatch), self.rows("queue_job", queued.id, per_dispatch)
+        )
+        self.assertEqual(dispatch.records, self.backend)
+        self.assertEqual(dispatch.user_id, self.backend._job_user())
+        self.assertEqual(
+            dispatch.records.env.context.get("allowed_company_ids"), [self.backend.company_id.id]
+        )
+        self.assertTrue(dispatch.identity_key.startswith(f"integration.dispatch:{self.backend.id}:"))
+        self.assertGreater(dispatch.eta, dispatch.date_created)
+        self.assertEqual(
+            dispatch.job_function_id,
+            self.env.ref("integration_core.job_function_integration_backend_dispatch"),
+        )
+        self.assertLess(dispatch.priority, 10)  # before the deliveries' own jobs
+        queued.unlink()
+        # once dispatched, the event and its job are the ORM path's (_receive, _enqueue_new)
+        self.run_job(dispatch)
+        orm._enqueue_new()
+        lean.invalidate_recordset()
+        self.assertEqual(
+            self.rows("integration_event", lean.id, per_event),
+            self.rows("integration_event", orm.id, per_event),
+        )
         per_job = {"id", "uuid", "date_created", "records", "func_string", "identity_key"}
         self.assertEqual(
             self.rows("queue_job", lean.job_id.id, per_job), self.rows("queue_job", orm.job_id.id, per_job)
@@ -202,12 +249,91 @@ class TestWebhookIntake(IntegrationCase):
             status = self.deliver(canonical_order("EQ2"), "eq-2")
         self.assertEqual(status, (200, "accepted"))
         self.assertEqual(len(seen), 1, seen)
-        self.assertTrue(seen[0].startswith("SAVEPOINT integration_intake; WITH ids AS"), seen)
-        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-2")])
+        self.assertTrue(seen[0].startswith("SAVEPOINT integration_intake; WITH event AS"), seen)
+        event = self.event("eq-2")
+        self.assertEqual(len(self.dispatch()), 1)
+        event.invalidate_recordset()
+        self.assertEqual(event.state, "queued")
         self.run_job(event.job_id)
         event.invalidate_recordset()
         self.assertEqual(event.state, "done", event.error_message)
         self.assertTrue(self.orders_for("EQ2"))
+
+    def test_the_deliveries_of_a_slice_share_one_dispatch_job(self):
+        """One dispatch job per backend and slice: the second delivery of a
+        slice inserts its event only; a delivery in the next slice, or after
+        the slice's dispatch left 'pending', inserts a new one."""
+        Event = type(self.env["integration.event"])
+        slice_of = Event._dispatch_slice
+        now = [1_900_000_000.1]
+        with patch.object(
+            Event, "_dispatch_slice", lambda self, backend_id, now_=None: slice_of(self, backend_id, now[0])
+        ):
+            self.assertEqual(self.deliver(canonical_order("SL1"), "sl-1"), (200, "accepted"))
+            self.assertEqual(self.deliver(canonical_order("SL2"), "sl-2"), (200, "accepted"))
+            self.assertEqual(len(self.dispatch_jobs()), 1)
+            now[0] += 0.5  # the next slice
+            self.assertEqual(self.deliver(canonical_order("SL3"), "sl-3"), (200, "accepted"))
+            self.assertEqual(len(self.dispatch_jobs()), 2)
+            other = self.backend.copy({"name": "Other intake", "webhook_token": "other-intake-token"})
+            other._set_secret("webhook_secret", self.SECRET)
+            self.deliver(canonical_order("SL4"), "sl-4", backend=other)  # another backend: its own
+            self.assertEqual(len(self.dispatch_jobs(other)), 1)
+            self.assertEqual(len(self.dispatch()), 2)
+            self.deliver(canonical_order("SL5"), "sl-5")  # same slice, its dispatch has run
+            self.assertEqual(len(self.dispatch_jobs()), 1)
+        events = self.event("sl-1") | self.event("sl-2") | self.event("sl-3")
+        self.assertEqual(len(events.job_id), 3)  # each its own job
+        self.assertEqual(set(events.job_id.mapped("method_name")), {"_job_process"})
+        self.assertFalse(self.event("sl-4").job_id)  # the other backend's dispatch has not run
+        self.assertFalse(self.event("sl-5").job_id)
+        self.dispatch()
+        self.assertTrue(self.event("sl-5").job_id)
+
+    def test_a_dispatch_takes_every_waiting_delivery_of_its_backend(self):
+        """A delivery whose transaction committed after its slice's dispatch
+        ran waits without a job: the next dispatch of its backend takes it,
+        and the orphan cron would."""
+        self.deliver(canonical_order("LT1"), "lt-1")
+        self.dispatch_jobs().unlink()  # its dispatch ran before it was committed
+        late = self.event("lt-1")
+        self.assertEqual((late.state, late.job_id), ("queued", self.env["queue.job"]))
+        self.deliver(canonical_order("LT2"), "lt-2")
+        self.dispatch()
+        self.assertTrue(late.job_id)
+        self.assertTrue(self.event("lt-2").job_id)
+        self.deliver(canonical_order("LT3"), "lt-3")
+        self.dispatch_jobs().unlink()
+        forgotten = self.event("lt-3")
+        self.env.cr.execute(
+            "UPDATE integration_event SET write_date = now() - interval '1 hour' WHERE id = %s",
+            [forgotten.id],
+        )
+        forgotten.invalidate_recordset()
+        self.env["integration.event"]._cron_requeue_orphans()
+        self.assertEqual(forgotten.job_id.identity_key, f"integration.event:{forgotten.id}:0")
+
+    def test_a_killed_dispatch_leaves_its_deliveries_waiting(self):
+        """The dispatch is one transaction: a worker killed halfway leaves
+        every delivery waiting, and queue_job runs the dispatch again."""
+        self.deliver(canonical_order("KD1"), "kd-1")
+        self.deliver(canonical_order("KD2"), "kd-2")
+        (dispatch,) = self.dispatch_jobs()
+        Event = type(self.env["integration.event"])
+        with self.assertRaises(RuntimeError), self.env.cr.savepoint():
+
+            def killed(_self):
+                raise RuntimeError("worker killed")
+
+            with patch.object(Event, "_enqueue_new", killed):
+                self.run_job(dispatch)
+        events = self.event("kd-1") | self.event("kd-2")
+        events.invalidate_recordset()
+        self.assertFalse(events.job_id)
+        self.assertEqual(set(events.mapped("state")), {"queued"})
+        self.run_job(dispatch)
+        events.invalidate_recordset()
+        self.assertEqual(len(events.job_id), 2)
 
     def test_a_duplicate_inserts_nothing(self):
         self.assertEqual(self.deliver(canonical_order("EQ3"), "eq-3"), (200, "accepted"))
@@ -267,10 +393,12 @@ class TestWebhookIntake(IntegrationCase):
         self.backend.user_id = owner
         self.assertEqual(self.backend._job_user(), owner)
         self.deliver(canonical_order("EQ8"), "eq-8")
+        self.assertEqual(self.dispatch().user_id, owner)
         event = self.env["integration.event"].search([("idempotency_key", "=", "eq-8")])
         self.assertEqual(event.job_id.user_id, owner)
         owner.groups_id = [(3, self.env.ref("integration_core.group_integration_user").id)]
         self.assertEqual(self.backend._job_user(), self.env.ref("base.user_root"))
         self.deliver(canonical_order("EQ9"), "eq-9")
+        self.assertEqual(self.dispatch().user_id, self.env.ref("base.user_root"))
         event = self.env["integration.event"].search([("idempotency_key", "=", "eq-9")])
         self.assertEqual(event.job_id.user_id, self.env.ref("base.user_root"))
