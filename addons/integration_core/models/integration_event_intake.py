@@ -286,4 +286,4 @@ class IntegrationBackend(models.Model):
                 priority=DISPATCH_PRIORITY,
                 description=self._dispatch_description(),
             )._dispatch_deliveries()
-        return f"{len(ids)} deliveries queued"
+        return f"Deliveries queued: {len(ids)}"

@@ -313,6 +313,23 @@ class TestWebhookIntake(IntegrationCase):
         self.env["integration.event"]._cron_requeue_orphans()
         self.assertEqual(forgotten.job_id.identity_key, f"integration.event:{forgotten.id}:0")
 
+    def test_a_long_backlog_is_dispatched_in_batches(self):
+        """Past DISPATCH_BATCH waiting deliveries, a dispatch queues the
+        rest in a dispatch job of its own: its transaction stays short."""
+        self.deliver(canonical_order("BB1"), "bb-1")
+        self.deliver(canonical_order("BB2"), "bb-2")
+        self.deliver(canonical_order("BB3"), "bb-3")
+        Backend = type(self.env["integration.backend"])
+        with patch.object(Backend, "DISPATCH_BATCH", 2):
+            (first,) = self.dispatch()
+            self.assertEqual(first.result, "Deliveries queued: 2")
+            (second,) = self.dispatch()
+        self.assertEqual(second.result, "Deliveries queued: 1")
+        self.assertEqual(second.priority, first.priority)
+        events = self.event("bb-1") | self.event("bb-2") | self.event("bb-3")
+        self.assertEqual(len(events.job_id), 3)
+        self.assertFalse(self.dispatch())
+
     def test_a_killed_dispatch_leaves_its_deliveries_waiting(self):
         """The dispatch is one transaction: a worker killed halfway leaves
         every delivery waiting, and queue_job runs the dispatch again."""
