@@ -202,9 +202,16 @@ class LazyTransaction(Transaction):
         facts = self.__dict__.get("_facts")
         if facts is None:
             cls = self.segment_class
-            text = "".join(self.pieces).replace(cls.element_separator, "")
+            separator = cls.element_separator
+            text = "".join(self.pieces)
+            if text.isascii() and separator.isascii():  # the common case: delete what is printable
+                printable = not text.encode("ascii").translate(None, _PRINTABLE + separator.encode("ascii"))
+            else:
+                text = text.replace(separator, "")
+                printable = text.isascii() and text.isprintable()
+            # no separator is another one (the ISA's are checked), so they may stay in the text
             plain = not any(c and c in text for c in (cls.component, cls.repetition, cls.release))
-            facts = self._facts = (text.isascii() and text.isprintable(), plain)
+            facts = self._facts = (printable, plain)
         return facts
 
     @property
@@ -226,6 +233,7 @@ class LazyTransaction(Transaction):
     __hash__ = None
 
 
+_PRINTABLE = bytes(range(0x20, 0x7F))  # printable ASCII, space included
 WHITESPACE = " \t\r\n"
 LINE_BREAKS = "\r\n"
 
