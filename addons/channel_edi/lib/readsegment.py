@@ -202,9 +202,16 @@ class LazyTransaction(Transaction):
         facts = self.__dict__.get("_facts")
         if facts is None:
             cls = self.segment_class
-            text = "".join(self.pieces).replace(cls.element_separator, "")
+            separator = cls.element_separator
+            text = "".join(self.pieces)
+            if text.isascii() and separator.isascii():  # the common case: delete what is printable
+                printable = not text.encode("ascii").translate(None, _PRINTABLE + separator.encode("ascii"))
+            else:
+                text = text.replace(separator, "")
+                printable = text.isascii() and text.isprintable()
+            # no separator is another one (the ISA's are checked), so they may stay in the text
             plain = not any(c and c in text for c in (cls.component, cls.repetition, cls.release))
-            facts = self._facts = (text.isascii() and text.isprintable(), plain)
+            facts = self._facts = (printable, plain)
         return facts
 
     @property
@@ -226,6 +233,7 @@ class LazyTransaction(Transaction):
     __hash__ = None
 
 
+_PRINTABLE = bytes(range(0x20, 0x7F))  # printable ASCII, space included
 WHITESPACE = " \t\r\n"
 LINE_BREAKS = "\r\n"
 
@@ -263,12 +271,14 @@ def split_segments(body, terminator, element, suffix="", release="", elements=Tr
         separator = terminator + suffix
         if last < 0:
             pieces, lead = [], ""
-        elif not suffix or core.count(terminator) == core.count(separator):
-            pieces, lead = core.split(separator), ""  # the suffix went with the terminator
-            if not core[:1].isspace() and not re.search(re.escape(separator) + "[ \t\r\n]", core):
-                lead = None  # nothing to strip: the fast path
         else:
-            pieces, lead = core.split(terminator), suffix
+            pieces = _split_whole(core, terminator, separator)
+            if pieces is None:  # a terminator without the suffix somewhere
+                pieces, lead = core.split(terminator), suffix
+            else:
+                lead = ""  # the suffix went with the terminator
+                if not core[:1].isspace() and not re.search(re.escape(separator) + "[ \t\r\n]", core):
+                    lead = None  # nothing to strip: the fast path
     unterminated = trailing.strip(WHITESPACE)
     if unterminated:
         trailing = ""
@@ -284,6 +294,18 @@ def split_segments(body, terminator, element, suffix="", release="", elements=Tr
     else:
         parts = [p.split(element) for p in pieces]
     return Split(parts, trailing, unterminated, indented, mixed)
+
+
+def _split_whole(core, terminator, separator):
+    """``core`` split at ``separator`` (the terminator and its suffix), or
+    None when some terminator in it is not followed by the suffix."""
+    if separator == terminator:
+        return core.split(separator)
+    if terminator not in separator[len(terminator) :]:
+        # the separators cannot overlap: as many pieces as separators + 1, so one count is enough
+        pieces = core.split(separator)
+        return pieces if core.count(terminator) == len(pieces) - 1 else None
+    return core.split(separator) if core.count(terminator) == core.count(separator) else None
 
 
 def report(reader, found, delimiters, first_position):

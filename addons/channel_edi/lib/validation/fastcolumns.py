@@ -33,7 +33,7 @@ from operator import itemgetter
 
 from .engine import LoopEntry, SegEntry
 from .fastcheck import _alpha, _date, _decimal, _time, checker
-from .fastset import E, S, _Unsupported, _Writer
+from .fastset import E, S, _ranges, _Unsupported, _Writer
 
 TAG = re.compile(r"[A-Z][A-Z0-9]{1,2}\Z")
 _TEXT = ("AN", "ID", "an", "B")
@@ -171,7 +171,7 @@ def _segments_valid(spec, group, cls):
     if last_mandatory <= count <= spec.count and separator not in (E, S):
         present = sum(1 << position for position, value in enumerate(first) if value and position)
         pattern = _rows(spec, cls, count, present)
-        if pattern is not None and pattern.fullmatch((S.join(group) + S).replace(separator, E)):
+        if pattern is not None and pattern.fullmatch(S.join(group) + S):
             return _notes_met(spec, present)
     counts = list(map(str.count, group, repeat(separator)))
     distinct = set(counts)
@@ -213,7 +213,8 @@ def _segments_valid(spec, group, cls):
 
 def _rows(spec, cls, count, present):
     """An expression of segments of ``spec`` (each followed by \\x1e, its
-    elements joined by \\x1f) that have ``count`` elements, exactly those of
+    elements joined by the element separator of ``cls``, as written: values
+    cannot hold it) that have ``count`` elements, exactly those of
     the bits of ``present`` non-empty, each a value fastset's expression
     takes; None when one of them is not modeled or a mandatory one is
     missing. Kept with the spec's straight-line checks (``spec.checkers``,
@@ -222,23 +223,40 @@ def _rows(spec, cls, count, present):
     found = spec.checkers.get(key, False)
     if found is False:
         found = None
-        writer = _Writer(cls.component, cls.repetition, frozenset())
+        writer = _RowWriter(cls)
+        separator = writer.separator
         parts = [re.escape(spec.tag)]
         for element in spec.elements[:count]:
             if present >> element.position & 1:
                 value = writer.value(element) if element.components is None and element.usage != "N" else None
                 if value is None:
                     break
-                parts.append(E + value)
+                parts.append(separator + value)
             elif element.usage == "M":
                 break
             else:
-                parts.append(E)
+                parts.append(separator)
         else:
             found = re.compile("(?:" + "".join(parts) + S + ")+")
         if len(spec.checkers) < 64:
             spec.checkers[key] = found
     return found
+
+
+class _RowWriter(_Writer):
+    """fastset's values for a text whose elements stay joined by the
+    interchange's element separator (not replaced by \\x1f first): no value
+    may hold that separator, and a decimal ends before it."""
+
+    def __init__(self, cls):
+        super().__init__(cls.component, cls.repetition, frozenset())
+        self.allowed = self.allowed - {cls.element_separator}
+        self.char = _ranges(sorted(self.allowed))
+        self.separator = re.escape(cls.element_separator)
+
+    def value(self, spec):
+        found = super().value(spec)
+        return None if found is None else found.replace(E, self.separator)  # in fastset's _END
 
 
 def _values_valid(element, values):
