@@ -234,20 +234,25 @@ def setup(env, sandbox, sandbox_api, hooks, orders, tag):
 
 class Runner:
     """Runs the backend's queued events' jobs, one by one, each committed:
-    integration_core's perform_job (as its tests do), oldest first."""
+    integration_core's perform_job (as its tests do), oldest first, after
+    the dispatch jobs that give webhook deliveries theirs."""
 
     def __init__(self, env, backend):
-        from odoo.addons.integration_core.tests.common import perform_job
+        from odoo.addons.integration_core.tests.common import dispatch_deliveries, perform_job
 
         self.env = env
         self.backend = backend
         self.perform_job = perform_job
+        self.dispatch_deliveries = dispatch_deliveries
         self.jobs = 0
         self.job_errors = []
 
     def run(self, topics, max_rounds=5):
         Event = self.env["integration.event"].sudo()
         for _round in range(max_rounds):
+            # webhook deliveries get their jobs from their backend's dispatch job
+            self.dispatch_deliveries(self.env, self.backend)
+            self.env.cr.commit()
             events = Event.search(
                 [("backend_id", "=", self.backend.id), ("topic", "in", topics), ("state", "=", "queued")],
                 order="id",
