@@ -8,14 +8,18 @@ Prints MB/s and documents/s; no database. See scripts/bench-edi.
 Also printed: the time of each stage alone (read, validate, typed document,
 canonical order; the end-to-end run does them one set after the other), the
 peak memory (``ru_maxrss`` of a child process that does only that work, since
-tracemalloc would slow the run down several times), and the ratio to pyx12's
-raw reader with whether the issue's target (at most 2x) is met.
+tracemalloc would slow the run down several times), and the ratios to pyx12's
+raw reader: of our reader with its validation, whether the issue's target is
+met ("within 2x of that reader while also validating"), and of the whole run
+with the mapping too (typed documents, canonical orders), which the raw
+reader does not do.
 """
 
 import argparse
 import gc
 import io
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -82,6 +86,23 @@ def best_of(rounds, function):
         result = function()
         times.append(_clock() - start)
     return min(times), result
+
+
+def paired_ratios(rounds, function, baseline):
+    """Per-round ratios of ``function`` to ``baseline``, run alternately
+    (baseline, then function, ``rounds`` times) on the ``--clock``: both
+    see the same spell of a shared machine, which best-of figures taken
+    seconds apart do not."""
+    ratios = []
+    for _i in range(rounds):
+        times = []
+        for call in (baseline, function):
+            gc.collect()
+            start = _clock()
+            call()
+            times.append(_clock() - start)
+        ratios.append(times[1] / times[0])
+    return ratios
 
 
 def pyx12_raw(data):
@@ -300,9 +321,25 @@ def main(argv=None):
     )
     if errors:
         print(f"  {len(errors)} validation errors, first: {errors[0]}")
-    ratio = full_time / raw_time
+    # issue 10: "within 2x of that reader while also validating": our reader
+    # with its validation, against pyx12's, which tokenises only; paired
+    # rounds, the median of their ratios
+    paired = max(args.rounds, 5)
+    target_ratios = paired_ratios(paired, lambda: ours(data, with_mapping=False), lambda: pyx12_raw(data))
+    full_ratios = paired_ratios(paired, lambda: ours(data), lambda: pyx12_raw(data))
+    target, ratio = statistics.median(target_ratios), statistics.median(full_ratios)
+
+    def listed(ratios):
+        return ", ".join(f"{r:.2f}" for r in ratios)
+
+    print(f"paired rounds (pyx12's raw reader, then ours, alternately; {paired} each), median ratio:")
     print(
-        f"ratio ours (read+validate+map) / pyx12 raw reader: {ratio:.2f}x (target <= 2.0x): {'MET' if ratio <= 2.0 else 'NOT MET'}"
+        f"ratio ours (read+validate) / pyx12 raw reader: {target:.2f}x ({listed(target_ratios)})"
+        f" (target: within 2x of that reader while also validating): {'MET' if target <= 2.0 else 'NOT MET'}"
+    )
+    print(
+        f"ratio ours (read+validate+map) / pyx12 raw reader: {ratio:.2f}x ({listed(full_ratios)})"
+        " (the typed documents and canonical orders made too, which the raw reader does not make)"
     )
     if not args.no_memory:
         raw_before, raw_peak = peak_memory("pyx12", data)
