@@ -640,7 +640,7 @@ class IntegrationBackend(models.Model):
             values = self._webhook_parse(headers, body)
         except PermanentError as exc:
             return self._webhook_refuse(headers, body, exc)
-        # the event and its job in one statement (integration_event_intake.py)
+        # the event in one statement, its job from the dispatch job (integration_event_intake.py)
         _event, created = self.env["integration.event"]._receive_queued(self, **values)
         return 200, ("accepted" if created else "duplicate")
 

@@ -427,20 +427,11 @@ class IntegrationEvent(models.Model):
     def _job_options(self):
         """What queue_job stores for the event's job: channel, the identity
         key of this attempt (one job per attempt), description."""
-        return self._job_options_for(self.backend_id, self.topic, self.external_id, self.attempts)
-
-    def _job_options_for(self, backend, topic, external_id, attempts):
-        """_job_options from the values, for an event not read (or not
-        inserted) yet."""
         return {
-            "channel": backend._job_channel(),
-            "identity_key": f"integration.event:{self.id}:{attempts}",
-            "description": self._job_description(topic, external_id),
+            "channel": self.backend_id._job_channel(),
+            "identity_key": f"integration.event:{self.id}:{self.attempts}",
+            "description": _("Process %(topic)s %(ext)s", topic=self.topic, ext=self.external_id or ""),
         }
-
-    @api.model
-    def _job_description(self, topic, external_id):
-        return _("Process %(topic)s %(ext)s", topic=topic, ext=external_id or "")
 
     # ------------------------------------------------------------------------------
     # processing (runs in a queue_job job)

@@ -185,12 +185,7 @@ class IntegrationEvent(models.Model):
                 context=dict(self.env.context, allowed_company_ids=[company_id], company_id=company_id),
             )
         )
-        job = Job(
-            runner._dispatch_deliveries,
-            channel=backend._job_channel(),
-            priority=DISPATCH_PRIORITY,
-            description=backend._dispatch_description(),
-        )
+        job = Job(runner._dispatch_deliveries, **backend._dispatch_job_options())
         return self._intake_columns(self.env["queue.job"], job._store_values(create=True))
 
     def _intake_columns(self, model, values):
@@ -260,8 +255,15 @@ class IntegrationBackend(models.Model):
     # a job of its own, so that one transaction stays short.
     DISPATCH_BATCH = 1000
 
-    def _dispatch_description(self):
-        return _("Queue the webhook deliveries of %s", self.name)
+    def _dispatch_job_options(self):
+        """What queue_job stores for a dispatch job of this backend, the
+        intake's and a dispatch's follow-up alike (identity key and eta are
+        the intake's, per slice)."""
+        return {
+            "channel": self._job_channel(),
+            "priority": DISPATCH_PRIORITY,
+            "description": _("Queue the webhook deliveries of %s", self.name),
+        }
 
     def _dispatch_deliveries(self):
         """Job: give every delivery of this backend that waits for its job
@@ -281,9 +283,5 @@ class IntegrationBackend(models.Model):
         ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["integration.event"].sudo().browse(ids)._enqueue_new()
         if len(ids) == self.DISPATCH_BATCH:
-            self.with_delay(
-                channel=self._job_channel(),
-                priority=DISPATCH_PRIORITY,
-                description=self._dispatch_description(),
-            )._dispatch_deliveries()
+            self.with_delay(**self._dispatch_job_options())._dispatch_deliveries()
         return f"Deliveries queued: {len(ids)}"
