@@ -570,6 +570,12 @@ def test_every_timeout_is_passed_explicitly(server, user, monkeypatch):
     assert connects == [1.5] and sessions == [5.5]
 
 
+def _status(code, text):
+    exc = OSError(text)
+    exc.sftp_status = code  # as _SFTPClient._convert_status keeps it
+    return exc
+
+
 @pytest.mark.parametrize(
     "exc, expected, code",
     [
@@ -577,6 +583,11 @@ def test_every_timeout_is_passed_explicitly(server, user, monkeypatch):
         (paramiko.AuthenticationException("Authentication timeout."), RemoteTimeout, "sftp.timeout"),
         (ConnectionResetError(104, "reset"), RemoteServerError, "sftp.connection"),
         (EOFError(), RemoteServerError, "sftp.connection"),
+        # paramiko's send on a channel the server closed: raced with the reset
+        (OSError("Socket is closed"), RemoteServerError, "sftp.connection"),
+        (OSError("Disk quota exceeded"), RemoteServerError, "sftp.failure"),
+        (_status(sftp.SFTP_CONNECTION_LOST, "lost"), RemoteServerError, "sftp.connection"),
+        (_status(sftp.SFTP_FAILURE, "Socket is closed"), RemoteServerError, "sftp.failure"),
         (paramiko.SSHException("Server connection dropped: "), RemoteServerError, "sftp.connection"),
         (paramiko.AuthenticationException("Authentication failed."), RemoteRejected, "sftp.auth_failed"),
         (paramiko.BadAuthenticationType("bad", ["publickey"]), RemoteRejected, "sftp.auth_method"),

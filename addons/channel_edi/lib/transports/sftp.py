@@ -111,7 +111,13 @@ SFTP_NO_SUCH_FILE = 2
 SFTP_PERMISSION_DENIED = 3
 SFTP_FAILURE = 4
 SFTP_BAD_MESSAGE = 5
+SFTP_NO_CONNECTION = 6
+SFTP_CONNECTION_LOST = 7
 SFTP_OP_UNSUPPORTED = 8
+
+# what paramiko's Channel raises (a bare OSError, no errno) when asked to send
+# on a channel the server has already closed: the connection is gone
+PARAMIKO_CLOSED_CHANNEL = "Socket is closed"
 
 
 # --- settings ----------------------------------------------------------------------
@@ -303,9 +309,27 @@ def classify(exc, action, path=None):
             where=where,
             detail=detail,
         )
+    if isinstance(exc, OSError) and _connection_gone(exc, detail):
+        return _retryable(
+            RemoteServerError,
+            "sftp.connection",
+            "SFTP %(where)s: connection lost (%(detail)s)",
+            where=where,
+            detail=detail,
+        )
     if isinstance(exc, OSError):
         return _classify_os_error(exc, where, detail)
     return None
+
+
+def _connection_gone(exc, detail):
+    """An OSError that says the connection is gone rather than that the
+    server refused the request: paramiko's closed channel, or the SFTP status
+    codes NO_CONNECTION and CONNECTION_LOST."""
+    status = getattr(exc, "sftp_status", None)
+    if status in (SFTP_NO_CONNECTION, SFTP_CONNECTION_LOST):
+        return True
+    return exc.errno is None and status is None and detail == PARAMIKO_CLOSED_CHANNEL
 
 
 def _classify_os_error(exc, where, detail):
@@ -320,8 +344,8 @@ def _classify_os_error(exc, where, detail):
         return _rejected("sftp.unsupported", "SFTP %(where)s: not supported by the server", where=where)
     if status == SFTP_BAD_MESSAGE:
         return _rejected("sftp.bad_message", "SFTP %(where)s: the server did not understand", where=where)
-    # FAILURE is SFTP v3's catch-all (disk full, file locked...); NO_CONNECTION,
-    # CONNECTION_LOST and the network errnos speak for themselves: try again
+    # FAILURE is SFTP v3's catch-all (disk full, file locked...), and the
+    # network errnos speak for themselves: try again
     return _retryable(
         RemoteServerError, "sftp.failure", "SFTP %(where)s failed: %(detail)s", where=where, detail=detail
     )
