@@ -1,7 +1,7 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.tools import escape_psql
+from odoo.tools import SQL, email_normalize, escape_psql
 
 from ..lib import canonical, money
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError, StaleUpdate
@@ -392,7 +392,7 @@ class IntegrationOrderImporter(models.AbstractModel):
             if partner:
                 return partner
         partner = self._customer_by_gln(backend, data.get("gln"))
-        email = (data.get("email") or "").strip().lower()
+        email = self._customer_email_key(data.get("email"))
         if email and not partner:
             partner = self._customer_by_email(backend, email)
             if not partner:
@@ -432,14 +432,32 @@ class IntegrationOrderImporter(models.AbstractModel):
             limit=1,
         ).commercial_partner_id
 
-    def _customer_by_email(self, backend, email):
+    @api.model
+    def _customer_email_key(self, email):
+        """What a customer is found by, and locked on, for the email
+        ``email``: Odoo's normalised form (``res.partner.email_normalized``:
+        the address without a display name, lower case), else, for a text
+        that holds no address, the text stripped and in lower case."""
+        email = (email or "").strip()
+        return email_normalize(email, strict=False) or email.lower()
+
+    def _customer_email_condition(self, email_key):
+        """(column, operator, value) that finds a partner by ``email_key``:
+        the indexed ``email_normalized`` when the key is an address (no scan
+        of every partner per order); the email itself, compared without case,
+        for a text Odoo cannot normalise."""
+        if email_normalize(email_key, strict=False) == email_key:
+            return "email_normalized", "=", email_key
+        return "email", "=ilike", escape_psql(email_key)  # an email's "_" is no wildcard
+
+    def _customer_by_email(self, backend, email_key):
         return (
             self.env["res.partner"]
             .sudo()
             .with_context(active_test=False)
             .search(
                 [
-                    ("email", "=ilike", escape_psql(email)),  # an email's "_" is no wildcard
+                    self._customer_email_condition(email_key),
                     ("parent_id", "=", False),
                     "|",
                     ("company_id", "=", False),
@@ -486,13 +504,21 @@ class IntegrationOrderImporter(models.AbstractModel):
     def _customer_committed_since_snapshot(self, backend, email):
         """True when the latest committed state has a customer with ``email``
         that this transaction's snapshot (which found none) does not show."""
+        column, _operator, value = self._customer_email_condition(email)
+        if column == "email_normalized":
+            match = SQL("email_normalized = %s", value)
+        else:
+            match = SQL("email ILIKE %s", value)
         with backend._independent_cursor() as cr:
             cr.execute(
-                """SELECT 1 FROM res_partner
-                    WHERE email ILIKE %s AND parent_id IS NULL
-                      AND (company_id IS NULL OR company_id = %s)
-                    LIMIT 1""",
-                [escape_psql(email), backend.company_id.id],
+                SQL(
+                    """SELECT 1 FROM res_partner
+                        WHERE %s AND parent_id IS NULL
+                          AND (company_id IS NULL OR company_id = %s)
+                        LIMIT 1""",
+                    match,
+                    backend.company_id.id,
+                )
             )
             return bool(cr.fetchone())
 

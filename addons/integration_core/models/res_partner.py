@@ -6,8 +6,10 @@ from ..lib import gs1
 
 class ResPartner(models.Model):
     """The identifiers channels find partners by: a customer or ship-to's
-    GS1 Global Location Number, and a retailer's own number of one of its
-    stores or distribution centres (EDI ship-to by GLN or store number)."""
+    GS1 Global Location Number, a retailer's own number of one of its
+    stores or distribution centres (EDI ship-to by GLN or store number), and
+    the customer's normalised email (every order without a known customer
+    id looks its customer up by it)."""
 
     _inherit = "res.partner"
 
@@ -23,6 +25,10 @@ class ResPartner(models.Model):
         help="The customer's own number of this address (a store or distribution centre), "
         "as its purchase orders give it.",
     )
+
+    # mail's stored normalised email, indexed: the order importer's look-up
+    # by email would otherwise read every partner, twice per new customer
+    email_normalized = fields.Char(index="btree_not_null")
 
     @api.constrains("gln")
     def _check_gln(self):

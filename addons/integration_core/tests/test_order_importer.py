@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..lib.exceptions import BusinessRuleError, MappingError, StaleUpdate
 from .common import IntegrationCase, canonical_order
@@ -47,6 +48,39 @@ class TestOrderImporter(IntegrationCase):
         partner = self.importer()._import_order(self.backend, order).partner_id
         self.assertNotEqual(partner, other)
         self.assertEqual(partner.email, "ada_love@example.com")
+
+    def test_customer_found_by_the_address_of_an_email_with_a_display_name(self):
+        existing = self.env["res.partner"].create(
+            {"name": "Ada (existing)", "email": '"Ada Lovelace" <ADA7030@Example.com>'}
+        )
+        order = canonical_order(
+            "7030", customer={"external_id": "C-7030", "name": "Ada", "email": " Ada7030@EXAMPLE.com"}
+        )
+        self.assertEqual(self.importer()._import_order(self.backend, order).partner_id, existing)
+
+    def test_a_text_that_is_no_address_is_matched_without_case(self):
+        existing = self.env["res.partner"].create({"name": "Ada (existing)", "email": "Ada At Home"})
+        order = canonical_order(
+            "7031", customer={"external_id": "C-7031", "name": "Ada", "email": "ada at home"}
+        )
+        self.assertEqual(self.importer()._import_order(self.backend, order).partner_id, existing)
+
+    def test_the_look_up_by_email_reads_an_index_not_every_partner(self):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'res_partner' AND indexdef LIKE %s",
+            ["%(email_normalized)%"],
+        )
+        self.assertTrue(self.env.cr.fetchall(), "res_partner.email_normalized has no index")
+        importer = self.importer()
+        condition = importer._customer_email_condition(importer._customer_email_key(" Ada@Example.com "))
+        self.assertEqual(condition, ("email_normalized", "=", "ada@example.com"))
+        query = self.env["res.partner"].sudo()._search([condition, ("parent_id", "=", False)], limit=1)
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("SET LOCAL enable_seqscan = on")
+        self.assertIn("email_normalized", plan)
+        self.assertNotIn("Seq Scan", plan)
 
     def test_new_customer_is_created_under_an_advisory_lock_on_its_email(self):
         order = canonical_order("7020")
