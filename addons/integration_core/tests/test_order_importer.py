@@ -49,21 +49,19 @@ class TestOrderImporter(IntegrationCase):
         self.assertNotEqual(partner, other)
         self.assertEqual(partner.email, "ada_love@example.com")
 
+    def assert_customer_found_by_email(self, stored, sent, ref):
+        existing = self.env["res.partner"].create({"name": "Ada (existing)", "email": stored})
+        customer = {"external_id": f"C-{ref}", "name": "Ada", "email": sent}
+        sale = self.importer()._import_order(self.backend, canonical_order(ref, customer=customer))
+        self.assertEqual(sale.partner_id, existing)
+
     def test_customer_found_by_the_address_of_an_email_with_a_display_name(self):
-        existing = self.env["res.partner"].create(
-            {"name": "Ada (existing)", "email": '"Ada Lovelace" <ADA7030@Example.com>'}
+        self.assert_customer_found_by_email(
+            '"Ada Lovelace" <ADA7030@Example.com>', " Ada7030@EXAMPLE.com", "7030"
         )
-        order = canonical_order(
-            "7030", customer={"external_id": "C-7030", "name": "Ada", "email": " Ada7030@EXAMPLE.com"}
-        )
-        self.assertEqual(self.importer()._import_order(self.backend, order).partner_id, existing)
 
     def test_a_text_that_is_no_address_is_matched_without_case(self):
-        existing = self.env["res.partner"].create({"name": "Ada (existing)", "email": "Ada At Home"})
-        order = canonical_order(
-            "7031", customer={"external_id": "C-7031", "name": "Ada", "email": "ada at home"}
-        )
-        self.assertEqual(self.importer()._import_order(self.backend, order).partner_id, existing)
+        self.assert_customer_found_by_email("Ada At Home", "ada at home", "7031")
 
     def test_the_look_up_by_email_reads_an_index_not_every_partner(self):
         self.env.cr.execute(

@@ -300,16 +300,10 @@ def classify(exc, action, path=None):
         return _retryable(
             RemoteServerError, "sftp.refused", "SFTP %(where)s: connection refused", where=where
         )
-    if isinstance(exc, EOFError | ConnectionError | paramiko.SSHException):
+    if isinstance(exc, EOFError | ConnectionError | paramiko.SSHException) or (
+        isinstance(exc, OSError) and _connection_gone(exc, detail)
+    ):
         # reset, dropped, closed before the banner (a busy server), channel closed
-        return _retryable(
-            RemoteServerError,
-            "sftp.connection",
-            "SFTP %(where)s: connection lost (%(detail)s)",
-            where=where,
-            detail=detail,
-        )
-    if isinstance(exc, OSError) and _connection_gone(exc, detail):
         return _retryable(
             RemoteServerError,
             "sftp.connection",
