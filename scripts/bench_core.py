@@ -22,6 +22,7 @@ import time
 
 import odoo
 from odoo import fields
+from odoo.tools import email_normalize
 
 from odoo.addons.queue_job.job import Job
 
@@ -127,9 +128,10 @@ def plain_loop(env, products, tax, pricelist, warehouse):
     for i in range(N):
         order = canonical(i, "B")
         email = order["customer"]["email"]
-        partner = Partner.search([("email", "=ilike", email)], limit=1) or Partner.create(
-            {"name": order["customer"]["name"], "email": email}
-        )
+        # the indexed normalised email, as the suite's importer looks customers up
+        partner = Partner.search(
+            [("email_normalized", "=", email_normalize(email))], limit=1
+        ) or Partner.create({"name": order["customer"]["name"], "email": email})
         lines = []
         for line in order["lines"]:
             product = Product.search([("default_code", "=", line["sku"])], limit=1)

@@ -6,7 +6,9 @@ Run inside Odoo by scripts/bench_pipeline.py:
 The orders file holds Shopify REST orders, the same shapes (other names and
 customers) as the ones the webhook path imports. For each order the loop does
 what a developer would write without the suite, with bench_core.py's plain
-path as the model: find or create the partner by email (with its address),
+path as the model: find or create the partner by email (with its address;
+found by its normalised email, the indexed column the suite's importer
+reads, so that both sides look customers up the same way),
 find the products by internal reference, create the sale.order with its
 lines, discount, taxes and shipping line, and confirm it. Lookups any such
 code caches (country, taxes, shipping product) are done once. One warm-up
@@ -20,6 +22,7 @@ import time
 
 import odoo
 from odoo import fields
+from odoo.tools import email_normalize
 
 
 def plain_loop(env, orders):
@@ -54,7 +57,8 @@ def plain_loop(env, orders):
 
     for order in orders:
         customer, address = order["customer"], order["billing_address"]
-        partner = Partner.search([("email", "=ilike", order["email"])], limit=1) or Partner.create(
+        email = email_normalize(order["email"])
+        partner = Partner.search([("email_normalized", "=", email)], limit=1) or Partner.create(
             {
                 "name": f"{customer['first_name']} {customer['last_name']}",
                 "email": order["email"],
