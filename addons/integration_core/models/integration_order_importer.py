@@ -1,7 +1,7 @@
 import logging
 
 from odoo import _, api, fields, models
-from odoo.tools import SQL, email_normalize, escape_psql
+from odoo.tools import email_normalize, escape_psql
 
 from ..lib import canonical, money
 from ..lib.exceptions import BusinessRuleError, LockContention, MappingError, StaleUpdate
@@ -504,23 +504,9 @@ class IntegrationOrderImporter(models.AbstractModel):
     def _customer_committed_since_snapshot(self, backend, email):
         """True when the latest committed state has a customer with ``email``
         that this transaction's snapshot (which found none) does not show."""
-        column, _operator, value = self._customer_email_condition(email)
-        if column == "email_normalized":
-            match = SQL("email_normalized = %s", value)
-        else:
-            match = SQL("email ILIKE %s", value)
         with backend._independent_cursor() as cr:
-            cr.execute(
-                SQL(
-                    """SELECT 1 FROM res_partner
-                        WHERE %s AND parent_id IS NULL
-                          AND (company_id IS NULL OR company_id = %s)
-                        LIMIT 1""",
-                    match,
-                    backend.company_id.id,
-                )
-            )
-            return bool(cr.fetchone())
+            latest = self.with_env(self.env(cr=cr))  # the same look-up, on a fresh snapshot
+            return bool(latest._customer_by_email(backend.with_env(latest.env), email))
 
     def _address(self, customer, address, kind):
         """A child address of the customer; reused when identical."""
