@@ -232,8 +232,11 @@ class IntegrationCase(TransactionCase):
     def run_jobs(self, limit=100):
         return run_pending_jobs(self.env, limit=limit)
 
+    def dispatch_jobs(self, backend=None):
+        return dispatch_jobs(self.env, backend or self.backend)
+
     def dispatch_deliveries(self, backend=None):
-        return dispatch_deliveries(self.env, backend)
+        return dispatch_deliveries(self.env, backend or self.backend)
 
     def orders_for(self, external_id, backend=None):
         binding = self.env["integration.binding"]._find(backend or self.backend, "sale.order", external_id)

@@ -11,7 +11,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..lib.exceptions import MappingError
-from .common import IntegrationCase, canonical_order, dispatch_jobs
+from .common import IntegrationCase, canonical_order
 
 
 @tagged("post_install", "-at_install")
@@ -152,12 +152,6 @@ class TestWebhookIntake(IntegrationCase):
     def event(self, key):
         return self.env["integration.event"].search([("idempotency_key", "=", key)])
 
-    def dispatch_jobs(self, backend=None):
-        return dispatch_jobs(self.env, backend or self.backend)
-
-    def dispatch(self, backend=None):
-        return self.dispatch_deliveries(backend or self.backend)
-
     def rows(self, table, record_id, leave_out):
         self.env.flush_all()
         self.env.cr.execute(f"SELECT * FROM {table} WHERE id = %s", [record_id])  # noqa: S608 - our tables
@@ -251,7 +245,7 @@ class TestWebhookIntake(IntegrationCase):
         self.assertEqual(len(seen), 1, seen)
         self.assertTrue(seen[0].startswith("SAVEPOINT integration_intake; WITH event AS"), seen)
         event = self.event("eq-2")
-        self.assertEqual(len(self.dispatch()), 1)
+        self.assertEqual(len(self.dispatch_deliveries()), 1)
         event.invalidate_recordset()
         self.assertEqual(event.state, "queued")
         self.run_job(event.job_id)
@@ -279,7 +273,7 @@ class TestWebhookIntake(IntegrationCase):
             other._set_secret("webhook_secret", self.SECRET)
             self.deliver(canonical_order("SL4"), "sl-4", backend=other)  # another backend: its own
             self.assertEqual(len(self.dispatch_jobs(other)), 1)
-            self.assertEqual(len(self.dispatch()), 2)
+            self.assertEqual(len(self.dispatch_deliveries()), 2)
             self.deliver(canonical_order("SL5"), "sl-5")  # same slice, its dispatch has run
             self.assertEqual(len(self.dispatch_jobs()), 1)
         events = self.event("sl-1") | self.event("sl-2") | self.event("sl-3")
@@ -287,7 +281,7 @@ class TestWebhookIntake(IntegrationCase):
         self.assertEqual(set(events.job_id.mapped("method_name")), {"_job_process"})
         self.assertFalse(self.event("sl-4").job_id)  # the other backend's dispatch has not run
         self.assertFalse(self.event("sl-5").job_id)
-        self.dispatch()
+        self.dispatch_deliveries()
         self.assertTrue(self.event("sl-5").job_id)
 
     def test_a_dispatch_takes_every_waiting_delivery_of_its_backend(self):
@@ -299,7 +293,7 @@ class TestWebhookIntake(IntegrationCase):
         late = self.event("lt-1")
         self.assertEqual((late.state, late.job_id), ("queued", self.env["queue.job"]))
         self.deliver(canonical_order("LT2"), "lt-2")
-        self.dispatch()
+        self.dispatch_deliveries()
         self.assertTrue(late.job_id)
         self.assertTrue(self.event("lt-2").job_id)
         self.deliver(canonical_order("LT3"), "lt-3")
@@ -321,14 +315,14 @@ class TestWebhookIntake(IntegrationCase):
         self.deliver(canonical_order("BB3"), "bb-3")
         Backend = type(self.env["integration.backend"])
         with patch.object(Backend, "DISPATCH_BATCH", 2):
-            (first,) = self.dispatch()
+            (first,) = self.dispatch_deliveries()
             self.assertEqual(first.result, "Deliveries queued: 2")
-            (second,) = self.dispatch()
+            (second,) = self.dispatch_deliveries()
         self.assertEqual(second.result, "Deliveries queued: 1")
         self.assertEqual(second.priority, first.priority)
         events = self.event("bb-1") | self.event("bb-2") | self.event("bb-3")
         self.assertEqual(len(events.job_id), 3)
-        self.assertFalse(self.dispatch())
+        self.assertFalse(self.dispatch_deliveries())
 
     def test_a_killed_dispatch_leaves_its_deliveries_waiting(self):
         """The dispatch is one transaction: a worker killed halfway leaves
@@ -380,7 +374,7 @@ class TestWebhookIntake(IntegrationCase):
             "integration_core.payload_attachment_threshold", "100"
         )
         self.assertEqual(self.deliver(canonical_order("EQ5"), "eq-5"), (200, "accepted"))
-        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-5")])
+        event = self.event("eq-5")
         self.assertTrue(event.payload_in_file)
         self.assertEqual(event.state, "queued")
         self.assertEqual(event.job_id.records, event)
@@ -410,12 +404,12 @@ class TestWebhookIntake(IntegrationCase):
         self.backend.user_id = owner
         self.assertEqual(self.backend._job_user(), owner)
         self.deliver(canonical_order("EQ8"), "eq-8")
-        self.assertEqual(self.dispatch().user_id, owner)
-        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-8")])
+        self.assertEqual(self.dispatch_deliveries().user_id, owner)
+        event = self.event("eq-8")
         self.assertEqual(event.job_id.user_id, owner)
         owner.groups_id = [(3, self.env.ref("integration_core.group_integration_user").id)]
         self.assertEqual(self.backend._job_user(), self.env.ref("base.user_root"))
         self.deliver(canonical_order("EQ9"), "eq-9")
-        self.assertEqual(self.dispatch().user_id, self.env.ref("base.user_root"))
-        event = self.env["integration.event"].search([("idempotency_key", "=", "eq-9")])
+        self.assertEqual(self.dispatch_deliveries().user_id, self.env.ref("base.user_root"))
+        event = self.event("eq-9")
         self.assertEqual(event.job_id.user_id, self.env.ref("base.user_root"))
