@@ -74,18 +74,25 @@ CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
 _clock = CLOCKS["wall"]
 
 
+def timed(function):
+    """(seconds, result) of one run of ``function``, after a collection, on
+    the clock chosen by ``--clock``: wall time, or this process's CPU time,
+    steadier on a machine other work shares (the same clock for pyx12 and
+    ours)."""
+    gc.collect()
+    start = _clock()
+    result = function()
+    return _clock() - start, result
+
+
 def best_of(rounds, function):
-    """(best seconds, result) of ``rounds`` runs, on the clock chosen by
-    ``--clock``: wall time, or this process's CPU time, steadier on a machine
-    other work shares (the same clock for pyx12 and ours)."""
-    times = []
-    result = None
+    """(best seconds, result) of ``rounds`` runs (only the last result is
+    kept: earlier ones would weigh on the next runs' collections)."""
+    best, result = float("inf"), None
     for _i in range(rounds):
-        gc.collect()
-        start = _clock()
-        result = function()
-        times.append(_clock() - start)
-    return min(times), result
+        seconds, result = timed(function)
+        best = min(best, seconds)
+    return best, result
 
 
 def paired_ratios(rounds, function, baseline):
@@ -95,13 +102,9 @@ def paired_ratios(rounds, function, baseline):
     seconds apart do not."""
     ratios = []
     for _i in range(rounds):
-        times = []
-        for call in (baseline, function):
-            gc.collect()
-            start = _clock()
-            call()
-            times.append(_clock() - start)
-        ratios.append(times[1] / times[0])
+        base, _result = timed(baseline)
+        ours, _result = timed(function)
+        ratios.append(ours / base)
     return ratios
 
 

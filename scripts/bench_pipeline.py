@@ -330,9 +330,9 @@ def queue_depth(conn):
         started, waiting = cr.fetchone()
         # deliveries stored by the webhook, waiting for their dispatch job
         cr.execute("SELECT count(*) FROM integration_event WHERE state = 'queued' AND job_id IS NULL")
-        received = cr.fetchone()[0]
+        undispatched = cr.fetchone()[0]
     conn.rollback()
-    return started, waiting, received
+    return started, waiting, undispatched
 
 
 def intake_vs_health(args, shop, rng, tag, conn):
