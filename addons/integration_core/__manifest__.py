@@ -2,7 +2,7 @@
     "name": "Integration Core",
     "summary": "The integration layer inside Odoo: backends, bindings, events, "
     "jobs, canonical models, exception queue, webhooks and monitoring",
-    "version": "17.0.1.5.0",
+    "version": "17.0.1.6.0",
     "category": "Technical/Integrations",
     "license": "LGPL-3",
     "author": "Integration Suite",

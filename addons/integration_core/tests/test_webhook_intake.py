@@ -11,6 +11,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..lib.exceptions import MappingError
+from ..models.integration_event_intake import DISPATCH_SWEEP_AFTER
 from .common import IntegrationCase, canonical_order
 
 
@@ -238,6 +239,7 @@ class TestWebhookIntake(IntegrationCase):
 
     def test_one_statement_and_it_runs(self):
         self.deliver(canonical_order("EQ0"), "eq-warm")  # the worker's caches (secret, job template)
+        self.dispatch_deliveries()  # eq-2 gets a dispatch of its own, whatever its slice
         self.env.flush_all()
         with TestLeanEnqueue.statements(self) as seen:
             status = self.deliver(canonical_order("EQ2"), "eq-2")
@@ -306,6 +308,62 @@ class TestWebhookIntake(IntegrationCase):
         forgotten.invalidate_recordset()
         self.env["integration.event"]._cron_requeue_orphans()
         self.assertEqual(forgotten.job_id.identity_key, f"integration.event:{forgotten.id}:0")
+
+    def arrived_ago(self, event, seconds):
+        """As if ``event`` had arrived ``seconds`` ago."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE integration_event SET create_date = create_date - make_interval(secs => %s) WHERE id = %s",
+            [seconds, event.id],
+        )
+        event.invalidate_recordset()
+
+    def test_a_delivery_that_missed_its_dispatch_is_swept(self):
+        """The backend's last delivery of a burst, committed after its
+        slice's dispatch ran, has no next dispatch to take it: the sweep cron
+        gives it its job once DISPATCH_SWEEP_AFTER has passed, not before,
+        and every backend's such deliveries. One job each, whoever comes
+        first: the sweep or a later dispatch."""
+        Backend = self.env["integration.backend"]
+        self.deliver(canonical_order("SW1"), "sw-1")
+        self.dispatch_jobs().unlink()  # its dispatch ran before it was committed
+        late = self.event("sw-1")
+        self.assertEqual(Backend._cron_dispatch_waiting(), 0)  # its dispatch may still come
+        self.assertFalse(late.job_id)
+        other = self.backend.copy({"name": "Other sweep", "webhook_token": "other-sweep-token"})
+        other._set_secret("webhook_secret", self.SECRET)
+        self.deliver(canonical_order("SW2"), "sw-2", backend=other)
+        self.dispatch_jobs(other).unlink()
+        other_late = self.event("sw-2")
+        self.arrived_ago(late, DISPATCH_SWEEP_AFTER + 1)
+        self.arrived_ago(other_late, DISPATCH_SWEEP_AFTER + 1)
+        self.deliver(canonical_order("SW3"), "sw-3")  # a new one, its dispatch pending
+        self.assertEqual(Backend._cron_dispatch_waiting(), 2)
+        for event in late | other_late | self.event("sw-3"):  # the new one goes along
+            self.assertEqual(event.state, "queued")
+            self.assertEqual(event.job_id.identity_key, f"integration.event:{event.id}:0")
+        (dispatch,) = self.dispatch_deliveries()
+        self.assertEqual(dispatch.result, "Deliveries queued: 0")
+        self.assertEqual(Backend._cron_dispatch_waiting(), 0)
+        self.assertEqual(
+            self.env["queue.job"].search_count([("identity_key", "like", f"integration.event:{late.id}:")]), 1
+        )
+
+    def test_the_deliveries_of_a_cancelled_dispatch_are_swept(self):
+        """A user who cancels a dispatch job in the job queue cancels the
+        hand-over, not the deliveries: the sweep queues them."""
+        self.deliver(canonical_order("CD1"), "cd-1")
+        self.deliver(canonical_order("CD2"), "cd-2")
+        self.dispatch_jobs().button_cancelled()
+        self.assertFalse(self.dispatch_jobs())
+        events = self.event("cd-1") | self.event("cd-2")
+        for event in events:
+            self.arrived_ago(event, DISPATCH_SWEEP_AFTER + 1)
+        self.env["integration.backend"]._cron_dispatch_waiting()
+        self.assertEqual(len(events.job_id), 2)
+        self.assertEqual(set(events.job_id.mapped("state")), {"pending"})
+        self.run_jobs()
+        self.assertEqual(set(events.mapped("state")), {"done"})
 
     def test_a_long_backlog_is_dispatched_in_batches(self):
         """Past DISPATCH_BATCH waiting deliveries, a dispatch queues the
