@@ -4,6 +4,7 @@ import looks each country and state up once."""
 import hashlib
 import hmac
 import json
+import time
 from contextlib import contextmanager
 from unittest.mock import patch
 
@@ -153,6 +154,18 @@ class TestWebhookIntake(IntegrationCase):
     def event(self, key):
         return self.env["integration.event"].search([("idempotency_key", "=", key)])
 
+    @contextmanager
+    def received_at(self, now):
+        """The deliveries of the block are received at ``now[0]`` (a
+        one-item list the block may move on), whatever the clock says: the
+        ones a test expects to share a dispatch job share its slice."""
+        Event = type(self.env["integration.event"])
+        slice_of = Event._dispatch_slice
+        with patch.object(
+            Event, "_dispatch_slice", lambda event, backend_id, _now=None: slice_of(event, backend_id, now[0])
+        ):
+            yield now
+
     def rows(self, table, record_id, leave_out):
         self.env.flush_all()
         self.env.cr.execute(f"SELECT * FROM {table} WHERE id = %s", [record_id])  # noqa: S608 - our tables
@@ -259,12 +272,7 @@ class TestWebhookIntake(IntegrationCase):
         """One dispatch job per backend and slice: the second delivery of a
         slice inserts its event only; a delivery in the next slice, or after
         the slice's dispatch left 'pending', inserts a new one."""
-        Event = type(self.env["integration.event"])
-        slice_of = Event._dispatch_slice
-        now = [1_900_000_000.1]
-        with patch.object(
-            Event, "_dispatch_slice", lambda self, backend_id, now_=None: slice_of(self, backend_id, now[0])
-        ):
+        with self.received_at([1_900_000_000.1]) as now:
             self.assertEqual(self.deliver(canonical_order("SL1"), "sl-1"), (200, "accepted"))
             self.assertEqual(self.deliver(canonical_order("SL2"), "sl-2"), (200, "accepted"))
             self.assertEqual(len(self.dispatch_jobs()), 1)
@@ -368,9 +376,10 @@ class TestWebhookIntake(IntegrationCase):
     def test_a_long_backlog_is_dispatched_in_batches(self):
         """Past DISPATCH_BATCH waiting deliveries, a dispatch queues the
         rest in a dispatch job of its own: its transaction stays short."""
-        self.deliver(canonical_order("BB1"), "bb-1")
-        self.deliver(canonical_order("BB2"), "bb-2")
-        self.deliver(canonical_order("BB3"), "bb-3")
+        with self.received_at([time.time()]):  # one slice: one dispatch job
+            self.deliver(canonical_order("BB1"), "bb-1")
+            self.deliver(canonical_order("BB2"), "bb-2")
+            self.deliver(canonical_order("BB3"), "bb-3")
         Backend = type(self.env["integration.backend"])
         with patch.object(Backend, "DISPATCH_BATCH", 2):
             (first,) = self.dispatch_deliveries()
@@ -385,8 +394,9 @@ class TestWebhookIntake(IntegrationCase):
     def test_a_killed_dispatch_leaves_its_deliveries_waiting(self):
         """The dispatch is one transaction: a worker killed halfway leaves
         every delivery waiting, and queue_job runs the dispatch again."""
-        self.deliver(canonical_order("KD1"), "kd-1")
-        self.deliver(canonical_order("KD2"), "kd-2")
+        with self.received_at([time.time()]):
+            self.deliver(canonical_order("KD1"), "kd-1")
+            self.deliver(canonical_order("KD2"), "kd-2")
         (dispatch,) = self.dispatch_jobs()
         Event = type(self.env["integration.event"])
         with self.assertRaises(RuntimeError), self.env.cr.savepoint():
