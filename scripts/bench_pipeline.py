@@ -51,6 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
+import psutil
 import psycopg2
 import requests
 
@@ -91,6 +92,35 @@ def job_slots(config_path, channel="root.integration.shopify"):
             return capacities[channel]
         channel = channel.rpartition(".")[0]
     return 1
+
+
+# ------------------------------------------------------------------------------
+# CPU per order
+# ------------------------------------------------------------------------------
+
+BUSY = ("user", "nice", "system", "irq", "softirq")  # what a busy CPU counts (idle, iowait, steal are not)
+
+
+def machine_cpu():
+    """(CPU seconds the whole machine has spent so far, every process:
+    Odoo, PostgreSQL, this driver; this driver's own)."""
+    times, own = psutil.cpu_times(), psutil.Process().cpu_times()
+    return sum(getattr(times, name, 0.0) for name in BUSY), own.user + own.system
+
+
+def cpu_line(busy, orders, own=None):
+    """The CPU a path spent per order, and the throughput the machine's
+    cores would allow at that cost, fully used."""
+    cores = psutil.cpu_count()
+    line = f"  machine CPU {1000 * busy / orders:.0f} ms per order"
+    if own is not None:
+        line += f" (this driver's senders or clients: {1000 * own / orders:.0f} ms)"
+    return f"{line}; {cores} cores at that cost: at most {cores * orders / busy:.2f} orders/s"
+
+
+def cpu_since(before, orders):
+    busy, own = machine_cpu()
+    return cpu_line(busy - before[0], orders, own - before[1])
 
 
 # ------------------------------------------------------------------------------
@@ -437,6 +467,7 @@ def main(argv=None):
             f"  {plain['orders']} orders in {plain['seconds']:.2f} s = {figures['plain']:.2f} orders/s, "
             f"{plain['queries_per_order']:.1f} SQL queries/order"
         )
+        print(cpu_line(plain["machine_cpu_seconds"], plain["orders"]))
 
     if "plain-commit" not in skip:
         print(
@@ -449,6 +480,7 @@ def main(argv=None):
             f"  {plain['orders']} orders in {plain['seconds']:.2f} s = {figures['plain_commit']:.2f} orders/s, "
             f"{plain['queries_per_order']:.1f} SQL queries/order"
         )
+        print(cpu_line(plain["machine_cpu_seconds"], plain["orders"]))
         if "plain" in figures:
             cost = 1000 / figures["plain_commit"] - 1000 / figures["plain"]
             print(f"  a commit per order costs the loop {cost:.0f} ms per order")
@@ -461,15 +493,19 @@ def main(argv=None):
         since = datetime.now(timezone.utc).replace(tzinfo=None)
         counters = db_counters(conn)
         conn.rollback()
+        cpu = machine_cpu()
         seconds = webhook_path(odoo, args, shop, webhook_orders)
         figures["webhook"] = args.orders / seconds
         print(f"  {args.orders} orders confirmed in {seconds:.2f} s = {figures['webhook']:.2f} orders/s")
+        print(cpu_since(cpu, args.orders))
         breakdown(conn, backend_id, webhook_orders, since, seconds, slots, counters)
 
     if "middleware" not in skip:
         print(f"middleware peer: {slots} parallel XML-RPC clients (one per job slot)")
         wait_until_idle(odoo, 600)
+        cpu = machine_cpu()
         seconds, calls = middleware_parallel(odoo, middleware_orders, slots)
+        cpu = cpu_since(cpu, args.orders)
         names = [order["name"] for order in middleware_orders]
         confirmed = odoo(
             "sale.order", "search_count", [("client_order_ref", "in", names), ("state", "=", "sale")]
@@ -479,6 +515,7 @@ def main(argv=None):
             f"  {confirmed} orders confirmed in {seconds:.2f} s = {figures['middleware']:.2f} orders/s "
             f"({calls:.1f} XML-RPC calls/order)"
         )
+        print(cpu)
 
     if "intake" not in skip:
         print(f"acknowledgement: {INTAKE_SENDERS} senders, /web/health vs webhook, while jobs run")
