@@ -33,15 +33,19 @@ gets its job at once.
 """
 
 import contextlib
+import logging
 import time
 import uuid
 from datetime import datetime
 
 import psycopg2
+import psycopg2.errors
 
 from odoo import _, api, fields, models, tools
 
 from odoo.addons.queue_job.job import Job
+
+_logger = logging.getLogger(__name__)
 
 # Left to the commit to release (the request ends there): one round trip less.
 SAVEPOINT = "integration_intake"
@@ -300,7 +304,8 @@ class IntegrationBackend(models.Model):
         committed after it had run and no later delivery of their backend
         came, or a user cancelled it. Without the sweep they would wait for
         the orphan cron, up to half an hour. A dispatch job running at the
-        same time skips the rows the sweep holds, and the other way round.
+        same time skips the rows the sweep holds, and the other way round; one
+        that took a backend's deliveries since the sweep began keeps them.
         Returns the number of backends dispatched."""
         self.env.cr.execute(
             """
@@ -310,7 +315,14 @@ class IntegrationBackend(models.Model):
             """,
             [DISPATCH_SWEEP_AFTER],
         )
-        backends = self.browse(row[0] for row in self.env.cr.fetchall())
-        for backend in backends:
-            backend._dispatch_deliveries()
-        return len(backends)
+        dispatched = 0
+        for backend in self.browse(row[0] for row in self.env.cr.fetchall()):
+            try:
+                with self.env.cr.savepoint():
+                    backend._dispatch_deliveries()
+            except psycopg2.errors.SerializationFailure:
+                # rows changed since the sweep's snapshot: a dispatch job gave them their jobs
+                _logger.info("Sweep: the deliveries of backend %s were dispatched meanwhile", backend.id)
+                continue
+            dispatched += 1
+        return dispatched

@@ -357,6 +357,38 @@ class TestWebhookIntake(IntegrationCase):
             self.env["queue.job"].search_count([("identity_key", "like", f"integration.event:{late.id}:")]), 1
         )
 
+    def test_a_sweep_that_meets_a_dispatch_leaves_it_the_deliveries(self):
+        """When a dispatch job gave a backend's deliveries their jobs after
+        the sweep's snapshot, locking them fails with a serialization error
+        (REPEATABLE READ): the sweep leaves them to that dispatch and goes on
+        with the next backend, without failing the cron."""
+        other = self.backend.copy({"name": "Other sweep", "webhook_token": "other-sweep-token"})
+        other._set_secret("webhook_secret", self.SECRET)
+        self.deliver(canonical_order("SM1"), "sm-1")
+        self.deliver(canonical_order("SM2"), "sm-2", backend=other)
+        (self.dispatch_jobs() | self.dispatch_jobs(other)).unlink()
+        for key in ("sm-1", "sm-2"):
+            self.arrived_ago(self.event(key), DISPATCH_SWEEP_AFTER + 1)
+        Backend = type(self.env["integration.backend"])
+        dispatch = Backend._dispatch_deliveries
+        met = self.backend
+
+        def concurrent(backend):
+            if backend == met:  # as PostgreSQL answers a lock on a row changed since the snapshot
+                backend.env.cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'could not serialize access due to concurrent update'"
+                    " USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            return dispatch(backend)
+
+        with (
+            patch.object(Backend, "_dispatch_deliveries", concurrent),
+            mute_logger("odoo.sql_db", "odoo.addons.integration_core.models.integration_event_intake"),
+        ):
+            self.assertEqual(self.env["integration.backend"]._cron_dispatch_waiting(), 1)
+        self.assertFalse(self.event("sm-1").job_id)  # left to the dispatch that met the sweep
+        self.assertTrue(self.event("sm-2").job_id)
+
     def test_the_deliveries_of_a_cancelled_dispatch_are_swept(self):
         """A user who cancels a dispatch job in the job queue cancels the
         hand-over, not the deliveries: the sweep queues them."""
