@@ -101,11 +101,17 @@ def job_slots(config_path, channel="root.integration.shopify"):
 BUSY = ("user", "nice", "system", "irq", "softirq")  # what a busy CPU counts (idle, iowait, steal are not)
 
 
+def machine_busy(cpu_times):
+    """The busy seconds of ``cpu_times`` (psutil.cpu_times() as a dict, or
+    the difference of two)."""
+    return sum(cpu_times.get(name, 0.0) for name in BUSY)
+
+
 def machine_cpu():
     """(CPU seconds the whole machine has spent so far, every process:
     Odoo, PostgreSQL, this driver; this driver's own)."""
-    times, own = psutil.cpu_times(), psutil.Process().cpu_times()
-    return sum(getattr(times, name, 0.0) for name in BUSY), own.user + own.system
+    own = psutil.Process().cpu_times()
+    return machine_busy(psutil.cpu_times()._asdict()), own.user + own.system
 
 
 def cpu_line(busy, orders, own=None):
@@ -149,6 +155,20 @@ def plain_path(args, orders, commit=False):
         if line.startswith("PLAIN_RESULT "):
             return json.loads(line.split(" ", 1)[1])
     raise SystemExit(f"the plain loop failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+
+
+def plain_run(odoo, args, orders, commit=False):
+    """Run one plain loop once the server is idle, print its figures, and
+    return its orders/s."""
+    wait_until_idle(odoo, 600)
+    plain = plain_path(args, orders, commit)
+    rate = plain["orders"] / plain["seconds"]
+    print(
+        f"  {plain['orders']} orders in {plain['seconds']:.2f} s = {rate:.2f} orders/s, "
+        f"{plain['queries_per_order']:.1f} SQL queries/order"
+    )
+    print(cpu_line(machine_busy(plain["cpu_times"]), plain["orders"]))
+    return rate
 
 
 # ------------------------------------------------------------------------------
@@ -460,27 +480,13 @@ def main(argv=None):
 
     if "plain" not in skip:
         print("plain ORM loop: one process (odoo shell), partner/products/sale.order/confirm per order")
-        wait_until_idle(odoo, 600)
-        plain = plain_path(args, plain_orders)
-        figures["plain"] = plain["orders"] / plain["seconds"]
-        print(
-            f"  {plain['orders']} orders in {plain['seconds']:.2f} s = {figures['plain']:.2f} orders/s, "
-            f"{plain['queries_per_order']:.1f} SQL queries/order"
-        )
-        print(cpu_line(plain["machine_cpu_seconds"], plain["orders"]))
+        figures["plain"] = plain_run(odoo, args, plain_orders)
 
     if "plain-commit" not in skip:
         print(
             "plain ORM loop, a commit per order (as each job commits its order): one process, for the breakdown"
         )
-        wait_until_idle(odoo, 600)
-        plain = plain_path(args, committed_orders, commit=True)
-        figures["plain_commit"] = plain["orders"] / plain["seconds"]
-        print(
-            f"  {plain['orders']} orders in {plain['seconds']:.2f} s = {figures['plain_commit']:.2f} orders/s, "
-            f"{plain['queries_per_order']:.1f} SQL queries/order"
-        )
-        print(cpu_line(plain["machine_cpu_seconds"], plain["orders"]))
+        figures["plain_commit"] = plain_run(odoo, args, committed_orders, commit=True)
         if "plain" in figures:
             cost = 1000 / figures["plain_commit"] - 1000 / figures["plain"]
             print(f"  a commit per order costs the loop {cost:.0f} ms per order")
