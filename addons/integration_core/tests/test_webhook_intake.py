@@ -154,6 +154,12 @@ class TestWebhookIntake(IntegrationCase):
     def event(self, key):
         return self.env["integration.event"].search([("idempotency_key", "=", key)])
 
+    def other_backend(self):
+        """A second backend of the same type, with the same webhook secret."""
+        other = self.backend.copy({"name": "Other intake", "webhook_token": "other-intake-token"})
+        other._set_secret("webhook_secret", self.SECRET)
+        return other
+
     @contextmanager
     def received_at(self, now):
         """The deliveries of the block are received at ``now[0]`` (a
@@ -251,11 +257,11 @@ class TestWebhookIntake(IntegrationCase):
         self.assertEqual(len(job.uuid), 36)
 
     def test_one_statement_and_it_runs(self):
-        self.deliver(canonical_order("EQ0"), "eq-warm")  # the worker's caches (secret, job template)
-        self.dispatch_deliveries()  # eq-2 gets a dispatch of its own, whatever its slice
-        self.env.flush_all()
-        with TestLeanEnqueue.statements(self) as seen:
-            status = self.deliver(canonical_order("EQ2"), "eq-2")
+        with self.received_at([time.time()]):  # one slice: one dispatch job for both
+            self.deliver(canonical_order("EQ0"), "eq-warm")  # the worker's caches (secret, job template)
+            self.env.flush_all()
+            with TestLeanEnqueue.statements(self) as seen:
+                status = self.deliver(canonical_order("EQ2"), "eq-2")
         self.assertEqual(status, (200, "accepted"))
         self.assertEqual(len(seen), 1, seen)
         self.assertTrue(seen[0].startswith("SAVEPOINT integration_intake; WITH event AS"), seen)
@@ -279,8 +285,7 @@ class TestWebhookIntake(IntegrationCase):
             now[0] += 0.5  # the next slice
             self.assertEqual(self.deliver(canonical_order("SL3"), "sl-3"), (200, "accepted"))
             self.assertEqual(len(self.dispatch_jobs()), 2)
-            other = self.backend.copy({"name": "Other intake", "webhook_token": "other-intake-token"})
-            other._set_secret("webhook_secret", self.SECRET)
+            other = self.other_backend()
             self.deliver(canonical_order("SL4"), "sl-4", backend=other)  # another backend: its own
             self.assertEqual(len(self.dispatch_jobs(other)), 1)
             self.assertEqual(len(self.dispatch_deliveries()), 2)
@@ -338,8 +343,7 @@ class TestWebhookIntake(IntegrationCase):
         late = self.event("sw-1")
         self.assertEqual(Backend._cron_dispatch_waiting(), 0)  # its dispatch may still come
         self.assertFalse(late.job_id)
-        other = self.backend.copy({"name": "Other sweep", "webhook_token": "other-sweep-token"})
-        other._set_secret("webhook_secret", self.SECRET)
+        other = self.other_backend()
         self.deliver(canonical_order("SW2"), "sw-2", backend=other)
         self.dispatch_jobs(other).unlink()
         other_late = self.event("sw-2")
@@ -362,8 +366,7 @@ class TestWebhookIntake(IntegrationCase):
         the sweep's snapshot, locking them fails with a serialization error
         (REPEATABLE READ): the sweep leaves them to that dispatch and goes on
         with the next backend, without failing the cron."""
-        other = self.backend.copy({"name": "Other sweep", "webhook_token": "other-sweep-token"})
-        other._set_secret("webhook_secret", self.SECRET)
+        other = self.other_backend()
         self.deliver(canonical_order("SM1"), "sm-1")
         self.deliver(canonical_order("SM2"), "sm-2", backend=other)
         (self.dispatch_jobs() | self.dispatch_jobs(other)).unlink()
